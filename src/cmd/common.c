@@ -1,0 +1,33 @@
+/*
+ * Helpers shared by the command files.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "cmd/cmd.h"
+
+struct global_options global;
+
+int cmd_help(const char *usage)
+{
+    fputs(usage, stdout);
+    return EXIT_OK;
+}
+
+int cmd_usage_error(const char *usage, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("error: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n\n", stderr);
+    fputs(usage, stderr);
+    return EXIT_USAGE;
+}
+
+void cmd_locate(struct platform_paths *out)
+{
+    platform_locate(global.project, global.warehouse, out);
+}

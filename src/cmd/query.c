@@ -1,0 +1,283 @@
+/*
+ * mdp query [-c SQL | -f FILE] [--format F] [--sandbox | --write]: an SQL shell on the
+ * warehouse. Without -c/-f it reads statements from a terminal with line editing and history
+ * (~/.mdp_history), or from standard input when that is not a terminal.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <editline/readline.h>
+
+#include "cmd/cmd.h"
+#include "render/table.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/strbuf.h"
+#include "util/term.h"
+#include "util/xmalloc.h"
+#include "wh/sandbox.h"
+#include "wh/wh.h"
+
+static const char usage[] =
+    "usage: mdp query [-c SQL | -f FILE] [--format table|csv|json|markdown]\n"
+    "                 [--sandbox | --write] [--max-rows N] [--timeout MS]\n"
+    "\n"
+    "Run SQL on the warehouse. With no -c or -f, an interactive shell (line editing, history in\n"
+    "~/.mdp_history; end a statement with ';'; Ctrl-C cancels the running query; .help lists\n"
+    "the dot commands), or the statements on standard input when it is not a terminal.\n"
+    "\n"
+    "  -c, --command SQL  run SQL and exit (several statements: the last one's rows are shown)\n"
+    "  -f, --file FILE    run the SQL in FILE and exit\n"
+    "  --format FORMAT    table (default), csv, json or markdown\n"
+    "  --sandbox          run in the sandboxed session used for questions: read-only, no file\n"
+    "                     access, one SELECT-like statement at a time, timeout and row cap\n"
+    "  --write            open the warehouse read-write (default: read-only)\n"
+    "  --max-rows N       show at most N rows (default: all; 10000 in the sandbox)\n"
+    "  --timeout MS       interrupt a query after MS milliseconds (default: none; 30000 in\n"
+    "                     the sandbox)\n"
+    "  -h, --help         this help\n";
+
+static volatile sig_atomic_t cancel_flag;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    cancel_flag = 1;
+}
+
+struct shell {
+    struct wh *wh;
+    enum render_format fmt;
+    struct wh_limits lim;
+    int timer;
+};
+
+static double elapsed_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static int run(struct shell *sh, const char *sql)
+{
+    struct wh_result *r = NULL;
+    struct strbuf out = STRBUF_INIT;
+    struct render_options ro = {0};
+    struct timespec t0;
+    int ret;
+
+    cancel_flag = 0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ret = wh_query(sh->wh, sql, &sh->lim, &r);
+    if (ret < 0)
+        return -1;
+    ro.width = term_width();
+    ro.color = term_color;
+    ro.footer = 1;
+    if (r->ncols)
+        render_result(&out, r, sh->fmt, &ro);
+    fwrite(out.buf, 1, out.len, stdout);
+    if (sh->timer)
+        printf("%sRun Time: %.3f s%s\n", term_dim(), elapsed_since(&t0), term_reset());
+    fflush(stdout);
+    strbuf_release(&out);
+    wh_result_free(r);
+    return 0;
+}
+
+static const char dot_help[] = ".help               this list\n"
+                               ".tables             tables and views\n"
+                               ".schema TABLE       the columns of TABLE\n"
+                               ".format FORMAT      table, csv, json or markdown\n"
+                               ".timer on|off       show how long each query took\n"
+                               ".quit               leave (also Ctrl-D)\n";
+
+/* Returns 1 to quit, 0 to go on. */
+static int dot_command(struct shell *sh, char *line)
+{
+    char *arg = strchr(line, ' ');
+
+    if (arg) {
+        *arg++ = '\0';
+        while (*arg == ' ')
+            arg++;
+    }
+    if (!strcmp(line, ".quit") || !strcmp(line, ".exit") || !strcmp(line, ".q"))
+        return 1;
+    if (!strcmp(line, ".help")) {
+        fputs(dot_help, stdout);
+    } else if (!strcmp(line, ".tables")) {
+        run(sh, "SELECT schema_name || '.' || table_name AS name, 'table' AS kind FROM "
+                "duckdb_tables() WHERE NOT internal UNION ALL SELECT schema_name || '.' || "
+                "view_name, 'view' FROM duckdb_views() WHERE NOT internal ORDER BY 1");
+    } else if (!strcmp(line, ".schema") && arg && *arg) {
+        char *sql = xstrfmt("DESCRIBE %s", arg);
+        run(sh, sql);
+        free(sql);
+    } else if (!strcmp(line, ".format") && arg && render_format_parse(arg, &sh->fmt) == 0) {
+        /* set */
+    } else if (!strcmp(line, ".timer") && arg) {
+        sh->timer = !strcmp(arg, "on");
+    } else {
+        fprintf(stderr, "error: unknown or incomplete command '%s'; .help lists them\n", line);
+    }
+    return 0;
+}
+
+static int ends_statement(const struct strbuf *sb)
+{
+    size_t n = sb->len;
+    while (n && (sb->buf[n - 1] == ' ' || sb->buf[n - 1] == '\n' || sb->buf[n - 1] == '\t'))
+        n--;
+    return n && sb->buf[n - 1] == ';';
+}
+
+static int interactive(struct shell *sh)
+{
+    char *hist = NULL;
+    const char *home = getenv("HOME");
+    struct strbuf stmt = STRBUF_INIT;
+
+    if (home) {
+        hist = fs_join(home, ".mdp_history");
+        read_history(hist);
+    }
+    printf("mdp query on %s (%s). End statements with ';', .help for commands.\n",
+           wh_path(sh->wh), wh_is_sandboxed(sh->wh) ? "sandbox" : "read-only or as opened");
+    for (;;) {
+        char *line;
+
+        cancel_flag = 0;
+        line = readline(stmt.len ? "   ...> " : "mdp> ");
+        if (!line) {
+            if (cancel_flag) {
+                strbuf_reset(&stmt);
+                putchar('\n');
+                continue;
+            }
+            putchar('\n');
+            break;
+        }
+        if (!stmt.len && line[0] == '.') {
+            int quit;
+            add_history(line);
+            quit = dot_command(sh, line);
+            free(line);
+            if (quit)
+                break;
+            continue;
+        }
+        if (*line) {
+            if (stmt.len)
+                strbuf_addch(&stmt, '\n');
+            strbuf_addstr(&stmt, line);
+        }
+        free(line);
+        if (ends_statement(&stmt)) {
+            add_history(stmt.buf);
+            run(sh, stmt.buf);
+            strbuf_reset(&stmt);
+        }
+    }
+    if (hist) {
+        write_history(hist);
+        free(hist);
+    }
+    strbuf_release(&stmt);
+    return EXIT_OK;
+}
+
+int cmd_query(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"command", required_argument, NULL, 'c'}, {"file", required_argument, NULL, 'f'},
+        {"format", required_argument, NULL, 'F'},  {"sandbox", no_argument, NULL, 'S'},
+        {"write", no_argument, NULL, 'W'},         {"max-rows", required_argument, NULL, 'm'},
+        {"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *sql = NULL, *file = NULL;
+    int sandbox = 0, write = 0, opt, ret = EXIT_FAIL;
+    struct shell sh;
+    struct platform_paths paths;
+    struct strbuf text = STRBUF_INIT;
+    struct sigaction sa;
+
+    memset(&sh, 0, sizeof(sh));
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "c:f:h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'c': sql = optarg; break;
+        case 'f': file = optarg; break;
+        case 'F':
+            if (render_format_parse(optarg, &sh.fmt) < 0)
+                return cmd_usage_error(usage, "unknown format '%s' (table, csv, json, markdown)",
+                                       optarg);
+            break;
+        case 'S': sandbox = 1; break;
+        case 'W': write = 1; break;
+        case 'm':
+            if (atol(optarg) <= 0)
+                return cmd_usage_error(usage, "--max-rows needs a positive number");
+            sh.lim.max_rows = (size_t)atol(optarg);
+            break;
+        case 't':
+            if (atoi(optarg) <= 0)
+                return cmd_usage_error(usage, "--timeout needs milliseconds > 0");
+            sh.lim.timeout_ms = atoi(optarg);
+            break;
+        case 'h': return cmd_help(usage);
+        default: return cmd_usage_error(usage, "unknown option");
+        }
+    }
+    if (optind < argc)
+        return cmd_usage_error(usage, "unexpected argument '%s' (quote the SQL and pass it "
+                                      "with -c)",
+                               argv[optind]);
+    if (sql && file)
+        return cmd_usage_error(usage, "-c and -f cannot be used together");
+    if (sandbox && write)
+        return cmd_usage_error(usage, "--sandbox and --write cannot be used together");
+
+    cmd_locate(&paths);
+    if (platform_require_warehouse(&paths) < 0) {
+        platform_paths_release(&paths);
+        return EXIT_USAGE;
+    }
+    if (sandbox)
+        ret = sandbox_open(paths.warehouse, NULL, &sh.wh);
+    else
+        ret = wh_open(paths.warehouse, write ? WH_READ_WRITE : WH_READ_ONLY, &sh.wh);
+    platform_paths_release(&paths);
+    if (ret < 0)
+        return EXIT_FAIL;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sh.lim.cancel = &cancel_flag;
+
+    if (file && fs_read_file(&text, file) < 0) {
+        ret = EXIT_USAGE;
+    } else if (sql || file) {
+        ret = run(&sh, sql ? sql : text.buf) < 0 ? EXIT_FAIL : EXIT_OK;
+    } else if (isatty(STDIN_FILENO)) {
+        ret = interactive(&sh);
+    } else {
+        char buf[65536];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+            strbuf_add(&text, buf, n);
+        strbuf_trim(&text);
+        ret = !text.len ? EXIT_OK : run(&sh, text.buf) < 0 ? EXIT_FAIL : EXIT_OK;
+    }
+    strbuf_release(&text);
+    wh_close(sh.wh);
+    return ret;
+}

@@ -1,0 +1,154 @@
+/*
+ * mdp: the command table, global options and dispatch. Each command lives in src/cmd/NAME.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "platform/locate.h"
+#include "util/term.h"
+
+#define MDP_VERSION "0.1.0"
+
+struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {"query", cmd_query, "SQL shell on the warehouse (-c SQL, or interactive)"},
+};
+
+static const char usage[] =
+    "usage: mdp [GLOBAL OPTIONS] COMMAND [ARGS]\n"
+    "\n"
+    "mdp: a mini data platform in one binary. It builds a DuckDB warehouse from raw files,\n"
+    "runs dbt-style models and tests, and measures answers to questions about the data.\n"
+    "\n"
+    "Global options (accepted before or after the command):\n"
+    "  --project DIR      the platform folder (default: the nearest directory, up to 6\n"
+    "                     parents, holding sources/sources.yml or warehouse/data.duckdb)\n"
+    "  --warehouse PATH   the warehouse file (default: $MDP_WAREHOUSE, else\n"
+    "                     <project>/warehouse/data.duckdb)\n"
+    "  --no-color         no colours (also when NO_COLOR is set or output is not a terminal)\n"
+    "  -q, --quiet        only errors\n"
+    "  -v, --verbose      more detail\n"
+    "  -h, --help         this help; `mdp COMMAND --help` for a command's options\n"
+    "  --version          print the version\n"
+    "\n"
+    "Commands:\n";
+
+static void print_usage(FILE *f)
+{
+    size_t i;
+
+    fputs(usage, f);
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+}
+
+static const struct command *find_command(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (!strcmp(commands[i].name, name))
+            return &commands[i];
+    return NULL;
+}
+
+/*
+ * Takes the global options out of argv wherever they stand (up to a "--"), so that
+ * `mdp --project X query` and `mdp query --project X` both work. Returns the new argc, or -1
+ * after a message.
+ */
+static int take_global_options(int argc, char **argv, int *no_color)
+{
+    int i, out = 1;
+
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = NULL;
+
+        if (!strcmp(a, "--")) {
+            while (i < argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        if (!strcmp(a, "--project"))
+            slot = &global.project;
+        else if (!strcmp(a, "--warehouse"))
+            slot = &global.warehouse;
+        if (slot) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "error: %s needs a value\n", a);
+                return -1;
+            }
+            *slot = argv[++i];
+            continue;
+        }
+        if (!strncmp(a, "--project=", 10)) {
+            global.project = a + 10;
+            continue;
+        }
+        if (!strncmp(a, "--warehouse=", 12)) {
+            global.warehouse = a + 12;
+            continue;
+        }
+        if (!strcmp(a, "--no-color")) {
+            *no_color = 1;
+            continue;
+        }
+        if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            term_quiet = 1;
+            continue;
+        }
+        if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            term_verbose = 1;
+            continue;
+        }
+        argv[out++] = argv[i];
+    }
+    argv[out] = NULL;
+    return out;
+}
+
+int main(int argc, char **argv)
+{
+    const struct command *cmd;
+    int no_color = 0;
+    const char *nc = getenv("NO_COLOR");
+
+    argc = take_global_options(argc, argv, &no_color);
+    if (argc < 0)
+        return EXIT_USAGE;
+    term_color = !no_color && !(nc && *nc) && isatty(STDOUT_FILENO);
+    if (argc < 2) {
+        print_usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        if (argc > 2 && (cmd = find_command(argv[2]))) {
+            char *args[] = {argv[2], "--help", NULL};
+            return cmd->fn(2, args);
+        }
+        print_usage(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("mdp %s\n", MDP_VERSION);
+        return EXIT_OK;
+    }
+    cmd = find_command(argv[1]);
+    if (!cmd) {
+        fprintf(stderr, "error: '%s' is not an mdp command\n\n", argv[1]);
+        print_usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (platform_load_env(global.project ? global.project : ".") < 0)
+        return EXIT_USAGE;
+    return cmd->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,166 @@
+/*
+ * Where the platform folder, the warehouse and .env are.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform/locate.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/strbuf.h"
+#include "util/xmalloc.h"
+
+#define MAX_PARENTS 6
+
+static int is_root(const char *dir)
+{
+    char *a = fs_join(dir, "warehouse/data.duckdb");
+    char *b = fs_join(dir, "sources/sources.yml");
+    int yes = fs_is_file(a) || fs_is_file(b);
+
+    free(a);
+    free(b);
+    return yes;
+}
+
+/* The nearest directory from start up to MAX_PARENTS parents that satisfies pred, or NULL. */
+static char *walk_up(const char *start, int (*pred)(const char *))
+{
+    char *dir = fs_absolute(start);
+    int i;
+
+    for (i = 0; i <= MAX_PARENTS; i++) {
+        char *parent;
+        if (pred(dir))
+            return dir;
+        if (!strcmp(dir, "/"))
+            break;
+        parent = fs_dirname(dir);
+        free(dir);
+        dir = parent;
+    }
+    free(dir);
+    return NULL;
+}
+
+void platform_locate(const char *project, const char *warehouse, struct platform_paths *out)
+{
+    const char *env = getenv("MDP_WAREHOUSE");
+
+    memset(out, 0, sizeof(*out));
+    if (project)
+        out->root = fs_absolute(project);
+    else
+        out->root = walk_up(".", is_root);
+    if (warehouse)
+        out->warehouse = fs_absolute(warehouse);
+    else if (env && *env)
+        out->warehouse = fs_absolute(env);
+    else if (out->root)
+        out->warehouse = fs_join(out->root, "warehouse/data.duckdb");
+}
+
+void platform_paths_release(struct platform_paths *p)
+{
+    free(p->root);
+    free(p->warehouse);
+    memset(p, 0, sizeof(*p));
+}
+
+int platform_require_root(const struct platform_paths *p)
+{
+    if (p->root)
+        return 0;
+    return error("not inside a platform folder (none of this directory and its 6 parents holds "
+                 "sources/sources.yml or warehouse/data.duckdb); run `mdp setup` here, or pass "
+                 "--project DIR");
+}
+
+int platform_require_warehouse(const struct platform_paths *p)
+{
+    if (p->warehouse)
+        return 0;
+    return error("no warehouse found: run inside a platform folder, pass --project DIR or "
+                 "--warehouse PATH, or set MDP_WAREHOUSE");
+}
+
+static int has_env(const char *dir)
+{
+    char *f = fs_join(dir, ".env");
+    int yes = fs_is_file(f);
+    free(f);
+    return yes;
+}
+
+int platform_parse_env(const char *name, const char *text, int overwrite)
+{
+    const char *p = text;
+    int line = 0, count = 0;
+
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        struct strbuf key = STRBUF_INIT, val = STRBUF_INIT;
+        const char *s = p, *e = p + len, *eq;
+
+        line++;
+        p = eol ? eol + 1 : p + len;
+        while (s < e && isspace((unsigned char)*s))
+            s++;
+        if (s == e || *s == '#')
+            continue;
+        if (e - s > 7 && !strncmp(s, "export ", 7))
+            s += 7;
+        eq = memchr(s, '=', (size_t)(e - s));
+        if (!eq) {
+            warning("%s:%d: ignoring a line without '=' (expected KEY=VALUE)", name, line);
+            continue;
+        }
+        strbuf_add(&key, s, (size_t)(eq - s));
+        strbuf_trim(&key);
+        s = eq + 1;
+        while (s < e && isspace((unsigned char)*s))
+            s++;
+        if (s < e && (*s == '"' || *s == '\'')) {
+            const char *q = memchr(s + 1, *s, (size_t)(e - s - 1));
+            if (!q) {
+                warning("%s:%d: unterminated quote in the value of %s", name, line, key.buf);
+                strbuf_release(&key);
+                continue;
+            }
+            strbuf_add(&val, s + 1, (size_t)(q - s - 1));
+        } else {
+            const char *hash = s;
+            while (hash < e && !(*hash == '#' && hash > s && isspace((unsigned char)hash[-1])))
+                hash++;
+            strbuf_add(&val, s, (size_t)(hash - s));
+            strbuf_trim(&val);
+        }
+        if (key.len && (overwrite || !getenv(key.buf))) {
+            setenv(key.buf, val.buf, 1);
+            count++;
+        }
+        strbuf_release(&key);
+        strbuf_release(&val);
+    }
+    return count;
+}
+
+int platform_load_env(const char *dir)
+{
+    char *found = walk_up(dir, has_env), *path;
+    struct strbuf sb = STRBUF_INIT;
+    int ret;
+
+    if (!found)
+        return 0;
+    path = fs_join(found, ".env");
+    ret = fs_read_file(&sb, path);
+    if (ret == 0)
+        ret = platform_parse_env(path, sb.buf, 0);
+    strbuf_release(&sb);
+    free(path);
+    free(found);
+    return ret;
+}

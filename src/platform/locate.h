@@ -1,0 +1,37 @@
+/*
+ * Finding the platform folder, its warehouse and its .env (platform-layout.md):
+ *
+ *   root       --project DIR, else the nearest directory from the current one up to 6 parents
+ *              that holds warehouse/data.duckdb or sources/sources.yml;
+ *   warehouse  --warehouse PATH, else $MDP_WAREHOUSE, else <root>/warehouse/data.duckdb;
+ *   .env       the nearest .env found the same way; its KEY=VALUE lines are set in the
+ *              environment unless the variable is already set.
+ */
+#ifndef MDP_LOCATE_H
+#define MDP_LOCATE_H
+
+struct platform_paths {
+    char *root;      /* absolute, or NULL when no platform folder was found */
+    char *warehouse; /* absolute, or NULL when neither a root nor an override exists */
+};
+
+/*
+ * Fills *out (release with platform_paths_release()). project/warehouse are the command-line
+ * overrides, or NULL. Never fails for a missing platform: callers that need one say so with
+ * platform_require_*().
+ */
+void platform_locate(const char *project, const char *warehouse, struct platform_paths *out);
+void platform_paths_release(struct platform_paths *p);
+/* 0 if p->root is set, else -1 with an error that says how to make or point at one. */
+int platform_require_root(const struct platform_paths *p);
+int platform_require_warehouse(const struct platform_paths *p);
+
+/*
+ * Loads the nearest .env at or above dir (up to 6 parents). Returns the number of variables
+ * set, or -1 with error() naming the file and line of a malformed entry.
+ */
+int platform_load_env(const char *dir);
+/* Parses one .env text (exposed for tests and the fuzz target). */
+int platform_parse_env(const char *name, const char *text, int overwrite);
+
+#endif

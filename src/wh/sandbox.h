@@ -1,0 +1,33 @@
+/*
+ * The sandboxed session: where SQL that comes from a question, an eval case or a model runs.
+ *
+ * It is the warehouse opened read-only with enable_external_access=false (no files, no
+ * ATTACH, no INSTALL/LOAD), lock_configuration=true, a memory limit, and for every query a
+ * statement allow-list (one SELECT / WITH / FROM / VALUES / TABLE / EXPLAIN / DESCRIBE / SHOW /
+ * SUMMARIZE, or a read-only PRAGMA such as table_info), a wall-clock timeout that interrupts
+ * the query, and a row cap that still reports the true row count. Every refusal says why.
+ */
+#ifndef MDP_SANDBOX_H
+#define MDP_SANDBOX_H
+
+#include <stddef.h>
+
+struct wh;
+
+struct sandbox_options {
+    int timeout_ms;           /* default 30000 */
+    size_t max_rows;          /* default 10000 */
+    const char *memory_limit; /* default "2GB" */
+    int threads;              /* 0: DuckDB's default */
+};
+
+/* Opens path as a sandbox; opts may be NULL for the defaults. Close with wh_close(). */
+int sandbox_open(const char *path, const struct sandbox_options *opts, struct wh **out);
+
+/*
+ * The allow-list on the text of one statement: its first keyword, and for PRAGMA the name.
+ * Returns 0, or -1 with error("refused: ...") naming the keyword and what is allowed.
+ */
+int sandbox_check_text(const char *sql);
+
+#endif

@@ -1,0 +1,205 @@
+/*
+ * End to end: `mdp query` and the sandbox, run through the built binary on a warehouse the
+ * test creates.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "testlib.h"
+
+static char *dir;
+
+static void make_warehouse(void)
+{
+    struct tl_run r;
+
+    dir = tl_tmpdir();
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --write -c \"CREATE TABLE t AS "
+          "SELECT range AS id, 'name ' || range AS name, range * 2.5 AS amount FROM range(100)\"",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    tl_run_release(&r);
+}
+
+static void drop_warehouse(void)
+{
+    tl_rmdir(dir);
+    free(dir);
+}
+
+TestSuite(query, .init = make_warehouse, .fini = drop_warehouse);
+
+Test(query, runs_sql_and_formats)
+{
+    struct tl_run r;
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query -c 'SELECT count(*) AS n, "
+              "sum(amount) AS s FROM t'",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert(strstr(r.out.buf, "12375.0") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "(1 row)") != NULL);
+    tl_run_release(&r);
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" query --warehouse w.duckdb --format csv -c 'SELECT id, "
+              "name FROM t ORDER BY id LIMIT 2'",
+          dir);
+    cr_assert_str_eq(r.out.buf, "id,name\n0,name 0\n1,name 1\n");
+    tl_run_release(&r);
+
+    tl_sh(&r, "cd '%s' && MDP_WAREHOUSE=w.duckdb \"$MDP_BIN\" query --format json -c 'SELECT "
+              "id FROM t ORDER BY id LIMIT 1'",
+          dir);
+    cr_assert_str_eq(r.out.buf, "[{\"id\": 0}]\n");
+    tl_run_release(&r);
+}
+
+Test(query, reads_stdin_when_not_a_terminal)
+{
+    struct tl_run r;
+
+    tl_sh(&r, "cd '%s' && echo 'SELECT max(id) AS m FROM t;' | \"$MDP_BIN\" --warehouse w.duckdb "
+              "query --format csv",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.out.buf, "m\n99\n");
+    tl_run_release(&r);
+}
+
+Test(query, errors_exit_1_with_duckdb_message)
+{
+    struct tl_run r;
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query -c 'SELECT nope FROM t'", dir);
+    cr_assert_eq(r.code, 1);
+    cr_assert(strstr(r.err.buf, "nope") != NULL, "%s", r.err.buf);
+    tl_run_release(&r);
+}
+
+Test(query, read_only_by_default)
+{
+    struct tl_run r;
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query -c 'DELETE FROM t'", dir);
+    cr_assert_eq(r.code, 1);
+    cr_assert(strstr(r.err.buf, "read-only") != NULL, "%s", r.err.buf);
+    tl_run_release(&r);
+}
+
+static void expect_refused(const char *sql, const char *why)
+{
+    struct tl_run r;
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --sandbox -c \"%s\"", dir, sql);
+    cr_assert_eq(r.code, 1, "%s: exit %d", sql, r.code);
+    cr_assert(strstr(r.err.buf, why) != NULL, "%s: %s", sql, r.err.buf);
+    tl_run_release(&r);
+}
+
+Test(query, sandbox_refuses_writes_files_and_settings)
+{
+    expect_refused("INSERT INTO t VALUES (1, 'x', 1)", "INSERT");
+    expect_refused("CREATE TABLE u (i INT)", "CREATE");
+    expect_refused("COPY t TO '/tmp/mdp-leak.csv'", "COPY");
+    expect_refused("ATTACH 'other.duckdb'", "ATTACH");
+    expect_refused("INSTALL httpfs", "INSTALL");
+    expect_refused("LOAD httpfs", "LOAD");
+    expect_refused("SELECT * FROM read_csv('/etc/passwd')", "disabled by configuration");
+    expect_refused("SET threads = 1", "SET");
+    expect_refused("SELECT 1; SELECT 2", "2 statements");
+    expect_refused("PRAGMA enable_profiling", "PRAGMA");
+}
+
+Test(query, sandbox_allows_reads)
+{
+    static const char *ok[] = {"SELECT count(*) FROM t", "DESCRIBE t", "SUMMARIZE t",
+                               "SHOW TABLES", "PRAGMA table_info('t')",
+                               "WITH x AS (SELECT 1 AS a) SELECT a FROM x", "EXPLAIN SELECT 1"};
+    size_t i;
+
+    for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        struct tl_run r;
+        tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --sandbox -c \"%s\"", dir,
+              ok[i]);
+        cr_assert_eq(r.code, 0, "%s: %s", ok[i], r.err.buf);
+        tl_run_release(&r);
+    }
+}
+
+Test(query, sandbox_stops_runaway_query)
+{
+    struct tl_run r;
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --sandbox --timeout 300 -c "
+              "'SELECT count(*) FROM range(1000000000000) a'",
+          dir);
+    cr_assert_eq(r.code, 1);
+    cr_assert(strstr(r.err.buf, "timeout of 300 ms") != NULL, "%s", r.err.buf);
+    tl_run_release(&r);
+}
+
+Test(query, sandbox_caps_rows_and_reports_true_count)
+{
+    struct tl_run r;
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --sandbox --max-rows 5 -c "
+              "'SELECT * FROM t'",
+          dir);
+    cr_assert_eq(r.code, 0);
+    cr_assert(strstr(r.out.buf, "(5 of 100 rows shown)") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+}
+
+Test(cli, help_and_bad_usage)
+{
+    struct tl_run r;
+
+    cr_assert_eq(tl_sh(&r, "\"$MDP_BIN\" --help"), 0);
+    cr_assert(strstr(r.out.buf, "--project") && strstr(r.out.buf, "query"));
+    tl_run_release(&r);
+    cr_assert_eq(tl_sh(&r, "\"$MDP_BIN\" query --help"), 0);
+    cr_assert(strstr(r.out.buf, "--format") && strstr(r.out.buf, "--sandbox"));
+    tl_run_release(&r);
+    cr_assert_eq(tl_sh(&r, "\"$MDP_BIN\" frobnicate"), 2);
+    cr_assert(strstr(r.err.buf, "not an mdp command") != NULL);
+    tl_run_release(&r);
+    cr_assert_eq(tl_sh(&r, "\"$MDP_BIN\" query --format xml -c 'SELECT 1'"), 2);
+    cr_assert(strstr(r.err.buf, "unknown format 'xml'") != NULL);
+    tl_run_release(&r);
+    cr_assert_eq(tl_sh(&r, "\"$MDP_BIN\""), 2);
+    tl_run_release(&r);
+}
+
+Test(cli, missing_warehouse_is_explained)
+{
+    struct tl_run r;
+    char *empty = tl_tmpdir();
+
+    tl_sh(&r, "cd '%s' && MDP_WAREHOUSE= \"$MDP_BIN\" query -c 'SELECT 1'", empty);
+    cr_assert_eq(r.code, 2);
+    cr_assert(strstr(r.err.buf, "no warehouse found") != NULL, "%s", r.err.buf);
+    tl_run_release(&r);
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse nope.duckdb query -c 'SELECT 1'", empty);
+    cr_assert_eq(r.code, 1);
+    cr_assert(strstr(r.err.buf, "mdp pipeline") != NULL, "%s", r.err.buf);
+    tl_run_release(&r);
+    tl_rmdir(empty);
+    free(empty);
+}
+
+Test(cli, finds_platform_by_walking_up)
+{
+    struct tl_run r;
+    char *root = tl_tmpdir();
+
+    tl_write(root, "sources/sources.yml", "sources: []\n");
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" query --write -c 'CREATE TABLE x AS SELECT 7 AS v' >/dev/null && "
+              "mkdir -p a/b/c && cd a/b/c && \"$MDP_BIN\" query --format csv -c 'SELECT v FROM x'",
+          root);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.out.buf, "v\n7\n");
+    tl_run_release(&r);
+    tl_rmdir(root);
+    free(root);
+}

@@ -1,0 +1,88 @@
+/*
+ * Test helpers (see testlib.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testlib.h"
+#include "util/fs.h"
+#include "util/xmalloc.h"
+
+char *tl_tmpdir(void)
+{
+    const char *base = getenv("TMPDIR");
+    char *tmpl = xstrfmt("%s/mdp-test-XXXXXX", base && *base ? base : "/tmp");
+
+    if (!mkdtemp(tmpl)) {
+        perror("mkdtemp");
+        abort();
+    }
+    return tmpl;
+}
+
+void tl_rmdir(const char *dir)
+{
+    struct tl_run r;
+    tl_sh(&r, "rm -rf '%s'", dir);
+    tl_run_release(&r);
+}
+
+const char *tl_src(void)
+{
+    const char *s = getenv("MDP_SRC");
+    return s && *s ? s : ".";
+}
+
+int tl_sh(struct tl_run *r, const char *fmt, ...)
+{
+    char *dir = tl_tmpdir(), *out = fs_join(dir, "out"), *err = fs_join(dir, "err");
+    struct strbuf cmd = STRBUF_INIT;
+    va_list ap;
+    int st;
+
+    strbuf_init(&r->out, 0);
+    strbuf_init(&r->err, 0);
+    strbuf_addstr(&cmd, "( ");
+    va_start(ap, fmt);
+    strbuf_vaddf(&cmd, fmt, ap);
+    va_end(ap);
+    strbuf_addf(&cmd, " ) </dev/null >'%s' 2>'%s'", out, err);
+    st = system(cmd.buf);
+    if (WIFEXITED(st))
+        r->code = WEXITSTATUS(st);
+    else if (WIFSIGNALED(st))
+        r->code = 128 + WTERMSIG(st);
+    else
+        r->code = -1;
+    fs_read_file(&r->out, out);
+    fs_read_file(&r->err, err);
+    unlink(out);
+    unlink(err);
+    rmdir(dir);
+    free(out);
+    free(err);
+    free(dir);
+    strbuf_release(&cmd);
+    return r->code;
+}
+
+void tl_run_release(struct tl_run *r)
+{
+    strbuf_release(&r->out);
+    strbuf_release(&r->err);
+}
+
+void tl_write(const char *dir, const char *name, const char *text)
+{
+    char *path = fs_join(dir, name), *parent = fs_dirname(path);
+
+    fs_mkdirs(parent, 0755);
+    if (fs_write_atomic(path, text, strlen(text)) < 0)
+        abort();
+    free(parent);
+    free(path);
+}

@@ -1,0 +1,31 @@
+/*
+ * Helpers for tests: temporary directories and running the built binary ($MDP_BIN) through
+ * the shell, capturing stdout, stderr and the exit code.
+ */
+#ifndef MDP_TESTLIB_H
+#define MDP_TESTLIB_H
+
+#include "util/strbuf.h"
+
+struct tl_run {
+    int code;           /* exit code, or 128+signal */
+    struct strbuf out;  /* stdout */
+    struct strbuf err;  /* stderr */
+};
+
+/* A new empty directory under $TMPDIR (or /tmp); the caller frees the path. */
+char *tl_tmpdir(void);
+/* rm -rf dir. */
+void tl_rmdir(const char *dir);
+/*
+ * Runs a shell command line (printf-formatted). $MDP_BIN is the binary under test, $MDP_SRC the
+ * source tree. Fills *r (release with tl_run_release()) and returns its exit code.
+ */
+int tl_sh(struct tl_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tl_run_release(struct tl_run *r);
+/* Writes text to dir/name, creating parent directories. */
+void tl_write(const char *dir, const char *name, const char *text);
+/* The source tree ($MDP_SRC, else "."). */
+const char *tl_src(void);
+
+#endif

@@ -8,9 +8,9 @@
 #include "util/strbuf.h"
 
 struct tl_run {
-    int code;           /* exit code, or 128+signal */
-    struct strbuf out;  /* stdout */
-    struct strbuf err;  /* stderr */
+    int code;          /* exit code, or 128+signal */
+    struct strbuf out; /* stdout */
+    struct strbuf err; /* stderr */
 };
 
 /* A new empty directory under $TMPDIR (or /tmp); the caller frees the path. */

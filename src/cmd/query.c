@@ -148,8 +148,8 @@ static int interactive(struct shell *sh)
         hist = fs_join(home, ".mdp_history");
         read_history(hist);
     }
-    printf("mdp query on %s (%s). End statements with ';', .help for commands.\n",
-           wh_path(sh->wh), wh_is_sandboxed(sh->wh) ? "sandbox" : "read-only or as opened");
+    printf("mdp query on %s (%s). End statements with ';', .help for commands.\n", wh_path(sh->wh),
+           wh_is_sandboxed(sh->wh) ? "sandbox" : "read-only or as opened");
     for (;;) {
         char *line;
 
@@ -195,12 +195,15 @@ static int interactive(struct shell *sh)
 
 int cmd_query(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"command", required_argument, NULL, 'c'}, {"file", required_argument, NULL, 'f'},
-        {"format", required_argument, NULL, 'F'},  {"sandbox", no_argument, NULL, 'S'},
-        {"write", no_argument, NULL, 'W'},         {"max-rows", required_argument, NULL, 'm'},
-        {"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"command", required_argument, NULL, 'c'},
+                                             {"file", required_argument, NULL, 'f'},
+                                             {"format", required_argument, NULL, 'F'},
+                                             {"sandbox", no_argument, NULL, 'S'},
+                                             {"write", no_argument, NULL, 'W'},
+                                             {"max-rows", required_argument, NULL, 'm'},
+                                             {"timeout", required_argument, NULL, 't'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     const char *sql = NULL, *file = NULL;
     int sandbox = 0, write = 0, opt, ret = EXIT_FAIL;
     struct shell sh;
@@ -236,8 +239,9 @@ int cmd_query(int argc, char **argv)
         }
     }
     if (optind < argc)
-        return cmd_usage_error(usage, "unexpected argument '%s' (quote the SQL and pass it "
-                                      "with -c)",
+        return cmd_usage_error(usage,
+                               "unexpected argument '%s' (quote the SQL and pass it "
+                               "with -c)",
                                argv[optind]);
     if (sql && file)
         return cmd_usage_error(usage, "-c and -f cannot be used together");

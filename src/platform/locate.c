@@ -93,7 +93,8 @@ static int has_env(const char *dir)
     return yes;
 }
 
-int platform_parse_env(const char *name, const char *text, int overwrite)
+int platform_parse_env(const char *name, const char *text,
+                       int (*each)(const char *key, const char *value, void *ctx), void *ctx)
 {
     const char *p = text;
     int line = 0, count = 0;
@@ -137,14 +138,22 @@ int platform_parse_env(const char *name, const char *text, int overwrite)
             strbuf_add(&val, s, (size_t)(hash - s));
             strbuf_trim(&val);
         }
-        if (key.len && (overwrite || !getenv(key.buf))) {
-            setenv(key.buf, val.buf, 1);
-            count++;
-        }
+        if (key.len)
+            count += each(key.buf, val.buf, ctx);
         strbuf_release(&key);
         strbuf_release(&val);
     }
     return count;
+}
+
+/* Sets a variable from .env unless the environment already has it. */
+static int set_unless_set(const char *key, const char *value, void *ctx)
+{
+    (void)ctx;
+    if (getenv(key))
+        return 0;
+    setenv(key, value, 1);
+    return 1;
 }
 
 int platform_load_env(const char *dir)
@@ -158,7 +167,7 @@ int platform_load_env(const char *dir)
     path = fs_join(found, ".env");
     ret = fs_read_file(&sb, path);
     if (ret == 0)
-        ret = platform_parse_env(path, sb.buf, 0);
+        ret = platform_parse_env(path, sb.buf, set_unless_set, NULL);
     strbuf_release(&sb);
     free(path);
     free(found);

@@ -31,7 +31,12 @@ int platform_require_warehouse(const struct platform_paths *p);
  * set, or -1 with error() naming the file and line of a malformed entry.
  */
 int platform_load_env(const char *dir);
-/* Parses one .env text (exposed for tests and the fuzz target). */
-int platform_parse_env(const char *name, const char *text, int overwrite);
+/*
+ * Parses one .env text, calling each(key, value, ctx) per entry (key and value are borrowed
+ * for the call); each returns 1 when it used the entry. Malformed lines get a warning naming
+ * name:line. Returns the sum of each()'s results.
+ */
+int platform_parse_env(const char *name, const char *text,
+                       int (*each)(const char *key, const char *value, void *ctx), void *ctx);
 
 #endif

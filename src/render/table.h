@@ -13,9 +13,9 @@ enum render_format { RENDER_TABLE, RENDER_CSV, RENDER_JSON, RENDER_MARKDOWN };
 int render_format_parse(const char *name, enum render_format *out);
 
 struct render_options {
-    int width;    /* terminal width to fit the table into; 0: no limit */
-    int color;    /* dim NULLs and the header rule */
-    int footer;   /* "(3 rows)" under tables */
+    int width;  /* terminal width to fit the table into; 0: no limit */
+    int color;  /* dim NULLs and the header rule */
+    int footer; /* "(3 rows)" under tables */
 };
 
 /* Appends r in the given format to sb. */

@@ -18,7 +18,10 @@ struct strbuf {
 };
 
 extern char strbuf_slopbuf[];
-#define STRBUF_INIT {0, 0, strbuf_slopbuf}
+#define STRBUF_INIT                                                                                \
+    {                                                                                              \
+        0, 0, strbuf_slopbuf                                                                       \
+    }
 
 void strbuf_init(struct strbuf *sb, size_t hint);
 /* Frees the contents; the strbuf is empty and usable again. */

@@ -29,10 +29,10 @@ int term_width(void)
     return 0;
 }
 
-#define ESC(name, seq)                                                                           \
-    const char *term_##name(void)                                                                \
-    {                                                                                            \
-        return term_color ? seq : "";                                                            \
+#define ESC(name, seq)                                                                             \
+    const char *term_##name(void)                                                                  \
+    {                                                                                              \
+        return term_color ? seq : "";                                                              \
     }
 ESC(bold, "\033[1m")
 ESC(dim, "\033[2m")

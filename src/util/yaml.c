@@ -114,8 +114,8 @@ static int attach(struct parse *p, struct yaml_node *n)
     }
     if (!p->pending_key[p->depth - 1]) {
         if (n->type != YAML_SCALAR) {
-            int ret = error("%s:%d:%d: a mapping key must be a plain value", p->name, n->line,
-                            n->col);
+            int ret =
+                error("%s:%d:%d: a mapping key must be a plain value", p->name, n->line, n->col);
             yaml_node_free(n);
             return ret;
         }
@@ -153,15 +153,13 @@ int yaml_parse_string(const char *name, const char *text, size_t len, struct yam
         if (!yaml_parser_parse(&p.parser, &ev)) {
             error("%s:%zu:%zu: %s%s%s", name, p.parser.problem_mark.line + 1,
                   p.parser.problem_mark.column + 1,
-                  p.parser.problem ? p.parser.problem : "invalid YAML",
-                  p.parser.context ? " " : "", p.parser.context ? p.parser.context : "");
+                  p.parser.problem ? p.parser.problem : "invalid YAML", p.parser.context ? " " : "",
+                  p.parser.context ? p.parser.context : "");
             goto out;
         }
         switch (ev.type) {
         case YAML_STREAM_END_EVENT:
-        case YAML_DOCUMENT_END_EVENT:
-            done = ev.type == YAML_STREAM_END_EVENT || p.root;
-            break;
+        case YAML_DOCUMENT_END_EVENT: done = ev.type == YAML_STREAM_END_EVENT || p.root; break;
         case YAML_ALIAS_EVENT:
             error("%s:%zu:%zu: YAML aliases (*name) are not supported", name,
                   ev.start_mark.line + 1, ev.start_mark.column + 1);
@@ -197,8 +195,7 @@ int yaml_parse_string(const char *name, const char *text, size_t len, struct yam
                 p.pending_key[p.depth] = NULL;
             }
             break;
-        default:
-            break;
+        default: break;
         }
         yaml_event_delete(&ev);
     }

@@ -76,9 +76,9 @@ int wh_result_col(const struct wh_result *r, const char *name)
 
 static const char *type_spelling(enum wh_type t)
 {
-    static const char *names[] = {"NULL",  "BOOLEAN", "BIGINT",    "DOUBLE",   "DECIMAL",
-                                  "VARCHAR", "DATE",  "TIME",      "TIMESTAMP", "INTERVAL",
-                                  "UUID",  "BLOB",    "NESTED",    "OTHER"};
+    static const char *names[] = {"NULL",    "BOOLEAN", "BIGINT", "DOUBLE",    "DECIMAL",
+                                  "VARCHAR", "DATE",    "TIME",   "TIMESTAMP", "INTERVAL",
+                                  "UUID",    "BLOB",    "NESTED", "OTHER"};
     return names[t];
 }
 

@@ -15,17 +15,17 @@
 enum wh_type {
     WH_T_NULL,
     WH_T_BOOL,
-    WH_T_INT,       /* all integer widths */
-    WH_T_FLOAT,     /* float, double */
+    WH_T_INT,   /* all integer widths */
+    WH_T_FLOAT, /* float, double */
     WH_T_DECIMAL,
-    WH_T_TEXT,      /* varchar, enum */
+    WH_T_TEXT, /* varchar, enum */
     WH_T_DATE,
     WH_T_TIME,
     WH_T_TIMESTAMP, /* all timestamp kinds */
     WH_T_INTERVAL,
     WH_T_UUID,
     WH_T_BLOB,
-    WH_T_NESTED,    /* list, struct, map, array, union */
+    WH_T_NESTED, /* list, struct, map, array, union */
     WH_T_OTHER
 };
 
@@ -37,12 +37,12 @@ struct wh_column {
 
 struct wh_result {
     size_t ncols;
-    size_t nrows;          /* rows kept */
-    uint64_t total_rows;   /* rows the statement produced (>= nrows when capped) */
-    int truncated;         /* nrows < total_rows */
+    size_t nrows;        /* rows kept */
+    uint64_t total_rows; /* rows the statement produced (>= nrows when capped) */
+    int truncated;       /* nrows < total_rows */
     struct wh_column *cols;
-    char **text;           /* nrows * ncols, row-major; NULL for SQL NULL */
-    double *num;           /* nrows * ncols: numbers; dates/timestamps as Unix seconds */
+    char **text; /* nrows * ncols, row-major; NULL for SQL NULL */
+    double *num; /* nrows * ncols: numbers; dates/timestamps as Unix seconds */
     size_t alloc_rows;
 };
 

@@ -11,15 +11,16 @@
 #include "wh/wh_internal.h"
 
 static const char *const allowed_keywords[] = {
-    "SELECT", "WITH", "FROM", "VALUES", "TABLE", "EXPLAIN", "DESCRIBE", "DESC",
-    "SHOW",   "SUMMARIZE", "PRAGMA",
+    "SELECT",   "WITH", "FROM", "VALUES",    "TABLE",  "EXPLAIN",
+    "DESCRIBE", "DESC", "SHOW", "SUMMARIZE", "PRAGMA",
 };
 
 /* PRAGMAs that only read metadata. */
 static const char *const allowed_pragmas[] = {
-    "table_info", "show", "show_tables", "show_tables_expanded", "database_size",
-    "database_list", "storage_info", "version", "platform", "functions", "collations",
-    "user_agent", "metadata_info",
+    "table_info",    "show",          "show_tables",  "show_tables_expanded",
+    "database_size", "database_list", "storage_info", "version",
+    "platform",      "functions",     "collations",   "user_agent",
+    "metadata_info",
 };
 
 int sandbox_open(const char *path, const struct sandbox_options *opts, struct wh **out)

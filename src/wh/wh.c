@@ -302,21 +302,33 @@ static void add_type_name(struct strbuf *sb, duckdb_logical_type lt)
         duckdb_type t;
         const char *name;
     } names[] = {
-        {DUCKDB_TYPE_BOOLEAN, "BOOLEAN"},     {DUCKDB_TYPE_TINYINT, "TINYINT"},
-        {DUCKDB_TYPE_SMALLINT, "SMALLINT"},   {DUCKDB_TYPE_INTEGER, "INTEGER"},
-        {DUCKDB_TYPE_BIGINT, "BIGINT"},       {DUCKDB_TYPE_UTINYINT, "UTINYINT"},
-        {DUCKDB_TYPE_USMALLINT, "USMALLINT"}, {DUCKDB_TYPE_UINTEGER, "UINTEGER"},
-        {DUCKDB_TYPE_UBIGINT, "UBIGINT"},     {DUCKDB_TYPE_HUGEINT, "HUGEINT"},
-        {DUCKDB_TYPE_UHUGEINT, "UHUGEINT"},   {DUCKDB_TYPE_FLOAT, "FLOAT"},
-        {DUCKDB_TYPE_DOUBLE, "DOUBLE"},       {DUCKDB_TYPE_VARCHAR, "VARCHAR"},
-        {DUCKDB_TYPE_ENUM, "ENUM"},           {DUCKDB_TYPE_DATE, "DATE"},
-        {DUCKDB_TYPE_TIME, "TIME"},           {DUCKDB_TYPE_TIME_TZ, "TIME WITH TIME ZONE"},
-        {DUCKDB_TYPE_TIMESTAMP, "TIMESTAMP"}, {DUCKDB_TYPE_TIMESTAMP_S, "TIMESTAMP_S"},
+        {DUCKDB_TYPE_BOOLEAN, "BOOLEAN"},
+        {DUCKDB_TYPE_TINYINT, "TINYINT"},
+        {DUCKDB_TYPE_SMALLINT, "SMALLINT"},
+        {DUCKDB_TYPE_INTEGER, "INTEGER"},
+        {DUCKDB_TYPE_BIGINT, "BIGINT"},
+        {DUCKDB_TYPE_UTINYINT, "UTINYINT"},
+        {DUCKDB_TYPE_USMALLINT, "USMALLINT"},
+        {DUCKDB_TYPE_UINTEGER, "UINTEGER"},
+        {DUCKDB_TYPE_UBIGINT, "UBIGINT"},
+        {DUCKDB_TYPE_HUGEINT, "HUGEINT"},
+        {DUCKDB_TYPE_UHUGEINT, "UHUGEINT"},
+        {DUCKDB_TYPE_FLOAT, "FLOAT"},
+        {DUCKDB_TYPE_DOUBLE, "DOUBLE"},
+        {DUCKDB_TYPE_VARCHAR, "VARCHAR"},
+        {DUCKDB_TYPE_ENUM, "ENUM"},
+        {DUCKDB_TYPE_DATE, "DATE"},
+        {DUCKDB_TYPE_TIME, "TIME"},
+        {DUCKDB_TYPE_TIME_TZ, "TIME WITH TIME ZONE"},
+        {DUCKDB_TYPE_TIMESTAMP, "TIMESTAMP"},
+        {DUCKDB_TYPE_TIMESTAMP_S, "TIMESTAMP_S"},
         {DUCKDB_TYPE_TIMESTAMP_MS, "TIMESTAMP_MS"},
         {DUCKDB_TYPE_TIMESTAMP_NS, "TIMESTAMP_NS"},
         {DUCKDB_TYPE_TIMESTAMP_TZ, "TIMESTAMP WITH TIME ZONE"},
-        {DUCKDB_TYPE_INTERVAL, "INTERVAL"},   {DUCKDB_TYPE_UUID, "UUID"},
-        {DUCKDB_TYPE_BLOB, "BLOB"},           {DUCKDB_TYPE_SQLNULL, "NULL"},
+        {DUCKDB_TYPE_INTERVAL, "INTERVAL"},
+        {DUCKDB_TYPE_UUID, "UUID"},
+        {DUCKDB_TYPE_BLOB, "BLOB"},
+        {DUCKDB_TYPE_SQLNULL, "NULL"},
         {DUCKDB_TYPE_BIT, "BIT"},
     };
     duckdb_type t = duckdb_get_type_id(lt);
@@ -502,8 +514,8 @@ static void add_interval(struct strbuf *sb, duckdb_interval iv)
             strbuf_addch(sb, '-');
             m = -m;
         }
-        strbuf_addf(sb, "%02" PRId64 ":%02d:%02d", (int64_t)(m / 3600000000LL), (int)(m / 60000000 % 60),
-                    (int)(m / 1000000 % 60));
+        strbuf_addf(sb, "%02" PRId64 ":%02d:%02d", (int64_t)(m / 3600000000LL),
+                    (int)(m / 60000000 % 60), (int)(m / 1000000 % 60));
         if (m % 1000000)
             strbuf_addf(sb, ".%06d", (int)(m % 1000000));
     }
@@ -668,9 +680,7 @@ static void add_value(struct strbuf *sb, double *num, duckdb_vector vec, duckdb_
         *num = (double)micros / 1e6;
         break;
     }
-    case DUCKDB_TYPE_INTERVAL:
-        add_interval(sb, ((const duckdb_interval *)data)[row]);
-        break;
+    case DUCKDB_TYPE_INTERVAL: add_interval(sb, ((const duckdb_interval *)data)[row]); break;
     case DUCKDB_TYPE_UUID: {
         duckdb_hugeint h = ((const duckdb_hugeint *)data)[row];
         uint64_t hi = (uint64_t)h.upper ^ (UINT64_C(1) << 63), lo = h.lower;
@@ -916,8 +926,7 @@ out:
     return ret;
 }
 
-int wh_query(struct wh *wh, const char *sql, const struct wh_limits *limits,
-             struct wh_result **out)
+int wh_query(struct wh *wh, const char *sql, const struct wh_limits *limits, struct wh_result **out)
 {
     return run_sql(wh, sql, limits, out);
 }

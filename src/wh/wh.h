@@ -57,9 +57,9 @@ int wh_execf(struct wh *wh, const char *fmt, ...) __attribute__((format(printf, 
 
 /* Limits for one query; zero fields mean "none" (or the sandbox's defaults). */
 struct wh_limits {
-    int timeout_ms;                  /* interrupt the query after this long */
-    size_t max_rows;                 /* keep at most this many rows (the true count is kept) */
-    volatile sig_atomic_t *cancel;   /* set non-zero (e.g. from SIGINT) to interrupt */
+    int timeout_ms;                /* interrupt the query after this long */
+    size_t max_rows;               /* keep at most this many rows (the true count is kept) */
+    volatile sig_atomic_t *cancel; /* set non-zero (e.g. from SIGINT) to interrupt */
     void (*progress)(double percent, void *ctx); /* called every ~100 ms while running */
     void *progress_ctx;
 };

@@ -34,22 +34,25 @@ Test(query, runs_sql_and_formats)
 {
     struct tl_run r;
 
-    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query -c 'SELECT count(*) AS n, "
-              "sum(amount) AS s FROM t'",
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query -c 'SELECT count(*) AS n, "
+          "sum(amount) AS s FROM t'",
           dir);
     cr_assert_eq(r.code, 0, "%s", r.err.buf);
     cr_assert(strstr(r.out.buf, "12375.0") != NULL, "%s", r.out.buf);
     cr_assert(strstr(r.out.buf, "(1 row)") != NULL);
     tl_run_release(&r);
 
-    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" query --warehouse w.duckdb --format csv -c 'SELECT id, "
-              "name FROM t ORDER BY id LIMIT 2'",
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" query --warehouse w.duckdb --format csv -c 'SELECT id, "
+          "name FROM t ORDER BY id LIMIT 2'",
           dir);
     cr_assert_str_eq(r.out.buf, "id,name\n0,name 0\n1,name 1\n");
     tl_run_release(&r);
 
-    tl_sh(&r, "cd '%s' && MDP_WAREHOUSE=w.duckdb \"$MDP_BIN\" query --format json -c 'SELECT "
-              "id FROM t ORDER BY id LIMIT 1'",
+    tl_sh(&r,
+          "cd '%s' && MDP_WAREHOUSE=w.duckdb \"$MDP_BIN\" query --format json -c 'SELECT "
+          "id FROM t ORDER BY id LIMIT 1'",
           dir);
     cr_assert_str_eq(r.out.buf, "[{\"id\": 0}]\n");
     tl_run_release(&r);
@@ -59,8 +62,9 @@ Test(query, reads_stdin_when_not_a_terminal)
 {
     struct tl_run r;
 
-    tl_sh(&r, "cd '%s' && echo 'SELECT max(id) AS m FROM t;' | \"$MDP_BIN\" --warehouse w.duckdb "
-              "query --format csv",
+    tl_sh(&r,
+          "cd '%s' && echo 'SELECT max(id) AS m FROM t;' | \"$MDP_BIN\" --warehouse w.duckdb "
+          "query --format csv",
           dir);
     cr_assert_eq(r.code, 0, "%s", r.err.buf);
     cr_assert_str_eq(r.out.buf, "m\n99\n");
@@ -113,9 +117,13 @@ Test(query, sandbox_refuses_writes_files_and_settings)
 
 Test(query, sandbox_allows_reads)
 {
-    static const char *ok[] = {"SELECT count(*) FROM t", "DESCRIBE t", "SUMMARIZE t",
-                               "SHOW TABLES", "PRAGMA table_info('t')",
-                               "WITH x AS (SELECT 1 AS a) SELECT a FROM x", "EXPLAIN SELECT 1"};
+    static const char *ok[] = {"SELECT count(*) FROM t",
+                               "DESCRIBE t",
+                               "SUMMARIZE t",
+                               "SHOW TABLES",
+                               "PRAGMA table_info('t')",
+                               "WITH x AS (SELECT 1 AS a) SELECT a FROM x",
+                               "EXPLAIN SELECT 1"};
     size_t i;
 
     for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
@@ -131,8 +139,9 @@ Test(query, sandbox_stops_runaway_query)
 {
     struct tl_run r;
 
-    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --sandbox --timeout 300 -c "
-              "'SELECT count(*) FROM range(1000000000000) a'",
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --sandbox --timeout 300 -c "
+          "'SELECT count(*) FROM range(1000000000000) a'",
           dir);
     cr_assert_eq(r.code, 1);
     cr_assert(strstr(r.err.buf, "timeout of 300 ms") != NULL, "%s", r.err.buf);
@@ -143,8 +152,9 @@ Test(query, sandbox_caps_rows_and_reports_true_count)
 {
     struct tl_run r;
 
-    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --sandbox --max-rows 5 -c "
-              "'SELECT * FROM t'",
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --sandbox --max-rows 5 -c "
+          "'SELECT * FROM t'",
           dir);
     cr_assert_eq(r.code, 0);
     cr_assert(strstr(r.out.buf, "(5 of 100 rows shown)") != NULL, "%s", r.out.buf);
@@ -194,9 +204,11 @@ Test(cli, finds_platform_by_walking_up)
     char *root = tl_tmpdir();
 
     tl_write(root, "sources/sources.yml", "sources: []\n");
-    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" query --write -c 'CREATE TABLE x AS SELECT 7 AS v' >/dev/null && "
-              "mkdir -p a/b/c && cd a/b/c && \"$MDP_BIN\" query --format csv -c 'SELECT v FROM x'",
-          root);
+    tl_sh(
+        &r,
+        "cd '%s' && \"$MDP_BIN\" query --write -c 'CREATE TABLE x AS SELECT 7 AS v' >/dev/null && "
+        "mkdir -p a/b/c && cd a/b/c && \"$MDP_BIN\" query --format csv -c 'SELECT v FROM x'",
+        root);
     cr_assert_eq(r.code, 0, "%s", r.err.buf);
     cr_assert_str_eq(r.out.buf, "v\n7\n");
     tl_run_release(&r);

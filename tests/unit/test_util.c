@@ -138,6 +138,15 @@ Test(json, reports_position)
     cr_assert(strstr(error_last(), "x.json:2:") != NULL, "%s", error_last());
 }
 
+static int set_if_unset(const char *key, const char *value, void *ctx)
+{
+    (void)ctx;
+    if (getenv(key))
+        return 0;
+    setenv(key, value, 1);
+    return 1;
+}
+
 Test(env, parses_dotenv)
 {
     const char *text = "# comment\nexport MDP_T_A=1\nMDP_T_B = \"two words\"\nMDP_T_C=x # note\n"
@@ -146,7 +155,7 @@ Test(env, parses_dotenv)
     unsetenv("MDP_T_A");
     setenv("MDP_T_C", "kept", 1);
     error_quiet(1);
-    cr_assert_eq(platform_parse_env(".env", text, 0), 3);
+    cr_assert_eq(platform_parse_env(".env", text, set_if_unset, NULL), 3);
     cr_assert_str_eq(getenv("MDP_T_A"), "1");
     cr_assert_str_eq(getenv("MDP_T_B"), "two words");
     cr_assert_str_eq(getenv("MDP_T_C"), "kept");

@@ -52,6 +52,7 @@ static void on_sigint(int sig)
 
 struct shell {
     struct wh *wh;
+    const char *mode; /* "read-only", "read-write" or "sandbox" */
     enum render_format fmt;
     struct wh_limits lim;
     int timer;
@@ -253,6 +254,7 @@ int cmd_query(int argc, char **argv)
         platform_paths_release(&paths);
         return EXIT_USAGE;
     }
+    sh.mode = sandbox ? "sandbox" : write ? "read-write" : "read-only";
     if (sandbox)
         ret = sandbox_open(paths.warehouse, NULL, &sh.wh);
     else

@@ -430,6 +430,12 @@ struct user {
     uint8_t segment;
 };
 
+/* Users in order of signup, to pick a visitor among those signed up at a given moment. */
+struct signup {
+    uint32_t offset; /* seconds after 2020-01-01 */
+    uint32_t user;   /* index into users[] */
+};
+
 struct live_campaign {
     int32_t start_day, end_day; /* inclusive */
     uint32_t id;
@@ -453,6 +459,7 @@ struct gen {
     size_t nr_by_category[NR_CATEGORIES];
     struct user *users;
     size_t nr_users;
+    struct signup *by_signup;
     struct product_campaigns *campaigns; /* per product */
     uint64_t progress_done, progress_total;
     const char *progress_label;
@@ -644,6 +651,45 @@ static void gen_users(struct gen *g, struct csv_out *o)
     }
 }
 
+static int cmp_signup(const void *a, const void *b)
+{
+    const struct signup *x = a, *y = b;
+
+    if (x->offset != y->offset)
+        return x->offset < y->offset ? -1 : 1;
+    return x->user < y->user ? -1 : x->user > y->user;
+}
+
+static void index_signups(struct gen *g)
+{
+    size_t i;
+
+    g->by_signup = xmalloc(g->nr_users * sizeof(*g->by_signup));
+    for (i = 0; i < g->nr_users; i++) {
+        g->by_signup[i].offset = g->users[i].signup_offset;
+        g->by_signup[i].user = (uint32_t)i;
+    }
+    qsort(g->by_signup, g->nr_users, sizeof(*g->by_signup), cmp_signup);
+}
+
+/* A user chosen uniformly among those signed up at t, or -1 when nobody has yet. */
+static int64_t signed_up_user(struct gen *g, int64_t t)
+{
+    size_t lo = 0, hi = g->nr_users;
+    int64_t off = t - g->t_first;
+
+    while (lo < hi) { /* number of users with signup <= t */
+        size_t mid = lo + (hi - lo) / 2;
+        if ((int64_t)g->by_signup[mid].offset <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (!lo)
+        return -1;
+    return g->by_signup[prng_below(&g->rng, lo)].user;
+}
+
 /* ---- campaigns ---- */
 
 static int cmp_live(const void *a, const void *b)
@@ -792,15 +838,13 @@ static void gen_pageviews(struct gen *g, struct csv_out *o, uint64_t nr_pageview
     while (event_id < nr_pageviews) {
         uint64_t views = (uint64_t)prng_range(&g->rng, 1, 6);
         int64_t t = prng_range(&g->rng, g->t_first, g->t_end - 1);
-        int registered = prng_chance(&g->rng, 0.70);
-        size_t user = prng_below(&g->rng, g->nr_users);
+        /* 70% of sessions are by a user already signed up at t; the rest are anonymous */
+        int64_t user = prng_chance(&g->rng, 0.70) ? signed_up_user(g, t) : -1;
         struct text device = PICK(&g->rng, devices);
         struct text browser = PICK(&g->rng, browsers);
         int64_t duration = prng_range(&g->rng, 60, 1800);
         uint64_t v;
 
-        if (registered && t < g->t_first + (int64_t)g->users[user].signup_offset)
-            registered = 0; /* not signed up yet: an anonymous visit */
         session++;
         if (views > nr_pageviews - event_id)
             views = nr_pageviews - event_id;
@@ -822,8 +866,8 @@ static void gen_pageviews(struct gen *g, struct csv_out *o, uint64_t nr_pageview
             put_timestamp(
                 o, future ? g->t_first + shift_2030 + (t - g->t_first) % (365 * SECS_PER_DAY) : t);
             put_c(o, ',');
-            if (registered)
-                put_u64(o, user + 1);
+            if (user >= 0)
+                put_u64(o, (uint64_t)user + 1);
             put_mem(o, ",session_", 9);
             put_u64(o, session);
             put_c(o, ',');
@@ -1026,7 +1070,10 @@ int generate_run(const char *root, const struct generate_options *opts,
         g.progress_label = fs_basename(sources[s].path);
         switch (s) {
         case SRC_PRODUCTS: gen_products(&g, &o); break;
-        case SRC_USERS: gen_users(&g, &o); break;
+        case SRC_USERS:
+            gen_users(&g, &o);
+            index_signups(&g);
+            break;
         case SRC_CAMPAIGNS: gen_campaigns(&g, &o, nr_campaigns); break;
         case SRC_PAGEVIEWS: gen_pageviews(&g, &o, nr_pageviews); break;
         case SRC_TRANSACTIONS: gen_transactions(&g, &o); break;
@@ -1056,6 +1103,7 @@ out:
         free(g.by_category[i]);
     free(g.products);
     free(g.users);
+    free(g.by_signup);
     report->seconds = now_seconds() - t0;
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         report->peak_rss_kb = ru.ru_maxrss;

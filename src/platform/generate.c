@@ -794,7 +794,9 @@ static void gen_campaigns(struct gen *g, struct csv_out *o, uint64_t nr_campaign
         }
     }
     for (i = 0; i < g->nr_products; i++)
-        qsort(g->campaigns[i].items, g->campaigns[i].nr, sizeof(struct live_campaign), cmp_live);
+        if (g->campaigns[i].nr)
+            qsort(g->campaigns[i].items, g->campaigns[i].nr, sizeof(struct live_campaign),
+                  cmp_live);
 }
 
 /*

@@ -891,6 +891,8 @@ static void gen_pageviews(struct gen *g, struct csv_out *o, uint64_t nr_pageview
             row_end(o);
             tick(g, o);
             t += prng_range(&g->rng, 5, 300);
+            if (t >= g->t_end) /* the data ends with 2024 */
+                t = g->t_end - 1;
         }
     }
 }

@@ -175,8 +175,9 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 
 /* ---- buffered CSV output ---- */
 
-#define OUT_BUF (1u << 20)
-#define ROW_MAX 1024 /* no row is longer: the buffer is flushed when less is left */
+#define OUT_BUF         (1u << 20)
+#define WRITEBACK_CHUNK (8u << 20)
+#define ROW_MAX         1024 /* no row is longer: the buffer is flushed when less is left */
 
 struct csv_out {
     char *path; /* final name */
@@ -185,7 +186,8 @@ struct csv_out {
     char *buf;
     size_t len;
     uint64_t bytes, rows;
-    int err; /* errno of the first failed write, or 0 */
+    uint64_t synced; /* bytes handed to writeback */
+    int err;         /* errno of the first failed write, or 0 */
 };
 
 /* "00".."99", and "YYYY-MM-DD" for every day of 2019..2031 (filled once by tables_init). */
@@ -242,6 +244,15 @@ static int out_flush(struct csv_out *o)
     }
     o->bytes += o->len;
     o->len = 0;
+    /*
+     * Start writing back what is written so far, without waiting: the fsync() before the
+     * rename then finds little left to do, instead of the whole file at once.
+     */
+    if (!o->err && o->bytes - o->synced >= WRITEBACK_CHUNK) {
+        sync_file_range(o->fd, (off_t)o->synced, (off_t)(o->bytes - o->synced),
+                        SYNC_FILE_RANGE_WRITE);
+        o->synced = o->bytes;
+    }
     return o->err ? -1 : 0;
 }
 

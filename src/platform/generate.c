@@ -9,8 +9,10 @@
  * product, its campaigns sorted by start day for the "is a campaign live" lookups; pageviews and
  * transactions are never kept.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -363,6 +365,35 @@ static inline void row_end(struct csv_out *o)
         out_flush(o);
 }
 
+/*
+ * Removes ".<name>.tmp.<pid>" files in dir left by runs that were killed: those whose process
+ * is gone. A run still going (another pid alive) keeps its file.
+ */
+static void remove_stale_temps(const char *dir, const char *name)
+{
+    char *prefix = xstrfmt(".%s.tmp.", name);
+    size_t plen = strlen(prefix);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    while (d && (e = readdir(d))) {
+        char *end;
+        long pid;
+
+        if (strncmp(e->d_name, prefix, plen))
+            continue;
+        pid = strtol(e->d_name + plen, &end, 10);
+        if (*end || pid <= 0 || (kill((pid_t)pid, 0) < 0 && errno == ESRCH)) {
+            char *p = xstrfmt("%s/%s", dir, e->d_name);
+            unlink(p);
+            free(p);
+        }
+    }
+    if (d)
+        closedir(d);
+    free(prefix);
+}
+
 static int out_open(struct csv_out *o, const char *root, const char *rel, const char *header)
 {
     char *dir;
@@ -374,6 +405,8 @@ static int out_open(struct csv_out *o, const char *root, const char *rel, const 
     dir = fs_dirname(o->path);
     o->tmp = xstrfmt("%s/.%s.tmp.%ld", dir, fs_basename(o->path), (long)getpid());
     ret = fs_mkdirs(dir, 0777);
+    if (ret == 0)
+        remove_stale_temps(dir, fs_basename(o->path));
     free(dir);
     if (ret < 0)
         return -1;

@@ -226,3 +226,41 @@ Test(generate_cmd, sample_models_run_on_generated_data, .timeout = 120)
     tl_rmdir(dir);
     free(dir);
 }
+
+/*
+ * A run killed with SIGKILL part-way leaves each file either the previous version or the new
+ * one, never a partial one under the final name; the next run clears the dead run's temporary
+ * files.
+ */
+Test(generate_cmd, killed_run_leaves_whole_files, .timeout = 60)
+{
+    char *dir = tl_tmpdir();
+    struct tl_run r;
+    int delay;
+
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" generate -q --project new --scale 4 --seed 2 && "
+          "\"$MDP_BIN\" generate -q --project old --scale 4 --seed 1",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    tl_run_release(&r);
+    for (delay = 0; delay < 4; delay++) {
+        tl_sh(&r,
+              "cd '%s' && rm -rf k && cp -r old k && "
+              "{ \"$MDP_BIN\" generate -q --project k --scale 4 --seed 2 & pid=$!; "
+              "sleep 0.0%d; kill -9 $pid; wait $pid; } 2>/dev/null; "
+              "for f in $(cd old && find sources -name '*.csv'); do "
+              "cmp -s k/$f new/$f || cmp -s k/$f old/$f || echo \"partial $f\"; done",
+              dir, delay * 3);
+        cr_assert_str_eq(r.out.buf, "", "after %d0 ms: %s", delay * 3, r.out.buf);
+        tl_run_release(&r);
+    }
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" generate -q --project k --scale 0.01 && "
+          "find k -name '.*.tmp.*' | wc -l",
+          dir);
+    cr_assert_str_eq(r.out.buf, "0\n", "temporary files left: %s", r.out.buf);
+    tl_run_release(&r);
+    tl_rmdir(dir);
+    free(dir);
+}

@@ -763,19 +763,16 @@ static void gen_campaigns(struct gen *g, struct csv_out *o, uint64_t nr_campaign
         int64_t clicks = impressions * prng_range(&g->rng, 100, 800) / 10000;
         int nr_promoted = (int)prng_range(&g->rng, 1, 5);
         size_t promoted[5];
-        int k, j, y_m_len;
+        int k, j;
         int64_t y;
         unsigned m, d;
-        char y_m[16];
+        char y_m[7];
 
         civil_from_days(start, &y, &m, &d);
-        y_m_len = 0;
+        /* the campaign's month for its name: "May2021" */
         memcpy(y_m, month_abbr[m - 1], 3);
-        y_m_len = 3;
-        y_m[y_m_len++] = (char)('0' + y / 1000 % 10);
-        y_m[y_m_len++] = (char)('0' + y / 100 % 10);
-        y_m[y_m_len++] = (char)('0' + y / 10 % 10);
-        y_m[y_m_len++] = (char)('0' + y % 10);
+        memcpy(y_m + 3, digits2 + 2 * (y / 100), 2);
+        memcpy(y_m + 5, digits2 + 2 * (y % 100), 2);
         if ((size_t)nr_promoted > g->nr_products)
             nr_promoted = (int)g->nr_products;
         for (k = 0; k < nr_promoted; k++) {
@@ -811,7 +808,7 @@ static void gen_campaigns(struct gen *g, struct csv_out *o, uint64_t nr_campaign
             put_mem(o, " - ", 3);
             put_text(o, platform);
             put_mem(o, " - ", 3);
-            put_mem(o, y_m, (size_t)y_m_len);
+            put_mem(o, y_m, sizeof(y_m));
             put_c(o, ',');
             put_text(o, campaign_types[type].name);
             put_c(o, ',');

@@ -12,6 +12,8 @@
 #include "util/fs.h"
 #include "util/share.h"
 #include "util/strbuf.h"
+#include "util/xmalloc.h"
+#include "util/yaml.h"
 
 #define PREFIX "sample-platform/"
 
@@ -112,4 +114,41 @@ Test(scaffold, empty_skeleton)
     free(sub);
     tl_rmdir(dir);
     free(dir);
+}
+
+/*
+ * The sample platform's yml files parse, and each model .sql under models/ is documented in a
+ * yml file of its folder (the names listed under `models:`).
+ */
+Test(scaffold, sample_yml_parses_and_documents_every_model)
+{
+    const struct share_file *f, *g;
+    size_t models = 0;
+
+    for (f = share_files; f->path; f++) {
+        struct yaml_node *doc = NULL;
+        size_t n = strlen(f->path);
+
+        if (strncmp(f->path, PREFIX, strlen(PREFIX)))
+            continue;
+        if (n > 4 && !strcmp(f->path + n - 4, ".yml")) {
+            cr_assert_eq(yaml_parse_string(f->path, f->data, f->len, &doc), 0, "%s: %s", f->path,
+                         error_last());
+            yaml_node_free(doc);
+        }
+        if (n > 4 && !strcmp(f->path + n - 4, ".sql") && strstr(f->path, "/models/")) {
+            const char *base = strrchr(f->path, '/') + 1;
+            char *needle = xstrfmt("- name: %.*s\n", (int)(strlen(base) - 4), base);
+            int documented = 0;
+
+            for (g = share_files; g->path; g++)
+                if (!strncmp(g->path, f->path, (size_t)(base - f->path)) &&
+                    strstr(g->path, ".yml") && strstr(g->data, needle))
+                    documented = 1;
+            cr_assert(documented, "%s has no yml entry", f->path);
+            free(needle);
+            models++;
+        }
+    }
+    cr_assert_eq(models, 8, "5 staging views and 3 marts");
 }

@@ -19,6 +19,8 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"init", cmd_init, "scaffold a platform folder (the sample platform, or --empty)"},
+    {"generate", cmd_generate, "write the sample e-commerce sources (--scale, --seed)"},
     {"query", cmd_query, "SQL shell on the warehouse (-c SQL, or interactive)"},
 };
 

@@ -20,6 +20,7 @@ struct command {
 
 static const struct command commands[] = {
     {"query", cmd_query, "SQL shell on the warehouse (-c SQL, or interactive)"},
+    {"eval", cmd_eval, "run evaluation cases: ground-truth SQL and assertions on answers"},
 };
 
 static const char usage[] =

@@ -30,5 +30,6 @@ int cmd_usage_error(const char *usage, const char *fmt, ...) __attribute__((form
 void cmd_locate(struct platform_paths *out);
 
 int cmd_query(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 
 #endif

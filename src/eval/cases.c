@@ -370,6 +370,8 @@ int cases_parse(const char *name, const char *text, size_t len, struct case_set 
         fail_at(name, root, "the file must be a mapping with a 'cases:' list");
         goto out;
     }
+    if (check_duplicate_keys(name, root) < 0)
+        goto out;
     list = yaml_get(root, "cases");
     if (!list) {
         fail_at(name, root, "no 'cases:' list at the top level");

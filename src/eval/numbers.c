@@ -225,7 +225,7 @@ void numbers_extract(const char *text, size_t len, struct number_list *out)
         size_t end, start, n;
         int neg, decimals, exp10, scale = 0, percent = 0;
         char *num;
-        double value;
+        double value, precision;
 
         if (!(is_digit_at(&sc, i) || (at(&sc, i) == '.' && is_digit_at(&sc, i + 1)))) {
             i++;
@@ -286,8 +286,10 @@ void numbers_extract(const char *text, size_t len, struct number_list *out)
         num = xstrfmt("%s%se%d", neg ? "-" : "", plain.buf, exp10 + scale);
         value = strtod(num, NULL);
         free(num);
-        if (isfinite(value))
-            push(out, value, pow(10.0, (double)(exp10 + scale - decimals)), percent, start, end);
+        precision = pow(10.0, (double)(exp10 + scale - decimals));
+        /* 1e-3202 or 400 decimals: not a number anyone writes, and not comparable */
+        if (isfinite(value) && isnormal(precision) && isfinite(precision))
+            push(out, value, precision, percent, start, end);
         i = end;
     }
     strbuf_release(&plain);

@@ -117,6 +117,7 @@ Test(numbers, text_that_yields_no_number)
         "file.2",
         "abc123def",
         "12M3",
+        "1e-3202 is too small to compare",
         ".",
         "-",
         "$",

@@ -41,6 +41,8 @@ static const char usage[] =
     "  --junit FILE     also write a JUnit XML report to FILE (for CI)\n"
     "  -j, --jobs N     ask N questions at once (default 1)\n"
     "  --timeout MS     interrupt a verification query after MS milliseconds (default 30000)\n"
+    "  -q, --quiet      print only the failed cases and the summary\n"
+    "  -v, --verbose    with --sql-only, print every verification_sql too\n"
     "  -h, --help       this help\n";
 
 /* A growing list of borrowed option values. */
@@ -53,6 +55,17 @@ static void optlist_add(struct optlist *l, const char *s)
 {
     ALLOC_GROW(l->v, l->n + 1, l->alloc);
     l->v[l->n++] = s;
+}
+
+/* Text mode prints each case as soon as it and the ones before it are done. */
+static void print_result(const struct case_result *cr, void *ctx)
+{
+    const struct eval_options *eo = ctx;
+
+    if (term_quiet && cr->pass)
+        return;
+    eval_case_print(stdout, cr, eo->sql_only, term_verbose);
+    fflush(stdout);
 }
 
 int cmd_eval(int argc, char **argv)
@@ -158,7 +171,12 @@ int cmd_eval(int argc, char **argv)
     eo.ntags = tags.n;
     eo.ids = ids.v;
     eo.nids = ids.n;
-    eo.progress = !json && !term_quiet;
+    /* a progress bar would tear the cases printed on the same terminal */
+    eo.progress = !term_quiet && (json || !isatty(STDOUT_FILENO));
+    if (!json) {
+        eo.on_result = print_result;
+        eo.on_result_ctx = &eo;
+    }
 
     selected = eval_select(&set, &eo, &sel);
     free(sel);
@@ -196,7 +214,7 @@ int cmd_eval(int argc, char **argv)
         fwrite(j.buf, 1, j.len, stdout);
         strbuf_release(&j);
     } else {
-        eval_report_print(stdout, &report, term_verbose);
+        eval_summary_print(stdout, &report);
     }
     ret = rc ? EXIT_FAIL : EXIT_OK;
 out:

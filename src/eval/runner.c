@@ -27,8 +27,10 @@ struct run {
     struct wh *wh;
     pthread_mutex_t db_lock;   /* one DuckDB connection, one query at a time */
     pthread_mutex_t ask_lock;  /* answerers that are not concurrent */
-    pthread_mutex_t next_lock; /* next, done */
+    pthread_mutex_t next_lock; /* next, done, finished, reported */
     size_t next, done;
+    unsigned char *finished; /* per case */
+    size_t reported;         /* cases before this one were given to on_result */
 };
 
 static double now_ms(void)
@@ -175,6 +177,12 @@ static void *worker(void *arg)
         run_case(run, i);
         pthread_mutex_lock(&run->next_lock);
         run->done++;
+        run->finished[i] = 1;
+        while (run->reported < run->n && run->finished[run->reported]) {
+            if (run->opts->on_result)
+                run->opts->on_result(&run->results[run->reported], run->opts->on_result_ctx);
+            run->reported++;
+        }
         if (run->opts->progress)
             term_progress("eval", (double)run->done, (double)run->n);
         pthread_mutex_unlock(&run->next_lock);
@@ -263,6 +271,7 @@ int eval_run(const struct case_set *set, const struct eval_options *opts,
         return -1;
     }
     run.results = xcalloc(run.n, sizeof(*run.results));
+    run.finished = xcalloc(run.n, 1);
     pthread_mutex_init(&run.db_lock, NULL);
     pthread_mutex_init(&run.ask_lock, NULL);
     pthread_mutex_init(&run.next_lock, NULL);
@@ -299,6 +308,7 @@ int eval_run(const struct case_set *set, const struct eval_options *opts,
     ret = report->failed ? 1 : 0;
 
     free(threads);
+    free(run.finished);
     pthread_mutex_destroy(&run.db_lock);
     pthread_mutex_destroy(&run.ask_lock);
     pthread_mutex_destroy(&run.next_lock);
@@ -350,7 +360,7 @@ static void print_ms(FILE *f, double ms)
         fprintf(f, "%.2f s", ms / 1000);
 }
 
-static void print_case(FILE *f, const struct case_result *cr, int sql_only, int verbose)
+void eval_case_print(FILE *f, const struct case_result *cr, int sql_only, int verbose)
 {
     const struct eval_case *c = cr->c;
     size_t i;
@@ -407,12 +417,20 @@ static double rate(size_t passed, size_t total)
     return total ? 100.0 * (double)passed / (double)total : 0;
 }
 
-void eval_report_print(FILE *f, const struct eval_report *rep, int verbose)
+void eval_report_print(FILE *f, const struct eval_report *rep, int verbose, int failed_only)
+{
+    size_t i;
+
+    for (i = 0; i < rep->n; i++)
+        if (!failed_only || !rep->results[i].pass)
+            eval_case_print(f, &rep->results[i], rep->sql_only, verbose);
+    eval_summary_print(f, rep);
+}
+
+void eval_summary_print(FILE *f, const struct eval_report *rep)
 {
     size_t i, width = 3;
 
-    for (i = 0; i < rep->n; i++)
-        print_case(f, &rep->results[i], rep->sql_only, verbose);
     fputc('\n', f);
     if (rep->ntags) {
         for (i = 0; i < rep->ntags; i++)

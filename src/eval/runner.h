@@ -21,6 +21,7 @@
 #include "eval/cases.h"
 
 struct strbuf;
+struct case_result;
 
 struct eval_options {
     const char *warehouse;     /* the warehouse file (opened with sandbox_open) */
@@ -33,6 +34,13 @@ struct eval_options {
     int jobs;       /* questions asked at once; 0 or 1: one at a time */
     int timeout_ms; /* per verification query; 0: the sandbox's default */
     int progress;   /* draw a progress bar on stderr (term_progress) */
+    /*
+     * Called once per case in file order, as soon as it and every case before it are done
+     * (so a long run shows results as it goes); NULL for none. Called with a lock held: do
+     * not call back into the runner.
+     */
+    void (*on_result)(const struct case_result *result, void *ctx);
+    void *on_result_ctx;
 };
 
 struct assertion_result {
@@ -88,8 +96,16 @@ int eval_run(const struct case_set *set, const struct eval_options *opts,
              struct eval_report *report);
 void eval_report_release(struct eval_report *report);
 
-/* The human report; its last line is "N passed, N failed". */
-void eval_report_print(FILE *f, const struct eval_report *report, int verbose);
+/*
+ * One case as text: PASS/FAIL, id, tags and time, then the question, the truth, the answer,
+ * the SQL used, each assertion's message (with --sql-only: rows and first cell, or the
+ * error). verbose adds the verification SQL in --sql-only mode.
+ */
+void eval_case_print(FILE *f, const struct case_result *result, int sql_only, int verbose);
+/* Pass rates per tag and overall, latency, and "N passed, N failed" as the last line. */
+void eval_summary_print(FILE *f, const struct eval_report *report);
+/* Every case (failed ones only when failed_only) then the summary. */
+void eval_report_print(FILE *f, const struct eval_report *report, int verbose, int failed_only);
 /* One JSON document (pretty-printed) appended to sb. */
 void eval_report_json(struct strbuf *sb, const struct eval_report *report);
 /* JUnit XML appended to sb (one testsuite, one testcase per case). */

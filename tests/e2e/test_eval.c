@@ -137,9 +137,24 @@ Test(eval, reports_passing_and_failing_cases)
     cr_assert_str_eq(last_line(&r.out), "3 passed, 3 failed");
     tl_run_release(&r);
 
-    /* the same with four workers */
+    /* the same with four workers, still in file order */
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" eval --answers answers.yml -j 4 | grep -E '^(PASS|FAIL)' "
+          "| cut -d' ' -f1,2 | tr '\\n' ' '",
+          root);
+    cr_assert_str_eq(r.out.buf, "PASS count_rows PASS total_amount FAIL kinds_order PASS "
+                                "top_kind FAIL missing_answer FAIL wrong_number ");
+    tl_run_release(&r);
     tl_sh(&r, "cd '%s' && \"$MDP_BIN\" eval --answers answers.yml -j 4", root);
     cr_assert_eq(r.code, 1);
+    cr_assert_str_eq(last_line(&r.out), "3 passed, 3 failed");
+    tl_run_release(&r);
+
+    /* -q: only the failed cases and the summary */
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" -q eval --answers answers.yml", root);
+    cr_assert_eq(r.code, 1);
+    cr_assert(!has(&r, "PASS"), "%s", r.out.buf);
+    cr_assert(has(&r, "FAIL kinds_order"));
     cr_assert_str_eq(last_line(&r.out), "3 passed, 3 failed");
     tl_run_release(&r);
 }

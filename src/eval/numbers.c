@@ -95,8 +95,18 @@ struct scale_word {
 };
 
 static const struct scale_word scale_words[] = {
-    {"thousand", 3}, {"thousands", 3}, {"million", 6},   {"millions", 6},
-    {"billion", 9},  {"billions", 9},  {"trillion", 12}, {"trillions", 12},
+    {"hundred", 2},  {"hundreds", 2}, {"thousand", 3}, {"thousands", 3}, {"million", 6},
+    {"millions", 6}, {"billion", 9},  {"billions", 9}, {"trillion", 12}, {"trillions", 12},
+};
+
+/* Numbers written as words, 0-19 and the tens (exp holds the value here). */
+static const struct scale_word number_words[] = {
+    {"zero", 0},     {"one", 1},      {"two", 2},        {"three", 3},     {"four", 4},
+    {"five", 5},     {"six", 6},      {"seven", 7},      {"eight", 8},     {"nine", 9},
+    {"ten", 10},     {"eleven", 11},  {"twelve", 12},    {"thirteen", 13}, {"fourteen", 14},
+    {"fifteen", 15}, {"sixteen", 16}, {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19},
+    {"twenty", 20},  {"thirty", 30},  {"forty", 40},     {"fifty", 50},    {"sixty", 60},
+    {"seventy", 70}, {"eighty", 80},  {"ninety", 90},
 };
 
 /* Letters glued to the digits that scale them (case matters for t/T). */
@@ -116,6 +126,33 @@ static size_t alpha_run(const struct scan *sc, size_t p)
     while (is_alpha_at(sc, p + n))
         n++;
     return n;
+}
+
+static int number_word(const struct scan *sc, size_t p, size_t n)
+{
+    size_t k;
+
+    for (k = 0; k < ARRAY_SIZE(number_words); k++)
+        if (word_is(sc, p, n, number_words[k].word))
+            return number_words[k].exp;
+    return -1;
+}
+
+/* A scale word after one space ("3 million"): its power of ten, and *end moved past it. */
+static int scale_word_after(const struct scan *sc, size_t *end)
+{
+    size_t k, m;
+
+    if (at(sc, *end) != ' ')
+        return 0;
+    m = alpha_run(sc, *end + 1);
+    for (k = 0; k < ARRAY_SIZE(scale_words); k++) {
+        if (word_is(sc, *end + 1, m, scale_words[k].word)) {
+            *end += 1 + m;
+            return scale_words[k].exp;
+        }
+    }
+    return 0;
 }
 
 /* Is there a percent after p (spaces allowed)? Returns the end of it, or 0. */
@@ -215,6 +252,31 @@ static void push(struct number_list *out, double value, double precision, int pe
     n->end = end;
 }
 
+/*
+ * A word at p: when it is a number word (twenty, twenty-three, five million, ten percent),
+ * appends it. Returns where scanning goes on.
+ */
+static size_t read_word_number(const struct scan *sc, size_t p, struct number_list *out)
+{
+    size_t n = alpha_run(sc, p), end = p + n, pct;
+    int v, unit, scale;
+
+    if ((p > 0 && is_word_at(sc, p - 1)) || is_word_at(sc, end) || (v = number_word(sc, p, n)) < 0)
+        return skip_identifier(sc, p);
+    if (v >= 20 && at(sc, end) == '-' && is_alpha_at(sc, end + 1)) {
+        size_t m = alpha_run(sc, end + 1);
+        unit = number_word(sc, end + 1, m);
+        if (unit >= 1 && unit <= 9 && !is_word_at(sc, end + 1 + m)) {
+            v += unit;
+            end += 1 + m;
+        }
+    }
+    scale = scale_word_after(sc, &end);
+    pct = scale ? 0 : percent_after(sc, end);
+    push(out, (double)v * pow(10.0, scale), pow(10.0, scale), pct != 0, p, pct ? pct : end);
+    return pct ? pct : end;
+}
+
 void numbers_extract(const char *text, size_t len, struct number_list *out)
 {
     struct scan sc = {text, len};
@@ -227,6 +289,10 @@ void numbers_extract(const char *text, size_t len, struct number_list *out)
         char *num;
         double value, precision;
 
+        if (is_alpha_at(&sc, i)) {
+            i = read_word_number(&sc, i, out);
+            continue;
+        }
         if (!(is_digit_at(&sc, i) || (at(&sc, i) == '.' && is_digit_at(&sc, i + 1)))) {
             i++;
             continue;
@@ -265,15 +331,8 @@ void numbers_extract(const char *text, size_t len, struct number_list *out)
         } else if (at(&sc, end) == '_') {
             i = skip_identifier(&sc, end);
             continue;
-        } else if (at(&sc, end) == ' ') {
-            size_t k, m = alpha_run(&sc, end + 1);
-            for (k = 0; k < ARRAY_SIZE(scale_words); k++) {
-                if (word_is(&sc, end + 1, m, scale_words[k].word)) {
-                    scale = scale_words[k].exp;
-                    end += 1 + m;
-                    break;
-                }
-            }
+        } else {
+            scale = scale_word_after(&sc, &end);
         }
         if (!scale) {
             size_t p = percent_after(&sc, end);

@@ -14,12 +14,21 @@
  *   1.5e6 -> 1500000            exponents, as databases print large doubles
  *   .5 -> 0.5                   a leading point when nothing alphanumeric is glued before it
  *   (1,234) -> 1234             parentheses are NOT read as a negative (prose uses them as asides)
+ *   five, Twenty-three, three thousand, ten percent   whole words zero..nineteen and the tens,
+ *                              with a hyphenated unit, then a scale word or percent as above
+ *                              ("one" in "one of them" is read as 1: extra numbers are harmless
+ *                              to "some number in the answer matches" checks)
  *
  * What yields nothing:
  *   digits glued to letters or '_' on either side: Q4, top10, v2, x_1, 10x, 4GB, 1990s
  *   ordinals: 1st, 2nd, 3rd, 4th (positions, not quantities)
  *   version-like or dotted tokens: 1.2.3, 10.0.0.1, file.2
  *   a separator group that is not 3 digits splits numbers: "1,2,3" -> 1, 2, 3; "1 234" -> 1, 234
+ *   number words inside other words (someone, alone), "hundred" on its own, "a dozen"
+ *   exponents or decimals so extreme that the precision underflows (1e-3202)
+ *
+ * Ownership: numbers_extract() appends to a list the caller owns and releases with
+ * number_list_release(); the numbers point into nothing (offsets only).
  *
  * Every number carries its printed precision, the unit of its last written digit: 35,980 -> 1,
  * 1,006.25 -> 0.01, 18.6 million -> 100000, 1.2k -> 100. The assertion engine uses it (assert.h).

@@ -92,7 +92,7 @@ static void run_case(struct run *run, size_t idx)
     const struct eval_case *c = run->cases[idx];
     const struct eval_options *o = run->opts;
     struct case_result *cr = &run->results[idx];
-    struct expectation *exp = xcalloc(c->nassertions, sizeof(*exp));
+    struct expectation *expect = xcalloc(c->nassertions, sizeof(*expect));
     struct wh_result *r = NULL;
     struct wh_limits lim = {0};
     struct question q;
@@ -119,7 +119,7 @@ static void run_case(struct run *run, size_t idx)
     cr->expected = xstrdup(wh_result_text(r, 0, 0) ? wh_result_text(r, 0, 0) : "NULL");
     for (i = 0; i < c->nassertions; i++, nexp++) {
         char *why;
-        if (expectation_resolve(&c->assertions[i], r, &exp[i], &why) < 0) {
+        if (expectation_resolve(&c->assertions[i], r, &expect[i], &why) < 0) {
             cr->error = xstrfmt("assertion %zu (%s): %s", i + 1,
                                 assertion_type_name(c->assertions[i].type), why);
             free(why);
@@ -150,13 +150,13 @@ static void run_case(struct run *run, size_t idx)
     for (i = 0; i < c->nassertions; i++) {
         struct assertion_result *ar = &cr->asserts[cr->nasserts++];
         ar->assertion = &c->assertions[i];
-        ar->pass = assertion_check(&c->assertions[i], &exp[i], cr->answer.text, &ar->message);
+        ar->pass = assertion_check(&c->assertions[i], &expect[i], cr->answer.text, &ar->message);
         cr->pass &= ar->pass;
     }
 out:
     for (i = 0; i < nexp; i++)
-        expectation_release(&exp[i]);
-    free(exp);
+        expectation_release(&expect[i]);
+    free(expect);
     wh_result_free(r);
     cr->total_ms = now_ms() - t0;
 }

@@ -78,6 +78,33 @@ Test(numbers, forms_a_person_writes)
         check(&cases[i]);
 }
 
+Test(numbers, numbers_written_as_words)
+{
+    static const struct expect cases[] = {
+        {"There are five categories", 1, {5}, {0}, {1}},
+        {"Twenty-three brands and ONE outlier", 2, {23, 1}, {0, 0}, {1, 1}},
+        {"three thousand orders", 1, {3000}, {0}, {1000}},
+        {"two hundred", 1, {200}, {0}, {100}},
+        {"ten percent", 1, {10}, {1}, {1}},
+        {"zero refunds", 1, {0}, {0}, {1}},
+        {"ninety-nine", 1, {99}, {0}, {0}},
+        {"one-third", 1, {1}, {0}, {0}},
+        {"seventy-eleven", 2, {70, 11}, {0, 0}, {0}},
+    };
+    static const char *none[] = {"someone",    "tens of", "hundred", "alone",
+                                 "twentyfive", "one2",    "fiver"};
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        check(&cases[i]);
+    for (i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+        struct number_list l = NUMBER_LIST_INIT;
+        numbers_extract(none[i], strlen(none[i]), &l);
+        cr_assert_eq(l.n, 0, "'%s' yielded %zu numbers", none[i], l.n);
+        number_list_release(&l);
+    }
+}
+
 Test(numbers, separators_dates_and_ranges)
 {
     static const struct expect cases[] = {

@@ -135,7 +135,8 @@ Test(render, table_aligns_and_marks_null)
     cr_assert_str_eq(sb.buf, "name,n\napple,5\n,12345\n");
     strbuf_reset(&sb);
     render_result(&sb, r, RENDER_JSON, &o);
-    cr_assert_str_eq(sb.buf, "[{\"name\": \"apple\", \"n\": 5},\n {\"name\": null, \"n\": 12345}]\n");
+    cr_assert_str_eq(sb.buf,
+                     "[{\"name\": \"apple\", \"n\": 5},\n {\"name\": null, \"n\": 12345}]\n");
     strbuf_reset(&sb);
     render_result(&sb, r, RENDER_MARKDOWN, &o);
     cr_assert_str_eq(sb.buf, "| name | n |\n| --- | ---: |\n| apple | 5 |\n| NULL | 12345 |\n");

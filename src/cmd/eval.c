@@ -57,6 +57,26 @@ static void optlist_add(struct optlist *l, const char *s)
     l->v[l->n++] = s;
 }
 
+/* "a, b, c": every tag used in set, once, in order of first use. */
+static void add_known_tags(struct strbuf *sb, const struct case_set *set)
+{
+    size_t i, j, k, l;
+
+    for (i = 0; i < set->n; i++)
+        for (j = 0; j < set->cases[i].ntags; j++) {
+            const char *t = set->cases[i].tags[j];
+            int seen = 0;
+            for (k = 0; k <= i && !seen; k++)
+                for (l = 0; l < set->cases[k].ntags && !seen; l++) {
+                    if (k == i && l == j)
+                        break;
+                    seen = !strcmp(set->cases[k].tags[l], t);
+                }
+            if (!seen)
+                strbuf_addf(sb, "%s%s", sb->len ? ", " : "", t);
+        }
+}
+
 /* Text mode prints each case as soon as it and the ones before it are done. */
 static void print_result(const struct case_result *cr, void *ctx)
 {
@@ -183,9 +203,12 @@ int cmd_eval(int argc, char **argv)
     if (selected < 0)
         goto out;
     if (!selected) {
-        error("no case in %s has the tag%s given with --tag; its tags are listed by "
-              "`mdp eval --sql-only`",
-              set.path, tags.n > 1 ? "s" : "");
+        struct strbuf known = STRBUF_INIT;
+
+        add_known_tags(&known, &set);
+        error("no case in %s matches %s (tags in the file: %s)", set.path,
+              ids.n ? "both --id and --tag" : "--tag", known.len ? known.buf : "none");
+        strbuf_release(&known);
         goto out;
     }
     rc = eval_run(&set, &eo, &report);

@@ -242,34 +242,52 @@ static void summarise(struct eval_report *rep)
     free(lat);
 }
 
+/* Runs every selected case on nthreads workers (the calling thread when there is one). */
+static void run_workers(struct run *run, size_t nthreads)
+{
+    pthread_t *threads;
+    size_t i, started = 0;
+
+    if (nthreads <= 1) {
+        worker(run);
+        return;
+    }
+    threads = xcalloc(nthreads, sizeof(*threads));
+    for (i = 0; i < nthreads; i++, started++)
+        if (pthread_create(&threads[i], NULL, worker, run))
+            break;
+    if (!started)
+        worker(run);
+    for (i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    free(threads);
+}
+
 int eval_run(const struct case_set *set, const struct eval_options *opts,
              struct eval_report *report)
 {
     struct run run;
     struct sandbox_options so = {0};
-    pthread_t *threads = NULL;
-    size_t nthreads, i;
+    size_t nthreads;
     double t0 = now_ms();
     int n, old_quiet, ret = -1;
 
     memset(report, 0, sizeof(*report));
     memset(&run, 0, sizeof(run));
     if (!opts->sql_only && !opts->answerer)
-        return error("no answerer to ask the questions (BUG: the caller must give one)");
+        BUG("eval_run() without an answerer and without sql_only");
     n = eval_select(set, opts, &run.cases);
     if (n < 0)
-        return -1;
+        goto out;
     if (n == 0) {
-        free(run.cases);
-        return error("no case in %s matches the --id/--tag filters", set->path);
+        error("no case in %s matches the --id/--tag filters", set->path);
+        goto out;
     }
     run.n = (size_t)n;
     run.opts = opts;
     so.timeout_ms = opts->timeout_ms;
-    if (sandbox_open(opts->warehouse, &so, &run.wh) < 0) {
-        free(run.cases);
-        return -1;
-    }
+    if (sandbox_open(opts->warehouse, &so, &run.wh) < 0)
+        goto out;
     run.results = xcalloc(run.n, sizeof(*run.results));
     run.finished = xcalloc(run.n, 1);
     pthread_mutex_init(&run.db_lock, NULL);
@@ -280,23 +298,13 @@ int eval_run(const struct case_set *set, const struct eval_options *opts,
     if (nthreads > run.n)
         nthreads = run.n;
     old_quiet = error_quiet(1);
-    if (nthreads == 1) {
-        worker(&run);
-    } else {
-        threads = xcalloc(nthreads, sizeof(*threads));
-        for (i = 0; i < nthreads; i++)
-            if (pthread_create(&threads[i], NULL, worker, &run)) {
-                nthreads = i;
-                break;
-            }
-        if (!nthreads)
-            worker(&run);
-        for (i = 0; i < nthreads; i++)
-            pthread_join(threads[i], NULL);
-    }
+    run_workers(&run, nthreads);
     error_quiet(old_quiet);
     if (opts->progress)
         term_progress_end();
+    pthread_mutex_destroy(&run.db_lock);
+    pthread_mutex_destroy(&run.ask_lock);
+    pthread_mutex_destroy(&run.next_lock);
 
     report->cases_path = set->path;
     report->sql_only = opts->sql_only;
@@ -306,13 +314,10 @@ int eval_run(const struct case_set *set, const struct eval_options *opts,
     summarise(report);
     report->elapsed_ms = now_ms() - t0;
     ret = report->failed ? 1 : 0;
-
-    free(threads);
+out:
+    if (run.wh)
+        wh_close(run.wh);
     free(run.finished);
-    pthread_mutex_destroy(&run.db_lock);
-    pthread_mutex_destroy(&run.ask_lock);
-    pthread_mutex_destroy(&run.next_lock);
-    wh_close(run.wh);
     free(run.cases);
     return ret;
 }
@@ -397,6 +402,8 @@ void eval_case_print(FILE *f, const struct case_result *cr, int sql_only, int ve
     if (cr->answer.text) {
         fputs("  answer:   ", f);
         print_indented(f, cr->answer.text, 4);
+        if (cr->answer.unanswerable)
+            fputs("            (the answerer says the data cannot answer this)\n", f);
     }
     for (i = 0; i < cr->answer.nsql; i++) {
         fputs("  sql:      ", f);

@@ -26,7 +26,7 @@ struct case_result;
 struct eval_options {
     const char *warehouse;     /* the warehouse file (opened with sandbox_open) */
     int sql_only;              /* only check that each verification_sql runs and gives a row */
-    struct answerer *answerer; /* required unless sql_only */
+    struct answerer *answerer; /* required unless sql_only (BUG() otherwise) */
     const char *const *tags;   /* run the cases with any of these tags (NULL/0: all) */
     size_t ntags;
     const char *const *ids; /* run only these ids (NULL/0: all) */

@@ -22,6 +22,7 @@ static const struct command commands[] = {
     {"init", cmd_init, "scaffold a platform folder (the sample platform, or --empty)"},
     {"generate", cmd_generate, "write the sample e-commerce sources (--scale, --seed)"},
     {"query", cmd_query, "SQL shell on the warehouse (-c SQL, or interactive)"},
+    {"eval", cmd_eval, "run evaluation cases: ground-truth SQL and assertions on answers"},
 };
 
 static const char usage[] =

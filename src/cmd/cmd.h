@@ -32,5 +32,6 @@ void cmd_locate(struct platform_paths *out);
 int cmd_init(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_query(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 
 #endif

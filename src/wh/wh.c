@@ -415,10 +415,15 @@ static void add_decimal(struct strbuf *sb, __int128 v, unsigned scale)
     strbuf_release(&digits);
 }
 
+/*
+ * The shortest text that reads back as v, in plain notation for ordinary magnitudes (70.0, not
+ * 7e+01) and in exponent notation only for very large or small ones (1e+20), as DuckDB does.
+ */
 static void format_double(struct strbuf *sb, double v)
 {
-    char tmp[40];
-    int prec;
+    char tmp[64];
+    double mag = fabs(v);
+    int prec, plain = mag == 0 || (mag >= 1e-5 && mag < 1e15);
 
     if (isnan(v)) {
         strbuf_addstr(sb, "nan");
@@ -428,11 +433,16 @@ static void format_double(struct strbuf *sb, double v)
         strbuf_addstr(sb, v < 0 ? "-inf" : "inf");
         return;
     }
-    for (prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
+    for (prec = plain ? 0 : 1; prec <= 17; prec++) {
+        if (plain)
+            snprintf(tmp, sizeof(tmp), "%.*f", prec, v);
+        else
+            snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
         if (strtod(tmp, NULL) == v)
             break;
     }
+    if (plain && prec > 17)
+        snprintf(tmp, sizeof(tmp), "%.17g", v);
     strbuf_addstr(sb, tmp);
     if (!strpbrk(tmp, ".e"))
         strbuf_addstr(sb, ".0");

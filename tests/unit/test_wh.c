@@ -50,6 +50,27 @@ Test(wh, typed_values)
     wh_close(wh);
 }
 
+Test(wh, doubles_print_plainly)
+{
+    struct wh *wh = mem();
+    struct wh_result *r;
+
+    cr_assert_eq(wh_query(wh,
+                          "SELECT 70.0::DOUBLE, 0.1::DOUBLE, 1e20::DOUBLE, 123456.789::DOUBLE, "
+                          "-2.5e-7::DOUBLE, 0::DOUBLE, 1.0/3",
+                          NULL, &r),
+                 0);
+    cr_assert_str_eq(wh_result_text(r, 0, 0), "70.0");
+    cr_assert_str_eq(wh_result_text(r, 0, 1), "0.1");
+    cr_assert_str_eq(wh_result_text(r, 0, 2), "1e+20");
+    cr_assert_str_eq(wh_result_text(r, 0, 3), "123456.789");
+    cr_assert_str_eq(wh_result_text(r, 0, 4), "-2.5e-07");
+    cr_assert_str_eq(wh_result_text(r, 0, 5), "0.0");
+    cr_assert_str_eq(wh_result_text(r, 0, 6), "0.3333333333333333");
+    wh_result_free(r);
+    wh_close(wh);
+}
+
 Test(wh, row_cap_keeps_true_count)
 {
     struct wh *wh = mem();

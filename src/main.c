@@ -19,6 +19,8 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"transform", cmd_transform, "build the dbt models in dependency order (--select, --vars)"},
+    {"test", cmd_test, "run the column tests declared in the models' yml"},
     {"query", cmd_query, "SQL shell on the warehouse (-c SQL, or interactive)"},
 };
 

@@ -1,0 +1,368 @@
+/*
+ * `mdp transform` as a library (see transform.h): compile the project, open a locked-down
+ * write session, build the selected models in order, record them in _mdp.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "platform/dbt_project.h"
+#include "platform/transform.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/term.h"
+#include "util/xmalloc.h"
+#include "wh/statement.h"
+#include "wh/wh.h"
+
+static const char metadata_ddl[] =
+    "CREATE SCHEMA IF NOT EXISTS _mdp;\n"
+    "CREATE TABLE IF NOT EXISTS _mdp.models(name VARCHAR, schema_name VARCHAR, relation "
+    "VARCHAR, materialized VARCHAR, path VARCHAR, description VARCHAR, raw_sql VARCHAR, "
+    "compiled_sql VARCHAR, depends_on VARCHAR[], built_at TIMESTAMP);\n"
+    "CREATE TABLE IF NOT EXISTS _mdp.model_columns(model VARCHAR, column_name VARCHAR, "
+    "description VARCHAR, tests VARCHAR);\n";
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *model_schema(const struct dbt_model *m)
+{
+    return m->schema ? m->schema : "main";
+}
+
+static const char *model_alias(const struct dbt_model *m)
+{
+    return m->alias ? m->alias : m->name;
+}
+
+static void add_str_or_null(struct strbuf *sb, const char *s)
+{
+    if (s)
+        strbuf_add_sql_string(sb, s);
+    else
+        strbuf_addstr(sb, "NULL");
+}
+
+static void add_column_rows(struct strbuf *sb, const char *model, const struct dbt_column *cols,
+                            size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        struct strbuf tests = STRBUF_INIT;
+        dbt_column_tests_json(&cols[i], &tests);
+        strbuf_addstr(sb, "INSERT INTO _mdp.model_columns VALUES (");
+        strbuf_add_sql_string(sb, model);
+        strbuf_addstr(sb, ", ");
+        strbuf_add_sql_string(sb, cols[i].name);
+        strbuf_addstr(sb, ", ");
+        add_str_or_null(sb, cols[i].description);
+        strbuf_addstr(sb, ", ");
+        strbuf_add_sql_string(sb, tests.buf);
+        strbuf_addstr(sb, ");\n");
+        strbuf_release(&tests);
+    }
+}
+
+/* The statements that replace the model's rows in _mdp. */
+static void metadata_sql(const struct dbt_model *m, struct strbuf *sb)
+{
+    struct strbuf relation = STRBUF_INIT;
+    size_t i;
+
+    strbuf_addf(&relation, "%s.%s", model_schema(m), model_alias(m));
+    strbuf_addstr(sb, "DELETE FROM _mdp.models WHERE name = ");
+    strbuf_add_sql_string(sb, m->name);
+    strbuf_addstr(sb, ";\nDELETE FROM _mdp.model_columns WHERE model = ");
+    strbuf_add_sql_string(sb, m->name);
+    strbuf_addstr(sb, ";\nINSERT INTO _mdp.models VALUES (");
+    strbuf_add_sql_string(sb, m->name);
+    strbuf_addstr(sb, ", ");
+    strbuf_add_sql_string(sb, model_schema(m));
+    strbuf_addstr(sb, ", ");
+    strbuf_add_sql_string(sb, relation.buf);
+    strbuf_addstr(sb, ", ");
+    strbuf_add_sql_string(sb, m->materialized);
+    strbuf_addstr(sb, ", ");
+    strbuf_add_sql_string(sb, m->path);
+    strbuf_addstr(sb, ", ");
+    add_str_or_null(sb, m->description);
+    strbuf_addstr(sb, ", ");
+    strbuf_add_sql_string(sb, m->raw_sql);
+    strbuf_addstr(sb, ", ");
+    strbuf_add_sql_string(sb, m->compiled_sql);
+    strbuf_addstr(sb, ", [");
+    for (i = 0; i < m->nrefs; i++) {
+        strbuf_addstr(sb, i ? ", " : "");
+        strbuf_add_sql_string(sb, m->refs[i]);
+    }
+    for (i = 0; i < m->nsources; i++) {
+        strbuf_addstr(sb, i || m->nrefs ? ", " : "");
+        strbuf_add_sql_string(sb, m->sources[i]);
+    }
+    strbuf_addstr(sb, "]::VARCHAR[], CAST(get_current_timestamp() AS TIMESTAMP));\n");
+    add_column_rows(sb, m->name, m->columns, m->ncolumns);
+    strbuf_release(&relation);
+}
+
+/* Sources' column docs: replaced as a whole on every run. */
+static int record_sources(struct wh *wh, const struct dbt_project *p)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t i;
+    int ret;
+
+    strbuf_addstr(&sb, "BEGIN TRANSACTION;\nDELETE FROM _mdp.model_columns WHERE model NOT IN "
+                       "(SELECT name FROM _mdp.models);\n");
+    for (i = 0; i < p->nsources; i++) {
+        char *key = xstrfmt("%s.%s", p->sources[i].source_name, p->sources[i].table_name);
+        add_column_rows(&sb, key, p->sources[i].columns, p->sources[i].ncolumns);
+        free(key);
+    }
+    strbuf_addstr(&sb, "COMMIT;\n");
+    ret = wh_exec(wh, sb.buf);
+    if (ret < 0)
+        wh_rollback(wh);
+    strbuf_release(&sb);
+    return ret;
+}
+
+/* "table", "view" or NULL: what schema.name is now. */
+static char *existing_kind(struct wh *wh, const char *schema, const char *name)
+{
+    struct strbuf sql = STRBUF_INIT;
+    char *kind;
+
+    strbuf_addstr(&sql, "SELECT 'table' FROM duckdb_tables() WHERE schema_name = ");
+    strbuf_add_sql_string(&sql, schema);
+    strbuf_addstr(&sql, " AND table_name = ");
+    strbuf_add_sql_string(&sql, name);
+    strbuf_addstr(&sql, " AND database_name = current_database() UNION ALL SELECT 'view' FROM "
+                        "duckdb_views() WHERE schema_name = ");
+    strbuf_add_sql_string(&sql, schema);
+    strbuf_addstr(&sql, " AND view_name = ");
+    strbuf_add_sql_string(&sql, name);
+    strbuf_addstr(&sql, " AND database_name = current_database() AND NOT internal");
+    kind = wh_query_value(wh, sql.buf);
+    strbuf_release(&sql);
+    return kind;
+}
+
+static int build_model(struct wh *wh, const struct dbt_model *m, struct transform_result *r)
+{
+    struct strbuf rel = STRBUF_INIT, sql = STRBUF_INIT;
+    int is_table = !strcmp(m->materialized, "table"), ret = -1, in_tx = 0;
+    char *kind = NULL, *rows = NULL;
+
+    dbt_model_relation(m, &rel);
+    if (wh_check_single_select(wh, m->compiled_sql) < 0)
+        goto out;
+    strbuf_addstr(&sql, "CREATE SCHEMA IF NOT EXISTS ");
+    strbuf_add_sql_ident(&sql, model_schema(m));
+    if (wh_exec(wh, sql.buf) < 0)
+        goto out;
+    kind = existing_kind(wh, model_schema(m), model_alias(m));
+    if (wh_begin(wh) < 0)
+        goto out;
+    in_tx = 1;
+    if (kind && strcmp(kind, m->materialized) &&
+        wh_execf(wh, "DROP %s %s", !strcmp(kind, "table") ? "TABLE" : "VIEW", rel.buf) < 0)
+        goto out;
+    strbuf_reset(&sql);
+    strbuf_addf(&sql, "CREATE OR REPLACE %s %s AS\n%s\n", is_table ? "TABLE" : "VIEW", rel.buf,
+                m->compiled_sql);
+    if (wh_exec_single(wh, sql.buf) < 0)
+        goto out;
+    strbuf_reset(&sql);
+    metadata_sql(m, &sql);
+    if (wh_exec(wh, sql.buf) < 0 || wh_commit(wh) < 0)
+        goto out;
+    in_tx = 0;
+    if (is_table) {
+        strbuf_reset(&sql);
+        strbuf_addf(&sql, "SELECT count(*) FROM %s", rel.buf);
+        rows = wh_query_value(wh, sql.buf);
+        r->rows = rows ? strtoll(rows, NULL, 10) : -1;
+    }
+    ret = 0;
+out:
+    if (in_tx)
+        wh_rollback(wh);
+    free(kind);
+    free(rows);
+    strbuf_release(&rel);
+    strbuf_release(&sql);
+    return ret;
+}
+
+static struct transform_result *add_result(struct transform_report *rep, const struct dbt_model *m)
+{
+    struct transform_result *r;
+
+    ALLOC_GROW(rep->results, rep->n + 1, rep->alloc);
+    r = &rep->results[rep->n++];
+    memset(r, 0, sizeof(*r));
+    r->model = xstrdup(m->name);
+    r->relation = xstrfmt("%s.%s", model_schema(m), model_alias(m));
+    r->materialized = xstrdup(m->materialized);
+    r->path = xstrdup(m->path);
+    r->rows = -1;
+    return r;
+}
+
+int transform_run(const char *root, const char *warehouse, const struct transform_options *opts,
+                  struct transform_report *rep)
+{
+    static const struct transform_options defaults;
+    struct dbt_project p;
+    struct wh *wh = NULL;
+    struct wh_options wo = {0};
+    unsigned char *selected = NULL;
+    /* per model: the failed model that stops it, or -1 */
+    int *blocked_by = NULL;
+    size_t i, k, total = 0, done = 0;
+    double t0 = now_s();
+    int ret = -1, quiet;
+
+    memset(rep, 0, sizeof(*rep));
+    if (!opts)
+        opts = &defaults;
+    if (dbt_project_load(root, opts->vars, &p) < 0) {
+        rep->bad_input = 1;
+        return -1;
+    }
+    if (dbt_project_compile(&p) < 0) {
+        rep->bad_input = 1;
+        goto out;
+    }
+    selected = xcalloc(p.nmodels + 1, 1);
+    if (opts->nselect) {
+        if (dag_select(&p.dag, opts->select, opts->nselect, selected) < 0) {
+            rep->bad_input = 1;
+            goto out;
+        }
+    } else {
+        memset(selected, 1, p.nmodels);
+    }
+    for (i = 0; i < p.nmodels; i++)
+        total += selected[i] && p.models[i].enabled;
+
+    wo.mode = WH_READ_WRITE;
+    wo.no_external_access = 1;
+    wo.lock_configuration = 1;
+    if (wh_open_ext(warehouse, &wo, &wh) < 0)
+        goto out;
+    if (wh_exec(wh, metadata_ddl) < 0 || record_sources(wh, &p) < 0)
+        goto out;
+
+    blocked_by = xcalloc(p.nmodels + 1, sizeof(*blocked_by));
+    for (i = 0; i < p.nmodels; i++)
+        blocked_by[i] = -1;
+    for (k = 0; k < p.nmodels; k++) {
+        size_t idx = p.order[k], j;
+        struct dbt_model *m = &p.models[idx];
+        struct transform_result *r;
+        double start;
+
+        /* a failed or skipped parent blocks this model even when it is not selected */
+        for (j = 0; j < p.dag.nparents[idx] && blocked_by[idx] < 0; j++)
+            blocked_by[idx] = blocked_by[p.dag.parents[idx][j]];
+        if (!selected[idx] || !m->enabled)
+            continue;
+        r = add_result(rep, m);
+        term_progress("transform", (double)done, (double)total);
+        if (blocked_by[idx] >= 0) {
+            r->status = TRANSFORM_SKIPPED;
+            r->message = xstrfmt("skipped: parent '%s' failed", p.models[blocked_by[idx]].name);
+            rep->skipped++;
+            done++;
+            continue;
+        }
+        start = now_s();
+        quiet = error_quiet(1);
+        error_clear();
+        if (build_model(wh, m, r) < 0) {
+            r->status = TRANSFORM_FAILED;
+            r->message = xstrfmt("%s: %s", m->path, error_last());
+            blocked_by[idx] = (int)idx;
+            rep->failed++;
+        } else {
+            r->status = TRANSFORM_OK;
+            rep->ok++;
+        }
+        error_quiet(quiet);
+        r->seconds = now_s() - start;
+        done++;
+    }
+    term_progress_end();
+    ret = rep->failed || rep->skipped ? 1 : 0;
+out:
+    rep->seconds = now_s() - t0;
+    wh_close(wh);
+    free(selected);
+    free(blocked_by);
+    dbt_project_release(&p);
+    return ret;
+}
+
+void transform_report_release(struct transform_report *rep)
+{
+    size_t i;
+
+    for (i = 0; i < rep->n; i++) {
+        free(rep->results[i].model);
+        free(rep->results[i].relation);
+        free(rep->results[i].materialized);
+        free(rep->results[i].path);
+        free(rep->results[i].message);
+    }
+    free(rep->results);
+    memset(rep, 0, sizeof(*rep));
+}
+
+/* A message over several lines (DuckDB's LINE n: context), each after an indent. */
+static void print_indented(FILE *f, const char *msg)
+{
+    const char *nl;
+
+    fputs("  ", f);
+    while ((nl = strchr(msg, '\n')) != NULL) {
+        fprintf(f, "%.*s\n        ", (int)(nl - msg), msg);
+        msg = nl + 1;
+    }
+    fprintf(f, "%s\n", msg);
+}
+
+void transform_report_print(FILE *f, const struct transform_report *rep)
+{
+    size_t i, width = 8;
+
+    for (i = 0; i < rep->n; i++)
+        if (strlen(rep->results[i].relation) > width)
+            width = strlen(rep->results[i].relation);
+    for (i = 0; i < rep->n; i++) {
+        const struct transform_result *r = &rep->results[i];
+        const char *color = r->status == TRANSFORM_OK       ? term_green()
+                            : r->status == TRANSFORM_FAILED ? term_red()
+                                                            : term_yellow();
+        const char *word = r->status == TRANSFORM_OK       ? "OK"
+                           : r->status == TRANSFORM_FAILED ? "FAILED"
+                                                           : "SKIPPED";
+        char rows[32] = "-";
+
+        if (r->rows >= 0)
+            snprintf(rows, sizeof(rows), "%lld rows", (long long)r->rows);
+        fprintf(f, "%s%-7s%s %-5s %-*s", color, word, term_reset(), r->materialized, (int)width,
+                r->relation);
+        if (r->status == TRANSFORM_OK)
+            fprintf(f, " %14s %8.2f s\n", rows, r->seconds);
+        else
+            print_indented(f, r->message);
+    }
+    fprintf(f, "transform: %zu built, %zu failed, %zu skipped in %.2f s\n", rep->ok, rep->failed,
+            rep->skipped, rep->seconds);
+}

@@ -506,7 +506,7 @@ static int load_model_docs(struct dbt_project *p, const char *file, const struct
 static int load_project_yml(struct dbt_project *p)
 {
     char *path = fs_join(p->dir, "dbt_project.yml");
-    const struct yaml_node *paths, *vars;
+    const struct yaml_node *paths, *vars, *models;
     const char *name;
     size_t i;
     int ret = -1;
@@ -550,6 +550,13 @@ static int load_project_yml(struct dbt_project *p)
         p->model_paths = xcalloc(1, sizeof(*p->model_paths));
         p->model_paths[p->nmodel_paths++] = xstrdup("models");
     }
+    models = yaml_get(p->project_yml, "models");
+    for (i = 0; models && models->type == YAML_MAP && i < models->n; i++)
+        if (models->items[i]->type == YAML_MAP && strcmp(models->keys[i]->value, p->name))
+            warning("dbt_project.yml:%d:%d: models: '%s' is not this project's name ('%s'), "
+                    "so its configs apply to no model; rename it to '%s'",
+                    models->keys[i]->line, models->keys[i]->col, models->keys[i]->value, p->name,
+                    p->name);
     vars = yaml_get(p->project_yml, "vars");
     if (vars && !yaml_is_null(vars) && vars->type != YAML_MAP) {
         error("dbt_project.yml:%d:%d: vars must be a mapping of name: value", vars->line,

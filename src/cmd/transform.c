@@ -3,7 +3,9 @@
  * project's models into the warehouse, in dependency order.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd/cmd.h"
 #include "platform/transform.h"
@@ -29,6 +31,14 @@ static const char usage[] =
     "Exit status: 0 all built, 1 a model failed or was skipped, 2 bad usage or a bad project\n"
     "file (the message names file:line:column).\n";
 
+static volatile sig_atomic_t cancel_flag;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    cancel_flag = 1;
+}
+
 int cmd_transform(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -38,6 +48,7 @@ int cmd_transform(int argc, char **argv)
     struct transform_options o = {0};
     struct transform_report rep;
     struct platform_paths paths;
+    struct sigaction sa;
     const char **select = xcalloc((size_t)argc + 1, sizeof(*select));
     size_t nselect = 0;
     int opt, ret, saw_select = 0;
@@ -73,6 +84,11 @@ int cmd_transform(int argc, char **argv)
         free(select);
         return EXIT_USAGE;
     }
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    o.cancel = &cancel_flag;
     ret = transform_run(paths.root, paths.warehouse, &o, &rep);
     if (ret >= 0 && !term_quiet)
         transform_report_print(stdout, &rep);

@@ -152,9 +152,17 @@ static char *existing_kind(struct wh *wh, const char *schema, const char *name)
     return kind;
 }
 
-static int build_model(struct wh *wh, const struct dbt_model *m, struct transform_result *r)
+/* DuckDB's progress on the running model, as a bar on a terminal. */
+static void on_progress(double percent, void *ctx)
+{
+    term_progress((const char *)ctx, percent, 100);
+}
+
+static int build_model(struct wh *wh, const struct dbt_model *m, volatile sig_atomic_t *cancel,
+                       struct transform_result *r)
 {
     struct strbuf rel = STRBUF_INIT, sql = STRBUF_INIT;
+    struct wh_limits lim = {0};
     int is_table = !strcmp(m->materialized, "table"), ret = -1, in_tx = 0;
     char *kind = NULL, *rows = NULL;
 
@@ -175,7 +183,10 @@ static int build_model(struct wh *wh, const struct dbt_model *m, struct transfor
     strbuf_reset(&sql);
     strbuf_addf(&sql, "CREATE OR REPLACE %s %s AS\n%s\n", is_table ? "TABLE" : "VIEW", rel.buf,
                 m->compiled_sql);
-    if (wh_exec_single(wh, sql.buf) < 0)
+    lim.cancel = cancel;
+    lim.progress = on_progress;
+    lim.progress_ctx = m->name;
+    if (wh_exec_single(wh, sql.buf, &lim) < 0)
         goto out;
     strbuf_reset(&sql);
     metadata_sql(m, &sql);
@@ -275,6 +286,12 @@ int transform_run(const char *root, const char *warehouse, const struct transfor
             continue;
         r = add_result(rep, m);
         term_progress("transform", (double)done, (double)total);
+        if (opts->cancel && *opts->cancel) {
+            r->status = TRANSFORM_SKIPPED;
+            r->message = xstrdup("not built: the run was cancelled");
+            rep->skipped++;
+            continue;
+        }
         if (blocked_by[idx] >= 0) {
             r->status = TRANSFORM_SKIPPED;
             r->message = xstrfmt("skipped: parent '%s' failed", p.models[blocked_by[idx]].name);
@@ -285,7 +302,7 @@ int transform_run(const char *root, const char *warehouse, const struct transfor
         start = now_s();
         quiet = error_quiet(1);
         error_clear();
-        if (build_model(wh, m, r) < 0) {
+        if (build_model(wh, m, opts->cancel, r) < 0) {
             r->status = TRANSFORM_FAILED;
             r->message = xstrfmt("%s: %s", m->path, error_last());
             blocked_by[idx] = (int)idx;

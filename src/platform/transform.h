@@ -11,6 +11,7 @@
 #ifndef MDP_TRANSFORM_H
 #define MDP_TRANSFORM_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,9 +19,11 @@
 struct transform_options {
     const char *const *select; /* dbt selectors (name, +name, name+); none: every model */
     size_t nselect;
-    const char *vars; /* --vars YAML overriding dbt_project.yml's vars, or NULL */
-    int full_refresh; /* accepted for dbt compatibility: views and tables are always
-                         rebuilt in full */
+    const char *vars;              /* --vars YAML overriding dbt_project.yml's vars, or NULL */
+    int full_refresh;              /* accepted for dbt compatibility: views and tables are always
+                                      rebuilt in full */
+    volatile sig_atomic_t *cancel; /* set non-zero (e.g. on SIGINT) to interrupt the running
+                                      model (it keeps its previous version) and stop */
 };
 
 enum transform_status { TRANSFORM_OK, TRANSFORM_FAILED, TRANSFORM_SKIPPED };

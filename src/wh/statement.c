@@ -64,14 +64,14 @@ out:
     return ret;
 }
 
-int wh_exec_single(struct wh *wh, const char *sql)
+int wh_exec_single(struct wh *wh, const char *sql, const struct wh_limits *limits)
 {
     duckdb_extracted_statements stmts = NULL;
     int ret = -1;
 
     if (extract_one(wh, sql, &stmts) < 0)
         goto out;
-    ret = wh_exec(wh, sql);
+    ret = wh_exec_limited(wh, sql, limits);
 out:
     duckdb_destroy_extracted(&stmts);
     return ret;

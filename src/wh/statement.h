@@ -6,6 +6,7 @@
 #define MDP_WH_STATEMENT_H
 
 struct wh;
+struct wh_limits;
 
 /*
  * Checks that sql is exactly one statement and that DuckDB prepares it as a SELECT (WITH,
@@ -15,7 +16,10 @@ struct wh;
  */
 int wh_check_single_select(struct wh *wh, const char *sql);
 
-/* Runs sql, which must be exactly one statement. Returns 0 or -1 with error(). */
-int wh_exec_single(struct wh *wh, const char *sql);
+/*
+ * Runs sql, which must be exactly one statement, with limits (a cancel flag, a progress
+ * callback; NULL for none). Returns 0 or -1 with error().
+ */
+int wh_exec_single(struct wh *wh, const char *sql, const struct wh_limits *limits);
 
 #endif

@@ -102,6 +102,15 @@ static int get_scalar(const char *file, const struct yaml_node *map, const char 
     return 0;
 }
 
+static void free_strings(char **v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
 static void set_str(char **slot, const char *v)
 {
     free(*slot);
@@ -221,12 +230,8 @@ static int apply_folder_configs(const struct dbt_project *p, struct dbt_model *m
 
 static void test_release(struct dbt_test *t)
 {
-    size_t i;
-
     free(t->name);
-    for (i = 0; i < t->nvalues; i++)
-        free(t->values[i]);
-    free(t->values);
+    free_strings(t->values, t->nvalues);
     free(t->to_model);
     free(t->to_source);
     free(t->to_table);
@@ -680,7 +685,7 @@ fail:
 
 void dbt_project_release(struct dbt_project *p)
 {
-    size_t i, j;
+    size_t i;
 
     for (i = 0; i < p->nmodels; i++) {
         struct dbt_model *m = &p->models[i];
@@ -694,12 +699,8 @@ void dbt_project_release(struct dbt_project *p)
         free(m->materialized_at);
         free(m->schema);
         free(m->alias);
-        for (j = 0; j < m->nrefs; j++)
-            free(m->refs[j]);
-        free(m->refs);
-        for (j = 0; j < m->nsources; j++)
-            free(m->sources[j]);
-        free(m->sources);
+        free_strings(m->refs, m->nrefs);
+        free_strings(m->sources, m->nsources);
         free(m->compiled_sql);
     }
     free(p->models);
@@ -717,9 +718,7 @@ void dbt_project_release(struct dbt_project *p)
     for (i = 0; i < p->ndocs; i++)
         yaml_node_free(p->docs[i]);
     free(p->docs);
-    for (i = 0; i < p->nmodel_paths; i++)
-        free(p->model_paths[i]);
-    free(p->model_paths);
+    free_strings(p->model_paths, p->nmodel_paths);
     yaml_node_free(p->project_yml);
     yaml_node_free(p->cli_vars);
     if (p->names)
@@ -752,11 +751,21 @@ const struct dbt_source *dbt_project_find_source(const struct dbt_project *p, co
     return NULL;
 }
 
+const char *dbt_model_schema(const struct dbt_model *m)
+{
+    return m->schema ? m->schema : DEFAULT_SCHEMA;
+}
+
+const char *dbt_model_alias(const struct dbt_model *m)
+{
+    return m->alias ? m->alias : m->name;
+}
+
 void dbt_model_relation(const struct dbt_model *m, struct strbuf *sb)
 {
-    strbuf_add_sql_ident(sb, m->schema ? m->schema : DEFAULT_SCHEMA);
+    strbuf_add_sql_ident(sb, dbt_model_schema(m));
     strbuf_addch(sb, '.');
-    strbuf_add_sql_ident(sb, m->alias ? m->alias : m->name);
+    strbuf_add_sql_ident(sb, dbt_model_alias(m));
 }
 
 void dbt_source_relation(const struct dbt_source *s, struct strbuf *sb)

@@ -126,6 +126,9 @@ int dbt_project_find_model(const struct dbt_project *p, const char *name);
 const struct dbt_source *dbt_project_find_source(const struct dbt_project *p, const char *source,
                                                  const char *table);
 
+/* The schema and name the model builds (defaults applied); borrowed. */
+const char *dbt_model_schema(const struct dbt_model *m);
+const char *dbt_model_alias(const struct dbt_model *m);
 /* Appends the model's relation as quoted SQL: "schema"."alias". */
 void dbt_model_relation(const struct dbt_model *m, struct strbuf *sb);
 void dbt_source_relation(const struct dbt_source *s, struct strbuf *sb);

@@ -828,20 +828,38 @@ static struct ex *binary(struct parser *p, enum ex_op op, struct ex *a, struct e
     return e;
 }
 
+/* A prefix operator (op) applied to what operand parses. */
+static struct ex *parse_prefix(struct parser *p, enum ex_op op,
+                               struct ex *(*operand)(struct parser *))
+{
+    struct ex *e = ex_new(p, EX_UNARY);
+
+    e->op = op;
+    if (lex(p) < 0 || ++p->depth > MAX_DEPTH || !(e->a = operand(p))) {
+        if (p->depth > MAX_DEPTH)
+            perr(p, "expression nested too deeply");
+        ex_free(e);
+        return NULL;
+    }
+    p->depth--;
+    return e;
+}
+
+/* Folds e (op) next (op) next ... to the left; op is the operator p->tok stands on. */
+static struct ex *fold_left(struct parser *p, struct ex *e, enum ex_op op,
+                            struct ex *(*next)(struct parser *))
+{
+    if (lex(p) < 0) {
+        ex_free(e);
+        return NULL;
+    }
+    return binary(p, op, e, next(p));
+}
+
 static struct ex *parse_unary(struct parser *p)
 {
-    if (tok_is_op(p, "-")) {
-        struct ex *e = ex_new(p, EX_UNARY);
-        e->op = OP_NEG;
-        if (lex(p) < 0 || ++p->depth > MAX_DEPTH || !(e->a = parse_unary(p))) {
-            if (p->depth > MAX_DEPTH)
-                perr(p, "expression nested too deeply");
-            ex_free(e);
-            return NULL;
-        }
-        p->depth--;
-        return e;
-    }
+    if (tok_is_op(p, "-"))
+        return parse_prefix(p, OP_NEG, parse_unary);
     return parse_postfix(p);
 }
 
@@ -849,14 +867,12 @@ static struct ex *parse_mul(struct parser *p)
 {
     struct ex *e = parse_unary(p);
 
-    while (e && (tok_is_op(p, "*") || tok_is_op(p, "/") || tok_is_op(p, "%"))) {
-        enum ex_op op = tok_is_op(p, "*") ? OP_MUL : tok_is_op(p, "/") ? OP_DIV : OP_MOD;
-        if (lex(p) < 0) {
-            ex_free(e);
-            return NULL;
-        }
-        e = binary(p, op, e, parse_unary(p));
-    }
+    while (e && (tok_is_op(p, "*") || tok_is_op(p, "/") || tok_is_op(p, "%")))
+        e = fold_left(p, e,
+                      tok_is_op(p, "*")   ? OP_MUL
+                      : tok_is_op(p, "/") ? OP_DIV
+                                          : OP_MOD,
+                      parse_unary);
     return e;
 }
 
@@ -864,14 +880,12 @@ static struct ex *parse_add(struct parser *p)
 {
     struct ex *e = parse_mul(p);
 
-    while (e && (tok_is_op(p, "+") || tok_is_op(p, "-") || tok_is_op(p, "~"))) {
-        enum ex_op op = tok_is_op(p, "+") ? OP_ADD : tok_is_op(p, "-") ? OP_SUB : OP_CAT;
-        if (lex(p) < 0) {
-            ex_free(e);
-            return NULL;
-        }
-        e = binary(p, op, e, parse_mul(p));
-    }
+    while (e && (tok_is_op(p, "+") || tok_is_op(p, "-") || tok_is_op(p, "~")))
+        e = fold_left(p, e,
+                      tok_is_op(p, "+")   ? OP_ADD
+                      : tok_is_op(p, "-") ? OP_SUB
+                                          : OP_CAT,
+                      parse_mul);
     return e;
 }
 
@@ -909,29 +923,15 @@ static struct ex *parse_cmp(struct parser *p)
         }
         if (found < 0)
             break;
-        if (lex(p) < 0) {
-            ex_free(e);
-            return NULL;
-        }
-        e = binary(p, (enum ex_op)found, e, parse_add(p));
+        e = fold_left(p, e, (enum ex_op)found, parse_add);
     }
     return e;
 }
 
 static struct ex *parse_not(struct parser *p)
 {
-    if (tok_is_name(p, "not")) {
-        struct ex *e = ex_new(p, EX_UNARY);
-        e->op = OP_NOT;
-        if (lex(p) < 0 || ++p->depth > MAX_DEPTH || !(e->a = parse_not(p))) {
-            if (p->depth > MAX_DEPTH)
-                perr(p, "expression nested too deeply");
-            ex_free(e);
-            return NULL;
-        }
-        p->depth--;
-        return e;
-    }
+    if (tok_is_name(p, "not"))
+        return parse_prefix(p, OP_NOT, parse_not);
     return parse_cmp(p);
 }
 
@@ -939,13 +939,8 @@ static struct ex *parse_and(struct parser *p)
 {
     struct ex *e = parse_not(p);
 
-    while (e && tok_is_name(p, "and")) {
-        if (lex(p) < 0) {
-            ex_free(e);
-            return NULL;
-        }
-        e = binary(p, OP_AND, e, parse_not(p));
-    }
+    while (e && tok_is_name(p, "and"))
+        e = fold_left(p, e, OP_AND, parse_not);
     return e;
 }
 
@@ -958,13 +953,8 @@ static struct ex *parse_expr(struct parser *p)
         return NULL;
     }
     e = parse_and(p);
-    while (e && tok_is_name(p, "or")) {
-        if (lex(p) < 0) {
-            ex_free(e);
-            return NULL;
-        }
-        e = binary(p, OP_OR, e, parse_and(p));
-    }
+    while (e && tok_is_name(p, "or"))
+        e = fold_left(p, e, OP_OR, parse_and);
     if (e && tok_is_name(p, "if")) {
         unsupported(p, p->tok.line, p->tok.col, "expression", "x if c else y");
         ex_free(e);

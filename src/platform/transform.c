@@ -29,16 +29,6 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static const char *model_schema(const struct dbt_model *m)
-{
-    return m->schema ? m->schema : "main";
-}
-
-static const char *model_alias(const struct dbt_model *m)
-{
-    return m->alias ? m->alias : m->name;
-}
-
 static void add_str_or_null(struct strbuf *sb, const char *s)
 {
     if (s)
@@ -47,6 +37,8 @@ static void add_str_or_null(struct strbuf *sb, const char *s)
         strbuf_addstr(sb, "NULL");
 }
 
+static void add_values(struct strbuf *sb, const char *const *values, size_t n);
+
 static void add_column_rows(struct strbuf *sb, const char *model, const struct dbt_column *cols,
                             size_t n)
 {
@@ -54,59 +46,52 @@ static void add_column_rows(struct strbuf *sb, const char *model, const struct d
 
     for (i = 0; i < n; i++) {
         struct strbuf tests = STRBUF_INIT;
+        const char *row[4];
+
         dbt_column_tests_json(&cols[i], &tests);
+        row[0] = model;
+        row[1] = cols[i].name;
+        row[2] = cols[i].description;
+        row[3] = tests.buf;
         strbuf_addstr(sb, "INSERT INTO _mdp.model_columns VALUES (");
-        strbuf_add_sql_string(sb, model);
-        strbuf_addstr(sb, ", ");
-        strbuf_add_sql_string(sb, cols[i].name);
-        strbuf_addstr(sb, ", ");
-        add_str_or_null(sb, cols[i].description);
-        strbuf_addstr(sb, ", ");
-        strbuf_add_sql_string(sb, tests.buf);
+        add_values(sb, row, ARRAY_SIZE(row));
         strbuf_addstr(sb, ");\n");
         strbuf_release(&tests);
+    }
+}
+
+/* Appends 'v1', 'v2', NULL, ... (a NULL pointer is SQL NULL). */
+static void add_values(struct strbuf *sb, const char *const *values, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (i)
+            strbuf_addstr(sb, ", ");
+        add_str_or_null(sb, values[i]);
     }
 }
 
 /* The statements that replace the model's rows in _mdp. */
 static void metadata_sql(const struct dbt_model *m, struct strbuf *sb)
 {
-    struct strbuf relation = STRBUF_INIT;
-    size_t i;
+    char *relation = xstrfmt("%s.%s", dbt_model_schema(m), dbt_model_alias(m));
+    const char *const row[] = {m->name, dbt_model_schema(m), relation,   m->materialized,
+                               m->path, m->description,      m->raw_sql, m->compiled_sql};
 
-    strbuf_addf(&relation, "%s.%s", model_schema(m), model_alias(m));
     strbuf_addstr(sb, "DELETE FROM _mdp.models WHERE name = ");
     strbuf_add_sql_string(sb, m->name);
     strbuf_addstr(sb, ";\nDELETE FROM _mdp.model_columns WHERE model = ");
     strbuf_add_sql_string(sb, m->name);
     strbuf_addstr(sb, ";\nINSERT INTO _mdp.models VALUES (");
-    strbuf_add_sql_string(sb, m->name);
-    strbuf_addstr(sb, ", ");
-    strbuf_add_sql_string(sb, model_schema(m));
-    strbuf_addstr(sb, ", ");
-    strbuf_add_sql_string(sb, relation.buf);
-    strbuf_addstr(sb, ", ");
-    strbuf_add_sql_string(sb, m->materialized);
-    strbuf_addstr(sb, ", ");
-    strbuf_add_sql_string(sb, m->path);
-    strbuf_addstr(sb, ", ");
-    add_str_or_null(sb, m->description);
-    strbuf_addstr(sb, ", ");
-    strbuf_add_sql_string(sb, m->raw_sql);
-    strbuf_addstr(sb, ", ");
-    strbuf_add_sql_string(sb, m->compiled_sql);
+    add_values(sb, row, ARRAY_SIZE(row));
     strbuf_addstr(sb, ", [");
-    for (i = 0; i < m->nrefs; i++) {
-        strbuf_addstr(sb, i ? ", " : "");
-        strbuf_add_sql_string(sb, m->refs[i]);
-    }
-    for (i = 0; i < m->nsources; i++) {
-        strbuf_addstr(sb, i || m->nrefs ? ", " : "");
-        strbuf_add_sql_string(sb, m->sources[i]);
-    }
+    add_values(sb, (const char *const *)m->refs, m->nrefs);
+    strbuf_addstr(sb, m->nrefs && m->nsources ? ", " : "");
+    add_values(sb, (const char *const *)m->sources, m->nsources);
     strbuf_addstr(sb, "]::VARCHAR[], CAST(get_current_timestamp() AS TIMESTAMP));\n");
     add_column_rows(sb, m->name, m->columns, m->ncolumns);
-    strbuf_release(&relation);
+    free(relation);
 }
 
 /* Sources' column docs: replaced as a whole on every run. */
@@ -170,10 +155,10 @@ static int build_model(struct wh *wh, const struct dbt_model *m, volatile sig_at
     if (wh_check_single_select(wh, m->compiled_sql) < 0)
         goto out;
     strbuf_addstr(&sql, "CREATE SCHEMA IF NOT EXISTS ");
-    strbuf_add_sql_ident(&sql, model_schema(m));
+    strbuf_add_sql_ident(&sql, dbt_model_schema(m));
     if (wh_exec(wh, sql.buf) < 0)
         goto out;
-    kind = existing_kind(wh, model_schema(m), model_alias(m));
+    kind = existing_kind(wh, dbt_model_schema(m), dbt_model_alias(m));
     if (wh_begin(wh) < 0)
         goto out;
     in_tx = 1;
@@ -218,7 +203,7 @@ static struct transform_result *add_result(struct transform_report *rep, const s
     r = &rep->results[rep->n++];
     memset(r, 0, sizeof(*r));
     r->model = xstrdup(m->name);
-    r->relation = xstrfmt("%s.%s", model_schema(m), model_alias(m));
+    r->relation = xstrfmt("%s.%s", dbt_model_schema(m), dbt_model_alias(m));
     r->materialized = xstrdup(m->materialized);
     r->path = xstrdup(m->path);
     r->rows = -1;

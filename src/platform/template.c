@@ -863,30 +863,47 @@ static struct ex *parse_unary(struct parser *p)
     return parse_postfix(p);
 }
 
+struct op_word {
+    const char *text; /* an operator, or a word (and, or) */
+    enum ex_op op;
+};
+
+static const struct op_word mul_ops[] = {{"*", OP_MUL}, {"/", OP_DIV}, {"%", OP_MOD}};
+static const struct op_word add_ops[] = {{"+", OP_ADD}, {"-", OP_SUB}, {"~", OP_CAT}};
+static const struct op_word and_ops[] = {{"and", OP_AND}};
+static const struct op_word or_ops[] = {{"or", OP_OR}};
+
+/* The operator p->tok stands on among ops, or -1. */
+static int match_op(const struct parser *p, const struct op_word *ops, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (tok_is_op(p, ops[i].text) || tok_is_name(p, ops[i].text))
+            return (int)ops[i].op;
+    return -1;
+}
+
+/* One level of left-associative binary operators over what next parses. */
+static struct ex *parse_level(struct parser *p, const struct op_word *ops, size_t n,
+                              struct ex *(*next)(struct parser *))
+{
+    struct ex *e = next(p);
+    int op;
+
+    while (e && (op = match_op(p, ops, n)) >= 0)
+        e = fold_left(p, e, (enum ex_op)op, next);
+    return e;
+}
+
 static struct ex *parse_mul(struct parser *p)
 {
-    struct ex *e = parse_unary(p);
-
-    while (e && (tok_is_op(p, "*") || tok_is_op(p, "/") || tok_is_op(p, "%")))
-        e = fold_left(p, e,
-                      tok_is_op(p, "*")   ? OP_MUL
-                      : tok_is_op(p, "/") ? OP_DIV
-                                          : OP_MOD,
-                      parse_unary);
-    return e;
+    return parse_level(p, mul_ops, ARRAY_SIZE(mul_ops), parse_unary);
 }
 
 static struct ex *parse_add(struct parser *p)
 {
-    struct ex *e = parse_mul(p);
-
-    while (e && (tok_is_op(p, "+") || tok_is_op(p, "-") || tok_is_op(p, "~")))
-        e = fold_left(p, e,
-                      tok_is_op(p, "+")   ? OP_ADD
-                      : tok_is_op(p, "-") ? OP_SUB
-                                          : OP_CAT,
-                      parse_mul);
-    return e;
+    return parse_level(p, add_ops, ARRAY_SIZE(add_ops), parse_mul);
 }
 
 static struct ex *parse_cmp(struct parser *p)
@@ -937,11 +954,7 @@ static struct ex *parse_not(struct parser *p)
 
 static struct ex *parse_and(struct parser *p)
 {
-    struct ex *e = parse_not(p);
-
-    while (e && tok_is_name(p, "and"))
-        e = fold_left(p, e, OP_AND, parse_not);
-    return e;
+    return parse_level(p, and_ops, ARRAY_SIZE(and_ops), parse_not);
 }
 
 static struct ex *parse_expr(struct parser *p)
@@ -952,9 +965,7 @@ static struct ex *parse_expr(struct parser *p)
         perr(p, "expression nested too deeply");
         return NULL;
     }
-    e = parse_and(p);
-    while (e && tok_is_name(p, "or"))
-        e = fold_left(p, e, OP_OR, parse_and);
+    e = parse_level(p, or_ops, ARRAY_SIZE(or_ops), parse_and);
     if (e && tok_is_name(p, "if")) {
         unsupported(p, p->tok.line, p->tok.col, "expression", "x if c else y");
         ex_free(e);

@@ -236,6 +236,7 @@ static void test_release(struct dbt_test *t)
     free(t->to_source);
     free(t->to_table);
     free(t->field);
+    free(t->where);
     free(t->file);
 }
 
@@ -294,6 +295,29 @@ static int parse_relationship_to(const char *file, const struct yaml_node *to, s
     return ret;
 }
 
+/* severity and where, from a test's config: block or its arguments; what changes results warns. */
+static int test_config(const char *file, const struct yaml_node *map, struct dbt_test *t)
+{
+    static const char *const unsupported_keys[] = {"error_if", "warn_if", "fail_calc", "limit"};
+    const char *sev, *where;
+    size_t i;
+
+    if (get_scalar(file, map, "severity", &sev) < 0 || get_scalar(file, map, "where", &where) < 0)
+        return -1;
+    if (sev)
+        t->warn = !strcasecmp(sev, "warn");
+    if (where)
+        set_str(&t->where, where);
+    for (i = 0; i < ARRAY_SIZE(unsupported_keys); i++) {
+        const struct yaml_node *v = yaml_get(map, unsupported_keys[i]);
+        if (v)
+            warning("%s:%d:%d: ignoring the test config '%s', which mdp does not support (a "
+                    "test fails on any failing row)",
+                    file, v->line, v->col, unsupported_keys[i]);
+    }
+    return 0;
+}
+
 static int parse_test(const char *file, const struct yaml_node *item, struct dbt_test *t)
 {
     const struct yaml_node *args = NULL, *cfg, *v;
@@ -331,12 +355,11 @@ static int parse_test(const char *file, const struct yaml_node *item, struct dbt
         t->kind = DBT_TEST_UNSUPPORTED;
     if (args && args->type != YAML_MAP)
         args = NULL;
-    if (args && (cfg = yaml_get(args, "config")) != NULL) {
-        const char *sev = yaml_get_str(cfg, "severity");
-        t->warn = sev && !strcasecmp(sev, "warn");
-    }
-    if (args && (v = yaml_get(args, "severity")) != NULL && v->type == YAML_SCALAR)
-        t->warn = !strcasecmp(v->value, "warn");
+    if (args && (cfg = yaml_get(args, "config")) != NULL && cfg->type == YAML_MAP &&
+        test_config(file, cfg, t) < 0)
+        return -1;
+    if (args && test_config(file, args, t) < 0)
+        return -1;
     /* dbt 1.10 nests them under arguments: */
     if (args && yaml_get(args, "arguments"))
         args = yaml_get(args, "arguments");

@@ -43,6 +43,7 @@ struct dbt_test {
     char *to_source, *to_table; /* relationships to source('s', 't') */
     char *field;                /* relationships */
     int warn;                   /* config: {severity: warn} */
+    char *where;                /* config: {where: "SQL condition"}: test only the rows it keeps */
     char *file;                 /* the yml file, relative to the dbt project */
     int line, col;
 };

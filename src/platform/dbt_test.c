@@ -35,28 +35,33 @@ struct subject {
 static int test_sql(const struct dbt_project *p, const struct subject *s, const struct dbt_test *t,
                     struct strbuf *sql, const char **what)
 {
-    struct strbuf col = STRBUF_INIT;
+    struct strbuf col = STRBUF_INIT, from = STRBUF_INIT;
     size_t i;
     int ret = 0;
 
     strbuf_add_sql_ident(&col, s->col->name);
+    if (t->where)
+        strbuf_addf(&from, "(SELECT * FROM %s WHERE %s) AS dbt_subquery", s->relation->buf,
+                    t->where);
+    else
+        strbuf_addstr(&from, s->relation->buf);
     switch (t->kind) {
     case DBT_TEST_UNIQUE:
         strbuf_addf(sql,
                     "SELECT count(*) FROM (SELECT %s FROM %s WHERE %s IS NOT NULL GROUP BY %s "
                     "HAVING count(*) > 1)",
-                    col.buf, s->relation->buf, col.buf, col.buf);
+                    col.buf, from.buf, col.buf, col.buf);
         *what = "values appear more than once";
         break;
     case DBT_TEST_NOT_NULL:
-        strbuf_addf(sql, "SELECT count(*) FROM %s WHERE %s IS NULL", s->relation->buf, col.buf);
+        strbuf_addf(sql, "SELECT count(*) FROM %s WHERE %s IS NULL", from.buf, col.buf);
         *what = "rows are NULL";
         break;
     case DBT_TEST_ACCEPTED_VALUES:
         strbuf_addf(sql,
                     "SELECT count(*) FROM (SELECT %s AS value_field FROM %s GROUP BY %s) WHERE "
                     "value_field NOT IN (",
-                    col.buf, s->relation->buf, col.buf);
+                    col.buf, from.buf, col.buf);
         for (i = 0; i < t->nvalues; i++) {
             if (i)
                 strbuf_addstr(sql, ", ");
@@ -93,7 +98,7 @@ static int test_sql(const struct dbt_project *p, const struct subject *s, const 
                     "SELECT count(*) FROM (SELECT %s AS child_field FROM %s WHERE %s IS NOT NULL) "
                     "AS child LEFT JOIN (SELECT %s AS parent_field FROM %s) AS parent ON "
                     "child.child_field = parent.parent_field WHERE parent.parent_field IS NULL",
-                    col.buf, s->relation->buf, col.buf, field.buf, parent.buf);
+                    col.buf, from.buf, col.buf, field.buf, parent.buf);
         *what = "rows have no match in the parent";
         strbuf_release(&parent);
         strbuf_release(&field);
@@ -102,6 +107,7 @@ static int test_sql(const struct dbt_project *p, const struct subject *s, const 
     case DBT_TEST_UNSUPPORTED: break;
     }
     strbuf_release(&col);
+    strbuf_release(&from);
     return ret;
 }
 

@@ -345,6 +345,8 @@ Test(transform, tests_pass_and_fail_with_failing_row_counts)
              "          - not_null:\n"
              "              config:\n"
              "                severity: warn\n"
+             "          - not_null:\n"
+             "              config: {where: \"dup_id >= 3\"}\n"
              "      - name: status\n"
              "        tests:\n"
              "          - accepted_values:\n"
@@ -372,6 +374,8 @@ Test(transform, tests_pass_and_fail_with_failing_row_counts)
     cr_assert(strstr(r.out.buf, "FAIL  not_null_facts_maybe"), "%s", r.out.buf);
     cr_assert(strstr(r.out.buf, "3 rows are NULL"), "%s", r.out.buf);
     cr_assert(strstr(r.out.buf, "WARN  not_null_facts_maybe"), "%s", r.out.buf);
+    /* the same test with config: {where: ...} only sees rows without NULLs */
+    cr_assert(strstr(r.out.buf, "PASS  not_null_facts_maybe"), "%s", r.out.buf);
     cr_assert(strstr(r.out.buf, "FAIL  accepted_values_facts_status"), "%s", r.out.buf);
     cr_assert(strstr(r.out.buf, "1 distinct values are not in the accepted list"), "%s", r.out.buf);
     cr_assert(strstr(r.out.buf, "PASS  accepted_values_facts_status"), "%s", r.out.buf);
@@ -379,10 +383,10 @@ Test(transform, tests_pass_and_fail_with_failing_row_counts)
               "%s", r.out.buf);
     cr_assert(strstr(r.out.buf, "2 rows have no match in the parent"), "%s", r.out.buf);
     cr_assert(strstr(r.out.buf, "SKIP  dbt_utils.at_least_one_facts_customer_id"), "%s", r.out.buf);
-    cr_assert(strstr(r.out.buf, "models/marts/marts.yml:24:13"), "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "models/marts/marts.yml:26:13"), "%s", r.out.buf);
     cr_assert(strstr(r.out.buf, "PASS  source_unique_raw_orders_order_id"), "%s", r.out.buf);
     cr_assert(strstr(r.out.buf, "PASS  unique_customers_customer_id"), "%s", r.out.buf);
-    cr_assert(strstr(r.out.buf, "5 passed, 4 failed, 1 warned, 0 errors, 1 not supported"), "%s",
+    cr_assert(strstr(r.out.buf, "6 passed, 4 failed, 1 warned, 0 errors, 1 not supported"), "%s",
               r.out.buf);
     tl_run_release(&r);
 

@@ -1,10 +1,11 @@
 /*
- * mdp transform [--select SELECTOR...] [--vars YAML] [--full-refresh]: builds the dbt
+ * mdp transform [--select SELECTOR...] [--vars YAML] [--full-refresh] [--threads N]: builds the dbt
  * project's models into the warehouse, in dependency order.
  */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -14,6 +15,7 @@
 
 static const char usage[] =
     "usage: mdp transform [--select SELECTOR...] [--vars YAML] [--full-refresh]\n"
+    "                     [--threads N]\n"
     "\n"
     "Build the models of <project>/dbt_project (a dbt-compatible subset) into the warehouse,\n"
     "parents before children. Each model is replaced atomically (CREATE OR REPLACE VIEW or\n"
@@ -26,6 +28,8 @@ static const char usage[] =
     "  --vars YAML            override dbt_project.yml vars, e.g. --vars '{start: 2024-01-01}'\n"
     "  --full-refresh         accepted for dbt compatibility (views and tables are always\n"
     "                         rebuilt in full)\n"
+    "  --threads N            build up to N independent models at once (default 4; with 1,\n"
+    "                         a progress bar per model on a terminal)\n"
     "  -h, --help             this help\n"
     "\n"
     "Exit status: 0 all built, 1 a model failed or was skipped, 2 bad usage or a bad project\n"
@@ -41,10 +45,13 @@ static void on_sigint(int sig)
 
 int cmd_transform(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"select", required_argument, NULL, 's'}, {"models", required_argument, NULL, 's'},
-        {"vars", required_argument, NULL, 'V'},   {"full-refresh", no_argument, NULL, 'F'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"select", required_argument, NULL, 's'},
+                                             {"models", required_argument, NULL, 's'},
+                                             {"vars", required_argument, NULL, 'V'},
+                                             {"full-refresh", no_argument, NULL, 'F'},
+                                             {"threads", required_argument, NULL, 't'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     struct transform_options o = {0};
     struct transform_report rep;
     struct platform_paths paths;
@@ -63,6 +70,13 @@ int cmd_transform(int argc, char **argv)
             break;
         case 'V': o.vars = optarg; break;
         case 'F': o.full_refresh = 1; break;
+        case 't':
+            o.threads = atoi(optarg);
+            if (o.threads < 1 || o.threads > 64) {
+                free(select);
+                return cmd_usage_error(usage, "--threads needs a number from 1 to 64");
+            }
+            break;
         case 'h': free(select); return cmd_help(usage);
         default: free(select); return cmd_usage_error(usage, "unknown option");
         }

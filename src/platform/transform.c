@@ -2,6 +2,7 @@
  * `mdp transform` as a library (see transform.h): compile the project, open a locked-down
  * write session, build the selected models in order, record them in _mdp.
  */
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
@@ -11,6 +12,7 @@
 #include "util/strbuf.h"
 #include "util/term.h"
 #include "util/xmalloc.h"
+#include "wh/connection.h"
 #include "wh/statement.h"
 #include "wh/wh.h"
 
@@ -144,7 +146,7 @@ static void on_progress(double percent, void *ctx)
 }
 
 static int build_model(struct wh *wh, const struct dbt_model *m, volatile sig_atomic_t *cancel,
-                       struct transform_result *r)
+                       int show_progress, struct transform_result *r)
 {
     struct strbuf rel = STRBUF_INIT, sql = STRBUF_INIT;
     struct wh_limits lim = {0};
@@ -153,10 +155,6 @@ static int build_model(struct wh *wh, const struct dbt_model *m, volatile sig_at
 
     dbt_model_relation(m, &rel);
     if (wh_check_single_select(wh, m->compiled_sql) < 0)
-        goto out;
-    strbuf_addstr(&sql, "CREATE SCHEMA IF NOT EXISTS ");
-    strbuf_add_sql_ident(&sql, dbt_model_schema(m));
-    if (wh_exec(wh, sql.buf) < 0)
         goto out;
     kind = existing_kind(wh, dbt_model_schema(m), dbt_model_alias(m));
     if (wh_begin(wh) < 0)
@@ -169,8 +167,10 @@ static int build_model(struct wh *wh, const struct dbt_model *m, volatile sig_at
     strbuf_addf(&sql, "CREATE OR REPLACE %s %s AS\n%s\n", is_table ? "TABLE" : "VIEW", rel.buf,
                 m->compiled_sql);
     lim.cancel = cancel;
-    lim.progress = on_progress;
-    lim.progress_ctx = m->name;
+    if (show_progress) {
+        lim.progress = on_progress;
+        lim.progress_ctx = m->name;
+    }
     if (wh_exec_single(wh, sql.buf, &lim) < 0)
         goto out;
     strbuf_reset(&sql);
@@ -195,19 +195,228 @@ out:
     return ret;
 }
 
-static struct transform_result *add_result(struct transform_report *rep, const struct dbt_model *m)
+static void init_result(struct transform_result *r, const struct dbt_model *m)
 {
-    struct transform_result *r;
-
-    ALLOC_GROW(rep->results, rep->n + 1, rep->alloc);
-    r = &rep->results[rep->n++];
     memset(r, 0, sizeof(*r));
     r->model = xstrdup(m->name);
     r->relation = xstrfmt("%s.%s", dbt_model_schema(m), dbt_model_alias(m));
     r->materialized = xstrdup(m->materialized);
     r->path = xstrdup(m->path);
     r->rows = -1;
-    return r;
+}
+
+enum model_state { MODEL_WAITING, MODEL_RUNNING, MODEL_DONE };
+
+/*
+ * The build: workers (each with its own connection) take the next model whose parents are
+ * done, in build order. Everything below the mutex is shared; a model's result is written
+ * only by the worker that builds it.
+ */
+struct scheduler {
+    const struct dbt_project *p;
+    const struct transform_options *opts;
+    const unsigned char *selected;
+    struct transform_result *results; /* per model index */
+    unsigned char *has_result;
+    enum model_state *state;
+    int *blocked_by; /* per model: the failed model that stops it, or -1 */
+    size_t done, total;
+    int progress_per_model;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+};
+
+/*
+ * Under the lock: settles the waiting models that need no build (not selected, or stopped
+ * by a failed parent or a cancel) and returns one that is ready to build, or -1 when none is
+ * ready now; *finished says whether every model is done.
+ */
+static int next_model(struct scheduler *s, int *finished)
+{
+    const struct dbt_project *p = s->p;
+    const struct dag *d = &p->dag;
+    int settled;
+    size_t k, j;
+
+    do {
+        settled = 0;
+        *finished = 1;
+        for (k = 0; k < p->nmodels; k++) {
+            size_t idx = p->order[k];
+            struct transform_result *r = &s->results[idx];
+            int ready = 1;
+
+            if (s->state[idx] == MODEL_DONE)
+                continue;
+            *finished = 0;
+            for (j = 0; j < d->nparents[idx] && ready; j++)
+                ready = s->state[d->parents[idx][j]] == MODEL_DONE;
+            if (s->state[idx] == MODEL_RUNNING || !ready)
+                continue;
+            /* a failed parent stops this model even through models not selected */
+            for (j = 0; j < d->nparents[idx] && s->blocked_by[idx] < 0; j++)
+                s->blocked_by[idx] = s->blocked_by[d->parents[idx][j]];
+            if (!s->selected[idx] || !p->models[idx].enabled) {
+                s->state[idx] = MODEL_DONE;
+                settled = 1;
+                continue;
+            }
+            init_result(r, &p->models[idx]);
+            s->has_result[idx] = 1;
+            if (s->blocked_by[idx] >= 0 || (s->opts->cancel && *s->opts->cancel)) {
+                r->status = TRANSFORM_SKIPPED;
+                r->message = s->blocked_by[idx] >= 0 ? xstrfmt("skipped: parent '%s' failed",
+                                                               p->models[s->blocked_by[idx]].name)
+                                                     : xstrdup("not built: the run was cancelled");
+                s->state[idx] = MODEL_DONE;
+                s->done++;
+                settled = 1;
+                continue;
+            }
+            s->state[idx] = MODEL_RUNNING;
+            return (int)idx;
+        }
+    } while (settled);
+    return -1;
+}
+
+struct worker {
+    struct scheduler *s;
+    struct wh *wh;
+    pthread_t thread;
+};
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct scheduler *s = w->s;
+    int quiet = error_quiet(1), finished, idx;
+
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        const struct dbt_model *m;
+        struct transform_result *r;
+        double start;
+        int failed;
+
+        idx = next_model(s, &finished);
+        if (idx < 0) {
+            if (finished)
+                break;
+            pthread_cond_wait(&s->cv, &s->mu);
+            continue;
+        }
+        term_progress("transform", (double)s->done, (double)s->total);
+        pthread_mutex_unlock(&s->mu);
+
+        m = &s->p->models[idx];
+        r = &s->results[idx];
+        start = now_s();
+        error_clear();
+        failed = build_model(w->wh, m, s->opts->cancel, s->progress_per_model, r) < 0;
+        r->status = failed ? TRANSFORM_FAILED : TRANSFORM_OK;
+        if (failed)
+            r->message = xstrfmt("%s: %s", m->path, error_last());
+        r->seconds = now_s() - start;
+
+        pthread_mutex_lock(&s->mu);
+        if (failed)
+            s->blocked_by[idx] = idx;
+        s->state[idx] = MODEL_DONE;
+        s->done++;
+        pthread_cond_broadcast(&s->cv);
+    }
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    error_quiet(quiet);
+    return NULL;
+}
+
+/* Creates the schemas the selected models build into, before workers race to. */
+static int create_schemas(struct wh *wh, const struct dbt_project *p, const unsigned char *selected)
+{
+    struct strbuf sql = STRBUF_INIT;
+    size_t i;
+    int ret;
+
+    for (i = 0; i < p->nmodels; i++) {
+        if (!selected[i] || !p->models[i].enabled)
+            continue;
+        strbuf_addstr(&sql, "CREATE SCHEMA IF NOT EXISTS ");
+        strbuf_add_sql_ident(&sql, dbt_model_schema(&p->models[i]));
+        strbuf_addstr(&sql, ";\n");
+    }
+    ret = sql.len ? wh_exec(wh, sql.buf) : 0;
+    strbuf_release(&sql);
+    return ret;
+}
+
+/* Runs the build with up to nworkers connections; fills the report in build order. */
+static void run_build(struct wh *wh, const struct dbt_project *p,
+                      const struct transform_options *opts, const unsigned char *selected,
+                      int nworkers, struct transform_report *rep)
+{
+    struct scheduler s;
+    struct worker *w = xcalloc((size_t)nworkers, sizeof(*w));
+    int i, started = 0;
+    size_t k;
+
+    memset(&s, 0, sizeof(s));
+    s.p = p;
+    s.opts = opts;
+    s.selected = selected;
+    s.results = xcalloc(p->nmodels + 1, sizeof(*s.results));
+    s.has_result = xcalloc(p->nmodels + 1, 1);
+    s.state = xcalloc(p->nmodels + 1, sizeof(*s.state));
+    s.blocked_by = xcalloc(p->nmodels + 1, sizeof(*s.blocked_by));
+    for (k = 0; k < p->nmodels; k++) {
+        s.blocked_by[k] = -1;
+        s.total += selected[k] && p->models[k].enabled;
+    }
+    s.progress_per_model = nworkers == 1;
+    pthread_mutex_init(&s.mu, NULL);
+    pthread_cond_init(&s.cv, NULL);
+    for (i = 0; i < nworkers; i++) {
+        w[i].s = &s;
+        if (i == 0)
+            w[i].wh = wh;
+        else if (wh_connect_more(wh, &w[i].wh) < 0)
+            break;
+        if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0) {
+            if (i)
+                wh_close(w[i].wh);
+            break;
+        }
+        started++;
+    }
+    if (!started)
+        worker_main(&w[0]); /* no thread: build here */
+    for (i = 0; i < started; i++) {
+        pthread_join(w[i].thread, NULL);
+        if (i)
+            wh_close(w[i].wh);
+    }
+    term_progress_end();
+    for (k = 0; k < p->nmodels; k++) {
+        size_t idx = p->order[k];
+        if (!s.has_result[idx])
+            continue;
+        ALLOC_GROW(rep->results, rep->n + 1, rep->alloc);
+        rep->results[rep->n++] = s.results[idx];
+        if (s.results[idx].status == TRANSFORM_OK)
+            rep->ok++;
+        else if (s.results[idx].status == TRANSFORM_FAILED)
+            rep->failed++;
+        else
+            rep->skipped++;
+    }
+    pthread_mutex_destroy(&s.mu);
+    pthread_cond_destroy(&s.cv);
+    free(s.results);
+    free(s.has_result);
+    free(s.state);
+    free(s.blocked_by);
+    free(w);
 }
 
 int transform_run(const char *root, const char *warehouse, const struct transform_options *opts,
@@ -218,11 +427,8 @@ int transform_run(const char *root, const char *warehouse, const struct transfor
     struct wh *wh = NULL;
     struct wh_options wo = {0};
     unsigned char *selected = NULL;
-    /* per model: the failed model that stops it, or -1 */
-    int *blocked_by = NULL;
-    size_t i, k, total = 0, done = 0;
     double t0 = now_s();
-    int ret = -1, quiet;
+    int ret = -1;
 
     memset(rep, 0, sizeof(*rep));
     if (!opts)
@@ -244,69 +450,22 @@ int transform_run(const char *root, const char *warehouse, const struct transfor
     } else {
         memset(selected, 1, p.nmodels);
     }
-    for (i = 0; i < p.nmodels; i++)
-        total += selected[i] && p.models[i].enabled;
 
     wo.mode = WH_READ_WRITE;
     wo.no_external_access = 1;
     wo.lock_configuration = 1;
     if (wh_open_ext(warehouse, &wo, &wh) < 0)
         goto out;
-    if (wh_exec(wh, metadata_ddl) < 0 || record_sources(wh, &p) < 0)
+    if (wh_exec(wh, metadata_ddl) < 0 || record_sources(wh, &p) < 0 ||
+        create_schemas(wh, &p, selected) < 0)
         goto out;
-
-    blocked_by = xcalloc(p.nmodels + 1, sizeof(*blocked_by));
-    for (i = 0; i < p.nmodels; i++)
-        blocked_by[i] = -1;
-    for (k = 0; k < p.nmodels; k++) {
-        size_t idx = p.order[k], j;
-        struct dbt_model *m = &p.models[idx];
-        struct transform_result *r;
-        double start;
-
-        /* a failed or skipped parent blocks this model even when it is not selected */
-        for (j = 0; j < p.dag.nparents[idx] && blocked_by[idx] < 0; j++)
-            blocked_by[idx] = blocked_by[p.dag.parents[idx][j]];
-        if (!selected[idx] || !m->enabled)
-            continue;
-        r = add_result(rep, m);
-        term_progress("transform", (double)done, (double)total);
-        if (opts->cancel && *opts->cancel) {
-            r->status = TRANSFORM_SKIPPED;
-            r->message = xstrdup("not built: the run was cancelled");
-            rep->skipped++;
-            continue;
-        }
-        if (blocked_by[idx] >= 0) {
-            r->status = TRANSFORM_SKIPPED;
-            r->message = xstrfmt("skipped: parent '%s' failed", p.models[blocked_by[idx]].name);
-            rep->skipped++;
-            done++;
-            continue;
-        }
-        start = now_s();
-        quiet = error_quiet(1);
-        error_clear();
-        if (build_model(wh, m, opts->cancel, r) < 0) {
-            r->status = TRANSFORM_FAILED;
-            r->message = xstrfmt("%s: %s", m->path, error_last());
-            blocked_by[idx] = (int)idx;
-            rep->failed++;
-        } else {
-            r->status = TRANSFORM_OK;
-            rep->ok++;
-        }
-        error_quiet(quiet);
-        r->seconds = now_s() - start;
-        done++;
-    }
-    term_progress_end();
+    run_build(wh, &p, opts, selected, opts->threads > 0 ? opts->threads : TRANSFORM_DEFAULT_THREADS,
+              rep);
     ret = rep->failed || rep->skipped ? 1 : 0;
 out:
     rep->seconds = now_s() - t0;
     wh_close(wh);
     free(selected);
-    free(blocked_by);
     dbt_project_release(&p);
     return ret;
 }

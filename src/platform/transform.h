@@ -16,12 +16,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define TRANSFORM_DEFAULT_THREADS 4
+
 struct transform_options {
     const char *const *select; /* dbt selectors (name, +name, name+); none: every model */
     size_t nselect;
-    const char *vars;              /* --vars YAML overriding dbt_project.yml's vars, or NULL */
-    int full_refresh;              /* accepted for dbt compatibility: views and tables are always
-                                      rebuilt in full */
+    const char *vars; /* --vars YAML overriding dbt_project.yml's vars, or NULL */
+    int full_refresh; /* accepted for dbt compatibility: views and tables are always
+                         rebuilt in full */
+    int threads;      /* models built at once on separate connections; 0: the default */
     volatile sig_atomic_t *cancel; /* set non-zero (e.g. on SIGINT) to interrupt the running
                                       model (it keeps its previous version) and stop */
 };

@@ -220,6 +220,12 @@ Test(transform, failing_model_keeps_previous_table_and_stops_descendants_only)
     cr_assert(strstr(r.out.buf, "parent 'dim_customers' failed"), "%s", r.out.buf);
     cr_assert(strstr(r.out.buf, "3 built, 1 failed, 1 skipped"), "%s", r.out.buf);
     tl_run_release(&r);
+    /* the same, built one model at a time */
+    mdp(&r, "transform --threads 1");
+    cr_assert_eq(r.code, 1, "%s%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.out.buf, "parent 'dim_customers' failed"), "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "3 built, 1 failed, 1 skipped"), "%s", r.out.buf);
+    tl_run_release(&r);
     /* the previous table and its metadata are intact; the sibling was rebuilt */
     expect_value("SELECT count(*) || ':' || max(customer_name) FROM marts.dim_customers", "4:c3");
     expect_value("SELECT compiled_sql NOT LIKE '%no_such_column%' FROM _mdp.models WHERE name = "
@@ -240,7 +246,7 @@ Test(transform, select_with_ancestors_and_descendants)
     tl_run_release(&r);
     expect_value("SELECT count(*) FROM _mdp.models", "3");
 
-    mdp(&r, "transform --select stg_customers+");
+    mdp(&r, "transform --threads 1 --select stg_customers+");
     cr_assert_eq(r.code, 0, "%s%s", r.out.buf, r.err.buf);
     cr_assert(strstr(r.out.buf, "3 built"), "%s", r.out.buf);
     cr_assert(strstr(r.out.buf, "marts.dim_customers"), "%s", r.out.buf);
@@ -404,11 +410,14 @@ Test(transform, help_and_bad_usage)
     mdp(&r, "transform --help");
     cr_assert_eq(r.code, 0);
     cr_assert(strstr(r.out.buf, "--select") && strstr(r.out.buf, "--vars") &&
-              strstr(r.out.buf, "--full-refresh"));
+              strstr(r.out.buf, "--full-refresh") && strstr(r.out.buf, "--threads"));
     tl_run_release(&r);
     mdp(&r, "test --help");
     cr_assert_eq(r.code, 0);
     cr_assert(strstr(r.out.buf, "--select"));
+    tl_run_release(&r);
+    mdp(&r, "transform --threads 0");
+    cr_assert_eq(r.code, 2);
     tl_run_release(&r);
     mdp(&r, "transform --bogus");
     cr_assert_eq(r.code, 2);

@@ -145,6 +145,11 @@ static void on_progress(double percent, void *ctx)
     term_progress((const char *)ctx, percent, 100);
 }
 
+/*
+ * Replaces one model: its SQL must prepare as one SELECT on this locked-down session; then in
+ * one transaction, drop the relation if it changes kind (view <-> table), CREATE OR REPLACE
+ * it and replace its _mdp rows. Any failure rolls back, keeping the previous version.
+ */
 static int build_model(struct wh *wh, const struct dbt_model *m, volatile sig_atomic_t *cancel,
                        int show_progress, struct transform_result *r)
 {
@@ -163,7 +168,6 @@ static int build_model(struct wh *wh, const struct dbt_model *m, volatile sig_at
     if (kind && strcmp(kind, m->materialized) &&
         wh_execf(wh, "DROP %s %s", !strcmp(kind, "table") ? "TABLE" : "VIEW", rel.buf) < 0)
         goto out;
-    strbuf_reset(&sql);
     strbuf_addf(&sql, "CREATE OR REPLACE %s %s AS\n%s\n", is_table ? "TABLE" : "VIEW", rel.buf,
                 m->compiled_sql);
     lim.cancel = cancel;

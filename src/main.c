@@ -21,6 +21,8 @@ struct command {
 static const struct command commands[] = {
     {"init", cmd_init, "scaffold a platform folder (the sample platform, or --empty)"},
     {"generate", cmd_generate, "write the sample e-commerce sources (--scale, --seed)"},
+    {"transform", cmd_transform, "build the dbt models in dependency order (--select, --vars)"},
+    {"test", cmd_test, "run the column tests declared in the models' yml"},
     {"query", cmd_query, "SQL shell on the warehouse (-c SQL, or interactive)"},
     {"eval", cmd_eval, "run evaluation cases: ground-truth SQL and assertions on answers"},
 };

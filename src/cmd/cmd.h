@@ -31,6 +31,8 @@ void cmd_locate(struct platform_paths *out);
 
 int cmd_init(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
+int cmd_transform(int argc, char **argv);
+int cmd_test(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 

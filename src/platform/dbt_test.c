@@ -1,0 +1,293 @@
+/*
+ * `mdp test` as a library (see dbt_test.h): turn each declared column test into one COUNT
+ * query after dbt's own test SQL, and run it in the sandbox.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "platform/dbt_project.h"
+#include "platform/dbt_test.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/term.h"
+#include "util/xmalloc.h"
+#include "wh/sandbox.h"
+#include "wh/wh.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* What a test checks: its column on a relation. */
+struct subject {
+    const char *label;     /* model name, or source.table */
+    const char *name_part; /* for test names: model, or source_table */
+    const struct strbuf *relation;
+    const struct dbt_column *col;
+    int is_source;
+};
+
+/* The count query for test t, into sql; the words for its failures into what. */
+static int test_sql(const struct dbt_project *p, const struct subject *s, const struct dbt_test *t,
+                    struct strbuf *sql, const char **what)
+{
+    struct strbuf col = STRBUF_INIT, from = STRBUF_INIT;
+    size_t i;
+    int ret = 0;
+
+    strbuf_add_sql_ident(&col, s->col->name);
+    if (t->where)
+        strbuf_addf(&from, "(SELECT * FROM %s WHERE %s) AS dbt_subquery", s->relation->buf,
+                    t->where);
+    else
+        strbuf_addstr(&from, s->relation->buf);
+    switch (t->kind) {
+    case DBT_TEST_UNIQUE:
+        strbuf_addf(sql,
+                    "SELECT count(*) FROM (SELECT %s FROM %s WHERE %s IS NOT NULL GROUP BY %s "
+                    "HAVING count(*) > 1)",
+                    col.buf, from.buf, col.buf, col.buf);
+        *what = "values appear more than once";
+        break;
+    case DBT_TEST_NOT_NULL:
+        strbuf_addf(sql, "SELECT count(*) FROM %s WHERE %s IS NULL", from.buf, col.buf);
+        *what = "rows are NULL";
+        break;
+    case DBT_TEST_ACCEPTED_VALUES:
+        strbuf_addf(sql,
+                    "SELECT count(*) FROM (SELECT %s AS value_field FROM %s GROUP BY %s) WHERE "
+                    "value_field NOT IN (",
+                    col.buf, from.buf, col.buf);
+        for (i = 0; i < t->nvalues; i++) {
+            if (i)
+                strbuf_addstr(sql, ", ");
+            if (t->quote)
+                strbuf_add_sql_string(sql, t->values[i]);
+            else
+                strbuf_addstr(sql, t->values[i]);
+        }
+        strbuf_addch(sql, ')');
+        *what = "distinct values are not in the accepted list";
+        break;
+    case DBT_TEST_RELATIONSHIPS: {
+        struct strbuf parent = STRBUF_INIT, field = STRBUF_INIT;
+        if (t->to_model) {
+            int idx = dbt_project_find_model(p, t->to_model);
+            if (idx < 0) {
+                ret = error("%s:%d:%d: relationships to ref('%s'), which is not a model", t->file,
+                            t->line, t->col, t->to_model);
+                break;
+            }
+            dbt_model_relation(&p->models[idx], &parent);
+        } else {
+            const struct dbt_source *src = dbt_project_find_source(p, t->to_source, t->to_table);
+            if (!src) {
+                ret = error("%s:%d:%d: relationships to source('%s', '%s'), which is not "
+                            "declared",
+                            t->file, t->line, t->col, t->to_source, t->to_table);
+                break;
+            }
+            dbt_source_relation(src, &parent);
+        }
+        strbuf_add_sql_ident(&field, t->field);
+        strbuf_addf(sql,
+                    "SELECT count(*) FROM (SELECT %s AS child_field FROM %s WHERE %s IS NOT NULL) "
+                    "AS child LEFT JOIN (SELECT %s AS parent_field FROM %s) AS parent ON "
+                    "child.child_field = parent.parent_field WHERE parent.parent_field IS NULL",
+                    col.buf, from.buf, col.buf, field.buf, parent.buf);
+        *what = "rows have no match in the parent";
+        strbuf_release(&parent);
+        strbuf_release(&field);
+        break;
+    }
+    case DBT_TEST_UNSUPPORTED: break;
+    }
+    strbuf_release(&col);
+    strbuf_release(&from);
+    return ret;
+}
+
+static void test_name(const struct subject *s, const struct dbt_test *t, struct strbuf *sb)
+{
+    if (s->is_source)
+        strbuf_addstr(sb, "source_");
+    strbuf_addf(sb, "%s_%s_%s", t->name, s->name_part, s->col->name);
+    if (t->kind == DBT_TEST_RELATIONSHIPS)
+        strbuf_addf(sb, "__%s__%s", t->field, t->to_model ? t->to_model : t->to_table);
+}
+
+static void run_test(struct wh *wh, const struct dbt_project *p, const struct subject *s,
+                     const struct dbt_test *t, struct dbt_test_report *rep)
+{
+    struct dbt_test_result *r;
+    struct strbuf name = STRBUF_INIT, sql = STRBUF_INIT;
+    struct wh_result *res = NULL;
+    const char *what = "";
+    double start = now_s();
+    int quiet = error_quiet(1);
+
+    ALLOC_GROW(rep->results, rep->n + 1, rep->alloc);
+    r = &rep->results[rep->n++];
+    memset(r, 0, sizeof(*r));
+    test_name(s, t, &name);
+    r->name = strbuf_detach(&name, NULL);
+    r->target = xstrfmt("%s.%s", s->label, s->col->name);
+    r->location = xstrfmt("%s:%d:%d", t->file, t->line, t->col);
+    error_clear();
+    if (t->kind == DBT_TEST_UNSUPPORTED) {
+        r->status = DBT_RESULT_UNSUPPORTED;
+        r->message = xstrfmt("test '%s' at %s is not supported by mdp (unique, not_null, "
+                             "accepted_values, relationships); not run",
+                             t->name, r->location);
+        rep->unsupported++;
+        goto out;
+    }
+    if (test_sql(p, s, t, &sql, &what) < 0 || wh_query(wh, sql.buf, NULL, &res) < 0) {
+        r->status = DBT_RESULT_ERROR;
+        r->message = xstrfmt("%s (declared at %s)", error_last(), r->location);
+        rep->errors++;
+        goto out;
+    }
+    r->sql = strbuf_detach(&sql, NULL);
+    r->failures =
+        res->nrows && wh_result_text(res, 0, 0) ? strtoll(wh_result_text(res, 0, 0), NULL, 10) : 0;
+    if (!r->failures) {
+        r->status = DBT_RESULT_PASS;
+        rep->pass++;
+    } else {
+        r->status = t->warn ? DBT_RESULT_WARN : DBT_RESULT_FAIL;
+        r->message = xstrfmt("%lld %s", (long long)r->failures, what);
+        if (t->warn)
+            rep->warn++;
+        else
+            rep->fail++;
+    }
+out:
+    error_quiet(quiet);
+    r->seconds = now_s() - start;
+    wh_result_free(res);
+    strbuf_release(&sql);
+}
+
+static void run_columns(struct wh *wh, const struct dbt_project *p, struct subject *s,
+                        const struct dbt_column *cols, size_t ncols, struct dbt_test_report *rep)
+{
+    size_t i, j;
+
+    for (i = 0; i < ncols; i++) {
+        s->col = &cols[i];
+        for (j = 0; j < cols[i].ntests; j++)
+            run_test(wh, p, s, &cols[i].tests[j], rep);
+    }
+}
+
+int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_options *opts,
+                 struct dbt_test_report *rep)
+{
+    static const struct dbt_test_options defaults;
+    struct sandbox_options so = {0};
+    struct dbt_project p;
+    struct wh *wh = NULL;
+    unsigned char *selected = NULL;
+    double t0 = now_s();
+    size_t i;
+    int ret = -1;
+
+    memset(rep, 0, sizeof(*rep));
+    if (!opts)
+        opts = &defaults;
+    if (dbt_project_load(root, opts->vars, &p) < 0) {
+        rep->bad_input = 1;
+        return -1;
+    }
+    if (dbt_project_compile(&p) < 0) {
+        rep->bad_input = 1;
+        goto out;
+    }
+    selected = xcalloc(p.nmodels + 1, 1);
+    if (opts->nselect && dag_select(&p.dag, opts->select, opts->nselect, selected) < 0) {
+        rep->bad_input = 1;
+        goto out;
+    }
+    so.timeout_ms = 10 * 60 * 1000;
+    so.max_rows = 1;
+    if (sandbox_open(warehouse, &so, &wh) < 0)
+        goto out;
+    for (i = 0; i < p.nsources && !opts->nselect; i++) {
+        struct strbuf rel = STRBUF_INIT;
+        char *label = xstrfmt("%s.%s", p.sources[i].source_name, p.sources[i].table_name);
+        char *part = xstrfmt("%s_%s", p.sources[i].source_name, p.sources[i].table_name);
+        struct subject s = {label, part, &rel, NULL, 1};
+
+        dbt_source_relation(&p.sources[i], &rel);
+        run_columns(wh, &p, &s, p.sources[i].columns, p.sources[i].ncolumns, rep);
+        strbuf_release(&rel);
+        free(label);
+        free(part);
+    }
+    for (i = 0; i < p.nmodels; i++) {
+        size_t idx = p.order[i];
+        const struct dbt_model *m = &p.models[idx];
+        struct strbuf rel = STRBUF_INIT;
+        struct subject s = {m->name, m->name, &rel, NULL, 0};
+
+        if (!m->enabled || (opts->nselect && !selected[idx]))
+            continue;
+        dbt_model_relation(m, &rel);
+        run_columns(wh, &p, &s, m->columns, m->ncolumns, rep);
+        strbuf_release(&rel);
+    }
+    ret = rep->fail || rep->errors ? 1 : 0;
+out:
+    rep->seconds = now_s() - t0;
+    wh_close(wh);
+    free(selected);
+    dbt_project_release(&p);
+    return ret;
+}
+
+void dbt_test_report_release(struct dbt_test_report *rep)
+{
+    size_t i;
+
+    for (i = 0; i < rep->n; i++) {
+        free(rep->results[i].name);
+        free(rep->results[i].target);
+        free(rep->results[i].location);
+        free(rep->results[i].message);
+        free(rep->results[i].sql);
+    }
+    free(rep->results);
+    memset(rep, 0, sizeof(*rep));
+}
+
+void dbt_test_report_print(FILE *f, const struct dbt_test_report *rep)
+{
+    static const char *const words[] = {"PASS", "WARN", "FAIL", "ERROR", "SKIP"};
+    size_t i, width = 10;
+
+    for (i = 0; i < rep->n; i++)
+        if (strlen(rep->results[i].name) > width)
+            width = strlen(rep->results[i].name);
+    for (i = 0; i < rep->n; i++) {
+        const struct dbt_test_result *r = &rep->results[i];
+        const char *color = r->status == DBT_RESULT_PASS ? term_green()
+                            : r->status == DBT_RESULT_FAIL || r->status == DBT_RESULT_ERROR
+                                ? term_red()
+                                : term_yellow();
+
+        fprintf(f, "%s%-5s%s %-*s", color, words[r->status], term_reset(), (int)width, r->name);
+        if (r->message)
+            fprintf(f, "  %s\n", r->message);
+        else
+            fprintf(f, "  %.2f s\n", r->seconds);
+    }
+    fprintf(f,
+            "test: %zu passed, %zu failed, %zu warned, %zu errors, %zu not supported "
+            "(%zu tests in %.2f s)\n",
+            rep->pass, rep->fail, rep->warn, rep->errors, rep->unsupported, rep->n, rep->seconds);
+}

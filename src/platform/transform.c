@@ -1,0 +1,533 @@
+/*
+ * `mdp transform` as a library (see transform.h): compile the project, open a locked-down
+ * write session, build the selected models in order, record them in _mdp.
+ */
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
+#include "platform/dbt_project.h"
+#include "platform/transform.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/term.h"
+#include "util/xmalloc.h"
+#include "wh/connection.h"
+#include "wh/statement.h"
+#include "wh/wh.h"
+
+static const char metadata_ddl[] =
+    "CREATE SCHEMA IF NOT EXISTS _mdp;\n"
+    "CREATE TABLE IF NOT EXISTS _mdp.models(name VARCHAR, schema_name VARCHAR, relation "
+    "VARCHAR, materialized VARCHAR, path VARCHAR, description VARCHAR, raw_sql VARCHAR, "
+    "compiled_sql VARCHAR, depends_on VARCHAR[], built_at TIMESTAMP);\n"
+    "CREATE TABLE IF NOT EXISTS _mdp.model_columns(model VARCHAR, column_name VARCHAR, "
+    "description VARCHAR, tests VARCHAR);\n";
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void add_str_or_null(struct strbuf *sb, const char *s)
+{
+    if (s)
+        strbuf_add_sql_string(sb, s);
+    else
+        strbuf_addstr(sb, "NULL");
+}
+
+static void add_values(struct strbuf *sb, const char *const *values, size_t n);
+
+static void add_column_rows(struct strbuf *sb, const char *model, const struct dbt_column *cols,
+                            size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        struct strbuf tests = STRBUF_INIT;
+        const char *row[4];
+
+        dbt_column_tests_json(&cols[i], &tests);
+        row[0] = model;
+        row[1] = cols[i].name;
+        row[2] = cols[i].description;
+        row[3] = tests.buf;
+        strbuf_addstr(sb, "INSERT INTO _mdp.model_columns VALUES (");
+        add_values(sb, row, ARRAY_SIZE(row));
+        strbuf_addstr(sb, ");\n");
+        strbuf_release(&tests);
+    }
+}
+
+/* Appends 'v1', 'v2', NULL, ... (a NULL pointer is SQL NULL). */
+static void add_values(struct strbuf *sb, const char *const *values, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (i)
+            strbuf_addstr(sb, ", ");
+        add_str_or_null(sb, values[i]);
+    }
+}
+
+/* The statements that replace the model's rows in _mdp. */
+static void metadata_sql(const struct dbt_model *m, struct strbuf *sb)
+{
+    char *relation = xstrfmt("%s.%s", dbt_model_schema(m), dbt_model_alias(m));
+    const char *const row[] = {m->name, dbt_model_schema(m), relation,   m->materialized,
+                               m->path, m->description,      m->raw_sql, m->compiled_sql};
+
+    strbuf_addstr(sb, "DELETE FROM _mdp.models WHERE name = ");
+    strbuf_add_sql_string(sb, m->name);
+    strbuf_addstr(sb, ";\nDELETE FROM _mdp.model_columns WHERE model = ");
+    strbuf_add_sql_string(sb, m->name);
+    strbuf_addstr(sb, ";\nINSERT INTO _mdp.models VALUES (");
+    add_values(sb, row, ARRAY_SIZE(row));
+    strbuf_addstr(sb, ", [");
+    add_values(sb, (const char *const *)m->refs, m->nrefs);
+    strbuf_addstr(sb, m->nrefs && m->nsources ? ", " : "");
+    add_values(sb, (const char *const *)m->sources, m->nsources);
+    strbuf_addstr(sb, "]::VARCHAR[], CAST(get_current_timestamp() AS TIMESTAMP));\n");
+    add_column_rows(sb, m->name, m->columns, m->ncolumns);
+    free(relation);
+}
+
+/* Sources' column docs: replaced as a whole on every run. */
+static int record_sources(struct wh *wh, const struct dbt_project *p)
+{
+    struct strbuf sb = STRBUF_INIT;
+    size_t i;
+    int ret;
+
+    strbuf_addstr(&sb, "BEGIN TRANSACTION;\nDELETE FROM _mdp.model_columns WHERE model NOT IN "
+                       "(SELECT name FROM _mdp.models);\n");
+    for (i = 0; i < p->nsources; i++) {
+        char *key = xstrfmt("%s.%s", p->sources[i].source_name, p->sources[i].table_name);
+        add_column_rows(&sb, key, p->sources[i].columns, p->sources[i].ncolumns);
+        free(key);
+    }
+    strbuf_addstr(&sb, "COMMIT;\n");
+    ret = wh_exec(wh, sb.buf);
+    if (ret < 0)
+        wh_rollback(wh);
+    strbuf_release(&sb);
+    return ret;
+}
+
+/* "table", "view" or NULL: what schema.name is now. */
+static char *existing_kind(struct wh *wh, const char *schema, const char *name)
+{
+    struct strbuf sql = STRBUF_INIT;
+    char *kind;
+
+    strbuf_addstr(&sql, "SELECT 'table' FROM duckdb_tables() WHERE schema_name = ");
+    strbuf_add_sql_string(&sql, schema);
+    strbuf_addstr(&sql, " AND table_name = ");
+    strbuf_add_sql_string(&sql, name);
+    strbuf_addstr(&sql, " AND database_name = current_database() UNION ALL SELECT 'view' FROM "
+                        "duckdb_views() WHERE schema_name = ");
+    strbuf_add_sql_string(&sql, schema);
+    strbuf_addstr(&sql, " AND view_name = ");
+    strbuf_add_sql_string(&sql, name);
+    strbuf_addstr(&sql, " AND database_name = current_database() AND NOT internal");
+    kind = wh_query_value(wh, sql.buf);
+    strbuf_release(&sql);
+    return kind;
+}
+
+/* DuckDB's progress on the running model, as a bar on a terminal. */
+static void on_progress(double percent, void *ctx)
+{
+    term_progress((const char *)ctx, percent, 100);
+}
+
+/*
+ * Replaces one model: its SQL must prepare as one SELECT on this locked-down session; then in
+ * one transaction, drop the relation if it changes kind (view <-> table), CREATE OR REPLACE
+ * it and replace its _mdp rows. Any failure rolls back, keeping the previous version.
+ */
+static int build_model(struct wh *wh, const struct dbt_model *m, volatile sig_atomic_t *cancel,
+                       int show_progress, struct transform_result *r)
+{
+    struct strbuf rel = STRBUF_INIT, sql = STRBUF_INIT;
+    struct wh_limits lim = {0};
+    int is_table = !strcmp(m->materialized, "table"), ret = -1, in_tx = 0;
+    char *kind = NULL, *rows = NULL;
+
+    dbt_model_relation(m, &rel);
+    if (wh_check_single_select(wh, m->compiled_sql) < 0)
+        goto out;
+    kind = existing_kind(wh, dbt_model_schema(m), dbt_model_alias(m));
+    if (wh_begin(wh) < 0)
+        goto out;
+    in_tx = 1;
+    if (kind && strcmp(kind, m->materialized) &&
+        wh_execf(wh, "DROP %s %s", !strcmp(kind, "table") ? "TABLE" : "VIEW", rel.buf) < 0)
+        goto out;
+    strbuf_addf(&sql, "CREATE OR REPLACE %s %s AS\n%s\n", is_table ? "TABLE" : "VIEW", rel.buf,
+                m->compiled_sql);
+    lim.cancel = cancel;
+    if (show_progress) {
+        lim.progress = on_progress;
+        lim.progress_ctx = m->name;
+    }
+    if (wh_exec_single(wh, sql.buf, &lim) < 0)
+        goto out;
+    strbuf_reset(&sql);
+    metadata_sql(m, &sql);
+    if (wh_exec(wh, sql.buf) < 0 || wh_commit(wh) < 0)
+        goto out;
+    in_tx = 0;
+    if (is_table) {
+        strbuf_reset(&sql);
+        strbuf_addf(&sql, "SELECT count(*) FROM %s", rel.buf);
+        rows = wh_query_value(wh, sql.buf);
+        r->rows = rows ? strtoll(rows, NULL, 10) : -1;
+    }
+    ret = 0;
+out:
+    if (in_tx)
+        wh_rollback(wh);
+    free(kind);
+    free(rows);
+    strbuf_release(&rel);
+    strbuf_release(&sql);
+    return ret;
+}
+
+static void init_result(struct transform_result *r, const struct dbt_model *m)
+{
+    memset(r, 0, sizeof(*r));
+    r->model = xstrdup(m->name);
+    r->relation = xstrfmt("%s.%s", dbt_model_schema(m), dbt_model_alias(m));
+    r->materialized = xstrdup(m->materialized);
+    r->path = xstrdup(m->path);
+    r->rows = -1;
+}
+
+enum model_state { MODEL_WAITING, MODEL_RUNNING, MODEL_DONE };
+
+/*
+ * The build: workers (each with its own connection) take the next model whose parents are
+ * done, in build order. Everything below the mutex is shared; a model's result is written
+ * only by the worker that builds it.
+ */
+struct scheduler {
+    const struct dbt_project *p;
+    const struct transform_options *opts;
+    const unsigned char *selected;
+    struct transform_result *results; /* per model index */
+    unsigned char *has_result;
+    enum model_state *state;
+    int *blocked_by; /* per model: the failed model that stops it, or -1 */
+    size_t done, total;
+    int progress_per_model;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+};
+
+/*
+ * Under the lock: settles the waiting models that need no build (not selected, or stopped
+ * by a failed parent or a cancel) and returns one that is ready to build, or -1 when none is
+ * ready now; *finished says whether every model is done.
+ */
+static int next_model(struct scheduler *s, int *finished)
+{
+    const struct dbt_project *p = s->p;
+    const struct dag *d = &p->dag;
+    int settled;
+    size_t k, j;
+
+    do {
+        settled = 0;
+        *finished = 1;
+        for (k = 0; k < p->nmodels; k++) {
+            size_t idx = p->order[k];
+            struct transform_result *r = &s->results[idx];
+            int ready = 1;
+
+            if (s->state[idx] == MODEL_DONE)
+                continue;
+            *finished = 0;
+            for (j = 0; j < d->nparents[idx] && ready; j++)
+                ready = s->state[d->parents[idx][j]] == MODEL_DONE;
+            if (s->state[idx] == MODEL_RUNNING || !ready)
+                continue;
+            /* a failed parent stops this model even through models not selected */
+            for (j = 0; j < d->nparents[idx] && s->blocked_by[idx] < 0; j++)
+                s->blocked_by[idx] = s->blocked_by[d->parents[idx][j]];
+            if (!s->selected[idx] || !p->models[idx].enabled) {
+                s->state[idx] = MODEL_DONE;
+                settled = 1;
+                continue;
+            }
+            init_result(r, &p->models[idx]);
+            s->has_result[idx] = 1;
+            if (s->blocked_by[idx] >= 0 || (s->opts->cancel && *s->opts->cancel)) {
+                r->status = TRANSFORM_SKIPPED;
+                r->message = s->blocked_by[idx] >= 0 ? xstrfmt("skipped: parent '%s' failed",
+                                                               p->models[s->blocked_by[idx]].name)
+                                                     : xstrdup("not built: the run was cancelled");
+                s->state[idx] = MODEL_DONE;
+                s->done++;
+                settled = 1;
+                continue;
+            }
+            s->state[idx] = MODEL_RUNNING;
+            return (int)idx;
+        }
+    } while (settled);
+    return -1;
+}
+
+struct worker {
+    struct scheduler *s;
+    struct wh *wh;
+    pthread_t thread;
+};
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct scheduler *s = w->s;
+    int quiet = error_quiet(1), finished, idx;
+
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        const struct dbt_model *m;
+        struct transform_result *r;
+        double start;
+        int failed;
+
+        idx = next_model(s, &finished);
+        if (idx < 0) {
+            if (finished)
+                break;
+            pthread_cond_wait(&s->cv, &s->mu);
+            continue;
+        }
+        term_progress("transform", (double)s->done, (double)s->total);
+        pthread_mutex_unlock(&s->mu);
+
+        m = &s->p->models[idx];
+        r = &s->results[idx];
+        start = now_s();
+        error_clear();
+        failed = build_model(w->wh, m, s->opts->cancel, s->progress_per_model, r) < 0;
+        r->status = failed ? TRANSFORM_FAILED : TRANSFORM_OK;
+        if (failed)
+            r->message = xstrfmt("%s: %s", m->path, error_last());
+        r->seconds = now_s() - start;
+
+        pthread_mutex_lock(&s->mu);
+        if (failed)
+            s->blocked_by[idx] = idx;
+        s->state[idx] = MODEL_DONE;
+        s->done++;
+        pthread_cond_broadcast(&s->cv);
+    }
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    error_quiet(quiet);
+    return NULL;
+}
+
+/* Creates the schemas the selected models build into, before workers race to. */
+static int create_schemas(struct wh *wh, const struct dbt_project *p, const unsigned char *selected)
+{
+    struct strbuf sql = STRBUF_INIT;
+    size_t i;
+    int ret;
+
+    for (i = 0; i < p->nmodels; i++) {
+        if (!selected[i] || !p->models[i].enabled)
+            continue;
+        strbuf_addstr(&sql, "CREATE SCHEMA IF NOT EXISTS ");
+        strbuf_add_sql_ident(&sql, dbt_model_schema(&p->models[i]));
+        strbuf_addstr(&sql, ";\n");
+    }
+    ret = sql.len ? wh_exec(wh, sql.buf) : 0;
+    strbuf_release(&sql);
+    return ret;
+}
+
+/* Runs the build with up to nworkers connections; fills the report in build order. */
+static void run_build(struct wh *wh, const struct dbt_project *p,
+                      const struct transform_options *opts, const unsigned char *selected,
+                      int nworkers, struct transform_report *rep)
+{
+    struct scheduler s;
+    struct worker *w = xcalloc((size_t)nworkers, sizeof(*w));
+    int i, started = 0;
+    size_t k;
+
+    memset(&s, 0, sizeof(s));
+    s.p = p;
+    s.opts = opts;
+    s.selected = selected;
+    s.results = xcalloc(p->nmodels + 1, sizeof(*s.results));
+    s.has_result = xcalloc(p->nmodels + 1, 1);
+    s.state = xcalloc(p->nmodels + 1, sizeof(*s.state));
+    s.blocked_by = xcalloc(p->nmodels + 1, sizeof(*s.blocked_by));
+    for (k = 0; k < p->nmodels; k++) {
+        s.blocked_by[k] = -1;
+        s.total += selected[k] && p->models[k].enabled;
+    }
+    s.progress_per_model = nworkers == 1;
+    pthread_mutex_init(&s.mu, NULL);
+    pthread_cond_init(&s.cv, NULL);
+    for (i = 0; i < nworkers; i++) {
+        w[i].s = &s;
+        if (i == 0)
+            w[i].wh = wh;
+        else if (wh_connect_more(wh, &w[i].wh) < 0)
+            break;
+        if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0) {
+            if (i)
+                wh_close(w[i].wh);
+            break;
+        }
+        started++;
+    }
+    if (!started)
+        worker_main(&w[0]); /* no thread: build here */
+    for (i = 0; i < started; i++) {
+        pthread_join(w[i].thread, NULL);
+        if (i)
+            wh_close(w[i].wh);
+    }
+    term_progress_end();
+    for (k = 0; k < p->nmodels; k++) {
+        size_t idx = p->order[k];
+        if (!s.has_result[idx])
+            continue;
+        ALLOC_GROW(rep->results, rep->n + 1, rep->alloc);
+        rep->results[rep->n++] = s.results[idx];
+        if (s.results[idx].status == TRANSFORM_OK)
+            rep->ok++;
+        else if (s.results[idx].status == TRANSFORM_FAILED)
+            rep->failed++;
+        else
+            rep->skipped++;
+    }
+    pthread_mutex_destroy(&s.mu);
+    pthread_cond_destroy(&s.cv);
+    free(s.results);
+    free(s.has_result);
+    free(s.state);
+    free(s.blocked_by);
+    free(w);
+}
+
+int transform_run(const char *root, const char *warehouse, const struct transform_options *opts,
+                  struct transform_report *rep)
+{
+    static const struct transform_options defaults;
+    struct dbt_project p;
+    struct wh *wh = NULL;
+    struct wh_options wo = {0};
+    unsigned char *selected = NULL;
+    double t0 = now_s();
+    int ret = -1;
+
+    memset(rep, 0, sizeof(*rep));
+    if (!opts)
+        opts = &defaults;
+    if (dbt_project_load(root, opts->vars, &p) < 0) {
+        rep->bad_input = 1;
+        return -1;
+    }
+    if (dbt_project_compile(&p) < 0) {
+        rep->bad_input = 1;
+        goto out;
+    }
+    selected = xcalloc(p.nmodels + 1, 1);
+    if (opts->nselect) {
+        if (dag_select(&p.dag, opts->select, opts->nselect, selected) < 0) {
+            rep->bad_input = 1;
+            goto out;
+        }
+    } else {
+        memset(selected, 1, p.nmodels);
+    }
+
+    wo.mode = WH_READ_WRITE;
+    wo.no_external_access = 1;
+    wo.lock_configuration = 1;
+    if (wh_open_ext(warehouse, &wo, &wh) < 0)
+        goto out;
+    if (wh_exec(wh, metadata_ddl) < 0 || record_sources(wh, &p) < 0 ||
+        create_schemas(wh, &p, selected) < 0)
+        goto out;
+    run_build(wh, &p, opts, selected, opts->threads > 0 ? opts->threads : TRANSFORM_DEFAULT_THREADS,
+              rep);
+    ret = rep->failed || rep->skipped ? 1 : 0;
+out:
+    rep->seconds = now_s() - t0;
+    wh_close(wh);
+    free(selected);
+    dbt_project_release(&p);
+    return ret;
+}
+
+void transform_report_release(struct transform_report *rep)
+{
+    size_t i;
+
+    for (i = 0; i < rep->n; i++) {
+        free(rep->results[i].model);
+        free(rep->results[i].relation);
+        free(rep->results[i].materialized);
+        free(rep->results[i].path);
+        free(rep->results[i].message);
+    }
+    free(rep->results);
+    memset(rep, 0, sizeof(*rep));
+}
+
+/* A message over several lines (DuckDB's LINE n: context), each after an indent. */
+static void print_indented(FILE *f, const char *msg)
+{
+    const char *nl;
+
+    fputs("  ", f);
+    while ((nl = strchr(msg, '\n')) != NULL) {
+        fprintf(f, "%.*s\n        ", (int)(nl - msg), msg);
+        msg = nl + 1;
+    }
+    fprintf(f, "%s\n", msg);
+}
+
+void transform_report_print(FILE *f, const struct transform_report *rep)
+{
+    size_t i, width = 8;
+
+    for (i = 0; i < rep->n; i++)
+        if (strlen(rep->results[i].relation) > width)
+            width = strlen(rep->results[i].relation);
+    for (i = 0; i < rep->n; i++) {
+        const struct transform_result *r = &rep->results[i];
+        const char *color = r->status == TRANSFORM_OK       ? term_green()
+                            : r->status == TRANSFORM_FAILED ? term_red()
+                                                            : term_yellow();
+        const char *word = r->status == TRANSFORM_OK       ? "OK"
+                           : r->status == TRANSFORM_FAILED ? "FAILED"
+                                                           : "SKIPPED";
+        char rows[32] = "-";
+
+        if (r->rows >= 0)
+            snprintf(rows, sizeof(rows), "%lld rows", (long long)r->rows);
+        fprintf(f, "%s%-7s%s %-5s %-*s", color, word, term_reset(), r->materialized, (int)width,
+                r->relation);
+        if (r->status == TRANSFORM_OK)
+            fprintf(f, " %14s %8.2f s\n", rows, r->seconds);
+        else
+            print_indented(f, r->message);
+    }
+    fprintf(f, "transform: %zu built, %zu failed, %zu skipped in %.2f s\n", rep->ok, rep->failed,
+            rep->skipped, rep->seconds);
+}

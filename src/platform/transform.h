@@ -1,0 +1,66 @@
+/*
+ * `mdp transform`: builds a dbt project's models into the warehouse in dependency order.
+ *
+ * Each model is compiled (dbt_project.h), checked to be exactly one SELECT, and replaced
+ * atomically in one transaction: CREATE OR REPLACE VIEW or CREATE OR REPLACE TABLE ... AS,
+ * together with its rows in _mdp.models and _mdp.model_columns, so a failure keeps the
+ * previous relation and its metadata. A failed model stops its descendants (skipped, naming
+ * the failed parent), never its siblings. The write session has no external access and a
+ * locked configuration: model SQL cannot read files, ATTACH or loosen settings.
+ */
+#ifndef MDP_TRANSFORM_H
+#define MDP_TRANSFORM_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define TRANSFORM_DEFAULT_THREADS 4
+
+struct transform_options {
+    const char *const *select; /* dbt selectors (name, +name, name+); none: every model */
+    size_t nselect;
+    const char *vars; /* --vars YAML overriding dbt_project.yml's vars, or NULL */
+    int full_refresh; /* accepted for dbt compatibility: views and tables are always
+                         rebuilt in full */
+    int threads;      /* models built at once on separate connections; 0: the default */
+    volatile sig_atomic_t *cancel; /* set non-zero (e.g. on SIGINT) to interrupt the running
+                                      model (it keeps its previous version) and stop */
+};
+
+enum transform_status { TRANSFORM_OK, TRANSFORM_FAILED, TRANSFORM_SKIPPED };
+
+struct transform_result {
+    char *model;
+    char *relation;     /* schema.alias */
+    char *materialized; /* view, table */
+    char *path;         /* relative to the dbt project */
+    enum transform_status status;
+    int64_t rows; /* tables: rows built; views: -1 */
+    double seconds;
+    char *message; /* FAILED: the error; SKIPPED: which parent failed; else NULL */
+};
+
+/* Owns every string in it; release with transform_report_release(). */
+struct transform_report {
+    struct transform_result *results; /* in build order */
+    size_t n, alloc;
+    size_t ok, failed, skipped;
+    double seconds;
+    int bad_input; /* the run stopped on the project's files (an exit-2 problem) */
+};
+
+/*
+ * Builds the models of the dbt project under root into the warehouse file. Returns 0 when
+ * every selected model was built, 1 when some failed or were skipped (the others were still
+ * built), -1 on a fatal error (bad project files: report->bad_input; or the warehouse could
+ * not be opened) after error().
+ */
+int transform_run(const char *root, const char *warehouse, const struct transform_options *opts,
+                  struct transform_report *report);
+void transform_report_release(struct transform_report *report);
+/* One line per model (status, materialization, relation, rows, seconds, message) and totals. */
+void transform_report_print(FILE *f, const struct transform_report *report);
+
+#endif

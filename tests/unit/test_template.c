@@ -1,0 +1,193 @@
+/*
+ * platform/template: the Jinja subset models are written in.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "platform/template.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/xmalloc.h"
+#include "util/yaml.h"
+
+/* Hooks that resolve ref('m') to "main"."m", source('s','t') to "s"."t", and log configs. */
+struct fake {
+    struct yaml_node *vars;
+    struct strbuf configs;
+    int refs;
+};
+
+static int fake_ref(void *ctx, const char *model, const struct tpl_site *at, struct strbuf *out)
+{
+    struct fake *f = ctx;
+
+    f->refs++;
+    if (!strcmp(model, "missing"))
+        return error("%s:%d: unknown model '%s'", at->file, at->line, model);
+    strbuf_addf(out, "\"main\".\"%s\"", model);
+    return 0;
+}
+
+static int fake_source(void *ctx, const char *source, const char *table, const struct tpl_site *at,
+                       struct strbuf *out)
+{
+    strbuf_addf(out, "\"%s\".\"%s\"", source, table);
+    return 0;
+}
+
+static int fake_config(void *ctx, const char *key, const struct tpl_value *v,
+                       const struct tpl_site *at)
+{
+    struct fake *f = ctx;
+
+    strbuf_addf(&f->configs, "%s=", key);
+    tpl_value_print(&f->configs, v);
+    strbuf_addf(&f->configs, "@%d;", at->line);
+    return 0;
+}
+
+static const struct yaml_node *fake_var(void *ctx, const char *name)
+{
+    struct fake *f = ctx;
+    return yaml_get(f->vars, name);
+}
+
+static struct fake fk;
+
+static void setup(void)
+{
+    const char *vars = "threshold: 10\nflag: true\nname: shop\nlist: [a, b, c]\nq: '5'\n";
+
+    memset(&fk, 0, sizeof(fk));
+    strbuf_init(&fk.configs, 0);
+    cr_assert_eq(yaml_parse_string("vars", vars, strlen(vars), &fk.vars), 0);
+    error_quiet(1);
+}
+
+static void teardown(void)
+{
+    yaml_node_free(fk.vars);
+    strbuf_release(&fk.configs);
+    error_quiet(0);
+}
+
+TestSuite(template, .init = setup, .fini = teardown);
+
+/* Renders text; returns the output (caller frees) or NULL on error. */
+static char *render(const char *text)
+{
+    struct tpl_hooks h = {&fk, fake_ref, fake_source, fake_config, fake_var};
+    struct strbuf sb = STRBUF_INIT;
+
+    error_clear();
+    if (template_render("models/m.sql", text, strlen(text), &h, &sb) < 0) {
+        strbuf_release(&sb);
+        return NULL;
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+static void expect(const char *text, const char *want)
+{
+    char *got = render(text);
+
+    cr_assert(got != NULL, "render failed for [%s]: %s", text, error_last());
+    cr_assert_str_eq(got, want, "template [%s]", text);
+    free(got);
+}
+
+static void expect_error(const char *text, const char *part)
+{
+    char *got = render(text);
+
+    cr_assert(got == NULL, "expected an error for [%s], got [%s]", text, got ? got : "");
+    cr_assert(strstr(error_last(), part) != NULL, "error for [%s] was [%s], wanted [%s]", text,
+              error_last(), part);
+}
+
+Test(template, refs_sources_and_plain_text)
+{
+    expect("select * from {{ ref('orders') }}", "select * from \"main\".\"orders\"");
+    expect("select * from {{ref(\"a\")}} join {{ source('raw', 'users') }} u",
+           "select * from \"main\".\"a\" join \"raw\".\"users\" u");
+    expect("no tags at all { not a tag } %}", "no tags at all { not a tag } %}");
+    expect("{{ ref('pkg', 'm') }}", "\"main\".\"m\"");
+    cr_assert_eq(fk.refs, 3);
+}
+
+Test(template, config_calls_reach_the_hook_and_render_empty)
+{
+    expect("{{ config(materialized='table', schema=\"marts\") }}\nselect 1", "\nselect 1");
+    cr_assert_str_eq(fk.configs.buf, "materialized=table@1;schema=marts@1;");
+}
+
+Test(template, vars_with_defaults_and_types)
+{
+    expect("{{ var('threshold') }} {{ var('name') }} {{ var('nope', 'dflt') }} {{ var('q') }}",
+           "10 shop dflt 5");
+    expect("{{ var('list') }}", "['a', 'b', 'c']");
+    expect("{% if var('flag') %}yes{% endif %}", "yes");
+    expect("{% if var('q') == '5' %}str{% endif %}", "str");
+    expect_error("{{ var('nothing') }}", "models/m.sql:1:4: undefined variable 'nothing'");
+}
+
+Test(template, comments_and_whitespace_control)
+{
+    expect("a{# a comment {{ ref('x') }} #}b", "ab");
+    expect("a  {#- trim -#}\n  b", "ab");
+    expect("select\n  {%- if true %} x{% endif -%}\n  ,y", "select x,y");
+    expect("{{- 'a' -}}   \n", "a");
+    expect("x\n{%- set y = 1 -%}\n{{ y }}", "x1");
+}
+
+Test(template, if_elif_else_and_comparisons)
+{
+    const char *t = "{% if var('threshold') > 20 %}big{% elif var('threshold') >= 10 and not "
+                    "false %}mid{% else %}small{% endif %}";
+    expect(t, "mid");
+    expect("{% if 1 < 2 and 'a' != 'b' or false %}ok{% endif %}", "ok");
+    expect("{% if 'b' in ['a', 'b'] %}in{% endif %}{% if 'z' not in var('list') %} out{% endif %}",
+           "in out");
+    expect("{% if none %}x{% elif 0 %}y{% else %}z{% endif %}", "z");
+    expect("{% if (1 + 2) * 3 == 9 %}math{% endif %}", "math");
+}
+
+Test(template, for_loops_and_set)
+{
+    expect("{% for c in ['a', 'b', 'c'] %}{{ c }}{% if not loop.last %}, {% endif %}{% endfor %}",
+           "a, b, c");
+    expect("{% for x in var('list') %}{{ loop.index }}{{ x | upper }}{% endfor %}", "1A2B3C");
+    expect("{% set cols = ['id', 'name'] %}select {{ cols | join(', ') }} from t",
+           "select id, name from t");
+    expect("{% set n = 3 %}{% for i in [1, 2] %}{% set n = i %}{% endfor %}{{ n }}", "3");
+    expect("{% for s in ['x'] %}{% for t in [1, 2] %}{{ s }}{{ t }}{% endfor %}{% endfor %}",
+           "x1x2");
+    expect("{{ 'a' ~ 1 ~ true }} {{ [1, 2] | length }} {{ 7 / 2 }} {{ -3 }}", "a1True 2 3.5 -3");
+}
+
+Test(template, unsupported_constructs_name_the_construct_file_and_line)
+{
+    expect_error("select\n  {{ dbt_utils.star(ref('a')) }}", "models/m.sql:2:6: unsupported macro "
+                                                             "'dbt_utils.star'");
+    expect_error("{% if is_incremental() %}x{% endif %}", "unsupported macro 'is_incremental'");
+    expect_error("select * from {{ this }}", "unsupported name 'this'");
+    expect_error("{{ adapter.get_relation(a) }}", "unsupported macro 'adapter.get_relation'");
+    expect_error("{{ my_macro() }}", "models/m.sql:1:4: unsupported macro 'my_macro'");
+    expect_error("\n\n{% macro m() %}x{% endmacro %}", "models/m.sql:3:1: unsupported tag 'macro'");
+    expect_error("{{ 'a' | replace('a', 'b') }}", "unsupported filter 'replace'");
+    /* even in a branch that never runs */
+    expect_error("{% if false %}{{ custom() }}{% endif %}", "unsupported macro 'custom'");
+}
+
+Test(template, syntax_errors_have_positions)
+{
+    expect_error("{% if true %}x", "missing {% endif %} for the block opened at line 1");
+    expect_error("x\n{% endif %}", "models/m.sql:2:1: unexpected {% endif %}");
+    expect_error("{{ 'abc }}", "unterminated string");
+    expect_error("{# open", "unterminated comment");
+    expect_error("{{ ref('a') ", "expected '}}'");
+    expect_error("{{ undefined_name }}", "undefined name 'undefined_name'");
+    expect_error("{{ 1 + 'a' }}", "arithmetic on a number and a string");
+    expect_error("{{ ref('missing') }}", "unknown model 'missing'");
+    expect_error("{{ config('table') }}", "keyword arguments");
+}

@@ -19,6 +19,8 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"sync", cmd_sync, "add new source files to sources.yml, drop entries whose file is gone"},
+    {"ingest", cmd_ingest, "load the manifest's sources into raw.<table>, each atomically"},
     {"query", cmd_query, "SQL shell on the warehouse (-c SQL, or interactive)"},
 };
 

@@ -29,6 +29,8 @@ int cmd_usage_error(const char *usage, const char *fmt, ...) __attribute__((form
 /* The platform paths from the global options (release with platform_paths_release()). */
 void cmd_locate(struct platform_paths *out);
 
+int cmd_sync(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 
 #endif

@@ -1,0 +1,546 @@
+/*
+ * Smart typing of text columns after a load (see typing.h): profile the VARCHAR columns with
+ * one aggregate query (on a sample, then on the whole table for the columns that look
+ * convertible), decide a type per column, and rewrite the table once with the conversions.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform/typing.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/xmalloc.h"
+#include "wh/wh.h"
+
+#define SAMPLE_ROWS 2000
+
+/* Text patterns, as RE2 expressions matched against the trimmed value. */
+#define CUR    "[$€£¥]"
+#define RE_NUM "[+-]?\\s*" CUR "?\\s*[+-]?(\\d{1,3}(,\\d{3})+|\\d+)(\\.\\d+)?\\s*" CUR "?"
+/* in printf formats: %% */
+#define RE_PCT       "[+-]?(\\d+(\\.\\d+)?|\\.\\d+)\\s*%%"
+#define RE_DATE      "\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}"
+#define RE_LEAD0     "[+-]?" CUR "?0\\d.*"
+#define DATE_NORM(x) "regexp_replace(" x ", '[.-]', '/', 'g')"
+
+/* The aggregates computed per column, in this order. */
+enum agg {
+    A_NONEMPTY, /* non-empty values */
+    A_EMPTY,    /* '' values (become NULL when converted) */
+    A_NUM,      /* values matching RE_NUM */
+    A_NUM_OK,   /* an example that does */
+    A_NUM_BAD,  /* an example that does not */
+    A_LEAD0,    /* values that start with 0 followed by a digit */
+    A_LEAD0_EX,
+    A_SYMBOL, /* numeric values with a currency symbol */
+    A_COMMA,  /* numeric values with a thousands separator */
+    A_SCALE,  /* most digits after the point */
+    A_DIGITS, /* most digits before the point */
+    A_PCT,
+    A_PCT_BAD,
+    A_DATE, /* values shaped like d/m/yyyy */
+    A_DATE_BAD,
+    A_DMY, /* valid read day-first */
+    A_MDY, /* valid read month-first */
+    A_COUNT
+};
+
+enum kind { K_NONE, K_NUMBER, K_PERCENT, K_DATE_DMY, K_DATE_MDY, K_DATE_AMBIGUOUS };
+
+struct column {
+    char *name;
+    char *type;
+    int varchar;
+    int candidate;
+    char *agg[A_COUNT]; /* profile values as text (NULL: SQL NULL) */
+    enum kind kind;
+    char *target; /* the new type */
+};
+
+static void add_note(struct typing_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void add_note(struct typing_result *r, const char *fmt, ...)
+{
+    struct strbuf sb = STRBUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    strbuf_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    ALLOC_GROW(r->notes, r->n + 1, r->alloc);
+    r->notes[r->n++] = strbuf_detach(&sb, NULL);
+}
+
+void typing_result_release(struct typing_result *r)
+{
+    size_t i;
+
+    for (i = 0; i < r->n; i++)
+        free(r->notes[i]);
+    free(r->notes);
+    memset(r, 0, sizeof(*r));
+}
+
+static long long agg_num(const struct column *c, enum agg a)
+{
+    return c->agg[a] ? atoll(c->agg[a]) : 0;
+}
+
+static void add_relation(struct strbuf *sb, const char *schema, const char *table)
+{
+    strbuf_add_sql_ident(sb, schema);
+    strbuf_addch(sb, '.');
+    strbuf_add_sql_ident(sb, table);
+}
+
+/* Appends the aggregates of enum agg for the trimmed column alias x. */
+static void add_profile(struct strbuf *sb, const char *x)
+{
+#define F(cond) strbuf_addf(sb, "count(*) FILTER (WHERE %s), ", cond)
+    char *num = xstrfmt("regexp_full_match(%s, '" RE_NUM "')", x);
+    char *ne = xstrfmt("%s <> ''", x), *tmp;
+
+    F(ne);
+    tmp = xstrfmt("%s = ''", x);
+    F(tmp);
+    free(tmp);
+    F(num);
+    strbuf_addf(sb, "min(%s) FILTER (WHERE %s), ", x, num);
+    strbuf_addf(sb, "min(%s) FILTER (WHERE %s AND NOT %s), ", x, ne, num);
+    tmp = xstrfmt("regexp_full_match(%s, '" RE_LEAD0 "')", x);
+    F(tmp);
+    strbuf_addf(sb, "min(%s) FILTER (WHERE %s), ", x, tmp);
+    free(tmp);
+    tmp = xstrfmt("%s AND regexp_matches(%s, '" CUR "')", num, x);
+    F(tmp);
+    free(tmp);
+    tmp = xstrfmt("%s AND contains(%s, ',')", num, x);
+    F(tmp);
+    free(tmp);
+    strbuf_addf(sb,
+                "coalesce(max(length(regexp_extract(%s, '\\.(\\d+)', 1))) FILTER (WHERE %s), 0), ",
+                x, num);
+    strbuf_addf(sb,
+                "coalesce(max(length(replace(regexp_extract(%s, '\\d[\\d,]*', 0), ',', ''))) "
+                "FILTER (WHERE %s), 0), ",
+                x, num);
+    tmp = xstrfmt("regexp_full_match(%s, '" RE_PCT "')", x);
+    F(tmp);
+    strbuf_addf(sb, "min(%s) FILTER (WHERE %s AND NOT %s), ", x, ne, tmp);
+    free(tmp);
+    tmp = xstrfmt("regexp_full_match(%s, '" RE_DATE "')", x);
+    F(tmp);
+    strbuf_addf(sb, "min(%s) FILTER (WHERE %s AND NOT %s), ", x, ne, tmp);
+    strbuf_addf(sb,
+                "count(*) FILTER (WHERE %s AND try_strptime(" DATE_NORM("%s") ", '%%d/%%m/%%Y') "
+                                                                              "IS NOT NULL), ",
+                tmp, x);
+    strbuf_addf(sb,
+                "count(*) FILTER (WHERE %s AND try_strptime(" DATE_NORM("%s") ", '%%m/%%d/%%Y') "
+                                                                              "IS NOT NULL)",
+                tmp, x);
+    free(tmp);
+    free(ne);
+    free(num);
+#undef F
+}
+
+/* Profiles the columns with `candidate` set; on a sample when sample is non-zero. */
+static int profile(struct wh *wh, const char *schema, const char *table, struct column *cols,
+                   size_t ncols, int sample)
+{
+    struct strbuf sql = STRBUF_INIT, inner = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    size_t i, k = 0, a;
+    int ret = -1;
+
+    strbuf_addstr(&sql, "SELECT ");
+    for (i = 0; i < ncols; i++) {
+        char alias[32];
+        if (!cols[i].candidate)
+            continue;
+        snprintf(alias, sizeof(alias), "c%zu", i);
+        if (k++) {
+            strbuf_addstr(&sql, ", ");
+            strbuf_addstr(&inner, ", ");
+        }
+        add_profile(&sql, alias);
+        strbuf_addstr(&inner, "trim(");
+        strbuf_add_sql_ident(&inner, cols[i].name);
+        strbuf_addf(&inner, ") AS %s", alias);
+    }
+    if (!k) {
+        ret = 0;
+        goto out;
+    }
+    strbuf_addf(&sql, " FROM (SELECT %s FROM ", inner.buf);
+    add_relation(&sql, schema, table);
+    if (sample)
+        strbuf_addf(&sql, " LIMIT %d", SAMPLE_ROWS);
+    strbuf_addch(&sql, ')');
+    if (wh_query(wh, sql.buf, NULL, &r) < 0)
+        goto out;
+    for (i = 0, k = 0; i < ncols; i++) {
+        if (!cols[i].candidate)
+            continue;
+        for (a = 0; a < A_COUNT; a++) {
+            const char *v = wh_result_text(r, 0, k * A_COUNT + a);
+            free(cols[i].agg[a]);
+            cols[i].agg[a] = v ? xstrdup(v) : NULL;
+        }
+        k++;
+    }
+    ret = 0;
+out:
+    wh_result_free(r);
+    strbuf_release(&inner);
+    strbuf_release(&sql);
+    return ret;
+}
+
+/* Day-first (1), month-first (2) or no preference (0) from a strptime format. */
+static int date_order(const char *fmt)
+{
+    const char *d, *m, *y;
+
+    if (!fmt)
+        return 0;
+    d = strstr(fmt, "%d");
+    m = strstr(fmt, "%m");
+    y = strstr(fmt, "%Y");
+    if (!d || !m || (y && (y < d || y < m)))
+        return 0;
+    return d < m ? 1 : 2;
+}
+
+static const char *order_name(int order)
+{
+    return order == 1 ? "day-first" : "month-first";
+}
+
+/* Chooses a kind for a profiled column, or explains why it stays text. */
+static void decide(struct column *c, struct typing_result *res)
+{
+    long long ne = agg_num(c, A_NONEMPTY), num = agg_num(c, A_NUM), pct = agg_num(c, A_PCT);
+    long long date = agg_num(c, A_DATE), best;
+    const char *what, *bad;
+
+    if (!ne)
+        return;
+    if (num == ne) {
+        long long scale = agg_num(c, A_SCALE), digits = agg_num(c, A_DIGITS);
+        if (agg_num(c, A_LEAD0)) {
+            add_note(res,
+                     "%s: kept VARCHAR, %lld values start with 0 (e.g. '%s') and look like "
+                     "codes, not numbers",
+                     c->name, agg_num(c, A_LEAD0), c->agg[A_LEAD0_EX]);
+            return;
+        }
+        if (scale > 18)
+            scale = 18;
+        if (!scale && digits <= 18)
+            c->target = xstrdup("BIGINT");
+        else if (digits + scale <= 18)
+            c->target = xstrfmt("DECIMAL(18,%lld)", scale);
+        else if (digits + scale <= 38)
+            c->target = xstrfmt("DECIMAL(38,%lld)", scale);
+        else
+            c->target = xstrdup("DOUBLE");
+        c->kind = K_NUMBER;
+        return;
+    }
+    if (pct == ne) {
+        c->kind = K_PERCENT;
+        c->target = xstrdup("DOUBLE");
+        return;
+    }
+    if (date == ne) {
+        int dmy = agg_num(c, A_DMY) == ne, mdy = agg_num(c, A_MDY) == ne;
+        if (dmy && mdy)
+            c->kind = K_DATE_AMBIGUOUS;
+        else if (dmy)
+            c->kind = K_DATE_DMY;
+        else if (mdy)
+            c->kind = K_DATE_MDY;
+        else
+            add_note(res,
+                     "%s: kept VARCHAR, its values look like dates but are not all valid "
+                     "dates either day-first or month-first",
+                     c->name);
+        if (c->kind != K_NONE)
+            c->target = xstrdup("DATE");
+        return;
+    }
+    best = num, what = "numbers", bad = c->agg[A_NUM_BAD];
+    if (pct > best)
+        best = pct, what = "percentages", bad = c->agg[A_PCT_BAD];
+    if (date > best)
+        best = date, what = "dates", bad = c->agg[A_DATE_BAD];
+    if (best * 2 >= ne)
+        add_note(res, "%s: kept VARCHAR, %lld value%s do%s not parse as %s, e.g. '%s'", c->name,
+                 ne - best, ne - best == 1 ? "" : "s", ne - best == 1 ? "es" : "", what,
+                 bad ? bad : "");
+}
+
+/* Appends the conversion expression for c. */
+static void add_conversion(struct strbuf *sb, const struct column *c)
+{
+    struct strbuf x = STRBUF_INIT;
+
+    strbuf_addstr(&x, "NULLIF(trim(");
+    strbuf_add_sql_ident(&x, c->name);
+    strbuf_addstr(&x, "), '')");
+    switch (c->kind) {
+    case K_NUMBER:
+        strbuf_addf(sb, "CAST(regexp_replace(%s, '[^0-9.+-]', '', 'g') AS %s)", x.buf, c->target);
+        break;
+    case K_PERCENT:
+        strbuf_addf(sb, "CAST(regexp_replace(%s, '[%%\\s]', '', 'g') AS DOUBLE) / 100", x.buf);
+        break;
+    case K_DATE_DMY:
+    case K_DATE_MDY:
+        strbuf_addf(sb, "CAST(strptime(" DATE_NORM("%s") ", '%s') AS DATE)", x.buf,
+                    c->kind == K_DATE_DMY ? "%d/%m/%Y" : "%m/%d/%Y");
+        break;
+    default: BUG("no conversion for column %s", c->name);
+    }
+    strbuf_addstr(sb, " AS ");
+    strbuf_add_sql_ident(sb, c->name);
+    strbuf_release(&x);
+}
+
+static void note_conversion(const struct column *c, struct typing_result *res,
+                            const char *why_order)
+{
+    long long empty = agg_num(c, A_EMPTY);
+    struct strbuf tail = STRBUF_INIT;
+
+    if (empty)
+        strbuf_addf(&tail, "; %lld empty value%s became NULL", empty, empty == 1 ? "" : "s");
+    if (c->kind == K_NUMBER) {
+        const char *what = agg_num(c, A_SYMBOL)  ? "currency"
+                           : agg_num(c, A_COMMA) ? "thousands separators"
+                                                 : "numbers written as text";
+        add_note(res, "%s: VARCHAR -> %s (%s, e.g. '%s')%s", c->name, c->target, what,
+                 c->agg[A_NUM_OK], tail.buf);
+    } else if (c->kind == K_PERCENT) {
+        add_note(res, "%s: VARCHAR -> DOUBLE (percentages stored as fractions: '50%%' is 0.5)%s",
+                 c->name, tail.buf);
+    } else {
+        add_note(res, "%s: VARCHAR -> DATE (%s, %s)%s", c->name,
+                 c->kind == K_DATE_DMY ? "day-first" : "month-first", why_order, tail.buf);
+    }
+    strbuf_release(&tail);
+}
+
+/* Notes on DATE columns the reader parsed from d/m or m/d text: did any value decide? */
+static int note_reader_dates(struct wh *wh, const char *schema, const char *table,
+                             struct column *cols, size_t ncols, int order, const char *fmt,
+                             struct typing_result *res)
+{
+    struct strbuf sql = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    size_t i, k = 0;
+    int ret = -1;
+
+    if (!order)
+        return 0;
+    strbuf_addstr(&sql, "SELECT ");
+    for (i = 0; i < ncols; i++) {
+        if (strcmp(cols[i].type, "DATE"))
+            continue;
+        strbuf_addstr(&sql, k++ ? ", max(day(" : "max(day(");
+        strbuf_add_sql_ident(&sql, cols[i].name);
+        strbuf_addstr(&sql, "))");
+    }
+    if (!k) {
+        ret = 0;
+        goto out;
+    }
+    strbuf_addstr(&sql, " FROM ");
+    add_relation(&sql, schema, table);
+    if (wh_query(wh, sql.buf, NULL, &r) < 0)
+        goto out;
+    for (i = 0, k = 0; i < ncols; i++) {
+        const char *v;
+        if (strcmp(cols[i].type, "DATE"))
+            continue;
+        v = wh_result_text(r, 0, k++);
+        if (v && atoi(v) > 12)
+            add_note(res, "%s: DATE, read %s ('%s') by the reader; days above 12 confirm it",
+                     cols[i].name, order_name(order), fmt);
+        else if (v)
+            add_note(res,
+                     "%s: DATE, read %s ('%s') by the reader; no value decides between "
+                     "day-first and month-first, check it",
+                     cols[i].name, order_name(order), fmt);
+    }
+    ret = 0;
+out:
+    wh_result_free(r);
+    strbuf_release(&sql);
+    return ret;
+}
+
+static int load_columns(struct wh *wh, const char *schema, const char *table, struct column **out,
+                        size_t *nout)
+{
+    struct strbuf sql = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    struct column *cols;
+    size_t i;
+
+    strbuf_addstr(&sql, "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ");
+    strbuf_add_sql_string(&sql, schema);
+    strbuf_addstr(&sql, " AND table_name = ");
+    strbuf_add_sql_string(&sql, table);
+    strbuf_addstr(&sql, " ORDER BY column_index");
+    if (wh_query(wh, sql.buf, NULL, &r) < 0) {
+        strbuf_release(&sql);
+        return -1;
+    }
+    strbuf_release(&sql);
+    cols = xcalloc(r->nrows ? r->nrows : 1, sizeof(*cols));
+    for (i = 0; i < r->nrows; i++) {
+        cols[i].name = xstrdup(wh_result_text(r, i, 0));
+        cols[i].type = xstrdup(wh_result_text(r, i, 1));
+        cols[i].varchar = !strcmp(cols[i].type, "VARCHAR");
+    }
+    *nout = r->nrows;
+    *out = cols;
+    wh_result_free(r);
+    return 0;
+}
+
+static void free_columns(struct column *cols, size_t n)
+{
+    size_t i, a;
+
+    for (i = 0; i < n; i++) {
+        free(cols[i].name);
+        free(cols[i].type);
+        free(cols[i].target);
+        for (a = 0; a < A_COUNT; a++)
+            free(cols[i].agg[a]);
+    }
+    free(cols);
+}
+
+static int rewrite(struct wh *wh, const char *schema, const char *table, struct column *cols,
+                   size_t ncols)
+{
+    struct strbuf sql = STRBUF_INIT;
+    char *typed = xstrfmt("%s__mdp_typed", table);
+    size_t i, k = 0;
+    int ret;
+
+    strbuf_addstr(&sql, "CREATE TABLE ");
+    add_relation(&sql, schema, typed);
+    strbuf_addstr(&sql, " AS SELECT * REPLACE (");
+    for (i = 0; i < ncols; i++) {
+        if (!cols[i].target)
+            continue;
+        if (k++)
+            strbuf_addstr(&sql, ", ");
+        add_conversion(&sql, &cols[i]);
+    }
+    strbuf_addstr(&sql, ") FROM ");
+    add_relation(&sql, schema, table);
+    strbuf_addstr(&sql, "; DROP TABLE ");
+    add_relation(&sql, schema, table);
+    strbuf_addstr(&sql, "; ALTER TABLE ");
+    add_relation(&sql, schema, typed);
+    strbuf_addstr(&sql, " RENAME TO ");
+    strbuf_add_sql_ident(&sql, table);
+    ret = wh_query(wh, sql.buf, NULL, NULL);
+    strbuf_release(&sql);
+    free(typed);
+    return ret;
+}
+
+int typing_apply(struct wh *wh, const char *schema, const char *table, const char *date_format,
+                 struct typing_result *out)
+{
+    struct column *cols = NULL;
+    size_t ncols = 0, i;
+    int ret = -1, order = date_order(date_format), ambiguous = 0, any = 0;
+    const char *why = NULL;
+    char *why_buf = NULL;
+
+    memset(out, 0, sizeof(*out));
+    if (load_columns(wh, schema, table, &cols, &ncols) < 0)
+        goto out;
+    for (i = 0; i < ncols; i++)
+        cols[i].candidate = cols[i].varchar;
+    if (profile(wh, schema, table, cols, ncols, 1) < 0)
+        goto out;
+    for (i = 0; i < ncols; i++) {
+        long long ne = agg_num(&cols[i], A_NONEMPTY), best = agg_num(&cols[i], A_NUM);
+        if (!cols[i].candidate)
+            continue;
+        if (agg_num(&cols[i], A_PCT) > best)
+            best = agg_num(&cols[i], A_PCT);
+        if (agg_num(&cols[i], A_DATE) > best)
+            best = agg_num(&cols[i], A_DATE);
+        cols[i].candidate = ne > 0 && best * 2 >= ne;
+    }
+    if (profile(wh, schema, table, cols, ncols, 0) < 0)
+        goto out;
+    for (i = 0; i < ncols; i++)
+        if (cols[i].candidate)
+            decide(&cols[i], out);
+
+    /* Columns where no value decides the date order follow the file's (or the table's). */
+    for (i = 0; i < ncols; i++) {
+        if (cols[i].kind == K_DATE_AMBIGUOUS)
+            ambiguous = 1;
+        if (!order && (cols[i].kind == K_DATE_DMY || cols[i].kind == K_DATE_MDY)) {
+            order = cols[i].kind == K_DATE_DMY ? 1 : 2;
+            why_buf =
+                xstrfmt("no value decides; read like column %s, where values do", cols[i].name);
+        }
+    }
+    if (ambiguous && date_order(date_format)) {
+        free(why_buf);
+        why_buf = xstrfmt("no value decides; read like the file's other dates ('%s')", date_format);
+    }
+    for (i = 0; i < ncols; i++) {
+        struct column *c = &cols[i];
+        if (c->kind == K_DATE_AMBIGUOUS) {
+            if (!order) {
+                add_note(out,
+                         "%s: kept VARCHAR, its values read as dates both day-first and "
+                         "month-first and nothing in the file decides",
+                         c->name);
+                free(c->target);
+                c->target = NULL;
+                c->kind = K_NONE;
+                continue;
+            }
+            c->kind = order == 1 ? K_DATE_DMY : K_DATE_MDY;
+            why = why_buf;
+        } else {
+            why = "a part above 12 decides";
+        }
+        if (c->target) {
+            note_conversion(c, out, why);
+            any++;
+        }
+    }
+    if (note_reader_dates(wh, schema, table, cols, ncols, date_order(date_format), date_format,
+                          out) < 0)
+        goto out;
+    if (any && rewrite(wh, schema, table, cols, ncols) < 0)
+        goto out;
+    out->changed = any;
+    ret = 0;
+out:
+    free(why_buf);
+    free_columns(cols, ncols);
+    if (ret < 0)
+        typing_result_release(out);
+    return ret;
+}

@@ -1,0 +1,42 @@
+/*
+ * Smart typing: after DuckDB's reader has loaded a table, look at the columns it left as
+ * VARCHAR and turn them into the type their text spells, when every non-empty value agrees:
+ *
+ *   "$5,320.00", "1,234", "-€12.50", "7.5 £"  currency, thousands    -> DECIMAL(p,s) or BIGINT
+ *   "45%", "12.5 %"                                               -> DOUBLE (0.45, 0.125)
+ *   "04/01/2022", "4-1-2022", "04.01.2022"                        -> DATE, day-first or
+ *        month-first as the values decide (a part > 12); when no value decides, the date order
+ *        the reader found in the file (or another column of the table) decides, and the note
+ *        says so; when nothing decides, the column stays text.
+ *
+ * Nothing is lost silently: a column where some value does not parse stays VARCHAR and the
+ * notes say why, with an example; values starting with a 0 ("00123") look like codes and stay
+ * text. Empty strings become NULL in a converted column (counted in the note). All the work is
+ * SQL in DuckDB over the loaded table (a 2,000-row sample first, so plain text columns cost
+ * almost nothing); the file is not read again.
+ *
+ * Ownership: a struct typing_result owns its notes; release it with typing_result_release().
+ */
+#ifndef MDP_TYPING_H
+#define MDP_TYPING_H
+
+#include <stddef.h>
+
+struct wh;
+
+struct typing_result {
+    char **notes; /* one line per column that changed or was kept for a reason */
+    size_t n, alloc;
+    int changed; /* number of columns whose type changed */
+};
+
+/*
+ * Rewrites schema.table with the detected types (same column order and names). date_format is
+ * the date format the reader used for the file ("%d/%m/%Y"), or NULL. Meant to run inside the
+ * caller's transaction. Returns 0, or -1 with error().
+ */
+int typing_apply(struct wh *wh, const char *schema, const char *table, const char *date_format,
+                 struct typing_result *out);
+void typing_result_release(struct typing_result *r);
+
+#endif

@@ -7,6 +7,7 @@
 
 #include "cmd/cmd.h"
 #include "platform/sync.h"
+#include "util/fs.h"
 #include "util/term.h"
 
 static const char usage[] =
@@ -40,6 +41,9 @@ int cmd_sync(int argc, char **argv)
     if (optind < argc)
         return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
     cmd_locate(&paths);
+    /* A folder with sources/ but no manifest yet: sync creates sources.yml here. */
+    if (!paths.root && !global.project && fs_is_dir("sources"))
+        paths.root = fs_absolute(".");
     if (platform_require_root(&paths) < 0) {
         platform_paths_release(&paths);
         return EXIT_USAGE;

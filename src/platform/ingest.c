@@ -254,7 +254,9 @@ static char *load_error(const char *path, const char *msg)
             problem++;
         eol = strchr(problem, '\n');
         strbuf_add(&sb, problem, eol ? (size_t)(eol - problem) : strlen(problem));
-        if (olen > 80)
+        if (!strstr(problem, "convert") || eol == NULL)
+            ; /* DuckDB's "Original Line" is only reliable for conversion errors */
+        else if (olen > 80)
             strbuf_addf(&sb, " (line text: %.77s...)", orig + 15);
         else
             strbuf_addf(&sb, " (line text: %.*s)", (int)olen, orig + 15);
@@ -606,7 +608,7 @@ int ingest_run(const char *root, const char *warehouse, const struct ingest_opti
         loaded = load_source(wh, root, &m, &m.sources[i], opts, it);
         error_quiet(quiet);
         if (loaded < 0) {
-            error("%s; the previous raw.%s is kept", it->error, it->table);
+            error("%s; raw.%s is unchanged", it->error, it->table);
             report->failed++;
             ret = 1;
         } else if (it->status == INGEST_SKIPPED) {
@@ -680,6 +682,8 @@ void ingest_report_print(FILE *f, const struct ingest_report *r)
             strbuf_addf(&sb, "%12s %5zu %10s", num.buf, it->columns, size.buf);
         if (it->status == INGEST_SKIPPED)
             strbuf_addf(&sb, " %8s  unchanged since the last load\n", "-");
+        else if (it->status == INGEST_NOT_RUN)
+            strbuf_addf(&sb, " %8s\n", "-");
         else
             strbuf_addf(&sb, " %7.2fs\n", it->seconds);
         if (it->error)

@@ -57,12 +57,13 @@ struct column {
     char *agg[A_COUNT]; /* profile values as text (NULL: SQL NULL) */
     enum kind kind;
     char *target; /* the new type */
+    char *note;   /* what happened to it, for the report */
 };
 
-static void add_note(struct typing_result *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static void add_note(struct column *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static void add_note(struct typing_result *r, const char *fmt, ...)
+/* Sets the column's note (notes are reported in column order). */
+static void add_note(struct column *c, const char *fmt, ...)
 {
     struct strbuf sb = STRBUF_INIT;
     va_list ap;
@@ -70,8 +71,8 @@ static void add_note(struct typing_result *r, const char *fmt, ...)
     va_start(ap, fmt);
     strbuf_vaddf(&sb, fmt, ap);
     va_end(ap);
-    ALLOC_GROW(r->notes, r->n + 1, r->alloc);
-    r->notes[r->n++] = strbuf_detach(&sb, NULL);
+    free(c->note);
+    c->note = strbuf_detach(&sb, NULL);
 }
 
 void typing_result_release(struct typing_result *r)
@@ -222,7 +223,7 @@ static const char *order_name(int order)
 }
 
 /* Chooses a kind for a profiled column, or explains why it stays text. */
-static void decide(struct column *c, struct typing_result *res)
+static void decide(struct column *c)
 {
     long long ne = agg_num(c, A_NONEMPTY), num = agg_num(c, A_NUM), pct = agg_num(c, A_PCT);
     long long date = agg_num(c, A_DATE), best;
@@ -233,7 +234,7 @@ static void decide(struct column *c, struct typing_result *res)
     if (num == ne) {
         long long scale = agg_num(c, A_SCALE), digits = agg_num(c, A_DIGITS);
         if (agg_num(c, A_LEAD0)) {
-            add_note(res,
+            add_note(c,
                      "%s: kept VARCHAR, %lld values start with 0 (e.g. '%s') and look like "
                      "codes, not numbers",
                      c->name, agg_num(c, A_LEAD0), c->agg[A_LEAD0_EX]);
@@ -266,7 +267,7 @@ static void decide(struct column *c, struct typing_result *res)
         else if (mdy)
             c->kind = K_DATE_MDY;
         else
-            add_note(res,
+            add_note(c,
                      "%s: kept VARCHAR, its values look like dates but are not all valid "
                      "dates either day-first or month-first",
                      c->name);
@@ -280,7 +281,7 @@ static void decide(struct column *c, struct typing_result *res)
     if (date > best)
         best = date, what = "dates", bad = c->agg[A_DATE_BAD];
     if (best * 2 >= ne)
-        add_note(res, "%s: kept VARCHAR, %lld value%s do%s not parse as %s, e.g. '%s'", c->name,
+        add_note(c, "%s: kept VARCHAR, %lld value%s do%s not parse as %s, e.g. '%s'", c->name,
                  ne - best, ne - best == 1 ? "" : "s", ne - best == 1 ? "es" : "", what,
                  bad ? bad : "");
 }
@@ -312,8 +313,7 @@ static void add_conversion(struct strbuf *sb, const struct column *c)
     strbuf_release(&x);
 }
 
-static void note_conversion(const struct column *c, struct typing_result *res,
-                            const char *why_order)
+static void note_conversion(struct column *c, const char *why_order)
 {
     long long empty = agg_num(c, A_EMPTY);
     struct strbuf tail = STRBUF_INIT;
@@ -324,13 +324,13 @@ static void note_conversion(const struct column *c, struct typing_result *res,
         const char *what = agg_num(c, A_SYMBOL)  ? "currency"
                            : agg_num(c, A_COMMA) ? "thousands separators"
                                                  : "numbers written as text";
-        add_note(res, "%s: VARCHAR -> %s (%s, e.g. '%s')%s", c->name, c->target, what,
+        add_note(c, "%s: VARCHAR -> %s (%s, e.g. '%s')%s", c->name, c->target, what,
                  c->agg[A_NUM_OK], tail.buf);
     } else if (c->kind == K_PERCENT) {
-        add_note(res, "%s: VARCHAR -> DOUBLE (percentages stored as fractions: '50%%' is 0.5)%s",
+        add_note(c, "%s: VARCHAR -> DOUBLE (percentages stored as fractions: '50%%' is 0.5)%s",
                  c->name, tail.buf);
     } else {
-        add_note(res, "%s: VARCHAR -> DATE (%s, %s)%s", c->name,
+        add_note(c, "%s: VARCHAR -> DATE (%s, %s)%s", c->name,
                  c->kind == K_DATE_DMY ? "day-first" : "month-first", why_order, tail.buf);
     }
     strbuf_release(&tail);
@@ -338,8 +338,7 @@ static void note_conversion(const struct column *c, struct typing_result *res,
 
 /* Notes on DATE columns the reader parsed from d/m or m/d text: did any value decide? */
 static int note_reader_dates(struct wh *wh, const char *schema, const char *table,
-                             struct column *cols, size_t ncols, int order, const char *fmt,
-                             struct typing_result *res)
+                             struct column *cols, size_t ncols, int order, const char *fmt)
 {
     struct strbuf sql = STRBUF_INIT;
     struct wh_result *r = NULL;
@@ -370,10 +369,10 @@ static int note_reader_dates(struct wh *wh, const char *schema, const char *tabl
             continue;
         v = wh_result_text(r, 0, k++);
         if (v && atoi(v) > 12)
-            add_note(res, "%s: DATE, read %s ('%s') by the reader; days above 12 confirm it",
+            add_note(&cols[i], "%s: DATE, read %s ('%s') by the reader; days above 12 confirm it",
                      cols[i].name, order_name(order), fmt);
         else if (v)
-            add_note(res,
+            add_note(&cols[i],
                      "%s: DATE, read %s ('%s') by the reader; no value decides between "
                      "day-first and month-first, check it",
                      cols[i].name, order_name(order), fmt);
@@ -423,6 +422,7 @@ static void free_columns(struct column *cols, size_t n)
         free(cols[i].name);
         free(cols[i].type);
         free(cols[i].target);
+        free(cols[i].note);
         for (a = 0; a < A_COUNT; a++)
             free(cols[i].agg[a]);
     }
@@ -491,7 +491,7 @@ int typing_apply(struct wh *wh, const char *schema, const char *table, const cha
         goto out;
     for (i = 0; i < ncols; i++)
         if (cols[i].candidate)
-            decide(&cols[i], out);
+            decide(&cols[i]);
 
     /* Columns where no value decides the date order follow the file's (or the table's). */
     for (i = 0; i < ncols; i++) {
@@ -511,7 +511,7 @@ int typing_apply(struct wh *wh, const char *schema, const char *table, const cha
         struct column *c = &cols[i];
         if (c->kind == K_DATE_AMBIGUOUS) {
             if (!order) {
-                add_note(out,
+                add_note(c,
                          "%s: kept VARCHAR, its values read as dates both day-first and "
                          "month-first and nothing in the file decides",
                          c->name);
@@ -526,13 +526,19 @@ int typing_apply(struct wh *wh, const char *schema, const char *table, const cha
             why = "a part above 12 decides";
         }
         if (c->target) {
-            note_conversion(c, out, why);
+            note_conversion(c, why);
             any++;
         }
     }
-    if (note_reader_dates(wh, schema, table, cols, ncols, date_order(date_format), date_format,
-                          out) < 0)
+    if (note_reader_dates(wh, schema, table, cols, ncols, date_order(date_format), date_format) < 0)
         goto out;
+    for (i = 0; i < ncols; i++) {
+        if (!cols[i].note)
+            continue;
+        ALLOC_GROW(out->notes, out->n + 1, out->alloc);
+        out->notes[out->n++] = cols[i].note;
+        cols[i].note = NULL;
+    }
     if (any && rewrite(wh, schema, table, cols, ncols) < 0)
         goto out;
     out->changed = any;

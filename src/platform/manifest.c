@@ -213,6 +213,24 @@ static char *leading_comments(const char *text, size_t len)
     return end ? xstrfmt("%.*s\n\n", (int)end, text) : xstrdup("");
 }
 
+/*
+ * YAML caps plain keys at 1024 characters (escapes included); a long one could be read but not
+ * written back, so it is refused up front.
+ */
+static int check_keys(const char *name, const struct yaml_node *n)
+{
+    size_t i;
+
+    for (i = 0; i < n->n; i++) {
+        if (n->keys && strlen(n->keys[i]->value) > 500)
+            return error("%s:%d:%d: key longer than 500 characters; shorten it", name,
+                         n->keys[i]->line, n->keys[i]->col);
+        if (check_keys(name, n->items[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int manifest_parse(const char *name, const char *text, size_t len, struct manifest *m)
 {
     struct yaml_node *list;
@@ -224,6 +242,8 @@ int manifest_parse(const char *name, const char *text, size_t len, struct manife
     if (yaml_parse_string(name, text, len, &m->root) < 0)
         goto fail;
     m->header = leading_comments(text, len);
+    if (m->root && check_keys(name, m->root) < 0)
+        goto fail;
     if (!m->root)
         m->root = yaml_new(YAML_MAP, NULL);
     if (m->root->type != YAML_MAP) {

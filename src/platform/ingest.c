@@ -405,7 +405,7 @@ static int load_source(struct wh *wh, const char *root, const struct manifest *m
     struct stat sb;
     char *file = s->path[0] == '/' ? xstrdup(s->path) : fs_join(root, s->path);
     char *stage = xstrfmt("%s__mdp_stage", s->table), *datefmt = NULL;
-    double t0 = now_seconds();
+    double t0 = now_seconds(), t_read = 0, t_typed = 0;
     int have_old, in_txn = 0, full_sniff = 0, ret = -1, quiet;
     uint64_t old_rows = 0;
     size_t old_cols = 0;
@@ -488,6 +488,7 @@ retry:
         goto out;
     }
     ret = -1;
+    t_read = now_seconds();
     if (!o->no_typing) {
         size_t i;
         if (typing_apply(wh, RAW_SCHEMA, stage, datefmt, &typing) < 0)
@@ -495,6 +496,7 @@ retry:
         for (i = 0; i < typing.n; i++)
             item_note(it, "%s", typing.notes[i]);
     }
+    t_typed = now_seconds();
     if (measure(wh, stage, it) < 0)
         goto fail_msg;
     it->seconds = now_seconds() - t0;
@@ -511,6 +513,9 @@ retry:
         goto fail_msg;
     in_txn = 0;
     it->status = INGEST_LOADED;
+    if (term_verbose)
+        fprintf(stderr, "%s: read %.2f s, typing %.2f s, swap and commit %.2f s\n", s->table,
+                t_read - t0, t_typed - t_read, now_seconds() - t_typed);
     ret = 0;
     goto out;
 fail_msg:

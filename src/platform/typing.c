@@ -17,12 +17,13 @@
 #define SAMPLE_ROWS 2000
 
 /* Text patterns, as RE2 expressions matched against the trimmed value. */
-#define CUR    "[$€£¥]"
+#define CURS   "$€£¥"
+#define CUR    "[" CURS "]"
 #define RE_NUM "[+-]?\\s*" CUR "?\\s*[+-]?(\\d{1,3}(,\\d{3})+|\\d+)(\\.\\d+)?\\s*" CUR "?"
 /* in printf formats: %% */
 #define RE_PCT       "[+-]?(\\d+(\\.\\d+)?|\\.\\d+)\\s*%%"
 #define RE_DATE      "\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}"
-#define RE_LEAD0     "[+-]?" CUR "?0\\d.*"
+#define RE_LEAD0     "^[+-]?" CUR "?0\\d"
 #define DATE_NORM(x) "regexp_replace(" x ", '[.-]', '/', 'g')"
 
 /* The aggregates computed per column, in this order. */
@@ -53,7 +54,7 @@ struct column {
     char *name;
     char *type;
     int varchar;
-    int candidate;
+    unsigned kinds;     /* KIND_* to profile; 0: not a candidate */
     char *agg[A_COUNT]; /* profile values as text (NULL: SQL NULL) */
     enum kind kind;
     char *target; /* the new type */
@@ -97,63 +98,97 @@ static void add_relation(struct strbuf *sb, const char *schema, const char *tabl
     strbuf_add_sql_ident(sb, table);
 }
 
-/* Appends the aggregates of enum agg for the trimmed column alias x. */
-static void add_profile(struct strbuf *sb, const char *x)
-{
-#define F(cond) strbuf_addf(sb, "count(*) FILTER (WHERE %s), ", cond)
-    char *num = xstrfmt("regexp_full_match(%s, '" RE_NUM "')", x);
-    char *ne = xstrfmt("%s <> ''", x), *tmp;
+/* The kinds of text a column is checked for. */
+#define KIND_NUM  1u
+#define KIND_PCT  2u
+#define KIND_DATE 4u
 
-    F(ne);
-    tmp = xstrfmt("%s = ''", x);
-    F(tmp);
-    free(tmp);
-    F(num);
-    strbuf_addf(sb, "min(%s) FILTER (WHERE %s), ", x, num);
-    strbuf_addf(sb, "min(%s) FILTER (WHERE %s AND NOT %s), ", x, ne, num);
-    tmp = xstrfmt("regexp_full_match(%s, '" RE_LEAD0 "')", x);
-    F(tmp);
-    strbuf_addf(sb, "min(%s) FILTER (WHERE %s), ", x, tmp);
-    free(tmp);
-    tmp = xstrfmt("%s AND regexp_matches(%s, '" CUR "')", num, x);
-    F(tmp);
-    free(tmp);
-    tmp = xstrfmt("%s AND contains(%s, ',')", num, x);
-    F(tmp);
-    free(tmp);
-    strbuf_addf(sb,
-                "coalesce(max(length(regexp_extract(%s, '\\.(\\d+)', 1))) FILTER (WHERE %s), 0), ",
-                x, num);
-    strbuf_addf(sb,
-                "coalesce(max(length(replace(regexp_extract(%s, '\\d[\\d,]*', 0), ',', ''))) "
-                "FILTER (WHERE %s), 0), ",
-                x, num);
-    tmp = xstrfmt("regexp_full_match(%s, '" RE_PCT "')", x);
-    F(tmp);
-    strbuf_addf(sb, "min(%s) FILTER (WHERE %s AND NOT %s), ", x, ne, tmp);
-    free(tmp);
-    tmp = xstrfmt("regexp_full_match(%s, '" RE_DATE "')", x);
-    F(tmp);
-    strbuf_addf(sb, "min(%s) FILTER (WHERE %s AND NOT %s), ", x, ne, tmp);
-    strbuf_addf(sb,
-                "count(*) FILTER (WHERE %s AND try_strptime(" DATE_NORM("%s") ", '%%d/%%m/%%Y') "
-                                                                              "IS NOT NULL), ",
-                tmp, x);
-    strbuf_addf(sb,
-                "count(*) FILTER (WHERE %s AND try_strptime(" DATE_NORM("%s") ", '%%m/%%d/%%Y') "
-                                                                              "IS NOT NULL)",
-                tmp, x);
-    free(tmp);
-    free(ne);
-    free(num);
-#undef F
+/*
+ * Per-row values for column alias x, computed once per row in a middle query: x is the
+ * trimmed text, x_n / x_p / x_d say whether it reads as a number, a percentage or a
+ * d/m/yyyy date (only for the kinds asked; the others are constant false), and x_dmy / x_mdy
+ * whether the date is valid day-first / month-first.
+ */
+static void add_row_flags(struct strbuf *sb, const char *x, unsigned kinds)
+{
+    strbuf_addf(sb, "%s, ", x);
+    if (kinds & KIND_NUM)
+        strbuf_addf(sb, "regexp_full_match(%s, '" RE_NUM "') AS %s_n, ", x, x);
+    else
+        strbuf_addf(sb, "false AS %s_n, ", x);
+    if (kinds & KIND_PCT)
+        strbuf_addf(sb, "regexp_full_match(%s, '" RE_PCT "') AS %s_p, ", x, x);
+    else
+        strbuf_addf(sb, "false AS %s_p, ", x);
+    if (kinds & KIND_DATE) {
+        strbuf_addf(sb, "regexp_full_match(%s, '" RE_DATE "') AS %s_d, ", x, x);
+        strbuf_addf(sb,
+                    "CASE WHEN regexp_full_match(%s, '" RE_DATE "') THEN try_strptime(" DATE_NORM(
+                        "%s") ", '%%d/%%m/%%Y') IS NOT NULL END AS %s_dmy, ",
+                    x, x, x);
+        strbuf_addf(sb,
+                    "CASE WHEN regexp_full_match(%s, '" RE_DATE "') THEN try_strptime(" DATE_NORM(
+                        "%s") ", '%%m/%%d/%%Y') IS NOT NULL END AS %s_mdy",
+                    x, x, x);
+    } else {
+        strbuf_addf(sb, "false AS %s_d, false AS %s_dmy, false AS %s_mdy", x, x, x);
+    }
 }
 
-/* Profiles the columns with `candidate` set; on a sample when sample is non-zero. */
+/*
+ * Appends the aggregates of enum agg, in order, over the row flags of alias x. Kinds not
+ * asked for give constants, so a whole-table pass costs only what the sample made plausible;
+ * the example of a value that parses is any one (cheap), the failing examples the least.
+ */
+static void add_profile(struct strbuf *sb, const char *x, unsigned kinds)
+{
+    strbuf_addf(sb, "count(*) FILTER (WHERE %s <> ''), ", x);
+    strbuf_addf(sb, "count(*) FILTER (WHERE %s = ''), ", x);
+    if (kinds & KIND_NUM) {
+        strbuf_addf(sb, "count(*) FILTER (WHERE %s_n), ", x);
+        strbuf_addf(sb, "any_value(%s) FILTER (WHERE %s_n), ", x, x);
+        strbuf_addf(sb, "min(%s) FILTER (WHERE %s <> '' AND NOT %s_n), ", x, x, x);
+        strbuf_addf(sb, "count(*) FILTER (WHERE %s_n AND regexp_matches(%s, '" RE_LEAD0 "')), ", x,
+                    x);
+        strbuf_addf(sb, "min(%s) FILTER (WHERE %s_n AND regexp_matches(%s, '" RE_LEAD0 "')), ", x,
+                    x, x);
+        strbuf_addf(sb, "count(*) FILTER (WHERE %s_n AND regexp_matches(%s, '" CUR "')), ", x, x);
+        strbuf_addf(sb, "count(*) FILTER (WHERE %s_n AND contains(%s, ',')), ", x, x);
+        strbuf_addf(sb,
+                    "coalesce(max(length(rtrim(%s, ' " CURS "')) - strpos(%s, '.')) FILTER "
+                    "(WHERE %s_n AND contains(%s, '.')), 0), ",
+                    x, x, x, x);
+        strbuf_addf(sb,
+                    "coalesce(max(length(translate(split_part(%s, '.', 1), ' +-," CURS "', ''))) "
+                    "FILTER (WHERE %s_n), 0), ",
+                    x, x);
+    } else {
+        strbuf_addstr(sb, "0, NULL, NULL, 0, NULL, 0, 0, 0, 0, ");
+    }
+    if (kinds & KIND_PCT) {
+        strbuf_addf(sb, "count(*) FILTER (WHERE %s_p), ", x);
+        strbuf_addf(sb, "min(%s) FILTER (WHERE %s <> '' AND NOT %s_p), ", x, x, x);
+    } else {
+        strbuf_addstr(sb, "0, NULL, ");
+    }
+    if (kinds & KIND_DATE) {
+        strbuf_addf(sb, "count(*) FILTER (WHERE %s_d), ", x);
+        strbuf_addf(sb, "min(%s) FILTER (WHERE %s <> '' AND NOT %s_d), ", x, x, x);
+        strbuf_addf(sb, "count(*) FILTER (WHERE %s_dmy), ", x);
+        strbuf_addf(sb, "count(*) FILTER (WHERE %s_mdy)", x);
+    } else {
+        strbuf_addstr(sb, "0, NULL, 0, 0");
+    }
+}
+
+/*
+ * Profiles the columns with a non-zero `kinds`: on a sample of the table for every kind, or on
+ * the whole table for the kinds the sample made plausible.
+ */
 static int profile(struct wh *wh, const char *schema, const char *table, struct column *cols,
                    size_t ncols, int sample)
 {
-    struct strbuf sql = STRBUF_INIT, inner = STRBUF_INIT;
+    struct strbuf sql = STRBUF_INIT, mid = STRBUF_INIT, inner = STRBUF_INIT;
     struct wh_result *r = NULL;
     size_t i, k = 0, a;
     int ret = -1;
@@ -161,14 +196,16 @@ static int profile(struct wh *wh, const char *schema, const char *table, struct 
     strbuf_addstr(&sql, "SELECT ");
     for (i = 0; i < ncols; i++) {
         char alias[32];
-        if (!cols[i].candidate)
+        if (!cols[i].kinds)
             continue;
         snprintf(alias, sizeof(alias), "c%zu", i);
         if (k++) {
             strbuf_addstr(&sql, ", ");
+            strbuf_addstr(&mid, ", ");
             strbuf_addstr(&inner, ", ");
         }
-        add_profile(&sql, alias);
+        add_profile(&sql, alias, cols[i].kinds);
+        add_row_flags(&mid, alias, cols[i].kinds);
         strbuf_addstr(&inner, "trim(");
         strbuf_add_sql_ident(&inner, cols[i].name);
         strbuf_addf(&inner, ") AS %s", alias);
@@ -177,15 +214,15 @@ static int profile(struct wh *wh, const char *schema, const char *table, struct 
         ret = 0;
         goto out;
     }
-    strbuf_addf(&sql, " FROM (SELECT %s FROM ", inner.buf);
+    strbuf_addf(&sql, " FROM (SELECT %s FROM (SELECT %s FROM ", mid.buf, inner.buf);
     add_relation(&sql, schema, table);
     if (sample)
         strbuf_addf(&sql, " LIMIT %d", SAMPLE_ROWS);
-    strbuf_addch(&sql, ')');
+    strbuf_addstr(&sql, "))");
     if (wh_query(wh, sql.buf, NULL, &r) < 0)
         goto out;
     for (i = 0, k = 0; i < ncols; i++) {
-        if (!cols[i].candidate)
+        if (!cols[i].kinds)
             continue;
         for (a = 0; a < A_COUNT; a++) {
             const char *v = wh_result_text(r, 0, k * A_COUNT + a);
@@ -198,6 +235,7 @@ static int profile(struct wh *wh, const char *schema, const char *table, struct 
 out:
     wh_result_free(r);
     strbuf_release(&inner);
+    strbuf_release(&mid);
     strbuf_release(&sql);
     return ret;
 }
@@ -296,7 +334,7 @@ static void add_conversion(struct strbuf *sb, const struct column *c)
     strbuf_addstr(&x, "), '')");
     switch (c->kind) {
     case K_NUMBER:
-        strbuf_addf(sb, "CAST(regexp_replace(%s, '[^0-9.+-]', '', 'g') AS %s)", x.buf, c->target);
+        strbuf_addf(sb, "CAST(translate(%s, ' ," CURS "', '') AS %s)", x.buf, c->target);
         break;
     case K_PERCENT:
         strbuf_addf(sb, "CAST(regexp_replace(%s, '[%%\\s]', '', 'g') AS DOUBLE) / 100", x.buf);
@@ -308,8 +346,6 @@ static void add_conversion(struct strbuf *sb, const struct column *c)
         break;
     default: BUG("no conversion for column %s", c->name);
     }
-    strbuf_addstr(sb, " AS ");
-    strbuf_add_sql_ident(sb, c->name);
     strbuf_release(&x);
 }
 
@@ -429,35 +465,30 @@ static void free_columns(struct column *cols, size_t n)
     free(cols);
 }
 
+/*
+ * Converts the columns in place: ALTER ... SET DATA TYPE rewrites only the altered columns,
+ * where a CREATE TABLE AS would copy the whole table.
+ */
 static int rewrite(struct wh *wh, const char *schema, const char *table, struct column *cols,
                    size_t ncols)
 {
     struct strbuf sql = STRBUF_INIT;
-    char *typed = xstrfmt("%s__mdp_typed", table);
-    size_t i, k = 0;
+    size_t i;
     int ret;
 
-    strbuf_addstr(&sql, "CREATE TABLE ");
-    add_relation(&sql, schema, typed);
-    strbuf_addstr(&sql, " AS SELECT * REPLACE (");
     for (i = 0; i < ncols; i++) {
         if (!cols[i].target)
             continue;
-        if (k++)
-            strbuf_addstr(&sql, ", ");
+        strbuf_addstr(&sql, "ALTER TABLE ");
+        add_relation(&sql, schema, table);
+        strbuf_addstr(&sql, " ALTER ");
+        strbuf_add_sql_ident(&sql, cols[i].name);
+        strbuf_addf(&sql, " SET DATA TYPE %s USING ", cols[i].target);
         add_conversion(&sql, &cols[i]);
+        strbuf_addstr(&sql, "; ");
     }
-    strbuf_addstr(&sql, ") FROM ");
-    add_relation(&sql, schema, table);
-    strbuf_addstr(&sql, "; DROP TABLE ");
-    add_relation(&sql, schema, table);
-    strbuf_addstr(&sql, "; ALTER TABLE ");
-    add_relation(&sql, schema, typed);
-    strbuf_addstr(&sql, " RENAME TO ");
-    strbuf_add_sql_ident(&sql, table);
     ret = wh_query(wh, sql.buf, NULL, NULL);
     strbuf_release(&sql);
-    free(typed);
     return ret;
 }
 
@@ -474,23 +505,27 @@ int typing_apply(struct wh *wh, const char *schema, const char *table, const cha
     if (load_columns(wh, schema, table, &cols, &ncols) < 0)
         goto out;
     for (i = 0; i < ncols; i++)
-        cols[i].candidate = cols[i].varchar;
+        cols[i].kinds = cols[i].varchar ? KIND_NUM | KIND_PCT | KIND_DATE : 0;
     if (profile(wh, schema, table, cols, ncols, 1) < 0)
         goto out;
+    /* The whole table is checked only for the kinds most of the sample reads as. */
     for (i = 0; i < ncols; i++) {
-        long long ne = agg_num(&cols[i], A_NONEMPTY), best = agg_num(&cols[i], A_NUM);
-        if (!cols[i].candidate)
+        long long ne = agg_num(&cols[i], A_NONEMPTY);
+        unsigned kinds = 0;
+        if (!cols[i].kinds)
             continue;
-        if (agg_num(&cols[i], A_PCT) > best)
-            best = agg_num(&cols[i], A_PCT);
-        if (agg_num(&cols[i], A_DATE) > best)
-            best = agg_num(&cols[i], A_DATE);
-        cols[i].candidate = ne > 0 && best * 2 >= ne;
+        if (ne && agg_num(&cols[i], A_NUM) * 2 >= ne)
+            kinds |= KIND_NUM;
+        if (ne && agg_num(&cols[i], A_PCT) * 2 >= ne)
+            kinds |= KIND_PCT;
+        if (ne && agg_num(&cols[i], A_DATE) * 2 >= ne)
+            kinds |= KIND_DATE;
+        cols[i].kinds = kinds;
     }
     if (profile(wh, schema, table, cols, ncols, 0) < 0)
         goto out;
     for (i = 0; i < ncols; i++)
-        if (cols[i].candidate)
+        if (cols[i].kinds)
             decide(&cols[i]);
 
     /* Columns where no value decides the date order follow the file's (or the table's). */

@@ -208,10 +208,21 @@ static int add_reader(struct strbuf *sb, const struct manifest *m, const struct 
     return 0;
 }
 
-/* The date format DuckDB's CSV sniffer picks for the file, or NULL. */
-static char *sniff_date_format(struct wh *wh, const struct manifest *m, const struct source *s,
-                               const char *file)
+struct sniff_ctx {
+    struct wh *wh;
+    const struct manifest *m;
+    const struct source *s;
+    const char *file;
+};
+
+/* The date format DuckDB's CSV sniffer picks for the file, or NULL (typing_hints callback). */
+static char *sniff_date_format(void *ctx)
 {
+    struct sniff_ctx *c = ctx;
+    struct wh *wh = c->wh;
+    const struct manifest *m = c->m;
+    const struct source *s = c->s;
+    const char *file = c->file;
     struct strbuf sql = STRBUF_INIT;
     char *v = NULL;
     int quiet;
@@ -404,7 +415,9 @@ static int load_source(struct wh *wh, const char *root, const struct manifest *m
     struct wh_limits lim = {0};
     struct stat sb;
     char *file = s->path[0] == '/' ? xstrdup(s->path) : fs_join(root, s->path);
-    char *stage = xstrfmt("%s__mdp_stage", s->table), *datefmt = NULL;
+    char *stage = xstrfmt("%s__mdp_stage", s->table);
+    struct sniff_ctx sniff;
+    struct typing_hints hints;
     double t0 = now_seconds(), t_read = 0, t_typed = 0;
     int have_old, in_txn = 0, full_sniff = 0, ret = -1, quiet;
     uint64_t old_rows = 0;
@@ -454,8 +467,12 @@ static int load_source(struct wh *wh, const char *root, const struct manifest *m
     }
     if (!st.content[0] && hash_file(file, st.content) < 0)
         goto fail_msg;
-    if (s->format == SOURCE_CSV && !o->no_typing)
-        datefmt = sniff_date_format(wh, m, s, file);
+    sniff.wh = wh;
+    sniff.m = m;
+    sniff.s = s;
+    sniff.file = file;
+    hints.date_format = s->format == SOURCE_CSV ? sniff_date_format : NULL;
+    hints.ctx = &sniff;
 
     lim.progress = on_progress;
     lim.progress_ctx = (void *)s->table;
@@ -491,7 +508,7 @@ retry:
     t_read = now_seconds();
     if (!o->no_typing) {
         size_t i;
-        if (typing_apply(wh, RAW_SCHEMA, stage, datefmt, &typing) < 0)
+        if (typing_apply(wh, RAW_SCHEMA, stage, &hints, &typing) < 0)
             goto fail_msg;
         for (i = 0; i < typing.n; i++)
             item_note(it, "%s", typing.notes[i]);
@@ -531,7 +548,6 @@ out:
     typing_result_release(&typing);
     strbuf_release(&entry);
     strbuf_release(&sql);
-    free(datefmt);
     free(stage);
     free(file);
     return ret;
@@ -582,6 +598,12 @@ int ingest_run(const char *root, const char *warehouse, const struct ingest_opti
     if (manifest_load(root, &m) < 0) {
         report->bad_input = 1;
         return -1;
+    }
+    if (!m.exists) {
+        error("no %s in '%s'; run `mdp sync` to list the files under sources/<system>/",
+              MANIFEST_PATH, root);
+        report->bad_input = 1;
+        goto out;
     }
     want = xcalloc(m.n ? m.n : 1, 1);
     if (select_sources(&m, opts, want) < 0) {

@@ -255,6 +255,21 @@ static int date_order(const char *fmt)
     return d < m ? 1 : 2;
 }
 
+/* The reader's date format, asked of the caller at most once and only when needed. */
+struct date_hint {
+    const struct typing_hints *hints;
+    char *format;
+    int asked;
+};
+
+static const char *hint_format(struct date_hint *h)
+{
+    if (!h->asked && h->hints && h->hints->date_format)
+        h->format = h->hints->date_format(h->hints->ctx);
+    h->asked = 1;
+    return h->format;
+}
+
 static const char *order_name(int order)
 {
     return order == 1 ? "day-first" : "month-first";
@@ -374,15 +389,13 @@ static void note_conversion(struct column *c, const char *why_order)
 
 /* Notes on DATE columns the reader parsed from d/m or m/d text: did any value decide? */
 static int note_reader_dates(struct wh *wh, const char *schema, const char *table,
-                             struct column *cols, size_t ncols, int order, const char *fmt)
+                             struct column *cols, size_t ncols, struct date_hint *hint)
 {
     struct strbuf sql = STRBUF_INIT;
     struct wh_result *r = NULL;
     size_t i, k = 0;
     int ret = -1;
 
-    if (!order)
-        return 0;
     strbuf_addstr(&sql, "SELECT ");
     for (i = 0; i < ncols; i++) {
         if (strcmp(cols[i].type, "DATE"))
@@ -400,14 +413,17 @@ static int note_reader_dates(struct wh *wh, const char *schema, const char *tabl
     if (wh_query(wh, sql.buf, NULL, &r) < 0)
         goto out;
     for (i = 0, k = 0; i < ncols; i++) {
-        const char *v;
+        const char *v, *fmt;
+        int order;
         if (strcmp(cols[i].type, "DATE"))
             continue;
         v = wh_result_text(r, 0, k++);
-        if (v && atoi(v) > 12)
-            add_note(&cols[i], "%s: DATE, read %s ('%s') by the reader; days above 12 confirm it",
-                     cols[i].name, order_name(order), fmt);
-        else if (v)
+        /* A day above 12 somewhere: the reader's order is the only one that fits. */
+        if (!v || atoi(v) > 12)
+            continue;
+        fmt = hint_format(hint);
+        order = date_order(fmt);
+        if (order)
             add_note(&cols[i],
                      "%s: DATE, read %s ('%s') by the reader; no value decides between "
                      "day-first and month-first, check it",
@@ -492,13 +508,14 @@ static int rewrite(struct wh *wh, const char *schema, const char *table, struct 
     return ret;
 }
 
-int typing_apply(struct wh *wh, const char *schema, const char *table, const char *date_format,
-                 struct typing_result *out)
+int typing_apply(struct wh *wh, const char *schema, const char *table,
+                 const struct typing_hints *hints, struct typing_result *out)
 {
     struct column *cols = NULL;
+    struct date_hint hint = {hints, NULL, 0};
     size_t ncols = 0, i;
-    int ret = -1, order = date_order(date_format), ambiguous = 0, any = 0;
-    const char *why = NULL;
+    int ret = -1, order = 0, ambiguous = 0, any = 0;
+    const char *why = NULL, *date_format = NULL;
     char *why_buf = NULL;
 
     memset(out, 0, sizeof(*out));
@@ -529,9 +546,14 @@ int typing_apply(struct wh *wh, const char *schema, const char *table, const cha
             decide(&cols[i]);
 
     /* Columns where no value decides the date order follow the file's (or the table's). */
-    for (i = 0; i < ncols; i++) {
+    for (i = 0; i < ncols; i++)
         if (cols[i].kind == K_DATE_AMBIGUOUS)
             ambiguous = 1;
+    if (ambiguous) {
+        date_format = hint_format(&hint);
+        order = date_order(date_format);
+    }
+    for (i = 0; i < ncols; i++) {
         if (!order && (cols[i].kind == K_DATE_DMY || cols[i].kind == K_DATE_MDY)) {
             order = cols[i].kind == K_DATE_DMY ? 1 : 2;
             why_buf =
@@ -565,7 +587,7 @@ int typing_apply(struct wh *wh, const char *schema, const char *table, const cha
             any++;
         }
     }
-    if (note_reader_dates(wh, schema, table, cols, ncols, date_order(date_format), date_format) < 0)
+    if (note_reader_dates(wh, schema, table, cols, ncols, &hint) < 0)
         goto out;
     for (i = 0; i < ncols; i++) {
         if (!cols[i].note)
@@ -580,6 +602,7 @@ int typing_apply(struct wh *wh, const char *schema, const char *table, const cha
     ret = 0;
 out:
     free(why_buf);
+    free(hint.format);
     free_columns(cols, ncols);
     if (ret < 0)
         typing_result_release(out);

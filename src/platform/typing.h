@@ -31,12 +31,21 @@ struct typing_result {
 };
 
 /*
- * Rewrites schema.table with the detected types (same column order and names). date_format is
- * the date format the reader used for the file ("%d/%m/%Y"), or NULL. Meant to run inside the
- * caller's transaction. Returns 0, or -1 with error().
+ * What typing may ask the caller, only when a column needs it (asking can cost a re-sniff).
+ * date_format returns the date format the reader used for the file ("%d/%m/%Y"), or NULL; the
+ * string is the callee's to free.
  */
-int typing_apply(struct wh *wh, const char *schema, const char *table, const char *date_format,
-                 struct typing_result *out);
+struct typing_hints {
+    char *(*date_format)(void *ctx);
+    void *ctx;
+};
+
+/*
+ * Rewrites schema.table with the detected types (same column order and names); hints may be
+ * NULL. Meant to run inside the caller's transaction. Returns 0, or -1 with error().
+ */
+int typing_apply(struct wh *wh, const char *schema, const char *table,
+                 const struct typing_hints *hints, struct typing_result *out);
 void typing_result_release(struct typing_result *r);
 
 #endif

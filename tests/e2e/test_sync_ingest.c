@@ -128,6 +128,22 @@ Test(sync_cli, duplicate_table_is_bad_input)
     done(dir);
 }
 
+Test(ingest, needs_a_manifest)
+{
+    char *dir = platform();
+    struct tl_run r;
+
+    MDP(&r, dir,
+        "--warehouse warehouse/data.duckdb query --write -c 'SELECT 1' >/dev/null && "
+        "\"$MDP_BIN\" ingest",
+        dir);
+    cr_assert_eq(r.code, 2, "%s", r.err.buf);
+    cr_assert(strstr(r.err.buf, "no sources/sources.yml") != NULL, "%s", r.err.buf);
+    cr_assert(strstr(r.err.buf, "mdp sync") != NULL, "%s", r.err.buf);
+    tl_run_release(&r);
+    done(dir);
+}
+
 Test(ingest, smart_types_and_notes)
 {
     char *dir = platform();
@@ -160,6 +176,36 @@ Test(ingest, smart_types_and_notes)
     cr_assert_eq(r.code, 0, "%s", r.err.buf);
     tl_run_release(&r);
     expect_value(dir, "SELECT typeof(Amount) FROM raw.orders LIMIT 1", "VARCHAR");
+    done(dir);
+}
+
+Test(ingest, date_order_from_values_file_or_nothing)
+{
+    char *dir = platform();
+    struct tl_run r;
+
+    /* Mixed separators keep both columns text for the reader; a decides day-first, b follows. */
+    tl_write(dir, "sources/d/follow.csv", "a,b\n13/01/2022,01/02/2022\n02-03-2022,03-04-2022\n");
+    /* Nothing decides: stays text, and says so. */
+    tl_write(dir, "sources/d/undecided.csv", "id,b\n1,01/02/2022\n2,03-04-2022\n");
+    /* The reader types it DATE itself, but no value decides the order: a note asks to check. */
+    tl_write(dir, "sources/d/reader.csv", "id,d\n1,01/02/2022\n2,03/04/2022\n");
+    MDP(&r, dir, "sync && \"$MDP_BIN\" ingest", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert(strstr(r.out.buf, "a: VARCHAR -> DATE (day-first, a part above 12 decides)") != NULL,
+              "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "b: VARCHAR -> DATE (day-first, no value decides; read like "
+                                "column a") != NULL,
+              "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "b: kept VARCHAR, its values read as dates both day-first and "
+                                "month-first") != NULL,
+              "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "d: DATE, read ") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "no value decides between day-first and month-first") != NULL, "%s",
+              r.out.buf);
+    tl_run_release(&r);
+    expect_value(dir, "SELECT b FROM raw.follow WHERE a = DATE '2022-01-13'", "2022-02-01");
+    expect_value(dir, "SELECT typeof(b) FROM raw.undecided LIMIT 1", "VARCHAR");
     done(dir);
 }
 

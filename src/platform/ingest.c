@@ -473,6 +473,7 @@ static int load_source(struct wh *wh, const char *root, const struct manifest *m
     sniff.file = file;
     hints.date_format = s->format == SOURCE_CSV ? sniff_date_format : NULL;
     hints.ctx = &sniff;
+    hints.careful = 0;
 
     lim.progress = on_progress;
     lim.progress_ctx = (void *)s->table;
@@ -508,8 +509,15 @@ retry:
     t_read = now_seconds();
     if (!o->no_typing) {
         size_t i;
-        if (typing_apply(wh, RAW_SCHEMA, stage, &hints, &typing) < 0)
+        int t = typing_apply(wh, RAW_SCHEMA, stage, &hints, &typing);
+        if (t < 0)
             goto fail_msg;
+        if (t > 0) { /* a value past the sample did not fit: load again, type carefully */
+            wh_rollback(wh);
+            in_txn = 0;
+            hints.careful = 1;
+            goto retry;
+        }
         for (i = 0; i < typing.n; i++)
             item_note(it, "%s", typing.notes[i]);
     }

@@ -22,6 +22,7 @@
 #define RE_NUM "[+-]?\\s*" CUR "?\\s*[+-]?(\\d{1,3}(,\\d{3})+|\\d+)(\\.\\d+)?\\s*" CUR "?"
 /* in printf formats: %% */
 #define RE_PCT       "[+-]?(\\d+(\\.\\d+)?|\\.\\d+)\\s*%%"
+#define RE_PCT_PLAIN "[+-]?(\\d+(\\.\\d+)?|\\.\\d+)\\s*%"
 #define RE_DATE      "\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}"
 #define RE_LEAD0     "^[+-]?" CUR "?0\\d"
 #define DATE_NORM(x) "regexp_replace(" x ", '[.-]', '/', 'g')"
@@ -57,8 +58,9 @@ struct column {
     unsigned kinds;     /* KIND_* to profile; 0: not a candidate */
     char *agg[A_COUNT]; /* profile values as text (NULL: SQL NULL) */
     enum kind kind;
-    char *target; /* the new type */
-    char *note;   /* what happened to it, for the report */
+    char *target;   /* the new type */
+    char *note;     /* what happened to it, for the report */
+    int optimistic; /* decided from the sample; the conversion itself checks every value */
 };
 
 static void add_note(struct column *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -340,27 +342,54 @@ static void decide(struct column *c)
 }
 
 /* Appends the conversion expression for c. */
+/* The pattern a number must match to fit c's type exactly (no leading zeros, scale bound). */
+static void add_number_check(struct strbuf *sb, const struct column *c)
+{
+    long long scale = agg_num(c, A_SCALE);
+
+    strbuf_addstr(sb, "[+-]?\\s*" CUR "?\\s*[+-]?(0|[1-9]\\d{0,2}(,\\d{3})+|[1-9]\\d*)");
+    if (strcmp(c->target, "BIGINT"))
+        strbuf_addf(sb, "(\\.\\d{1,%lld})?", scale ? scale : 1);
+    strbuf_addstr(sb, "\\s*" CUR "?");
+}
+
+/*
+ * Appends the conversion expression for c. An optimistic column (typed from the sample) checks
+ * each value and raises an error on one that does not fit, which aborts the conversion.
+ */
 static void add_conversion(struct strbuf *sb, const struct column *c)
 {
-    struct strbuf x = STRBUF_INIT;
+    struct strbuf x = STRBUF_INIT, conv = STRBUF_INIT, check = STRBUF_INIT;
 
     strbuf_addstr(&x, "NULLIF(trim(");
     strbuf_add_sql_ident(&x, c->name);
     strbuf_addstr(&x, "), '')");
     switch (c->kind) {
     case K_NUMBER:
-        strbuf_addf(sb, "CAST(translate(%s, ' ," CURS "', '') AS %s)", x.buf, c->target);
+        strbuf_addf(&conv, "CAST(translate(%s, ' ," CURS "', '') AS %s)", x.buf, c->target);
+        add_number_check(&check, c);
         break;
     case K_PERCENT:
-        strbuf_addf(sb, "CAST(regexp_replace(%s, '[%%\\s]', '', 'g') AS DOUBLE) / 100", x.buf);
+        strbuf_addf(&conv, "CAST(regexp_replace(%s, '[%%\\s]', '', 'g') AS DOUBLE) / 100", x.buf);
+        strbuf_addstr(&check, RE_PCT_PLAIN);
         break;
     case K_DATE_DMY:
     case K_DATE_MDY:
-        strbuf_addf(sb, "CAST(strptime(" DATE_NORM("%s") ", '%s') AS DATE)", x.buf,
+        strbuf_addf(&conv, "CAST(strptime(" DATE_NORM("%s") ", '%s') AS DATE)", x.buf,
                     c->kind == K_DATE_DMY ? "%d/%m/%Y" : "%m/%d/%Y");
+        strbuf_addstr(&check, RE_DATE);
         break;
     default: BUG("no conversion for column %s", c->name);
     }
+    if (c->optimistic)
+        strbuf_addf(sb,
+                    "CASE WHEN %s IS NULL THEN NULL WHEN regexp_full_match(%s, '%s') THEN %s "
+                    "ELSE error('mdp typing: a value does not fit') END",
+                    x.buf, x.buf, check.buf, conv.buf);
+    else
+        strbuf_addstr(sb, conv.buf);
+    strbuf_release(&check);
+    strbuf_release(&conv);
     strbuf_release(&x);
 }
 
@@ -369,7 +398,7 @@ static void note_conversion(struct column *c, const char *why_order)
     long long empty = agg_num(c, A_EMPTY);
     struct strbuf tail = STRBUF_INIT;
 
-    if (empty)
+    if (empty && !c->optimistic)
         strbuf_addf(&tail, "; %lld empty value%s became NULL", empty, empty == 1 ? "" : "s");
     if (c->kind == K_NUMBER) {
         const char *what = agg_num(c, A_SYMBOL)  ? "currency"
@@ -525,12 +554,29 @@ int typing_apply(struct wh *wh, const char *schema, const char *table,
         cols[i].kinds = cols[i].varchar ? KIND_NUM | KIND_PCT | KIND_DATE : 0;
     if (profile(wh, schema, table, cols, ncols, 1) < 0)
         goto out;
-    /* The whole table is checked only for the kinds most of the sample reads as. */
+    /*
+     * A column whose whole sample reads as one kind is converted straight away, each value
+     * checked by the conversion itself (no second pass). The others are profiled in full, for
+     * the kinds most of the sample reads as.
+     */
     for (i = 0; i < ncols; i++) {
         long long ne = agg_num(&cols[i], A_NONEMPTY);
         unsigned kinds = 0;
         if (!cols[i].kinds)
             continue;
+        if (!(hints && hints->careful)) {
+            struct column *c = &cols[i];
+            decide(c);
+            if (c->target && !c->note && c->kind != K_DATE_AMBIGUOUS) {
+                c->optimistic = 1;
+                c->kinds = 0;
+                continue;
+            }
+            free(c->target);
+            free(c->note);
+            c->target = c->note = NULL;
+            c->kind = K_NONE;
+        }
         if (ne && agg_num(&cols[i], A_NUM) * 2 >= ne)
             kinds |= KIND_NUM;
         if (ne && agg_num(&cols[i], A_PCT) * 2 >= ne)
@@ -542,7 +588,7 @@ int typing_apply(struct wh *wh, const char *schema, const char *table,
     if (profile(wh, schema, table, cols, ncols, 0) < 0)
         goto out;
     for (i = 0; i < ncols; i++)
-        if (cols[i].kinds)
+        if (cols[i].kinds && !cols[i].optimistic)
             decide(&cols[i]);
 
     /* Columns where no value decides the date order follow the file's (or the table's). */
@@ -596,15 +642,19 @@ int typing_apply(struct wh *wh, const char *schema, const char *table,
         out->notes[out->n++] = cols[i].note;
         cols[i].note = NULL;
     }
-    if (any && rewrite(wh, schema, table, cols, ncols) < 0)
+    if (any && rewrite(wh, schema, table, cols, ncols) < 0) {
+        for (i = 0; i < ncols; i++)
+            if (cols[i].optimistic)
+                ret = 1; /* the sample misled: the caller redoes it carefully */
         goto out;
+    }
     out->changed = any;
     ret = 0;
 out:
     free(why_buf);
     free(hint.format);
     free_columns(cols, ncols);
-    if (ret < 0)
+    if (ret != 0)
         typing_result_release(out);
     return ret;
 }

@@ -13,7 +13,7 @@
  * notes say why, with an example; values starting with a 0 ("00123") look like codes and stay
  * text. Empty strings become NULL in a converted column (counted in the note). All the work is
  * SQL in DuckDB over the loaded table (a 2,000-row sample first, so plain text columns cost
- * almost nothing); the file is not read again.
+ * almost nothing); the file is not read again unless a sample misled (see typing_apply).
  *
  * Ownership: a struct typing_result owns its notes; release it with typing_result_release().
  */
@@ -38,11 +38,16 @@ struct typing_result {
 struct typing_hints {
     char *(*date_format)(void *ctx);
     void *ctx;
+    int careful; /* profile every candidate column in full before converting it */
 };
 
 /*
  * Rewrites schema.table with the detected types (same column order and names); hints may be
- * NULL. Meant to run inside the caller's transaction. Returns 0, or -1 with error().
+ * NULL. Meant to run inside the caller's transaction. A column whose whole sample reads as one
+ * kind is converted without a profiling pass, the conversion checking every value; when a
+ * later value does not fit, the statement fails, the transaction is aborted and typing_apply
+ * returns 1: reload the table and call again with hints->careful set. Returns 0 on success,
+ * 1 as said, or -1 with error().
  */
 int typing_apply(struct wh *wh, const char *schema, const char *table,
                  const struct typing_hints *hints, struct typing_result *out);

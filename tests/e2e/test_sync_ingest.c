@@ -334,6 +334,48 @@ Test(ingest, parquet_json_and_late_type_changes)
     done(dir);
 }
 
+/* Writes dir/name: a header, 3000 rows of "$1,234.50"-like text, then the given tail. */
+static void write_late_csv(const char *dir, const char *name, const char *tail)
+{
+    char *path = fs_join(dir, name), *parent = fs_dirname(path);
+    FILE *f;
+    int i;
+
+    fs_mkdirs(parent, 0755);
+    free(parent);
+    f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs("id,price\n", f);
+    for (i = 0; i < 3000; i++)
+        fprintf(f, "%d,\"$%d,%03d.%02d\"\n", i, 1 + i % 9, i % 1000, i % 100);
+    fputs(tail, f);
+    fclose(f);
+    free(path);
+}
+
+Test(ingest, values_past_the_sample_are_checked)
+{
+    char *dir = platform();
+    struct tl_run r;
+
+    write_late_csv(dir, "sources/s/text_late.csv", "3000,n/a\n");
+    write_late_csv(dir, "sources/s/scale_late.csv", "3000,\"$1.125\"\n");
+    write_late_csv(dir, "sources/s/fits.csv", "3000,\"$7.5\"\n");
+    MDP(&r, dir, "sync && \"$MDP_BIN\" ingest", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert(strstr(r.out.buf, "price: kept VARCHAR, 1 value does not parse as numbers, e.g. "
+                                "'n/a'") != NULL,
+              "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "price: VARCHAR -> DECIMAL(18,3)") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    expect_value(dir, "SELECT price FROM raw.text_late WHERE id = 3000", "n/a");
+    expect_value(dir, "SELECT price FROM raw.scale_late WHERE id = 3000", "1.125");
+    expect_value(dir, "SELECT price FROM raw.scale_late WHERE id = 1", "2001.010");
+    expect_value(dir, "SELECT typeof(price) || ' ' || sum(price) FROM raw.fits",
+                 "DECIMAL(18,2) 15013507.50");
+    done(dir);
+}
+
 /* The seed platform: $MDP_SRC/../shared/seed-platform, else /work/shared/seed-platform. */
 static char *seed_dir(void)
 {

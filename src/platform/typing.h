@@ -11,9 +11,10 @@
  *
  * Nothing is lost silently: a column where some value does not parse stays VARCHAR and the
  * notes say why, with an example; values starting with a 0 ("00123") look like codes and stay
- * text. Empty strings become NULL in a converted column (counted in the note). All the work is
- * SQL in DuckDB over the loaded table (a 2,000-row sample first, so plain text columns cost
- * almost nothing); the file is not read again unless a sample misled (see typing_apply).
+ * text. Empty strings become NULL in a converted column (counted in the note after a full
+ * profile). All the work is SQL in DuckDB over the loaded table (a 2,000-row sample first, so
+ * plain text columns cost almost nothing); the file is not read again unless a sample misled
+ * (see typing_apply).
  *
  * Ownership: a struct typing_result owns its notes; release it with typing_result_release().
  */

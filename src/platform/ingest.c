@@ -277,6 +277,7 @@ static char *load_error(const char *path, const char *msg)
     p = msg;
     eol = strchr(p, '\n');
     strbuf_add(&sb, p, eol ? (size_t)(eol - p) : strlen(p));
+    strbuf_rtrim(&sb);
     return strbuf_detach(&sb, NULL);
 }
 

@@ -354,16 +354,19 @@ static void add_number_check(struct strbuf *sb, const struct column *c)
 }
 
 /*
- * Appends the conversion expression for c. An optimistic column (typed from the sample) checks
- * each value and raises an error on one that does not fit, which aborts the conversion.
+ * Appends the conversion expression for c. It checks each value and raises an error on one
+ * that does not fit, which aborts the conversion: an optimistic column (typed from the sample)
+ * is then profiled carefully; a profiled column never trips it.
  */
 static void add_conversion(struct strbuf *sb, const struct column *c)
 {
     struct strbuf x = STRBUF_INIT, conv = STRBUF_INIT, check = STRBUF_INIT;
 
-    strbuf_addstr(&x, "NULLIF(trim(");
+    /*
+     * The check and the number conversions work on the raw text (the patterns allow spaces
+     * around, translate drops them): trimming once per use would cost more than the rest.
+     */
     strbuf_add_sql_ident(&x, c->name);
-    strbuf_addstr(&x, "), '')");
     switch (c->kind) {
     case K_NUMBER:
         strbuf_addf(&conv, "CAST(translate(%s, ' ," CURS "', '') AS %s)", x.buf, c->target);
@@ -375,19 +378,17 @@ static void add_conversion(struct strbuf *sb, const struct column *c)
         break;
     case K_DATE_DMY:
     case K_DATE_MDY:
-        strbuf_addf(&conv, "CAST(strptime(" DATE_NORM("%s") ", '%s') AS DATE)", x.buf,
+        strbuf_addf(&conv, "CAST(strptime(" DATE_NORM("trim(%s)") ", '%s') AS DATE)", x.buf,
                     c->kind == K_DATE_DMY ? "%d/%m/%Y" : "%m/%d/%Y");
         strbuf_addstr(&check, RE_DATE);
         break;
     default: BUG("no conversion for column %s", c->name);
     }
-    if (c->optimistic)
-        strbuf_addf(sb,
-                    "CASE WHEN %s IS NULL THEN NULL WHEN regexp_full_match(%s, '%s') THEN %s "
-                    "ELSE error('mdp typing: a value does not fit') END",
-                    x.buf, x.buf, check.buf, conv.buf);
-    else
-        strbuf_addstr(sb, conv.buf);
+    /* Every value is checked; one that does not fit fails the statement (see typing_apply). */
+    strbuf_addf(sb,
+                "CASE WHEN %s IS NULL THEN NULL WHEN regexp_full_match(%s, '\\s*(%s)\\s*') THEN %s "
+                "WHEN trim(%s) = '' THEN NULL ELSE error('mdp typing: a value does not fit') END",
+                x.buf, x.buf, check.buf, conv.buf, x.buf);
     strbuf_release(&check);
     strbuf_release(&conv);
     strbuf_release(&x);

@@ -21,8 +21,12 @@ struct command {
 static const struct command commands[] = {
     {"init", cmd_init, "scaffold a platform folder (the sample platform, or --empty)"},
     {"generate", cmd_generate, "write the sample e-commerce sources (--scale, --seed)"},
+    {"sync", cmd_sync, "add new source files to sources.yml, drop entries whose file is gone"},
+    {"ingest", cmd_ingest, "load the manifest's sources into raw.<table>, each atomically"},
     {"transform", cmd_transform, "build the dbt models in dependency order (--select, --vars)"},
     {"test", cmd_test, "run the column tests declared in the models' yml"},
+    {"pipeline", cmd_pipeline, "sync, ingest, transform, test: build the warehouse"},
+    {"setup", cmd_setup, "init and generate when needed, then pipeline: a warehouse from nothing"},
     {"query", cmd_query, "SQL shell on the warehouse (-c SQL, or interactive)"},
     {"eval", cmd_eval, "run evaluation cases: ground-truth SQL and assertions on answers"},
 };

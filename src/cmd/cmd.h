@@ -31,8 +31,12 @@ void cmd_locate(struct platform_paths *out);
 
 int cmd_init(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
 int cmd_transform(int argc, char **argv);
 int cmd_test(int argc, char **argv);
+int cmd_pipeline(int argc, char **argv);
+int cmd_setup(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 

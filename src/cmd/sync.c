@@ -1,0 +1,62 @@
+/*
+ * mdp sync [--dry-run]: add new source files to sources/sources.yml, drop entries whose file
+ * is gone, print the diff.
+ */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cmd/cmd.h"
+#include "platform/sync.h"
+#include "util/fs.h"
+#include "util/term.h"
+
+static const char usage[] =
+    "usage: mdp sync [--dry-run]\n"
+    "\n"
+    "Keep sources/sources.yml in step with the files under sources/<system>/ (.csv, .tsv,\n"
+    ".csv.gz, .parquet, .json, .ndjson, .jsonl): new files are added as {table, path, system},\n"
+    "entries whose file is gone are removed, everything else (order, extra keys, comments at\n"
+    "the top) is kept. Prints '+ table (path)' and '- table (path)' for each change.\n"
+    "\n"
+    "  -n, --dry-run      show the changes without writing sources.yml\n"
+    "  -h, --help         this help\n";
+
+int cmd_sync(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"dry-run", no_argument, NULL, 'n'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    struct sync_options opts = {0};
+    struct sync_report report;
+    struct platform_paths paths;
+    int opt, ret;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "nh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'n': opts.dry_run = 1; break;
+        case 'h': return cmd_help(usage);
+        default: return cmd_usage_error(usage, "unknown option");
+        }
+    }
+    if (optind < argc)
+        return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+    cmd_locate(&paths);
+    /* A folder with sources/ but no manifest yet: sync creates sources.yml here. */
+    if (!paths.root && !global.project && fs_is_dir("sources"))
+        paths.root = fs_absolute(".");
+    if (platform_require_root(&paths) < 0) {
+        platform_paths_release(&paths);
+        return EXIT_USAGE;
+    }
+    ret = sync_run(paths.root, &opts, &report);
+    if (ret == 0) {
+        if (!term_quiet)
+            sync_report_print(stdout, &report);
+        ret = EXIT_OK;
+    } else {
+        ret = report.bad_input ? EXIT_USAGE : EXIT_FAIL;
+    }
+    sync_report_release(&report);
+    platform_paths_release(&paths);
+    return ret;
+}

@@ -1,0 +1,76 @@
+/*
+ * mdp ingest: loads the manifest's sources into raw.<table>, each atomically.
+ *
+ * Each source is read with DuckDB's own readers (read_csv with its sniffer, read_parquet,
+ * read_json) into a staging table inside one transaction; smart typing (typing.h) then turns
+ * text columns into the numbers and dates they spell; the old raw.<table> is dropped and the
+ * staging table renamed in the same transaction. A failure rolls it all back: the previous
+ * raw.<table> stays as it was, the error names the file and (for CSV) the line, and the other
+ * sources still load unless fail_fast is set. A CSV whose sniffed types break after DuckDB's
+ * sample is read again with a whole-file sniff before it counts as failed.
+ *
+ * Column names are kept exactly as the reader sees them (e.g. "Sales Person"); names that
+ * need double quotes in SQL are listed in the notes.
+ *
+ * An entry may carry `options:`, a mapping passed to the reader as named parameters
+ * (e.g. `options: {delim: ';', header: false}`).
+ *
+ * A source is skipped when its file's size and mtime (or, when those changed, its content
+ * hash) and its manifest entry are the same as at its last successful load and raw.<table>
+ * exists; the state lives in _mdp.ingest_state.
+ *
+ * Ownership: a struct ingest_report owns all its strings; release it with
+ * ingest_report_release().
+ */
+#ifndef MDP_INGEST_H
+#define MDP_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct ingest_options {
+    const char *const *tables; /* load only these (NULL/0: all) */
+    size_t ntables;
+    int full_refresh; /* reload even unchanged sources */
+    int fail_fast;    /* stop at the first failure */
+    int no_typing;    /* keep the reader's types */
+};
+
+enum ingest_status { INGEST_NOT_RUN, INGEST_LOADED, INGEST_SKIPPED, INGEST_FAILED };
+
+struct ingest_item {
+    char *table;
+    char *path; /* as in the manifest */
+    enum ingest_status status;
+    uint64_t rows;
+    size_t columns;
+    uint64_t bytes; /* file size */
+    double seconds;
+    char *error;  /* INGEST_FAILED: what went wrong */
+    char **notes; /* typing and reader notes */
+    size_t nnotes, alloc_notes;
+};
+
+struct ingest_report {
+    struct ingest_item *items;
+    size_t n, alloc;
+    size_t loaded, skipped, failed;
+    uint64_t rows_loaded, bytes_loaded;
+    double seconds;
+    int bad_input; /* the failure was the user's input (manifest, table names) */
+};
+
+/*
+ * Loads the sources of <root>/sources/sources.yml into the warehouse at `warehouse` (opened
+ * read-write and closed again). Returns 0 when every selected source loaded or was skipped,
+ * 1 when some failed (the others were still loaded unless fail_fast), -1 on a fatal error
+ * (invalid manifest, unknown table name: report->bad_input set; or the warehouse cannot open).
+ */
+int ingest_run(const char *root, const char *warehouse, const struct ingest_options *opts,
+               struct ingest_report *report);
+/* Prints one line per source (status, rows, columns, size, time), its notes, and a total. */
+void ingest_report_print(FILE *f, const struct ingest_report *report);
+void ingest_report_release(struct ingest_report *report);
+
+#endif

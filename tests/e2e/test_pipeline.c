@@ -1,0 +1,170 @@
+/*
+ * End to end: `mdp setup` and `mdp pipeline` on the sample platform, a pipeline killed with
+ * SIGKILL at several points, and readers running while the pipeline writes.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+
+static const char *const tables[] = {"raw.transactions", "raw.users", "marts.fct_orders",
+                                     "marts.dim_customers"};
+#define NTABLES (sizeof(tables) / sizeof(tables[0]))
+
+/* Row count of table in the platform at dir, or -1 when the query fails. */
+static long count_rows(const char *dir, const char *table)
+{
+    struct tl_run r;
+    long n = -1;
+
+    if (tl_sh(&r, "cd '%s' && \"$MDP_BIN\" query --format csv -c 'SELECT count(*) FROM %s'", dir,
+              table) == 0)
+        n = atol(strchr(r.out.buf, '\n') + 1);
+    tl_run_release(&r);
+    return n;
+}
+
+Test(pipeline, setup_builds_a_warehouse_from_nothing, .timeout = 120)
+{
+    char *dir = tl_tmpdir();
+    struct tl_run r;
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" setup --scale 0.1", dir);
+    cr_assert_eq(r.code, 0, "%s\n%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.out.buf, "== init") && strstr(r.out.buf, "== generate") &&
+                  strstr(r.out.buf, "== ingest") && strstr(r.out.buf, "== transform") &&
+                  strstr(r.out.buf, "== test"),
+              "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "pipeline:") != NULL);
+    tl_run_release(&r);
+
+    /* The cleaning rules and fct_orders' joins, checked in SQL. */
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" query --format csv -c \"SELECT "
+          "(SELECT count(*) FROM marts.fct_orders) = (SELECT count(*) FROM raw.transactions "
+          "WHERE transaction_id IS NOT NULL AND user_id IS NOT NULL AND product_id IS NOT NULL) "
+          "AS lines_kept, "
+          "(SELECT count(*) FROM marts.fct_orders WHERE total < 0) AS negative_totals, "
+          "(SELECT count(*) FROM staging.stg_users WHERE age NOT BETWEEN 18 AND 100) AS bad_ages, "
+          "(SELECT count(*) FROM marts.fct_orders WHERE customer_segment IS NULL) AS unjoined, "
+          "(SELECT count(*) FROM marts.fct_orders WHERE category IS NULL AND product_id IN "
+          "(SELECT product_id FROM marts.dim_products WHERE category IS NOT NULL)) AS bad_join, "
+          "(SELECT count(*) FROM marts.dim_products WHERE margin <> price - cost) AS bad_margin, "
+          "(SELECT count(*) FROM staging.stg_pageviews WHERE event_time > TIMESTAMP "
+          "'2029-01-01') AS future\"",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.out.buf,
+                     "lines_kept,negative_totals,bad_ages,unjoined,bad_join,bad_margin,future\n"
+                     "true,0,0,0,0,0,0\n");
+    tl_run_release(&r);
+
+    /* A second pipeline skips unchanged sources. */
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" pipeline", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert(strstr(r.out.buf, "skipped") || strstr(r.out.buf, "unchanged"), "%s", r.out.buf);
+    tl_run_release(&r);
+    tl_rmdir(dir);
+    free(dir);
+}
+
+Test(pipeline, sigkill_leaves_previous_or_new_tables, .timeout = 300)
+{
+    static const int delays_ms[] = {30, 120, 250, 400, 600, 900};
+    char *dir = tl_tmpdir();
+    long old_n[NTABLES], new_n[NTABLES];
+    struct tl_run r;
+    size_t i, t;
+
+    /* The previous version: a small build. */
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" setup --scale 0.2 >/dev/null", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    tl_run_release(&r);
+    for (t = 0; t < NTABLES; t++)
+        old_n[t] = count_rows(dir, tables[t]);
+
+    /* The new version's sources; the new counts come from a full build in a copy. */
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" generate --scale 0.5 --seed 9 >/dev/null && "
+          "cp -r '%s' '%s.copy' && cd '%s.copy' && \"$MDP_BIN\" pipeline >/dev/null",
+          dir, dir, dir, dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    tl_run_release(&r);
+    {
+        char *copy = malloc(strlen(dir) + 6);
+        snprintf(copy, strlen(dir) + 6, "%s.copy", dir);
+        for (t = 0; t < NTABLES; t++)
+            new_n[t] = count_rows(copy, tables[t]);
+        tl_rmdir(copy);
+        free(copy);
+    }
+    for (t = 0; t < NTABLES; t++)
+        cr_assert_neq(old_n[t], new_n[t], "%s: the two versions must differ", tables[t]);
+
+    for (i = 0; i < sizeof(delays_ms) / sizeof(delays_ms[0]); i++) {
+        tl_sh(&r,
+              "cd '%s' || exit 1; { \"$MDP_BIN\" pipeline --full-refresh >/dev/null 2>&1 & pid=$!; "
+              "sleep %d.%03d; kill -9 $pid; wait $pid; } 2>/dev/null; true",
+              dir, delays_ms[i] / 1000, delays_ms[i] % 1000);
+        tl_run_release(&r);
+        for (t = 0; t < NTABLES; t++) {
+            long n = count_rows(dir, tables[t]);
+            cr_assert(n == old_n[t] || n == new_n[t],
+                      "killed after %d ms: %s has %ld rows, neither %ld nor %ld", delays_ms[i],
+                      tables[t], n, old_n[t], new_n[t]);
+        }
+    }
+    /* And a pipeline after all that finishes with the new version. */
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" pipeline", dir);
+    cr_assert_eq(r.code, 0, "%s\n%s", r.out.buf, r.err.buf);
+    tl_run_release(&r);
+    for (t = 0; t < NTABLES; t++)
+        cr_assert_eq(count_rows(dir, tables[t]), new_n[t], "%s", tables[t]);
+    tl_rmdir(dir);
+    free(dir);
+}
+
+Test(pipeline, readers_wait_or_see_a_whole_version, .timeout = 300)
+{
+    char *dir = tl_tmpdir();
+    struct tl_run r;
+    long before;
+
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" setup --scale 0.2 >/dev/null && \"$MDP_BIN\" generate "
+          "--scale 0.5 --seed 3 >/dev/null",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    tl_run_release(&r);
+    before = count_rows(dir, "marts.fct_orders");
+
+    /* Readers started while the pipeline writes: each waits (with a message) or reads. */
+    tl_sh(&r,
+          "cd '%s' || exit 1; \"$MDP_BIN\" pipeline --full-refresh >pipeline.log 2>&1 & pid=$!; "
+          "fail=0; for i in 1 2 3 4 5 6; do "
+          "  \"$MDP_BIN\" query --format csv -c 'SELECT count(*) AS n FROM marts.fct_orders' "
+          "    >>reads.out 2>>reads.err || fail=1; sleep 0.1; done; "
+          "wait $pid; echo pipeline=$? reader_failed=$fail; cat reads.err >&2",
+          dir);
+    cr_assert(strstr(r.out.buf, "pipeline=0 reader_failed=0") != NULL, "%s\n%s", r.out.buf,
+              r.err.buf);
+    tl_run_release(&r);
+    tl_sh(&r, "cd '%s' && grep -v '^n$' reads.out | sort -u && cat reads.err", dir);
+    {
+        long after = count_rows(dir, "marts.fct_orders");
+        char *line = r.out.buf;
+        while (line && *line && *line != 'w') {
+            long n = atol(line);
+            cr_assert(n == before || n == after, "a reader saw %ld rows (before %ld, after %ld)", n,
+                      before, after);
+            line = strchr(line, '\n');
+            line = line ? line + 1 : NULL;
+        }
+        cr_assert(!strstr(r.out.buf, "rror"), "%s", r.out.buf);
+    }
+    tl_run_release(&r);
+    tl_rmdir(dir);
+    free(dir);
+}

@@ -1,0 +1,435 @@
+/*
+ * End to end: `mdp sync` and `mdp ingest` on temporary platform folders, and on a copy of the
+ * seed platform (real CSVs made outside this project), checked with SQL through `mdp query`.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+#include "util/fs.h"
+#include "util/xmalloc.h"
+
+/* A new platform folder; the caller removes and frees it. */
+static char *platform(void)
+{
+    char *dir = tl_tmpdir();
+    char *src = fs_join(dir, "sources");
+
+    fs_mkdirs(src, 0755);
+    free(src);
+    return dir;
+}
+
+static void done(char *dir)
+{
+    tl_rmdir(dir);
+    free(dir);
+}
+
+/* Runs `mdp ARGS` in dir. */
+#define MDP(r, dir, ...) tl_sh((r), "cd '%s' && \"$MDP_BIN\" " __VA_ARGS__)
+
+/* One SQL value through `mdp query --format csv`, without the header; the caller frees. */
+static char *sql_value(const char *dir, const char *sql)
+{
+    struct tl_run r;
+    char *nl, *v;
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" query --format csv -c \"%s\"", dir, sql);
+    cr_assert_eq(r.code, 0, "%s: %s", sql, r.err.buf);
+    nl = strchr(r.out.buf, '\n');
+    cr_assert_not_null(nl, "%s", r.out.buf);
+    v = xstrdup(nl + 1);
+    if (*v && v[strlen(v) - 1] == '\n')
+        v[strlen(v) - 1] = '\0';
+    /* A CSV-quoted cell (values with commas or spaces): take off the quotes. */
+    if (v[0] == '"' && strlen(v) >= 2 && v[strlen(v) - 1] == '"') {
+        memmove(v, v + 1, strlen(v));
+        v[strlen(v) - 1] = '\0';
+    }
+    tl_run_release(&r);
+    return v;
+}
+
+static void expect_value(const char *dir, const char *sql, const char *want)
+{
+    char *v = sql_value(dir, sql);
+    cr_assert_str_eq(v, want, "%s: got [%s]", sql, v);
+    free(v);
+}
+
+static const char typed_csv[] = "id,Amount,Rate,When,Code,Mixed,US Date\n"
+                                "1,\"$1,234.50\",45%,13/01/2022,007,10,01/13/2022\n"
+                                "2,\"$20.00\",12.5%,02/03/2022,012,n/a,02/03/2022\n"
+                                "3,\"-$3.10\",,05/04/2022,123,30,12/31/2022\n"
+                                "4,,1%,01/01/2023,999,40,\n";
+
+Test(sync_cli, adds_removes_and_reports)
+{
+    char *dir = platform();
+    struct tl_run r;
+
+    tl_write(dir, "sources/shop/Order Items.csv", "a\n1\n");
+    tl_write(dir, "sources/crm/leads.ndjson", "{\"a\": 1}\n");
+    MDP(&r, dir, "sync", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert(strstr(r.out.buf, "+ leads (sources/crm/leads.ndjson)\n") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "+ order_items (sources/shop/Order Items.csv)\n") != NULL, "%s",
+              r.out.buf);
+    tl_run_release(&r);
+
+    tl_sh(&r, "rm '%s/sources/crm/leads.ndjson'", dir);
+    tl_run_release(&r);
+    MDP(&r, dir, "sync --dry-run", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert(strstr(r.out.buf, "- leads (sources/crm/leads.ndjson)\n") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "dry run") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    tl_sh(&r, "grep -c 'table: leads' '%s/sources/sources.yml'", dir);
+    cr_assert_str_eq(r.out.buf, "1\n", "dry run changed the manifest");
+    tl_run_release(&r);
+
+    MDP(&r, dir, "sync", dir);
+    cr_assert(strstr(r.out.buf, "- leads") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    MDP(&r, dir, "sync", dir);
+    cr_assert(strstr(r.out.buf, "up to date (1 source)") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+
+    /* A second file whose name sanitises to a taken table name: warned and renamed. */
+    tl_write(dir, "sources/crm/order-items.csv", "a\n1\n");
+    MDP(&r, dir, "sync", dir);
+    cr_assert_eq(r.code, 0);
+    cr_assert(strstr(r.out.buf, "+ crm_order_items (sources/crm/order-items.csv)") != NULL, "%s",
+              r.out.buf);
+    cr_assert(strstr(r.err.buf, "warning: ") != NULL, "%s", r.err.buf);
+    tl_run_release(&r);
+    done(dir);
+}
+
+Test(sync_cli, duplicate_table_is_bad_input)
+{
+    char *dir = platform();
+    struct tl_run r;
+
+    tl_write(
+        dir, "sources/sources.yml",
+        "sources:\n- table: a\n  path: sources/s/a.csv\n- table: a\n  path: sources/s/b.csv\n");
+    MDP(&r, dir, "sync", dir);
+    cr_assert_eq(r.code, 2);
+    cr_assert(strstr(r.err.buf, "sources/sources.yml:4:10: table 'a' is listed twice") != NULL,
+              "%s", r.err.buf);
+    tl_run_release(&r);
+    MDP(&r, dir, "ingest", dir);
+    cr_assert_eq(r.code, 2);
+    tl_run_release(&r);
+    done(dir);
+}
+
+Test(ingest, needs_a_manifest)
+{
+    char *dir = platform();
+    struct tl_run r;
+
+    MDP(&r, dir,
+        "--warehouse warehouse/data.duckdb query --write -c 'SELECT 1' >/dev/null && "
+        "\"$MDP_BIN\" ingest",
+        dir);
+    cr_assert_eq(r.code, 2, "%s", r.err.buf);
+    cr_assert(strstr(r.err.buf, "no sources/sources.yml") != NULL, "%s", r.err.buf);
+    cr_assert(strstr(r.err.buf, "mdp sync") != NULL, "%s", r.err.buf);
+    tl_run_release(&r);
+    done(dir);
+}
+
+Test(ingest, smart_types_and_notes)
+{
+    char *dir = platform();
+    struct tl_run r;
+
+    tl_write(dir, "sources/shop/orders.csv", typed_csv);
+    MDP(&r, dir, "sync && \"$MDP_BIN\" ingest", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert(strstr(r.out.buf, "Amount: VARCHAR -> DECIMAL(18,2) (currency") != NULL, "%s",
+              r.out.buf);
+    cr_assert(strstr(r.out.buf, "Mixed: kept VARCHAR, 1 value does not parse as numbers, e.g. "
+                                "'n/a'") != NULL,
+              "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "Code: kept VARCHAR") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "US Date: VARCHAR -> DATE (month-first") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    expect_value(dir,
+                 "SELECT string_agg(data_type, ' ' ORDER BY column_index) FROM duckdb_columns() "
+                 "WHERE schema_name = 'raw' AND table_name = 'orders'",
+                 "BIGINT DECIMAL(18,2) DOUBLE DATE VARCHAR VARCHAR DATE");
+    expect_value(dir, "SELECT sum(Amount) FROM raw.orders", "1251.40");
+    expect_value(dir, "SELECT Rate FROM raw.orders WHERE id = 1", "0.45");
+    expect_value(dir, "SELECT strftime(\\\"When\\\", '%Y-%m-%d') FROM raw.orders WHERE id = 2",
+                 "2022-03-02");
+    expect_value(dir, "SELECT \\\"US Date\\\" FROM raw.orders WHERE id = 2", "2022-02-03");
+    expect_value(dir, "SELECT Code FROM raw.orders WHERE id = 1", "007");
+
+    /* --no-typing keeps the reader's types. */
+    MDP(&r, dir, "ingest --no-typing", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    tl_run_release(&r);
+    expect_value(dir, "SELECT typeof(Amount) FROM raw.orders LIMIT 1", "VARCHAR");
+    done(dir);
+}
+
+Test(ingest, date_order_from_values_file_or_nothing)
+{
+    char *dir = platform();
+    struct tl_run r;
+
+    /* Mixed separators keep both columns text for the reader; a decides day-first, b follows. */
+    tl_write(dir, "sources/d/follow.csv", "a,b\n13/01/2022,01/02/2022\n02-03-2022,03-04-2022\n");
+    /* Nothing decides: stays text, and says so. */
+    tl_write(dir, "sources/d/undecided.csv", "id,b\n1,01/02/2022\n2,03-04-2022\n");
+    /* The reader types it DATE itself, but no value decides the order: a note asks to check. */
+    tl_write(dir, "sources/d/reader.csv", "id,d\n1,01/02/2022\n2,03/04/2022\n");
+    MDP(&r, dir, "sync && \"$MDP_BIN\" ingest", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert(strstr(r.out.buf, "a: VARCHAR -> DATE (day-first, a part above 12 decides)") != NULL,
+              "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "b: VARCHAR -> DATE (day-first, no value decides; read like "
+                                "column a") != NULL,
+              "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "b: kept VARCHAR, its values read as dates both day-first and "
+                                "month-first") != NULL,
+              "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "d: DATE, read ") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "no value decides between day-first and month-first") != NULL, "%s",
+              r.out.buf);
+    tl_run_release(&r);
+    expect_value(dir, "SELECT b FROM raw.follow WHERE a = DATE '2022-01-13'", "2022-02-01");
+    expect_value(dir, "SELECT typeof(b) FROM raw.undecided LIMIT 1", "VARCHAR");
+    done(dir);
+}
+
+Test(ingest, failed_load_keeps_previous_table)
+{
+    char *dir = platform();
+    struct tl_run r;
+
+    tl_write(dir, "sources/a/good.csv", "id,name\n1,a\n2,b\n3,c\n");
+    tl_write(dir, "sources/a/other.csv", "x\n1\n");
+    MDP(&r, dir, "sync && \"$MDP_BIN\" ingest", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    tl_run_release(&r);
+
+    /* Broken: invalid UTF-8 on line 3. The other source changed too and must still load. */
+    tl_sh(&r,
+          "printf 'id,name\\n4,d\\n5,\\377\\376\\n' > '%s/sources/a/good.csv' && printf "
+          "'x\\n1\\n2\\n' > '%s/sources/a/other.csv'",
+          dir, dir);
+    tl_run_release(&r);
+    MDP(&r, dir, "ingest", dir);
+    cr_assert_eq(r.code, 1, "%s", r.out.buf);
+    cr_assert(strstr(r.err.buf, "sources/a/good.csv:3: ") != NULL, "%s", r.err.buf);
+    cr_assert(strstr(r.err.buf, "raw.good is unchanged") != NULL, "%s", r.err.buf);
+    cr_assert(strstr(r.out.buf, "FAILED") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    expect_value(dir, "SELECT string_agg(name, ',' ORDER BY id) FROM raw.good", "a,b,c");
+    expect_value(dir, "SELECT count(*) FROM raw.other", "2");
+    expect_value(dir, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%__mdp_%'", "0");
+
+    /* --fail-fast: the failing source comes first, the other is not run. */
+    tl_sh(&r, "printf 'x\\n1\\n2\\n3\\n' > '%s/sources/a/other.csv'", dir);
+    tl_run_release(&r);
+    MDP(&r, dir, "ingest --fail-fast", dir);
+    cr_assert_eq(r.code, 1);
+    cr_assert(strstr(r.out.buf, "not run") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    expect_value(dir, "SELECT count(*) FROM raw.other", "2");
+    done(dir);
+}
+
+Test(ingest, skips_unchanged_and_full_refresh)
+{
+    char *dir = platform();
+    struct tl_run r;
+
+    tl_write(dir, "sources/a/t.csv", "id\n1\n2\n");
+    MDP(&r, dir, "sync && \"$MDP_BIN\" ingest", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert(strstr(r.out.buf, "1 loaded") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    MDP(&r, dir, "ingest", dir);
+    cr_assert(strstr(r.out.buf, "0 loaded, 1 skipped") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    /* Touched, same content: still skipped (the content hash decides). */
+    tl_sh(&r, "sleep 0.01 && touch '%s/sources/a/t.csv'", dir);
+    tl_run_release(&r);
+    MDP(&r, dir, "ingest", dir);
+    cr_assert(strstr(r.out.buf, "1 skipped") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    MDP(&r, dir, "ingest --full-refresh", dir);
+    cr_assert(strstr(r.out.buf, "1 loaded") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    /* Same size, new content: loaded. */
+    tl_write(dir, "sources/a/t.csv", "id\n3\n4\n");
+    MDP(&r, dir, "ingest t", dir);
+    cr_assert(strstr(r.out.buf, "1 loaded") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    expect_value(dir, "SELECT sum(id) FROM raw.t", "7");
+    /* Options changed in the manifest: loaded again. */
+    tl_write(dir, "sources/sources.yml",
+             "sources:\n- table: t\n  path: sources/a/t.csv\n  system: a\n  options:\n    "
+             "header: false\n    skip: 1\n");
+    MDP(&r, dir, "ingest", dir);
+    cr_assert(strstr(r.out.buf, "1 loaded") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    expect_value(dir, "SELECT sum(column0) FROM raw.t", "7");
+    MDP(&r, dir, "ingest nope", dir);
+    cr_assert_eq(r.code, 2);
+    cr_assert(strstr(r.err.buf, "unknown table 'nope'") != NULL, "%s", r.err.buf);
+    cr_assert(strstr(r.err.buf, "lists: t") != NULL, "%s", r.err.buf);
+    tl_run_release(&r);
+    done(dir);
+}
+
+Test(ingest, parquet_json_and_late_type_changes)
+{
+    char *dir = platform();
+    struct tl_run r;
+    FILE *f;
+    char *path;
+    int i;
+
+    tl_sh(&r,
+          "cd '%s' && mkdir -p sources/lake && \"$MDP_BIN\" --warehouse scratch.duckdb query "
+          "--write -c \"COPY (SELECT range AS id, 'n' || range AS name FROM range(50)) TO "
+          "'sources/lake/items.parquet' (FORMAT parquet)\" && rm scratch.duckdb",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    tl_run_release(&r);
+    tl_write(dir, "sources/lake/events.ndjson",
+             "{\"id\": 1, \"kind\": \"a\"}\n{\"id\": 2, "
+             "\"kind\": \"b\"}\n");
+    tl_write(dir, "sources/lake/doc.json",
+             "[{\"k\": \"x\", \"v\": 1.5}, {\"k\": \"y\", \"v\": 2}]");
+    /* An integer column that turns to text after DuckDB's sniffing sample. */
+    path = fs_join(dir, "sources/lake/late.csv");
+    f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("id,v\n", f);
+    for (i = 0; i < 30000; i++)
+        fprintf(f, "%d,%d\n", i, i);
+    fputs("30000,abc\n", f);
+    fclose(f);
+    free(path);
+
+    MDP(&r, dir, "sync && \"$MDP_BIN\" ingest", dir);
+    cr_assert_eq(r.code, 0, "%s\n%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.out.buf, "sniffed from the whole file") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    expect_value(dir, "SELECT count(*) FROM raw.items", "50");
+    expect_value(dir, "SELECT string_agg(kind, '' ORDER BY id) FROM raw.events", "ab");
+    expect_value(dir, "SELECT sum(v) FROM raw.doc", "3.5");
+    expect_value(dir, "SELECT count(*) || ' ' || typeof(any_value(v)) FROM raw.late",
+                 "30001 VARCHAR");
+    done(dir);
+}
+
+/* Writes dir/name: a header, 3000 rows of "$1,234.50"-like text, then the given tail. */
+static void write_late_csv(const char *dir, const char *name, const char *tail)
+{
+    char *path = fs_join(dir, name), *parent = fs_dirname(path);
+    FILE *f;
+    int i;
+
+    fs_mkdirs(parent, 0755);
+    free(parent);
+    f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs("id,price\n", f);
+    for (i = 0; i < 3000; i++)
+        fprintf(f, "%d,\"$%d,%03d.%02d\"\n", i, 1 + i % 9, i % 1000, i % 100);
+    fputs(tail, f);
+    fclose(f);
+    free(path);
+}
+
+Test(ingest, values_past_the_sample_are_checked)
+{
+    char *dir = platform();
+    struct tl_run r;
+
+    write_late_csv(dir, "sources/s/text_late.csv", "3000,n/a\n");
+    write_late_csv(dir, "sources/s/scale_late.csv", "3000,\"$1.125\"\n");
+    write_late_csv(dir, "sources/s/fits.csv", "3000,\"$7.5\"\n");
+    MDP(&r, dir, "sync && \"$MDP_BIN\" ingest", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert(strstr(r.out.buf, "price: kept VARCHAR, 1 value does not parse as numbers, e.g. "
+                                "'n/a'") != NULL,
+              "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "price: VARCHAR -> DECIMAL(18,3)") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    expect_value(dir, "SELECT price FROM raw.text_late WHERE id = 3000", "n/a");
+    expect_value(dir, "SELECT price FROM raw.scale_late WHERE id = 3000", "1.125");
+    expect_value(dir, "SELECT price FROM raw.scale_late WHERE id = 1", "2001.010");
+    expect_value(dir, "SELECT typeof(price) || ' ' || price FROM raw.fits WHERE id = 3000",
+                 "DECIMAL(18,2) 7.50");
+    done(dir);
+}
+
+/* The seed platform: $MDP_SRC/../shared/seed-platform, else /work/shared/seed-platform. */
+static char *seed_dir(void)
+{
+    char *p = xstrfmt("%s/../shared/seed-platform", tl_src());
+
+    if (fs_is_dir(p))
+        return p;
+    free(p);
+    p = xstrdup("/work/shared/seed-platform");
+    cr_assert(fs_is_dir(p), "no seed platform found");
+    return p;
+}
+
+Test(ingest, seed_platform_loads_with_types, .timeout = 120)
+{
+    char *seed = seed_dir(), *dir = tl_tmpdir();
+    struct tl_run r;
+
+    tl_sh(&r, "cp -r '%s/.' '%s/' && chmod -R u+w '%s'", seed, dir, dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    tl_run_release(&r);
+    MDP(&r, dir, "sync", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert(strstr(r.out.buf, "up to date (8 sources)") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    MDP(&r, dir, "ingest", dir);
+    cr_assert_eq(r.code, 0, "%s\n%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.out.buf, "8 loaded, 0 skipped, 0 failed") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    expect_value(dir,
+                 "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw' AND "
+                 "estimated_size > 0",
+                 "8");
+    expect_value(dir,
+                 "SELECT string_agg(column_name || ':' || data_type, ' ' ORDER BY column_index) "
+                 "FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = "
+                 "'chocolate_sales' AND column_name IN ('Date', 'Amount')",
+                 "Date:DATE Amount:DECIMAL(18,2)");
+    expect_value(dir,
+                 "SELECT count(*) FROM raw.chocolate_sales WHERE Amount IS NULL OR \\\"Date\\\" "
+                 "IS NULL",
+                 "0");
+    expect_value(dir,
+                 "SELECT min(\\\"Date\\\") < max(\\\"Date\\\") AND sum(Amount) > 0 FROM "
+                 "raw.chocolate_sales",
+                 "true");
+    expect_value(dir, "SELECT typeof(event_time) FROM raw.pageviews LIMIT 1", "TIMESTAMP");
+    expect_value(dir, "SELECT typeof(start_date) FROM raw.campaigns LIMIT 1", "DATE");
+    expect_value(dir, "SELECT typeof(total) FROM raw.transactions LIMIT 1", "DOUBLE");
+    expect_value(dir, "SELECT count(*) > 0 FROM raw.StudentPerformanceFactors", "true");
+    /* Nothing changed: everything is skipped. */
+    MDP(&r, dir, "ingest", dir);
+    cr_assert(strstr(r.out.buf, "0 loaded, 8 skipped") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    done(dir);
+    free(seed);
+}

@@ -66,6 +66,7 @@ check: test
 check-asan:
 	$(MAKE) BUILD=build-asan SAN=1 CFLAGS="-O1 -g" test \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		LSAN_OPTIONS=suppressions=$(TOP)/tests/lsan.supp:print_suppressions=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 bench: $(BUILD)/mdp

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cmd/cmd.h"
 #include "platform/dbt_test.h"
@@ -17,6 +16,7 @@
 #include "platform/scaffold.h"
 #include "platform/sync.h"
 #include "platform/transform.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/term.h"
@@ -44,13 +44,6 @@ static const char setup_usage[] =
     "  --seed S     seed of the generated sample data (default: fixed)\n"
     "  -h, --help   this help\n";
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 struct step {
     const char *name;
     int status; /* 0 ok, 1 some items failed, -1 fatal, -2 not run */
@@ -66,7 +59,7 @@ static void step_header(const char *name)
 static int step_end(struct step *s, int status, double t0)
 {
     s->status = status;
-    s->seconds = now_s() - t0;
+    s->seconds = clock_seconds() - t0;
     if (!term_quiet)
         putchar('\n');
     fflush(stdout);
@@ -86,11 +79,11 @@ static int run_pipeline(const char *root, const char *warehouse, int full_refres
     struct transform_report tr;
     struct dbt_test_options dto = {0};
     struct dbt_test_report dtr;
-    double t0, start = now_s();
+    double t0, start = clock_seconds();
     int failed = 0, fatal = 0, i;
 
     step_header("sync");
-    t0 = now_s();
+    t0 = clock_seconds();
     memset(&sr, 0, sizeof(sr));
     if (step_end(&steps[0], sync_run(root, &so, &sr), t0) >= 0 && !term_quiet)
         sync_report_print(stdout, &sr);
@@ -102,7 +95,7 @@ static int run_pipeline(const char *root, const char *warehouse, int full_refres
     io.full_refresh = full_refresh;
     io.fail_fast = fail_fast;
     memset(&ir, 0, sizeof(ir));
-    t0 = now_s();
+    t0 = clock_seconds();
     i = ingest_run(root, warehouse, &io, &ir);
     if (!term_quiet || i)
         ingest_report_print(stdout, &ir);
@@ -113,7 +106,7 @@ static int run_pipeline(const char *root, const char *warehouse, int full_refres
 
     step_header("transform");
     memset(&tr, 0, sizeof(tr));
-    t0 = now_s();
+    t0 = clock_seconds();
     i = transform_run(root, warehouse, &to, &tr);
     if (!term_quiet || i)
         transform_report_print(stdout, &tr);
@@ -124,7 +117,7 @@ static int run_pipeline(const char *root, const char *warehouse, int full_refres
 
     step_header("test");
     memset(&dtr, 0, sizeof(dtr));
-    t0 = now_s();
+    t0 = clock_seconds();
     i = dbt_test_run(root, warehouse, &dto, &dtr);
     if (!term_quiet || i)
         dbt_test_report_print(stdout, &dtr);
@@ -151,7 +144,7 @@ summary:
                    what, term_reset(), steps[i].seconds, i < 3 ? "," : "");
     }
     if (!term_quiet)
-        printf("; %.2f s in all\n", now_s() - start);
+        printf("; %.2f s in all\n", clock_seconds() - start);
     return fatal || failed ? EXIT_FAIL : EXIT_OK;
 }
 

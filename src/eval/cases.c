@@ -13,6 +13,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
+#include "util/strutil.h"
 #include "util/xmalloc.h"
 #include "util/yaml.h"
 
@@ -70,42 +71,9 @@ fail_at(const char *name, const struct yaml_node *n, const char *fmt, ...)
     return -1;
 }
 
-/* Edit distance, capped: enough to suggest a key for a typo. */
-static size_t distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b), i, j, *row, ret;
-
-    if (la > 64 || lb > 64)
-        return 99;
-    row = xcalloc(lb + 1, sizeof(*row));
-    for (j = 0; j <= lb; j++)
-        row[j] = j;
-    for (i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (j = 1; j <= lb; j++) {
-            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            diag = up;
-            row[j] = best;
-        }
-    }
-    ret = row[lb];
-    free(row);
-    return ret;
-}
-
 static const char *suggest(const char *word, const char *const *known, size_t n)
 {
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (distance(word, known[i]) <= 2)
-            return known[i];
-    return NULL;
+    return str_closest(word, known, n, 2);
 }
 
 static int is_known(const char *key, const char *const *known, size_t n)
@@ -416,15 +384,6 @@ int cases_load(const char *path, struct case_set *out)
     return ret;
 }
 
-static void free_strings(char **v, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
 void case_set_release(struct case_set *set)
 {
     size_t i, j;
@@ -434,9 +393,9 @@ void case_set_release(struct case_set *set)
         free(c->id);
         free(c->question);
         free(c->verification_sql);
-        free_strings(c->tags, c->ntags);
+        strv_free(c->tags, c->ntags);
         for (j = 0; j < c->nassertions; j++)
-            free_strings(c->assertions[j].values, c->assertions[j].nvalues);
+            strv_free(c->assertions[j].values, c->assertions[j].nvalues);
         free(c->assertions);
     }
     free(set->cases);

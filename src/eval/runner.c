@@ -7,10 +7,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "eval/assert.h"
 #include "eval/runner.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/json.h"
 #include "util/strbuf.h"
@@ -35,9 +35,7 @@ struct run {
 
 static double now_ms(void)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+    return clock_seconds() * 1e3;
 }
 
 static int selected(const struct eval_case *c, const struct eval_options *o)

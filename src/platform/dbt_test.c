@@ -4,23 +4,16 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "platform/dbt_project.h"
 #include "platform/dbt_test.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/term.h"
 #include "util/xmalloc.h"
 #include "wh/sandbox.h"
 #include "wh/wh.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* What a test checks: its column on a relation. */
 struct subject {
@@ -127,7 +120,7 @@ static void run_test(struct wh *wh, const struct dbt_project *p, const struct su
     struct strbuf name = STRBUF_INIT, sql = STRBUF_INIT;
     struct wh_result *res = NULL;
     const char *what = "";
-    double start = now_s();
+    double start = clock_seconds();
     int quiet = error_quiet(1);
 
     ALLOC_GROW(rep->results, rep->n + 1, rep->alloc);
@@ -168,7 +161,7 @@ static void run_test(struct wh *wh, const struct dbt_project *p, const struct su
     }
 out:
     error_quiet(quiet);
-    r->seconds = now_s() - start;
+    r->seconds = clock_seconds() - start;
     wh_result_free(res);
     strbuf_release(&sql);
 }
@@ -193,7 +186,7 @@ int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_
     struct dbt_project p;
     struct wh *wh = NULL;
     unsigned char *selected = NULL;
-    double t0 = now_s();
+    double t0 = clock_seconds();
     size_t i;
     int ret = -1;
 
@@ -243,7 +236,7 @@ int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_
     }
     ret = rep->fail || rep->errors ? 1 : 0;
 out:
-    rep->seconds = now_s() - t0;
+    rep->seconds = clock_seconds() - t0;
     wh_close(wh);
     free(selected);
     dbt_project_release(&p);

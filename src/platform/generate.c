@@ -16,11 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "platform/generate.h"
 #include "platform/prng.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/term.h"
@@ -1033,14 +1033,6 @@ static void gen_transactions(struct gen *g, struct csv_out *o)
 
 /* ---- the run ---- */
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static uint64_t scaled(double base, double scale)
 {
     double n = base * scale + 0.5;
@@ -1076,7 +1068,7 @@ int generate_run(const char *root, const struct generate_options *opts,
     struct csv_out o;
     struct rusage ru;
     uint64_t nr_campaigns, nr_pageviews;
-    double t0 = now_seconds();
+    double t0 = clock_seconds();
     int ret = -1, s;
     size_t i;
 
@@ -1108,7 +1100,7 @@ int generate_run(const char *root, const struct generate_options *opts,
 
     for (s = SRC_PRODUCTS; s <= SRC_TRANSACTIONS; s++) {
         struct generate_file *f = &report->files[report->nr];
-        double ts = now_seconds();
+        double ts = clock_seconds();
 
         if (out_open(&o, root, sources[s].path, sources[s].header) < 0)
             goto out;
@@ -1128,7 +1120,7 @@ int generate_run(const char *root, const struct generate_options *opts,
         f->path = xstrdup(sources[s].path);
         f->rows = o.rows;
         f->bytes = o.bytes;
-        f->seconds = now_seconds() - ts;
+        f->seconds = clock_seconds() - ts;
         report->nr++;
         report->rows += f->rows;
         report->bytes += f->bytes;
@@ -1149,7 +1141,7 @@ out:
     free(g.products);
     free(g.users);
     free(g.by_signup);
-    report->seconds = now_seconds() - t0;
+    report->seconds = clock_seconds() - t0;
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         report->peak_rss_kb = ru.ru_maxrss;
     return ret;

@@ -10,11 +10,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "platform/ingest.h"
 #include "platform/manifest.h"
 #include "platform/typing.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
@@ -26,13 +26,6 @@
 /* Bumped when what a load produces changes, so old state no longer counts as up to date. */
 #define INGEST_VERSION 1
 #define RAW_SCHEMA     "raw"
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A 64-bit content hash (for change detection, not security), as 16 hex digits. */
 static uint64_t mix(uint64_t h, uint64_t w)
@@ -419,7 +412,7 @@ static int load_source(struct wh *wh, const char *root, const struct manifest *m
     char *stage = xstrfmt("%s__mdp_stage", s->table);
     struct sniff_ctx sniff;
     struct typing_hints hints;
-    double t0 = now_seconds(), t_read = 0, t_typed = 0;
+    double t0 = clock_seconds(), t_read = 0, t_typed = 0;
     int have_old, in_txn = 0, full_sniff = 0, ret = -1, quiet;
     uint64_t old_rows = 0;
     size_t old_cols = 0;
@@ -507,7 +500,7 @@ retry:
         goto out;
     }
     ret = -1;
-    t_read = now_seconds();
+    t_read = clock_seconds();
     if (!o->no_typing) {
         size_t i;
         int t = typing_apply(wh, RAW_SCHEMA, stage, &hints, &typing);
@@ -522,10 +515,10 @@ retry:
         for (i = 0; i < typing.n; i++)
             item_note(it, "%s", typing.notes[i]);
     }
-    t_typed = now_seconds();
+    t_typed = clock_seconds();
     if (measure(wh, stage, it) < 0)
         goto fail_msg;
-    it->seconds = now_seconds() - t0;
+    it->seconds = clock_seconds() - t0;
     strbuf_reset(&sql);
     strbuf_addstr(&sql, "DROP TABLE IF EXISTS ");
     add_raw(&sql, s->table);
@@ -541,7 +534,7 @@ retry:
     it->status = INGEST_LOADED;
     if (term_verbose)
         fprintf(stderr, "%s: read %.2f s, typing %.2f s, swap and commit %.2f s\n", s->table,
-                t_read - t0, t_typed - t_read, now_seconds() - t_typed);
+                t_read - t0, t_typed - t_read, clock_seconds() - t_typed);
     ret = 0;
     goto out;
 fail_msg:
@@ -553,7 +546,7 @@ out:
     if (ret < 0)
         it->status = INGEST_FAILED;
     if (it->status != INGEST_SKIPPED)
-        it->seconds = now_seconds() - t0;
+        it->seconds = clock_seconds() - t0;
     typing_result_release(&typing);
     strbuf_release(&entry);
     strbuf_release(&sql);
@@ -597,7 +590,7 @@ int ingest_run(const char *root, const char *warehouse, const struct ingest_opti
     struct manifest m;
     struct wh *wh = NULL;
     unsigned char *want = NULL;
-    double t0 = now_seconds();
+    double t0 = clock_seconds();
     size_t i;
     int ret = -1, quiet, loaded;
 
@@ -656,7 +649,7 @@ int ingest_run(const char *root, const char *warehouse, const struct ingest_opti
         }
     }
 out:
-    report->seconds = now_seconds() - t0;
+    report->seconds = clock_seconds() - t0;
     wh_close(wh);
     free(want);
     manifest_release(&m);

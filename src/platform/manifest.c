@@ -10,6 +10,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
+#include "util/strutil.h"
 #include "util/xmalloc.h"
 #include "util/yaml.h"
 
@@ -69,33 +70,6 @@ static int is_identifier(const char *s)
     return 1;
 }
 
-/* Edit distance, capped: enough to say "did you mean 'path'?" for a typo'd key. */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b), i, j;
-    size_t row[32];
-
-    if (la >= 31 || lb >= 31)
-        return 99;
-    for (j = 0; j <= lb; j++)
-        row[j] = j;
-    for (i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (j = 1; j <= lb; j++) {
-            size_t up = row[j], best = diag + (tolower((unsigned char)a[i - 1]) !=
-                                               tolower((unsigned char)b[j - 1]));
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            diag = up;
-            row[j] = best;
-        }
-    }
-    return row[lb];
-}
-
 /* A key of the entry that looks like a typo of `want`, or NULL. */
 static const char *near_key(const struct yaml_node *entry, const char *want)
 {
@@ -103,7 +77,7 @@ static const char *near_key(const struct yaml_node *entry, const char *want)
 
     for (i = 0; i < entry->n; i++) {
         const char *k = entry->keys[i]->value;
-        if (strcmp(k, want) && edit_distance(k, want) <= 2)
+        if (strcmp(k, want) && str_edit_distance(k, want) <= 2)
             return k;
     }
     return NULL;

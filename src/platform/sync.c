@@ -13,6 +13,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
+#include "util/strutil.h"
 #include "util/term.h"
 #include "util/xmalloc.h"
 
@@ -101,15 +102,6 @@ static size_t list_dir(const char *dir, int want_dirs, char ***out)
         qsort(names, n, sizeof(*names), cmp_str);
     *out = names;
     return n;
-}
-
-static void free_list(char **names, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
 }
 
 /* The path without "./" prefixes and doubled slashes, for comparing manifest paths. */
@@ -226,7 +218,7 @@ int sync_run(const char *root, const struct sync_options *opts, struct sync_repo
             }
             free(path);
         }
-        free_list(files, nfiles);
+        strv_free(files, nfiles);
         free(dir);
     }
     report->total = m.n;
@@ -237,7 +229,7 @@ int sync_run(const char *root, const struct sync_options *opts, struct sync_repo
     }
     ret = 0;
 out:
-    free_list(systems, nsys);
+    strv_free(systems, nsys);
     manifest_release(&m);
     free(sources_dir);
     return ret;

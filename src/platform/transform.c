@@ -4,10 +4,10 @@
  */
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 #include "platform/dbt_project.h"
 #include "platform/transform.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/term.h"
@@ -23,13 +23,6 @@ static const char metadata_ddl[] =
     "compiled_sql VARCHAR, depends_on VARCHAR[], built_at TIMESTAMP);\n"
     "CREATE TABLE IF NOT EXISTS _mdp.model_columns(model VARCHAR, column_name VARCHAR, "
     "description VARCHAR, tests VARCHAR);\n";
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void add_str_or_null(struct strbuf *sb, const char *s)
 {
@@ -315,13 +308,13 @@ static void *worker_main(void *arg)
 
         m = &s->p->models[idx];
         r = &s->results[idx];
-        start = now_s();
+        start = clock_seconds();
         error_clear();
         failed = build_model(w->wh, m, s->opts->cancel, s->progress_per_model, r) < 0;
         r->status = failed ? TRANSFORM_FAILED : TRANSFORM_OK;
         if (failed)
             r->message = xstrfmt("%s: %s", m->path, error_last());
-        r->seconds = now_s() - start;
+        r->seconds = clock_seconds() - start;
 
         pthread_mutex_lock(&s->mu);
         if (failed)
@@ -431,7 +424,7 @@ int transform_run(const char *root, const char *warehouse, const struct transfor
     struct wh *wh = NULL;
     struct wh_options wo = {0};
     unsigned char *selected = NULL;
-    double t0 = now_s();
+    double t0 = clock_seconds();
     int ret = -1;
 
     memset(rep, 0, sizeof(*rep));
@@ -467,7 +460,7 @@ int transform_run(const char *root, const char *warehouse, const struct transfor
               rep);
     ret = rep->failed || rep->skipped ? 1 : 0;
 out:
-    rep->seconds = now_s() - t0;
+    rep->seconds = clock_seconds() - t0;
     wh_close(wh);
     free(selected);
     dbt_project_release(&p);

@@ -9,6 +9,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/strbuf.h"
+#include "util/strutil.h"
 #include "util/xmalloc.h"
 #include "util/yaml.h"
 
@@ -160,4 +161,18 @@ Test(env, parses_dotenv)
     cr_assert_str_eq(getenv("MDP_T_B"), "two words");
     cr_assert_str_eq(getenv("MDP_T_C"), "kept");
     cr_assert_str_eq(getenv("MDP_T_D"), "q#z");
+}
+
+Test(strutil, edit_distance_and_closest)
+{
+    static const char *const keys[] = {"table", "path", "system", "options"};
+
+    cr_assert_eq(str_edit_distance("path", "path"), 0);
+    cr_assert_eq(str_edit_distance("pathh", "path"), 1);
+    cr_assert_eq(str_edit_distance("PATH", "path"), 0);
+    cr_assert_eq(str_edit_distance("", "abc"), 3);
+    cr_assert_eq(str_edit_distance("kitten", "sitting"), 3);
+    cr_assert_str_eq(str_closest("sytem", keys, 4, 2), "system");
+    cr_assert_str_eq(str_closest("tabel", keys, 4, 2), "table");
+    cr_assert_null(str_closest("zzzzzz", keys, 4, 2));
 }

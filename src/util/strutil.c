@@ -1,0 +1,62 @@
+/*
+ * String helpers (see strutil.h).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/strutil.h"
+
+#define MAX_WORD 64
+
+size_t str_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), i, j;
+    size_t row[MAX_WORD + 1];
+
+    if (la > MAX_WORD || lb > MAX_WORD)
+        return (size_t)-1 / 2;
+    for (j = 0; j <= lb; j++)
+        row[j] = j;
+    for (i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best =
+                diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+const char *str_closest(const char *word, const char *const *candidates, size_t n,
+                        size_t max_distance)
+{
+    const char *best = NULL;
+    size_t i, best_d = max_distance + 1;
+
+    for (i = 0; i < n; i++) {
+        size_t d = str_edit_distance(word, candidates[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = candidates[i];
+        }
+    }
+    return best;
+}
+
+void strv_free(char **v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}

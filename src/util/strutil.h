@@ -1,0 +1,23 @@
+/*
+ * Small string helpers shared across layers.
+ */
+#ifndef MDP_STRUTIL_H
+#define MDP_STRUTIL_H
+
+#include <stddef.h>
+
+/*
+ * Levenshtein distance between a and b, ignoring ASCII case; words longer than 64 bytes get a
+ * large distance. Enough for "did you mean 'path'?" on a mistyped key.
+ */
+size_t str_edit_distance(const char *a, const char *b);
+/*
+ * The candidate closest to word when it is within max_distance edits, else NULL. Returns a
+ * pointer borrowed from candidates.
+ */
+const char *str_closest(const char *word, const char *const *candidates, size_t n,
+                        size_t max_distance);
+/* Frees each of the n strings in v, then v. */
+void strv_free(char **v, size_t n);
+
+#endif

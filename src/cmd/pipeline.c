@@ -46,7 +46,7 @@ static const char setup_usage[] =
 
 struct step {
     const char *name;
-    int status; /* 0 ok, 1 some items failed, -1 fatal, -2 not run */
+    int status; /* 0 ok, 1 some items failed, -1 fatal, -2 not run, -3 skipped */
     double seconds;
 };
 
@@ -67,6 +67,16 @@ static int step_end(struct step *s, int status, double t0)
 }
 
 /* Runs the four stages; returns the exit code. */
+/* A platform without a dbt project is only sources: its warehouse is the raw tables. */
+static int has_dbt_project(const char *root)
+{
+    char *path = fs_join(root, "dbt_project/dbt_project.yml");
+    int ret = fs_is_file(path);
+
+    free(path);
+    return ret;
+}
+
 static int run_pipeline(const char *root, const char *warehouse, int full_refresh, int fail_fast)
 {
     struct step steps[4] = {
@@ -104,6 +114,14 @@ static int run_pipeline(const char *root, const char *warehouse, int full_refres
     if (i < 0 || (i && fail_fast))
         goto summary;
 
+    if (!has_dbt_project(root)) {
+        if (!term_quiet)
+            printf("no dbt project (dbt_project/dbt_project.yml): transform and test skipped; "
+                   "the raw tables are the warehouse\n");
+        steps[2].status = steps[3].status = -3;
+        goto summary;
+    }
+
     step_header("transform");
     memset(&tr, 0, sizeof(tr));
     t0 = clock_seconds();
@@ -131,6 +149,7 @@ summary:
         const char *what = steps[i].status == 0    ? "ok"
                            : steps[i].status == 1  ? "some failed"
                            : steps[i].status == -1 ? "FAILED"
+                           : steps[i].status == -3 ? "skipped"
                                                    : "not run";
         if (steps[i].status == 1)
             failed = 1;
@@ -138,9 +157,9 @@ summary:
             fatal = 1;
         if (!term_quiet)
             printf(" %s %s%s%s (%.2f s)%s", steps[i].name,
-                   steps[i].status == 0    ? term_green()
-                   : steps[i].status == -2 ? term_dim()
-                                           : term_red(),
+                   steps[i].status == 0   ? term_green()
+                   : steps[i].status < -1 ? term_dim()
+                                          : term_red(),
                    what, term_reset(), steps[i].seconds, i < 3 ? "," : "");
     }
     if (!term_quiet)

@@ -168,3 +168,20 @@ Test(pipeline, readers_wait_or_see_a_whole_version, .timeout = 300)
     tl_rmdir(dir);
     free(dir);
 }
+
+Test(pipeline, platform_without_dbt_project_is_its_raw_tables, .timeout = 60)
+{
+    char *dir = tl_tmpdir();
+    struct tl_run r;
+
+    tl_write(dir, "sources/shop/orders.csv", "id,amount\n1,10\n2,20\n");
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --project . pipeline", dir);
+    cr_assert_eq(r.code, 0, "%s\n%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.out.buf, "transform and test skipped") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "transform skipped") && strstr(r.out.buf, "test skipped"), "%s",
+              r.out.buf);
+    tl_run_release(&r);
+    cr_assert_eq(count_rows(dir, "raw.orders"), 2);
+    tl_rmdir(dir);
+    free(dir);
+}

@@ -74,6 +74,59 @@ int wh_result_col(const struct wh_result *r, const char *name)
     return -1;
 }
 
+enum wh_type wh_type_parse(const char *name)
+{
+    static const struct {
+        const char *prefix;
+        enum wh_type type;
+    } types[] = {
+        {"BOOLEAN", WH_T_BOOL},
+        {"TINYINT", WH_T_INT},
+        {"SMALLINT", WH_T_INT},
+        {"INTEGER", WH_T_INT},
+        {"BIGINT", WH_T_INT},
+        {"HUGEINT", WH_T_INT},
+        {"UTINYINT", WH_T_INT},
+        {"USMALLINT", WH_T_INT},
+        {"UINTEGER", WH_T_INT},
+        {"UBIGINT", WH_T_INT},
+        {"UHUGEINT", WH_T_INT},
+        {"FLOAT", WH_T_FLOAT},
+        {"DOUBLE", WH_T_FLOAT},
+        {"DECIMAL", WH_T_DECIMAL},
+        {"VARCHAR", WH_T_TEXT},
+        {"ENUM", WH_T_TEXT},
+        {"DATE", WH_T_DATE},
+        {"TIMESTAMP_S", WH_T_TIMESTAMP},
+        {"TIMESTAMP_MS", WH_T_TIMESTAMP},
+        {"TIMESTAMP_NS", WH_T_TIMESTAMP},
+        {"TIMESTAMP", WH_T_TIMESTAMP},
+        {"TIME", WH_T_TIME},
+        {"INTERVAL", WH_T_INTERVAL},
+        {"UUID", WH_T_UUID},
+        {"BLOB", WH_T_BLOB},
+        {"STRUCT", WH_T_NESTED},
+        {"MAP", WH_T_NESTED},
+        {"UNION", WH_T_NESTED},
+        {"\"NULL\"", WH_T_NULL},
+    };
+    size_t i, n;
+
+    if (!name)
+        return WH_T_OTHER;
+    n = strlen(name);
+    if (n && (name[n - 1] == ']'))
+        return WH_T_NESTED; /* lists and arrays: INTEGER[], VARCHAR[3] */
+    for (i = 0; i < ARRAY_SIZE(types); i++) {
+        size_t m = strlen(types[i].prefix);
+        /* the whole name, or the name followed by a parameter list or a qualifier */
+        if (!strncasecmp(name, types[i].prefix, m) &&
+            (name[m] == '\0' || name[m] == '(' || name[m] == ' '))
+            return types[i].type;
+    }
+    return WH_T_OTHER;
+}
+
 static const char *type_spelling(enum wh_type t)
 {
     static const char *names[] = {"NULL",    "BOOLEAN", "BIGINT", "DOUBLE",    "DECIMAL",

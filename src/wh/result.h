@@ -56,6 +56,11 @@ int wh_result_num(const struct wh_result *r, size_t row, size_t col, double *out
 int wh_result_col(const struct wh_result *r, const char *name);
 int wh_type_is_numeric(enum wh_type t);
 int wh_type_is_temporal(enum wh_type t);
+/*
+ * The type of a DuckDB type name as duckdb_columns() spells it: "BIGINT", "DECIMAL(18,2)",
+ * "TIMESTAMP WITH TIME ZONE", "VARCHAR[]", "STRUCT(a INTEGER)", ... WH_T_OTHER when unknown.
+ */
+enum wh_type wh_type_parse(const char *type_name);
 
 /* Building results (for code that assembles a table itself, and for tests). */
 struct wh_result *wh_result_new(size_t ncols, const char *const *names, const enum wh_type *types);

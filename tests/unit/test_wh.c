@@ -188,3 +188,34 @@ Test(render, fits_width)
     strbuf_release(&sb);
     wh_result_free(r);
 }
+
+/* Type names as duckdb_columns() spells them parse to the type a query result reports. */
+Test(wh, type_names_parse_like_result_types)
+{
+    struct wh *wh = mem();
+    struct wh_result *cols, *row;
+    size_t i;
+
+    cr_assert_eq(wh_exec(wh, "CREATE TYPE mood AS ENUM ('sad', 'ok'); CREATE TABLE t(a TINYINT, "
+                             "b UBIGINT, c HUGEINT, d FLOAT, e DECIMAL(18,3), f VARCHAR, g mood, "
+                             "h DATE, i TIME, j TIMESTAMP, k TIMESTAMPTZ, l TIMESTAMP_MS, "
+                             "m INTERVAL, n UUID, o BLOB, p INTEGER[], q STRUCT(x INT), "
+                             "r MAP(VARCHAR, INT), s BOOLEAN, u VARCHAR[2], v TIME WITH TIME "
+                             "ZONE); INSERT INTO t(a) VALUES (1)"),
+                 0);
+    cr_assert_eq(wh_query(wh,
+                          "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name "
+                          "= 't' ORDER BY column_index",
+                          NULL, &cols),
+                 0);
+    cr_assert_eq(wh_query(wh, "SELECT * FROM t", NULL, &row), 0);
+    cr_assert_eq(cols->nrows, row->ncols);
+    for (i = 0; i < cols->nrows; i++)
+        cr_assert_eq(wh_type_parse(wh_result_text(cols, i, 1)), row->cols[i].type,
+                     "%s %s", wh_result_text(cols, i, 0), wh_result_text(cols, i, 1));
+    cr_assert_eq(wh_type_parse("GEOMETRY"), WH_T_OTHER);
+    cr_assert_eq(wh_type_parse(NULL), WH_T_OTHER);
+    wh_result_free(cols);
+    wh_result_free(row);
+    wh_close(wh);
+}

@@ -656,20 +656,6 @@ out:
     return ret;
 }
 
-static void add_count(struct strbuf *sb, uint64_t v)
-{
-    char digits[32];
-    size_t n, i;
-
-    snprintf(digits, sizeof(digits), "%" PRIu64, v);
-    n = strlen(digits);
-    for (i = 0; i < n; i++) {
-        if (i && (n - i) % 3 == 0)
-            strbuf_addch(sb, ',');
-        strbuf_addch(sb, digits[i]);
-    }
-}
-
 static void add_size(struct strbuf *sb, uint64_t bytes)
 {
     if (bytes < 1024)
@@ -701,7 +687,7 @@ void ingest_report_print(FILE *f, const struct ingest_report *r)
                                                            : term_yellow();
         strbuf_reset(&num);
         strbuf_reset(&size);
-        add_count(&num, it->rows);
+        strbuf_add_count(&num, it->rows);
         add_size(&size, it->bytes);
         strbuf_addf(&sb, "%-*s  %s%-8s%s ", (int)w, it->table, color, status[it->status],
                     term_reset());
@@ -722,7 +708,7 @@ void ingest_report_print(FILE *f, const struct ingest_report *r)
     }
     strbuf_reset(&num);
     strbuf_reset(&size);
-    add_count(&num, r->rows_loaded);
+    strbuf_add_count(&num, r->rows_loaded);
     add_size(&size, r->bytes_loaded);
     strbuf_addf(&sb, "ingest: %zu loaded, %zu skipped, %zu failed", r->loaded, r->skipped,
                 r->failed);

@@ -155,3 +155,17 @@ void strbuf_trim(struct strbuf *sb)
         strbuf_setlen(sb, sb->len - i);
     }
 }
+
+void strbuf_add_count(struct strbuf *sb, unsigned long long v)
+{
+    char digits[32];
+    size_t n, i;
+
+    snprintf(digits, sizeof(digits), "%llu", v);
+    n = strlen(digits);
+    for (i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            strbuf_addch(sb, ',');
+        strbuf_addch(sb, digits[i]);
+    }
+}

@@ -39,6 +39,8 @@ void strbuf_addchars(struct strbuf *sb, int c, size_t n);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* Appends v with thousands separators: 35737 -> "35,737". */
+void strbuf_add_count(struct strbuf *sb, unsigned long long v);
 /* Appends s with SQL single quotes ('it''s'). */
 void strbuf_add_sql_string(struct strbuf *sb, const char *s);
 /* Appends s as a double-quoted SQL identifier ("my ""col"""). */

@@ -40,6 +40,21 @@ Test(strbuf, quotes_sql)
     strbuf_release(&sb);
 }
 
+Test(strbuf, groups_thousands)
+{
+    struct strbuf sb = STRBUF_INIT;
+
+    strbuf_add_count(&sb, 0);
+    strbuf_addch(&sb, ' ');
+    strbuf_add_count(&sb, 999);
+    strbuf_addch(&sb, ' ');
+    strbuf_add_count(&sb, 35737);
+    strbuf_addch(&sb, ' ');
+    strbuf_add_count(&sb, 1234567890ULL);
+    cr_assert_str_eq(sb.buf, "0 999 35,737 1,234,567,890");
+    strbuf_release(&sb);
+}
+
 Test(strbuf, trims)
 {
     struct strbuf sb = STRBUF_INIT;

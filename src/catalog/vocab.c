@@ -5,7 +5,6 @@
  * groups that hold it, so that vocab_expand() costs one lookup and a short walk.
  */
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -554,21 +553,6 @@ static void pending_release(struct pending *p)
     memset(p, 0, sizeof(*p));
 }
 
-/* error("name:line:col: ...") at a node. */
-__attribute__((format(printf, 3, 4))) static int
-fail_at(const char *name, const struct yaml_node *n, const char *fmt, ...)
-{
-    struct strbuf sb = STRBUF_INIT;
-    va_list ap;
-
-    va_start(ap, fmt);
-    strbuf_vaddf(&sb, fmt, ap);
-    va_end(ap);
-    error("%s:%d:%d: %s", name, n ? n->line : 1, n ? n->col : 1, sb.buf);
-    strbuf_release(&sb);
-    return -1;
-}
-
 /* Reads one group: a list of at least two words or phrases, each reduced to its key. */
 static int read_group(const char *name, const struct yaml_node *n, size_t number,
                       struct pending_group *out)
@@ -578,22 +562,24 @@ static int read_group(const char *name, const struct yaml_node *n, size_t number
     out->keys = NULL;
     out->n = 0;
     if (n->type != YAML_SEQ)
-        return fail_at(name, n, "group %zu is not a list of words (write it as [revenue, sales])",
-                       number);
+        return yaml_error_at(
+            name, n, "group %zu is not a list of words (write it as [revenue, sales])", number);
     if (n->n < 2)
-        return fail_at(name, n, "group %zu needs at least two words that mean the same", number);
+        return yaml_error_at(name, n, "group %zu needs at least two words that mean the same",
+                             number);
     out->keys = xcalloc(n->n, sizeof(*out->keys));
     for (i = 0; i < n->n; i++) {
         const struct yaml_node *w = n->items[i];
         char *key;
 
         if (w->type != YAML_SCALAR || yaml_is_null(w))
-            return fail_at(name, w, "group %zu: item %zu is %s, not a word", number, i + 1,
-                           w->type == YAML_SCALAR ? "empty" : yaml_type_name(w->type));
+            return yaml_error_at(name, w, "group %zu: item %zu is %s, not a word", number, i + 1,
+                                 w->type == YAML_SCALAR ? "empty" : yaml_type_name(w->type));
         key = vocab_key(w->value);
         if (!*key) {
             free(key);
-            return fail_at(name, w, "group %zu: '%s' has no letters or digits", number, w->value);
+            return yaml_error_at(name, w, "group %zu: '%s' has no letters or digits", number,
+                                 w->value);
         }
         out->keys[out->n++] = key;
     }
@@ -607,9 +593,9 @@ static int read_section(const char *name, const struct yaml_node *n, struct pend
     if (yaml_is_null(n))
         return 0;
     if (n->type != YAML_SEQ)
-        return fail_at(name, n,
-                       "this must be a list of groups, each a list of words like "
-                       "[revenue, sales]");
+        return yaml_error_at(name, n,
+                             "this must be a list of groups, each a list of words like "
+                             "[revenue, sales]");
     for (i = 0; i < n->n; i++) {
         ALLOC_GROW(out->groups, out->n + 1, out->alloc);
         if (read_group(name, n->items[i], i + 1, &out->groups[out->n]) < 0) {
@@ -636,8 +622,8 @@ int vocab_add_text(struct vocab *v, const char *name, const char *text, size_t l
         goto out;
     }
     if (root->type != YAML_MAP) {
-        fail_at(name, root, "a thesaurus is a mapping with 'synonyms' and 'values', not %s",
-                yaml_type_name(root->type));
+        yaml_error_at(name, root, "a thesaurus is a mapping with 'synonyms' and 'values', not %s",
+                      yaml_type_name(root->type));
         goto out;
     }
     for (i = 0; i < root->n; i++) {
@@ -645,8 +631,8 @@ int vocab_add_text(struct vocab *v, const char *name, const char *text, size_t l
 
         for (j = 0; j < i; j++) {
             if (!strcmp(k, root->keys[j]->value)) {
-                fail_at(name, root->keys[i], "duplicate key '%s' (first at line %d)", k,
-                        root->keys[j]->line);
+                yaml_error_at(name, root->keys[i], "duplicate key '%s' (first at line %d)", k,
+                              root->keys[j]->line);
                 goto out;
             }
         }
@@ -655,9 +641,9 @@ int vocab_add_text(struct vocab *v, const char *name, const char *text, size_t l
         if (kind == 2) {
             const char *s = str_closest(k, section_names, 2, 2);
             if (s)
-                fail_at(name, root->keys[i], "unknown key '%s' (did you mean '%s'?)", k, s);
+                yaml_error_at(name, root->keys[i], "unknown key '%s' (did you mean '%s'?)", k, s);
             else
-                fail_at(name, root->keys[i], "unknown key '%s' (known: synonyms, values)", k);
+                yaml_error_at(name, root->keys[i], "unknown key '%s' (known: synonyms, values)", k);
             goto out;
         }
         if (read_section(name, root->items[i], &sections[kind]) < 0)

@@ -112,6 +112,25 @@ static int is_inner_apostrophe(const unsigned char *s, struct unit u, enum char_
     return 0;
 }
 
+/* A lowercase "s" ending a run of capitals: the plural of an acronym ("URLs", "IDs"). */
+static int is_acronym_plural(const unsigned char *s, struct unit u)
+{
+    enum char_class next = unit_at(s + u.len).cls;
+
+    return s[0] == 's' && next != CH_LOWER && next != CH_OTHER;
+}
+
+/* Ends the word in out before its last character (last_len bytes), which starts the next. */
+static void split_before_last(struct strbuf *out, size_t last_len)
+{
+    char last[2];
+
+    memcpy(last, out->buf + out->len - last_len, last_len);
+    strbuf_setlen(out, out->len - last_len);
+    strbuf_addch(out, '\0');
+    strbuf_add(out, last, last_len);
+}
+
 /*
  * Appends the words of text to out, each followed by a NUL; returns how many. Words break at
  * separators, between digits and non-digits, before an uppercase letter that follows a
@@ -126,7 +145,6 @@ static size_t split_words(const char *text, struct strbuf *out)
 
     while (s[i]) {
         struct unit u = unit_at(s + i);
-        int brk = 0;
 
         if (u.cls == CH_SEP) {
             if (is_inner_apostrophe(s + i, u, prev)) {
@@ -141,31 +159,15 @@ static size_t split_words(const char *text, struct strbuf *out)
             i += u.len;
             continue;
         }
-        if (prev != CH_SEP) {
-            if ((u.cls == CH_DIGIT) != (prev == CH_DIGIT))
-                brk = 1;
-            else if (u.cls == CH_UPPER && last_letter == CH_LOWER)
-                brk = 1;
-            else if (u.cls == CH_LOWER && prev == CH_UPPER && prev2 == CH_UPPER) {
-                enum char_class next = unit_at(s + i + u.len).cls;
-                int plural = s[i] == 's' && next != CH_LOWER && next != CH_OTHER;
-                if (!plural) {
-                    /* the last capital starts the new word */
-                    char moved[2];
-                    memcpy(moved, out->buf + out->len - prev_len, prev_len);
-                    strbuf_setlen(out, out->len - prev_len);
-                    strbuf_addch(out, '\0');
-                    n++;
-                    strbuf_add(out, moved, prev_len);
-                    prev2 = CH_SEP;
-                    last_letter = CH_UPPER;
-                }
-            }
-        }
-        if (brk) {
+        if (prev != CH_SEP && ((u.cls == CH_DIGIT) != (prev == CH_DIGIT) ||
+                               (u.cls == CH_UPPER && last_letter == CH_LOWER))) {
             strbuf_addch(out, '\0');
             n++;
-            prev = prev2 = last_letter = CH_SEP;
+            prev = last_letter = CH_SEP;
+        } else if (u.cls == CH_LOWER && prev == CH_UPPER && prev2 == CH_UPPER &&
+                   !is_acronym_plural(s + i, u)) {
+            split_before_last(out, prev_len);
+            n++;
         }
         strbuf_add(out, u.low, u.len);
         prev2 = prev;
@@ -586,7 +588,8 @@ static int read_group(const char *name, const struct yaml_node *n, size_t number
     return 0;
 }
 
-static int read_section(const char *name, const struct yaml_node *n, struct pending *out)
+static int read_section(const char *name, const char *section, const struct yaml_node *n,
+                        struct pending *out)
 {
     size_t i;
 
@@ -594,8 +597,9 @@ static int read_section(const char *name, const struct yaml_node *n, struct pend
         return 0;
     if (n->type != YAML_SEQ)
         return yaml_error_at(name, n,
-                             "this must be a list of groups, each a list of words like "
-                             "[revenue, sales]");
+                             "'%s' must be a list of groups, each a list of words like "
+                             "[revenue, sales]",
+                             section);
     for (i = 0; i < n->n; i++) {
         ALLOC_GROW(out->groups, out->n + 1, out->alloc);
         if (read_group(name, n->items[i], i + 1, &out->groups[out->n]) < 0) {
@@ -646,7 +650,7 @@ int vocab_add_text(struct vocab *v, const char *name, const char *text, size_t l
                 yaml_error_at(name, root->keys[i], "unknown key '%s' (known: synonyms, values)", k);
             goto out;
         }
-        if (read_section(name, root->items[i], &sections[kind]) < 0)
+        if (read_section(name, k, root->items[i], &sections[kind]) < 0)
             goto out;
     }
     /* the whole file is good: only now does it change v */

@@ -364,7 +364,8 @@ Test(vocab, malformed_files_name_line_and_column)
                  "group 1 needs at least two words");
     expect_error("synonyms:\n  - [revenue, '&&']\n", "semantic/synonyms.yml:2:15",
                  "'&&' has no letters or digits");
-    expect_error("synonyms: revenue\n", "semantic/synonyms.yml:1:11", "must be a list of groups");
+    expect_error("synonyms: revenue\n", "semantic/synonyms.yml:1:11",
+                 "'synonyms' must be a list of groups");
     expect_error("- [a, b]\n", "semantic/synonyms.yml:1:1", "a mapping");
     expect_error("synonyms: []\nsynonyms: []\n", "semantic/synonyms.yml:2:1", "duplicate key");
 }

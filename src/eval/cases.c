@@ -4,7 +4,6 @@
  */
 #include <ctype.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,21 +55,6 @@ int eval_case_has_tag(const struct eval_case *c, const char *tag)
     return 0;
 }
 
-/* error("name:line:col: ...") at a node. */
-__attribute__((format(printf, 3, 4))) static int
-fail_at(const char *name, const struct yaml_node *n, const char *fmt, ...)
-{
-    struct strbuf sb = STRBUF_INIT;
-    va_list ap;
-
-    va_start(ap, fmt);
-    strbuf_vaddf(&sb, fmt, ap);
-    va_end(ap);
-    error("%s:%d:%d: %s", name, n ? n->line : 1, n ? n->col : 1, sb.buf);
-    strbuf_release(&sb);
-    return -1;
-}
-
 static const char *suggest(const char *word, const char *const *known, size_t n)
 {
     return str_closest(word, known, n, 2);
@@ -94,8 +78,8 @@ static int check_duplicate_keys(const char *name, const struct yaml_node *map)
     for (i = 0; i < map->n; i++)
         for (j = 0; j < i; j++)
             if (!strcmp(map->keys[i]->value, map->keys[j]->value))
-                return fail_at(name, map->keys[i], "duplicate key '%s' (first at line %d)",
-                               map->keys[i]->value, map->keys[j]->line);
+                return yaml_error_at(name, map->keys[i], "duplicate key '%s' (first at line %d)",
+                                     map->keys[i]->value, map->keys[j]->line);
     return 0;
 }
 
@@ -109,13 +93,13 @@ static int parse_number(const char *name, const struct yaml_node *n, const char 
     char *end;
 
     if (n->type != YAML_SCALAR || !*n->value)
-        return fail_at(name, n, "'%s' must be a number", what);
+        return yaml_error_at(name, n, "'%s' must be a number", what);
     *out = strtod(n->value, &end);
     while (isspace((unsigned char)*end))
         end++;
     if (*end || !isfinite(*out) || isspace((unsigned char)n->value[0]))
-        return fail_at(name, n, "'%s' must be a plain number like 1234.5, not '%s'", what,
-                       n->value);
+        return yaml_error_at(name, n, "'%s' must be a plain number like 1234.5, not '%s'", what,
+                             n->value);
     return 0;
 }
 
@@ -126,7 +110,7 @@ static int parse_assertion(const char *name, const struct yaml_node *n, struct a
     int t;
 
     if (n->type != YAML_MAP)
-        return fail_at(name, n, "an assertion must be a mapping with a 'type'");
+        return yaml_error_at(name, n, "an assertion must be a mapping with a 'type'");
     if (check_duplicate_keys(name, n) < 0)
         return -1;
     for (i = 0; i < n->n; i++) {
@@ -134,26 +118,26 @@ static int parse_assertion(const char *name, const struct yaml_node *n, struct a
         if (is_known(k, assertion_keys, ARRAY_SIZE(assertion_keys)))
             continue;
         s = suggest(k, assertion_keys, ARRAY_SIZE(assertion_keys));
-        return fail_at(name, n->keys[i], "unknown assertion key '%s'%s%s%s", k,
-                       s ? " (did you mean '"
-                         : " (known: type, value, values, tolerance, "
-                           "relative",
-                       s ? s : "", s ? "'?)" : ")");
+        return yaml_error_at(name, n->keys[i], "unknown assertion key '%s'%s%s%s", k,
+                             s ? " (did you mean '"
+                               : " (known: type, value, values, tolerance, "
+                                 "relative",
+                             s ? s : "", s ? "'?)" : ")");
     }
     a->line = n->line;
     a->col = n->col;
     type = yaml_get(n, "type");
     if (!type || type->type != YAML_SCALAR || !*type->value)
-        return fail_at(name, n,
-                       "assertion without a 'type' (one of exact_number, row_count, "
-                       "approx_number, contains_all, contains_any, ordered_list)");
+        return yaml_error_at(name, n,
+                             "assertion without a 'type' (one of exact_number, row_count, "
+                             "approx_number, contains_all, contains_any, ordered_list)");
     t = assertion_type_parse(type->value);
     if (t < 0) {
         const char *s = suggest(type->value, type_names, ARRAY_SIZE(type_names));
-        return fail_at(name, type,
-                       "unknown assertion type '%s'%s%s%s (known: exact_number, row_count, "
-                       "approx_number, contains_all, contains_any, ordered_list)",
-                       type->value, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+        return yaml_error_at(name, type,
+                             "unknown assertion type '%s'%s%s%s (known: exact_number, row_count, "
+                             "approx_number, contains_all, contains_any, ordered_list)",
+                             type->value, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
     }
     a->type = (enum assertion_type)t;
     value = yaml_get(n, "value");
@@ -163,10 +147,10 @@ static int parse_assertion(const char *name, const struct yaml_node *n, struct a
 
     if (assertion_is_numeric(a->type)) {
         if (values)
-            return fail_at(name, values,
-                           "%s takes 'value' (one number or from_sql), not "
-                           "'values'",
-                           type->value);
+            return yaml_error_at(name, values,
+                                 "%s takes 'value' (one number or from_sql), not "
+                                 "'values'",
+                                 type->value);
         if (!value || yaml_is_null(value) || is_from_sql(value))
             a->value_from_sql = 1;
         else if (parse_number(name, value, "value", &a->value) < 0)
@@ -175,51 +159,52 @@ static int parse_assertion(const char *name, const struct yaml_node *n, struct a
             a->value_precision = number_text_precision(value->value);
         if (a->type == ASSERT_APPROX_NUMBER) {
             if (!tol)
-                return fail_at(name, n,
-                               "approx_number needs a 'tolerance' (absolute, or a "
-                               "fraction with 'relative: true')");
+                return yaml_error_at(name, n,
+                                     "approx_number needs a 'tolerance' (absolute, or a "
+                                     "fraction with 'relative: true')");
             if (parse_number(name, tol, "tolerance", &a->tolerance) < 0)
                 return -1;
             if (a->tolerance < 0)
-                return fail_at(name, tol, "'tolerance' must not be negative");
+                return yaml_error_at(name, tol, "'tolerance' must not be negative");
             if (rel) {
                 int b = yaml_bool(rel);
                 if (b < 0)
-                    return fail_at(name, rel, "'relative' must be true or false");
+                    return yaml_error_at(name, rel, "'relative' must be true or false");
                 a->relative = b;
             }
         } else if (tol || rel) {
-            return fail_at(name, tol ? tol : rel,
-                           "'%s' only applies to approx_number (use approx_number for a "
-                           "tolerance)",
-                           tol ? "tolerance" : "relative");
+            return yaml_error_at(name, tol ? tol : rel,
+                                 "'%s' only applies to approx_number (use approx_number for a "
+                                 "tolerance)",
+                                 tol ? "tolerance" : "relative");
         }
         return 0;
     }
 
     if (value)
-        return fail_at(name, value,
-                       "%s takes 'values' (a list of strings or from_sql), not "
-                       "'value'",
-                       type->value);
+        return yaml_error_at(name, value,
+                             "%s takes 'values' (a list of strings or from_sql), not "
+                             "'value'",
+                             type->value);
     if (tol || rel)
-        return fail_at(name, tol ? tol : rel, "'%s' only applies to approx_number",
-                       tol ? "tolerance" : "relative");
+        return yaml_error_at(name, tol ? tol : rel, "'%s' only applies to approx_number",
+                             tol ? "tolerance" : "relative");
     if (!values)
-        return fail_at(name, n, "%s needs 'values': a list of strings, or from_sql", type->value);
+        return yaml_error_at(name, n, "%s needs 'values': a list of strings, or from_sql",
+                             type->value);
     if (is_from_sql(values)) {
         a->values_from_sql = 1;
         return 0;
     }
     if (values->type != YAML_SEQ || !values->n)
-        return fail_at(name, values,
-                       "'values' must be a non-empty list of strings, or "
-                       "from_sql");
+        return yaml_error_at(name, values,
+                             "'values' must be a non-empty list of strings, or "
+                             "from_sql");
     a->values = xcalloc(values->n, sizeof(*a->values));
     for (i = 0; i < values->n; i++) {
         const struct yaml_node *v = values->items[i];
         if (v->type != YAML_SCALAR || !*v->value)
-            return fail_at(name, v, "each of 'values' must be a non-empty string");
+            return yaml_error_at(name, v, "each of 'values' must be a non-empty string");
         a->values[a->nvalues++] = xstrdup(v->value);
     }
     return 0;
@@ -242,11 +227,11 @@ static const char *required_str(const char *name, const struct yaml_node *map, c
     const struct yaml_node *n = yaml_get(map, key);
 
     if (!n) {
-        fail_at(name, map, "case without '%s'", key);
+        yaml_error_at(name, map, "case without '%s'", key);
         return NULL;
     }
     if (n->type != YAML_SCALAR || yaml_is_null(n) || !*n->value) {
-        fail_at(name, n, "'%s' must be a non-empty string", key);
+        yaml_error_at(name, n, "'%s' must be a non-empty string", key);
         return NULL;
     }
     return n->value;
@@ -259,9 +244,9 @@ static int parse_case(const char *name, const struct yaml_node *n, struct eval_c
     size_t i;
 
     if (n->type != YAML_MAP)
-        return fail_at(name, n,
-                       "a case must be a mapping with id, question, "
-                       "verification_sql and assertions");
+        return yaml_error_at(name, n,
+                             "a case must be a mapping with id, question, "
+                             "verification_sql and assertions");
     c->line = n->line;
     c->col = n->col;
     if (check_duplicate_keys(name, n) < 0)
@@ -272,15 +257,15 @@ static int parse_case(const char *name, const struct yaml_node *n, struct eval_c
             continue;
         s = suggest(k, case_keys, ARRAY_SIZE(case_keys));
         if (s)
-            return fail_at(name, n->keys[i], "unknown key '%s' (did you mean '%s'?)", k, s);
+            return yaml_error_at(name, n->keys[i], "unknown key '%s' (did you mean '%s'?)", k, s);
         warning("%s:%d:%d: key '%s' is not used by mdp eval; ignored", name, n->keys[i]->line,
                 n->keys[i]->col, k);
     }
     if (!(id = required_str(name, n, "id")))
         return -1;
     if (!valid_id(id))
-        return fail_at(name, yaml_get(n, "id"),
-                       "id '%s' must be lowercase letters, digits and '_' ([a-z0-9_]+)", id);
+        return yaml_error_at(name, yaml_get(n, "id"),
+                             "id '%s' must be lowercase letters, digits and '_' ([a-z0-9_]+)", id);
     c->id = xstrdup(id);
     if (!(q = required_str(name, n, "question")) ||
         !(sql = required_str(name, n, "verification_sql")))
@@ -297,19 +282,19 @@ static int parse_case(const char *name, const struct yaml_node *n, struct eval_c
             c->tags = xcalloc(tags->n ? tags->n : 1, sizeof(*c->tags));
             for (i = 0; i < tags->n; i++) {
                 if (tags->items[i]->type != YAML_SCALAR || !*tags->items[i]->value)
-                    return fail_at(name, tags->items[i], "each tag must be a word");
+                    return yaml_error_at(name, tags->items[i], "each tag must be a word");
                 c->tags[c->ntags++] = xstrdup(tags->items[i]->value);
             }
         } else {
-            return fail_at(name, tags, "'tags' must be a list of words");
+            return yaml_error_at(name, tags, "'tags' must be a list of words");
         }
     }
 
     asserts = yaml_get(n, "assertions");
     if (!asserts)
-        return fail_at(name, n, "case '%s' without 'assertions'", c->id);
+        return yaml_error_at(name, n, "case '%s' without 'assertions'", c->id);
     if (asserts->type != YAML_SEQ || !asserts->n)
-        return fail_at(name, asserts, "'assertions' must be a non-empty list");
+        return yaml_error_at(name, asserts, "'assertions' must be a non-empty list");
     c->assertions = xcalloc(asserts->n, sizeof(*c->assertions));
     for (i = 0; i < asserts->n; i++) {
         c->nassertions++;
@@ -335,18 +320,18 @@ int cases_parse(const char *name, const char *text, size_t len, struct case_set 
         goto out;
     }
     if (root->type != YAML_MAP) {
-        fail_at(name, root, "the file must be a mapping with a 'cases:' list");
+        yaml_error_at(name, root, "the file must be a mapping with a 'cases:' list");
         goto out;
     }
     if (check_duplicate_keys(name, root) < 0)
         goto out;
     list = yaml_get(root, "cases");
     if (!list) {
-        fail_at(name, root, "no 'cases:' list at the top level");
+        yaml_error_at(name, root, "no 'cases:' list at the top level");
         goto out;
     }
     if (list->type != YAML_SEQ || !list->n) {
-        fail_at(name, list, "'cases' must be a non-empty list");
+        yaml_error_at(name, list, "'cases' must be a non-empty list");
         goto out;
     }
     out->cases = xcalloc(list->n, sizeof(*out->cases));
@@ -357,9 +342,9 @@ int cases_parse(const char *name, const char *text, size_t len, struct case_set 
             goto out;
         for (j = 0; j < i; j++)
             if (!strcmp(out->cases[j].id, out->cases[i].id)) {
-                fail_at(name, yaml_get(list->items[i], "id"),
-                        "duplicate id '%s' (first at line %d)", out->cases[i].id,
-                        out->cases[j].line);
+                yaml_error_at(name, yaml_get(list->items[i], "id"),
+                              "duplicate id '%s' (first at line %d)", out->cases[i].id,
+                              out->cases[j].line);
                 goto out;
             }
     }

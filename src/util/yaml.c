@@ -3,6 +3,7 @@
  * (sources.yml), keeping the order of keys and items.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <string.h>
 #include <strings.h>
 #include <yaml.h>
@@ -225,6 +226,19 @@ int yaml_parse_file(const char *path, struct yaml_node **out)
     ret = yaml_parse_string(path, sb.buf, sb.len, out);
     strbuf_release(&sb);
     return ret;
+}
+
+int yaml_error_at(const char *name, const struct yaml_node *n, const char *fmt, ...)
+{
+    struct strbuf sb = STRBUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    strbuf_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    error("%s:%d:%d: %s", name, n ? n->line : 1, n ? n->col : 1, sb.buf);
+    strbuf_release(&sb);
+    return -1;
 }
 
 struct yaml_node *yaml_get(const struct yaml_node *map, const char *key)

@@ -34,6 +34,13 @@ int yaml_parse_string(const char *name, const char *text, size_t len, struct yam
 int yaml_parse_file(const char *path, struct yaml_node **out);
 void yaml_node_free(struct yaml_node *node);
 
+/*
+ * Reports a problem found at node n of the file `name`: error("name:line:col: <fmt>"), at line 1
+ * column 1 when n is NULL. Returns -1, like error().
+ */
+int yaml_error_at(const char *name, const struct yaml_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* MAP lookup by key; NULL if absent or node is not a map. */
 struct yaml_node *yaml_get(const struct yaml_node *map, const char *key);
 /* The scalar text at key, or NULL when absent or not a scalar. */

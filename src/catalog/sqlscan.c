@@ -12,6 +12,7 @@
  * whatever the input, and each token is looked at a bounded number of times.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -23,7 +24,9 @@
 #define MAX_DEPTH 40
 /* The names one FROM or one WITH makes visible: bounds every lookup on hostile input. */
 #define MAX_NAMES 256
-#define NONE      ((size_t)-1)
+/* Text past 1 GiB is not read, so that token offsets fit 32 bits. */
+#define MAX_TEXT (1u << 30)
+#define NONE     ((size_t)-1)
 
 /* Tokens */
 
@@ -210,12 +213,13 @@ static const char aggregates[] =
     "regr_syy reservoir_quantile sem skewness stddev stddev_pop stddev_samp string_agg "
     "sum sum_if sumif sum_no_overflow sumkahan var_pop var_samp variance weighted_avg ";
 
+/* 16 bytes: a megabyte of punctuation makes a million of them. */
 struct tok {
     unsigned char kind;
     unsigned char space; /* blanks, a comment or a Jinja statement come before it */
     unsigned char kw, cls;
-    size_t start, len;
-    size_t match; /* T_OPEN, T_CLOSE: the index of the partner */
+    uint32_t start, len;
+    uint32_t match; /* T_OPEN, T_CLOSE: the index of the partner */
 };
 
 /* A name a FROM clause makes visible, for resolving `alias.column` in ON and WHERE. */
@@ -248,8 +252,9 @@ struct scan {
     struct scope *scope;
     const char *alias; /* alias of the final SELECT item being read (borrowed), or NULL */
     int depth;
-    int items_given;  /* an earlier statement gave the items */
-    size_t stmt_aggs; /* naggregates when the current statement began */
+    int items_given;   /* an earlier statement gave the items */
+    size_t stmt_aggs;  /* naggregates when the current statement began */
+    size_t alias_aggs; /* aggregates before this one have no alias */
 };
 
 static int is_word_start(unsigned char c)
@@ -285,9 +290,8 @@ static void add_tok(struct scan *s, enum tok_kind kind, size_t start, size_t end
     memset(t, 0, sizeof(*t));
     t->kind = kind;
     t->space = (unsigned char)*space;
-    t->start = start;
-    t->len = end - start;
-    t->match = NONE;
+    t->start = (uint32_t)start;
+    t->len = (uint32_t)(end - start);
     *space = 0;
     if (kind == T_WORD)
         lookup_keyword(s->src + start, t->len, t);
@@ -403,8 +407,8 @@ static size_t op_len(const char *p)
 
 static void pair(struct scan *s, size_t open, size_t close)
 {
-    s->tok[open].match = close;
-    s->tok[close].match = open;
+    s->tok[open].match = (uint32_t)close;
+    s->tok[close].match = (uint32_t)open;
 }
 
 static void tokenize(struct scan *s)
@@ -640,18 +644,23 @@ static int has_comma(const struct scan *s, size_t i, size_t e)
 }
 
 /*
- * The text of tokens i..e. Parentheses around all of it go: DuckDB stores sum((a * b)) for
- * sum(a * b), and both should read the same. A subquery or a row (a, b) keeps them.
+ * Drops parentheses around all of tokens *i..*e: DuckDB stores sum((a * b)) for sum(a * b),
+ * and both should read the same. A subquery or a row (a, b) keeps them.
  */
+static void strip_parens(const struct scan *s, size_t *i, size_t *e)
+{
+    while (*i + 1 < *e && is_paren(s, *i, *e) && s->tok[*i].match == *e - 1 &&
+           !is_query(s, *i, 0) && !has_comma(s, *i + 1, *e - 1)) {
+        (*i)++;
+        (*e)--;
+    }
+}
+
 static char *text_of(const struct scan *s, size_t i, size_t e)
 {
     struct strbuf sb = STRBUF_INIT;
 
-    while (i + 1 < e && is_paren(s, i, e) && s->tok[i].match == e - 1 && !is_query(s, i, 0) &&
-           !has_comma(s, i + 1, e - 1)) {
-        i++;
-        e--;
-    }
+    strip_parens(s, &i, &e);
     add_text(s, &sb, i, e);
     return strbuf_detach(&sb, NULL);
 }
@@ -744,11 +753,12 @@ static void claim_items(struct scan *s)
         for (k = 0; k < s->f->nitems; k++)
             item_release(&s->f->items[k]);
         s->f->nitems = 0;
-        for (k = 0; k < s->stmt_aggs; k++) {
+        for (k = s->alias_aggs; k < s->stmt_aggs; k++) {
             free(s->f->aggregates[k].alias);
             s->f->aggregates[k].alias = NULL;
         }
     }
+    s->alias_aggs = s->stmt_aggs;
     s->items_given = 1;
 }
 
@@ -1181,10 +1191,13 @@ static void select_item(struct scan *s, size_t a, size_t b)
     }
     it->alias = alias;
     it->expr = text_of(s, start, end);
-    if (is_name(s, start, end)) {
-        for (k = start; is_kind(s, k + 1, end, T_DOT) && is_ident(s, k + 2, end);)
+    a = start;
+    b = end;
+    strip_parens(s, &a, &b);
+    if (is_name(s, a, b)) {
+        for (k = a; is_kind(s, k + 1, b, T_DOT) && is_ident(s, k + 2, b);)
             k += 2;
-        if (k + 1 == end)
+        if (k + 1 == b)
             it->column = tok_name(s, k);
     }
     /* `it` may move when items grow, the alias string does not */
@@ -1442,13 +1455,16 @@ void sql_scan(const char *sql, struct sql_facts *out)
 {
     struct scan s;
     size_t i = 0, e;
+    char *copy = NULL;
 
     memset(out, 0, sizeof(*out));
     if (!sql)
         return;
     memset(&s, 0, sizeof(s));
+    s.len = strnlen(sql, MAX_TEXT);
+    if (sql[s.len])
+        sql = copy = xstrndup(sql, s.len);
     s.src = sql;
-    s.len = strlen(sql);
     s.f = out;
     tokenize(&s);
     while (i < s.ntok) {
@@ -1460,6 +1476,7 @@ void sql_scan(const char *sql, struct sql_facts *out)
     ctes_pop(&s, 0);
     free(s.ctes);
     free(s.tok);
+    free(copy);
 }
 
 void sql_facts_release(struct sql_facts *f)

@@ -13,6 +13,7 @@
 #include "util/share.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
+#include "util/yaml.h"
 
 /* Rendering */
 
@@ -626,6 +627,41 @@ Test(sqlscan, model_with_import_ctes)
         "sum(total)"};
 
     expect_case(&c);
+}
+
+Test(sqlscan, verification_queries)
+{
+    /* every verification query of the sample evals reads the marts and selects something */
+    const struct share_file *file = share_find("sample-platform/evals/cases.yml");
+    struct yaml_node *root = NULL, *cases;
+    size_t k, j, n = 0;
+
+    cr_assert(file);
+    cr_assert_eq(yaml_parse_string("cases.yml", file->data, file->len, &root), 0);
+    cases = yaml_get(root, "cases");
+    cr_assert(cases && cases->type == YAML_SEQ);
+    for (k = 0; k < cases->n; k++) {
+        const char *id = yaml_get_str(cases->items[k], "id");
+        const char *sql = yaml_get_str(cases->items[k], "verification_sql");
+        struct sql_facts f;
+
+        if (!sql)
+            continue;
+        sql_scan(sql, &f);
+        cr_expect_gt(f.nrelations, 0, "%s reads a relation", id);
+        cr_expect_eq(f.nitems, 1, "%s selects one item", id);
+        for (j = 0; j < f.nrelations; j++) {
+            const char *name = f.relations[j].name;
+            cr_expect(f.relations[j].schema && !strcmp(f.relations[j].schema, "marts"), "%s", id);
+            cr_expect(!strcmp(name, "fct_orders") || !strcmp(name, "dim_customers") ||
+                          !strcmp(name, "dim_products"),
+                      "%s reads %s", id, name);
+        }
+        sql_facts_release(&f);
+        n++;
+    }
+    cr_expect_gt(n, 40);
+    yaml_node_free(root);
 }
 
 /* Markdown pages */

@@ -1182,9 +1182,10 @@ static void select_item(struct scan *s, size_t a, size_t b)
         alias = tok_name(s, b - 1);
         end = b - 2;
     } else if (b - a >= 2 && is_name(s, b - 1, b) && ends_operand(s, b - 2, b)) {
-        /* a bare alias, unless the name is the unit of INTERVAL 1 DAY */
+        /* a bare alias, unless the name ends INTERVAL 1 DAY or TIMESTAMP WITH TIME ZONE */
         k = s->tok[b - 2].kind == T_CLOSE ? s->tok[b - 2].match : b - 2;
-        if (!(k > a && kw_at(s, k - 1, b) == KW_INTERVAL)) {
+        if (!(k > a && kw_at(s, k - 1, b) == KW_INTERVAL) &&
+            !(word_is(s, b - 2, b, "time") && word_is(s, b - 1, b, "zone"))) {
             alias = tok_name(s, b - 1);
             end = b - 1;
         }

@@ -153,9 +153,13 @@ static const struct sql_case select_lists[] = {
     {"literals and keywords are not columns",
      "select 1, 'a', null, true, FALSE, current_date, -1, 1.5e-3, x.y.z from t", "t", "",
      "1 | 'a' | null | true | FALSE | current_date | -1 | 1.5e-3 | x.y.z {z}", ""},
-    {"interval units are not aliases",
-     "select d + interval 1 day, interval '3' month, interval (n) hour, ts::date day from t", "t",
-     "", "d + interval 1 day | interval '3' month | interval (n) hour | ts::date AS day", ""},
+    {"units are not aliases",
+     "select d + interval 1 day, interval '3' month, interval (n) hour, ts::date day, "
+     "ts::timestamp with time zone from t",
+     "t", "",
+     "d + interval 1 day | interval '3' month | interval (n) hour | ts::date AS day | "
+     "ts::timestamp with time zone",
+     ""},
     {"case keeps its commas",
      "select case when a > 1 then 'x, y' else 'z' end as band, case x when 1 then 2 end, "
      "coalesce(a, b) from t",

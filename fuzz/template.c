@@ -28,8 +28,7 @@ static int source(void *ctx, const char *s, const char *t, const struct tpl_site
     return 0;
 }
 
-static int config(void *ctx, const char *key, const struct tpl_value *v,
-                  const struct tpl_site *at)
+static int config(void *ctx, const char *key, const struct tpl_value *v, const struct tpl_site *at)
 {
     struct strbuf sb = STRBUF_INIT;
     tpl_value_print(&sb, v);

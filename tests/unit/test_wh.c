@@ -211,8 +211,8 @@ Test(wh, type_names_parse_like_result_types)
     cr_assert_eq(wh_query(wh, "SELECT * FROM t", NULL, &row), 0);
     cr_assert_eq(cols->nrows, row->ncols);
     for (i = 0; i < cols->nrows; i++)
-        cr_assert_eq(wh_type_parse(wh_result_text(cols, i, 1)), row->cols[i].type,
-                     "%s %s", wh_result_text(cols, i, 0), wh_result_text(cols, i, 1));
+        cr_assert_eq(wh_type_parse(wh_result_text(cols, i, 1)), row->cols[i].type, "%s %s",
+                     wh_result_text(cols, i, 0), wh_result_text(cols, i, 1));
     cr_assert_eq(wh_type_parse("GEOMETRY"), WH_T_OTHER);
     cr_assert_eq(wh_type_parse(NULL), WH_T_OTHER);
     wh_result_free(cols);

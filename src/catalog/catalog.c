@@ -1,0 +1,630 @@
+/*
+ * catalog_load(): the order of the steps, the cache, and the small shared helpers.
+ *
+ *   1. the cache beside the warehouse, when its stamp (the warehouse file, the semantic files,
+ *      the date, the catalog's version) still holds, is the catalog: nothing is opened;
+ *   2. otherwise the warehouse is opened read-only and introspected; each table whose
+ *      fingerprint matches its cached one keeps its profile, the others are profiled;
+ *   3. inference runs over everything (it is cheap; containment checks are remembered);
+ *   4. the result is written back to the cache.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "catalog/catalog_internal.h"
+#include "catalog/vocab.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/strutil.h"
+#include "util/term.h"
+#include "util/xmalloc.h"
+#include "wh/wh.h"
+
+/* ---- helpers ---- */
+
+uint64_t cat_hash(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+uint64_t cat_hash_str(uint64_t h, const char *s)
+{
+    /* the terminating NUL too, so "ab"+"c" and "a"+"bc" differ */
+    return s ? cat_hash(h, s, strlen(s) + 1) : cat_hash(h, "", 1);
+}
+
+/* An identifier that needs no quotes: lower case, digits, underscores, not a keyword. */
+static int plain_ident(const char *s)
+{
+    static const char *const reserved[] = {
+        "all",    "and",   "any",       "as",     "asc",     "both",  "by",       "case",
+        "cast",   "check", "column",    "create", "default", "desc",  "distinct", "do",
+        "else",   "end",   "except",    "false",  "for",     "from",  "grant",    "group",
+        "having", "in",    "intersect", "into",   "join",    "limit", "not",      "null",
+        "offset", "on",    "or",        "order",  "select",  "table", "then",     "to",
+        "true",   "union", "unique",    "using",  "when",    "where", "window",   "with"};
+    const char *p;
+    size_t i;
+
+    if (!*s || (*s >= '0' && *s <= '9'))
+        return 0;
+    for (p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return 0;
+    for (i = 0; i < ARRAY_SIZE(reserved); i++)
+        if (!strcmp(s, reserved[i]))
+            return 0;
+    return 1;
+}
+
+static void add_ident_if_needed(struct strbuf *sb, const char *s)
+{
+    if (plain_ident(s))
+        strbuf_addstr(sb, s);
+    else
+        strbuf_add_sql_ident(sb, s);
+}
+
+void cat_add_relation(struct strbuf *sb, const struct cat_table *t)
+{
+    add_ident_if_needed(sb, t->schema);
+    strbuf_addch(sb, '.');
+    add_ident_if_needed(sb, t->name);
+}
+
+void cat_add_sql_relation(struct strbuf *sb, const struct cat_build *b, const struct cat_table *t)
+{
+    strbuf_add_sql_ident(sb, b->database);
+    strbuf_addch(sb, '.');
+    strbuf_add_sql_ident(sb, t->schema);
+    strbuf_addch(sb, '.');
+    strbuf_add_sql_ident(sb, t->name);
+}
+
+void cat_strv_push(char ***v, size_t *n, const char *s)
+{
+    *v = xrealloc(*v, (*n + 1) * sizeof(**v));
+    (*v)[(*n)++] = xstrdup(s);
+}
+
+int cat_strv_has(char *const *v, size_t n, const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (!strcmp(v[i], s))
+            return 1;
+    return 0;
+}
+
+void cat_add_caveat(struct cat_table *t, const char *fmt, ...)
+{
+    struct strbuf sb = STRBUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    strbuf_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    t->caveats = xrealloc(t->caveats, (t->ncaveats + 1) * sizeof(*t->caveats));
+    t->caveats[t->ncaveats++] = strbuf_detach(&sb, NULL);
+}
+
+void cat_add_join(struct catalog *c, int ft, int fc, int tt, int tc, double containment,
+                  enum cat_join_source source)
+{
+    size_t i;
+
+    for (i = 0; i < c->njoins; i++) {
+        const struct cat_join *j = &c->joins[i];
+        if (j->from_table == ft && j->from_column == fc && j->to_table == tt && j->to_column == tc)
+            return;
+    }
+    c->joins = xrealloc(c->joins, (c->njoins + 1) * sizeof(*c->joins));
+    c->joins[c->njoins].from_table = ft;
+    c->joins[c->njoins].from_column = fc;
+    c->joins[c->njoins].to_table = tt;
+    c->joins[c->njoins].to_column = tc;
+    c->joins[c->njoins].containment = containment;
+    c->joins[c->njoins].source = source;
+    c->njoins++;
+}
+
+int cat_layer_rank(enum cat_layer l)
+{
+    switch (l) {
+    case CAT_LAYER_MART: return 4;
+    case CAT_LAYER_INTERMEDIATE: return 3;
+    case CAT_LAYER_STAGING: return 2;
+    case CAT_LAYER_OTHER: return 1;
+    case CAT_LAYER_RAW: return 0;
+    }
+    return 0;
+}
+
+const char *cat_layer_name(enum cat_layer l)
+{
+    static const char *const names[] = {"raw", "staging", "intermediate", "mart", "other"};
+    return (unsigned)l < ARRAY_SIZE(names) ? names[l] : "other";
+}
+
+const char *cat_role_name(enum cat_role r)
+{
+    static const char *const names[] = {"key",       "group_key", "foreign_key", "measure",
+                                        "dimension", "time",      "geography",   "flag",
+                                        "free_text", "pii"};
+    int i;
+
+    for (i = 0; i < CAT_NROLES; i++)
+        if ((unsigned)r == 1u << i)
+            return names[i];
+    return "?";
+}
+
+const char *cat_pattern_name(enum cat_pattern p)
+{
+    static const char *const names[] = {"none",       "email",       "url",          "phone",
+                                        "money_text", "number_text", "percent_text", "date_text",
+                                        "code",       "person_name"};
+    return (unsigned)p < ARRAY_SIZE(names) ? names[p] : "none";
+}
+
+const char *cat_agg_name(enum cat_agg a)
+{
+    return a == CAT_AGG_SUM ? "sum" : a == CAT_AGG_AVG ? "avg" : "none";
+}
+
+/* ---- lifecycle ---- */
+
+struct cat_table *cat_table_new(struct catalog *c)
+{
+    struct cat_table *t;
+
+    c->tables = xrealloc(c->tables, (c->ntables + 1) * sizeof(*c->tables));
+    t = &c->tables[c->ntables++];
+    memset(t, 0, sizeof(*t));
+    t->key = -1;
+    t->layer = CAT_LAYER_OTHER;
+    return t;
+}
+
+void cat_column_release(struct cat_column *col)
+{
+    size_t i;
+
+    free(col->name);
+    free(col->type_name);
+    free(col->description);
+    strv_free(col->tests, col->ntests);
+    free(col->min_text);
+    free(col->max_text);
+    for (i = 0; i < col->nvalues; i++) {
+        free(col->values[i].text);
+        free(col->values[i].key);
+    }
+    free(col->values);
+    free(col->anchor);
+    free(col->derived);
+    strv_free(col->words, col->nwords);
+}
+
+static void groupings_release(struct cat_table *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->ngroupings; i++)
+        free(t->groupings[i].constant);
+    free(t->groupings);
+    t->groupings = NULL;
+    t->ngroupings = 0;
+}
+
+void cat_table_release(struct cat_table *t)
+{
+    size_t i;
+
+    free(t->schema);
+    free(t->name);
+    free(t->relation);
+    free(t->model);
+    free(t->description);
+    free(t->sql);
+    strv_free(t->upstream, t->nupstream);
+    strv_free(t->grain, t->ngrain);
+    for (i = 0; i < t->ncolumns; i++)
+        cat_column_release(&t->columns[i]);
+    free(t->columns);
+    groupings_release(t);
+    strv_free(t->caveats, t->ncaveats);
+    strv_free(t->words, t->nwords);
+    free(t->fingerprint);
+}
+
+void catalog_free(struct catalog *c)
+{
+    size_t i;
+
+    if (!c)
+        return;
+    free(c->warehouse);
+    free(c->fingerprint);
+    free(c->built_at);
+    for (i = 0; i < c->ntables; i++)
+        cat_table_release(&c->tables[i]);
+    free(c->tables);
+    free(c->joins);
+    for (i = 0; i < c->nexamples; i++) {
+        free(c->examples[i].source);
+        free(c->examples[i].name);
+        free(c->examples[i].question);
+        free(c->examples[i].sql);
+    }
+    free(c->examples);
+    for (i = 0; i < c->nmeasures; i++) {
+        free(c->measures[i].name);
+        free(c->measures[i].expression);
+        strv_free(c->measures[i].words, c->measures[i].nwords);
+    }
+    free(c->measures);
+    strv_free(c->notes, c->nnotes);
+    vocab_free(c->vocab);
+    cat_index_free(c->index);
+    free(c);
+}
+
+/* ---- lookups by name ---- */
+
+int catalog_find_table(const struct catalog *c, const char *name)
+{
+    size_t i;
+    int found = -1;
+
+    if (!name)
+        return -1;
+    for (i = 0; i < c->ntables; i++) {
+        const struct cat_table *t = &c->tables[i];
+        size_t n = strlen(t->schema);
+        if (!strcasecmp(t->relation, name) || (!strncasecmp(name, t->schema, n) && name[n] == '.' &&
+                                               !strcasecmp(name + n + 1, t->name)))
+            return (int)i;
+    }
+    for (i = 0; i < c->ntables; i++) {
+        if (strcasecmp(c->tables[i].name, name))
+            continue;
+        if (found >= 0)
+            return -1; /* in several schemas: ambiguous */
+        found = (int)i;
+    }
+    return found;
+}
+
+int catalog_find_column(const struct catalog *c, int t, const char *name)
+{
+    size_t i;
+
+    if (t < 0 || (size_t)t >= c->ntables || !name)
+        return -1;
+    for (i = 0; i < c->tables[t].ncolumns; i++)
+        if (!strcasecmp(c->tables[t].columns[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+/* ---- reusing a cached profile ---- */
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+static void copy_profile(struct cat_table *dst, const struct cat_table *src)
+{
+    size_t i, k;
+
+    dst->rows = src->rows;
+    dst->sampled = src->sampled;
+    for (i = 0; i < src->ngrain && src->columns && dst->ngrain < src->ngrain; i++)
+        cat_strv_push(&dst->grain, &dst->ngrain, src->grain[i]);
+    for (i = 0; i < dst->ncolumns; i++) {
+        struct cat_column *d = &dst->columns[i];
+        const struct cat_column *s = &src->columns[i];
+
+        d->pattern = s->pattern;
+        d->null_fraction = s->null_fraction;
+        d->distinct = s->distinct;
+        d->unique = s->unique;
+        d->has_range = s->has_range;
+        d->min = s->min;
+        d->max = s->max;
+        d->mean = s->mean;
+        d->min_text = dup_or_null(s->min_text);
+        d->max_text = dup_or_null(s->max_text);
+        d->negative_fraction = s->negative_fraction;
+        d->avg_length = s->avg_length;
+        d->values_complete = s->values_complete;
+        d->anchor = dup_or_null(s->anchor);
+        d->future_rows = s->future_rows;
+        if (s->nvalues) {
+            d->values = xcalloc(s->nvalues, sizeof(*d->values));
+            for (k = 0; k < s->nvalues; k++) {
+                d->values[k].text = xstrdup(s->values[k].text);
+                d->values[k].key = xstrdup(s->values[k].key);
+                d->values[k].count = s->values[k].count;
+            }
+            d->nvalues = s->nvalues;
+        }
+    }
+    if (src->ngroupings) {
+        dst->groupings = xcalloc(src->ngroupings, sizeof(*dst->groupings));
+        for (i = 0; i < src->ngroupings; i++) {
+            dst->groupings[i] = src->groupings[i];
+            dst->groupings[i].constant =
+                xcalloc(src->groupings[i].nconstant ? src->groupings[i].nconstant : 1, sizeof(int));
+            memcpy(dst->groupings[i].constant, src->groupings[i].constant,
+                   src->groupings[i].nconstant * sizeof(int));
+        }
+        dst->ngroupings = src->ngroupings;
+    }
+}
+
+static const struct cat_table *cached_table(const struct catalog *cached, const struct cat_table *t)
+{
+    size_t i;
+
+    for (i = 0; cached && i < cached->ntables; i++) {
+        const struct cat_table *o = &cached->tables[i];
+        if (!strcmp(o->relation, t->relation) && o->fingerprint && t->fingerprint &&
+            !strcmp(o->fingerprint, t->fingerprint) && o->ncolumns == t->ncolumns)
+            return o;
+    }
+    return NULL;
+}
+
+/* ---- load ---- */
+
+static char *today_text(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    char buf[16];
+
+    localtime_r(&now, &tm);
+    strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
+    return xstrdup(buf);
+}
+
+static char *utc_now_text(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    char buf[32];
+
+    gmtime_r(&now, &tm);
+    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return xstrdup(buf);
+}
+
+static int in_memory(const char *path)
+{
+    return !*path || !strcmp(path, ":memory:");
+}
+
+/* The previous catalog from the cache file, or NULL when there is none that fits. */
+static struct catalog *read_cache(const char *path, struct cat_build *b, char **stamp)
+{
+    struct strbuf text = STRBUF_INIT;
+    struct json *j = NULL;
+    struct catalog *c = NULL;
+    int quiet = error_quiet(1);
+
+    *stamp = NULL;
+    if (fs_is_file(path) && fs_read_file(&text, path) == 0 &&
+        (j = json_parse(path, text.buf, text.len)) != NULL) {
+        c = cat_from_json(j, &b->checks, &b->nchecks);
+        b->alloc_checks = b->nchecks;
+        if (c && json_get_str(j, "stamp"))
+            *stamp = xstrdup(json_get_str(j, "stamp"));
+    }
+    error_quiet(quiet);
+    json_free(j);
+    strbuf_release(&text);
+    return c;
+}
+
+static void write_cache(const char *path, const struct cat_build *b, const char *stamp)
+{
+    struct json *j = cat_to_json(b->c, 1, b);
+    struct strbuf sb = STRBUF_INIT;
+    int quiet = error_quiet(!term_verbose);
+
+    json_set_str(j, "stamp", stamp);
+    json_print(&sb, j, 0);
+    if (fs_write_atomic(path, sb.buf, sb.len) < 0 && term_verbose)
+        warning("the catalog is not cached: %s", error_last());
+    error_quiet(quiet);
+    strbuf_release(&sb);
+    json_free(j);
+}
+
+static void fingerprint_catalog(struct catalog *c)
+{
+    uint64_t h = CAT_HASH_INIT;
+    size_t i;
+    char buf[32];
+
+    h = cat_hash(h, "v", 1);
+    for (i = 0; i < c->ntables; i++)
+        h = cat_hash_str(h, c->tables[i].fingerprint);
+    for (i = 0; i < c->nexamples; i++)
+        h = cat_hash_str(h, c->examples[i].sql);
+    snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)h);
+    free(c->fingerprint);
+    c->fingerprint = xstrdup(buf);
+}
+
+static void add_note(struct catalog *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_note(struct catalog *c, const char *fmt, ...)
+{
+    struct strbuf sb = STRBUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    strbuf_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    c->notes = xrealloc(c->notes, (c->nnotes + 1) * sizeof(*c->notes));
+    c->notes[c->nnotes++] = strbuf_detach(&sb, NULL);
+}
+
+static int profile_all(struct cat_build *b, const struct catalog *cached)
+{
+    struct catalog *c = b->c;
+    size_t i, todo = 0, done = 0;
+
+    for (i = 0; i < c->ntables; i++)
+        todo += !cached_table(cached, &c->tables[i]);
+    for (i = 0; i < c->ntables; i++) {
+        struct cat_table *t = &c->tables[i];
+        const struct cat_table *old = cached_table(cached, t);
+        int quiet;
+
+        if (old) {
+            copy_profile(t, old);
+            continue;
+        }
+        if (b->opts && b->opts->progress)
+            b->opts->progress(done, todo, t->relation, b->opts->progress_ctx);
+        quiet = error_quiet(1);
+        if (cat_profile_table(b, t) < 0) {
+            /* e.g. a view whose table was dropped: report it, describe the rest */
+            add_note(c, "%s could not be profiled: %s", t->relation, error_last());
+            t->fingerprint[0] = '\0'; /* never reuse a failed profile */
+        }
+        error_quiet(quiet);
+        c->profiled++;
+        done++;
+    }
+    if (b->opts && b->opts->progress && todo)
+        b->opts->progress(todo, todo, NULL, b->opts->progress_ctx);
+    return 0;
+}
+
+/* With -v, how long each step took. */
+static void step_done(const char *what, double *since)
+{
+    double now = clock_seconds();
+
+    if (term_verbose)
+        fprintf(stderr, "catalog: %s %.0f ms\n", what, (now - *since) * 1e3);
+    *since = now;
+}
+
+int catalog_load(const char *warehouse, const struct catalog_options *opts, struct catalog **out)
+{
+    static const struct catalog_options defaults;
+    struct cat_build b;
+    struct catalog *cached = NULL;
+    struct vocab *vocab = NULL;
+    char *cache_path = NULL, *stamp = NULL, *cached_stamp = NULL;
+    double t0 = clock_seconds(), t_step = t0;
+    size_t i;
+    int ret = -1;
+
+    memset(&b, 0, sizeof(b));
+    if (!opts)
+        opts = &defaults;
+    b.opts = opts;
+    b.today = today_text();
+    *out = NULL;
+    if (vocab_load(opts->root, &vocab) < 0)
+        goto out;
+
+    if (!in_memory(warehouse) && !opts->no_cache) {
+        cache_path = xstrfmt("%s.catalog.json", warehouse);
+        stamp = cat_file_stamp(warehouse, opts->root, b.today);
+        cached = read_cache(cache_path, &b, &cached_stamp);
+        if (cached && !opts->refresh && cached_stamp && !strcmp(cached_stamp, stamp)) {
+            free(cached->warehouse);
+            cached->warehouse = xstrdup(warehouse);
+            cached->vocab = vocab;
+            vocab = NULL;
+            cat_index_build(cached);
+            cached->build_ms = (clock_seconds() - t0) * 1e3;
+            *out = cached;
+            cached = NULL;
+            ret = 0;
+            goto out;
+        }
+        if (opts->refresh) {
+            catalog_free(cached);
+            cached = NULL;
+            for (i = 0; i < b.nchecks; i++)
+                free(b.checks[i].key);
+            b.nchecks = 0;
+        }
+    }
+
+    t_step = clock_seconds();
+    if (wh_open(warehouse, WH_READ_ONLY, &b.wh) < 0)
+        goto out;
+    step_done("open", &t_step);
+    b.c = xcalloc(1, sizeof(*b.c));
+    b.c->warehouse = xstrdup(warehouse);
+    b.c->vocab = vocab;
+    vocab = NULL;
+    if (cat_introspect(&b) < 0)
+        goto out;
+    step_done("introspect", &t_step);
+    cat_infer_layers(b.c);
+    if (profile_all(&b, cached) < 0)
+        goto out;
+    step_done("profiles", &t_step);
+    cat_infer_derived(b.c);
+    cat_infer_roles(b.c, b.c->vocab);
+    if (cat_read_semantic(b.c, opts->root) < 0)
+        goto out;
+    step_done("roles and semantic files", &t_step);
+    if (cat_infer_joins(&b) < 0)
+        goto out;
+    step_done("joins", &t_step);
+    if (cat_infer_group_keys(&b) < 0)
+        goto out;
+    step_done("group keys", &t_step);
+    cat_infer_grain_and_caveats(b.c);
+    cat_infer_words(b.c);
+    fingerprint_catalog(b.c);
+    b.c->built_at = utc_now_text();
+    b.c->build_ms = (clock_seconds() - t0) * 1e3;
+    if (cache_path)
+        write_cache(cache_path, &b, stamp);
+    cat_index_build(b.c);
+    step_done("cache and index", &t_step);
+    *out = b.c;
+    b.c = NULL;
+    ret = 0;
+out:
+    if (b.wh)
+        wh_close(b.wh);
+    catalog_free(b.c);
+    catalog_free(cached);
+    vocab_free(vocab);
+    for (i = 0; i < b.nchecks; i++)
+        free(b.checks[i].key);
+    free(b.checks);
+    free(b.today);
+    free(b.database);
+    free(cache_path);
+    free(stamp);
+    free(cached_stamp);
+    return ret;
+}

@@ -1,0 +1,650 @@
+/*
+ * Profiling one table in a few passes of SQL: statistics for every column in one query, text
+ * patterns on a small sample, every value of the columns that have few, exact uniqueness of the
+ * columns that might be keys, and for each repeating id which columns are constant within it.
+ * Large tables are profiled on a sample, except where a sample would give a wrong answer
+ * (uniqueness, repeated values, time anchors).
+ */
+#include <math.h>
+#include <pthread.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "catalog/catalog_internal.h"
+#include "catalog/vocab.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/strutil.h"
+#include "util/term.h"
+#include "util/xmalloc.h"
+#include "wh/wh.h"
+
+static int is_number(enum wh_type t)
+{
+    return t == WH_T_INT || t == WH_T_FLOAT || t == WH_T_DECIMAL;
+}
+
+static int is_date_like(enum wh_type t)
+{
+    return t == WH_T_DATE || t == WH_T_TIMESTAMP;
+}
+
+/* Types that compare, sort and hash as plain values. */
+static int is_plain(enum wh_type t)
+{
+    return t != WH_T_NESTED && t != WH_T_BLOB && t != WH_T_OTHER && t != WH_T_NULL;
+}
+
+/* An integer column named like a year: its anchor and future rows are years, not dates. */
+static int is_year_column(const struct cat_column *col)
+{
+    char **w;
+    size_t n = vocab_split(col->name, &w), i;
+    int ret = 0;
+
+    for (i = 0; col->type == WH_T_INT && i < n; i++)
+        if (!strcmp(w[i], "year") || !strcmp(w[i], "yr") || !strcmp(w[i], "years"))
+            ret = 1;
+    strv_free(w, n);
+    return ret;
+}
+
+static void add_ident(struct strbuf *sb, const char *name)
+{
+    strbuf_add_sql_ident(sb, name);
+}
+
+/* FROM clause for the statistics pass: the relation, or a sample of it. */
+static void add_source(struct strbuf *sb, const struct cat_build *b, const struct cat_table *t,
+                       uint64_t sample_rows, int *sampled)
+{
+    cat_add_sql_relation(sb, b, t);
+    *sampled = 0;
+    if (t->rows > sample_rows) {
+        strbuf_addf(sb, " USING SAMPLE reservoir(%llu ROWS) REPEATABLE (42)",
+                    (unsigned long long)sample_rows);
+        *sampled = 1;
+    }
+}
+
+static double num_or(const struct wh_result *r, size_t col, double dflt)
+{
+    double v;
+    return wh_result_num(r, 0, col, &v) == 0 ? v : dflt;
+}
+
+static char *text_or_null(const struct wh_result *r, size_t col)
+{
+    const char *s = wh_result_text(r, 0, col);
+    return s ? xstrdup(s) : NULL;
+}
+
+/* Pass 1: counts, distinct counts, ranges, means, negatives, lengths, time anchors. */
+static int profile_stats(struct cat_build *b, struct cat_table *t, uint64_t sample_rows)
+{
+    struct strbuf sql = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    size_t i, k;
+    int ret = -1;
+
+    strbuf_addstr(&sql, "SELECT count(*)");
+    for (i = 0; i < t->ncolumns; i++) {
+        const struct cat_column *c = &t->columns[i];
+        struct strbuf id = STRBUF_INIT;
+
+        add_ident(&id, c->name);
+        strbuf_addf(&sql, ", count(%s)", id.buf);
+        if (is_plain(c->type)) {
+            strbuf_addf(&sql, ", approx_count_distinct(%s), min(%s)::VARCHAR, max(%s)::VARCHAR",
+                        id.buf, id.buf, id.buf);
+        }
+        if (is_number(c->type))
+            strbuf_addf(&sql,
+                        ", avg(%s)::DOUBLE, min(%s)::DOUBLE, max(%s)::DOUBLE, "
+                        "count(*) FILTER (WHERE %s < 0)",
+                        id.buf, id.buf, id.buf, id.buf);
+        if (c->type == WH_T_TEXT)
+            strbuf_addf(&sql, ", avg(length(%s))::DOUBLE", id.buf);
+        if (is_date_like(c->type))
+            strbuf_addf(&sql,
+                        ", max(%s) FILTER (WHERE CAST(%s AS DATE) <= DATE '%s')::VARCHAR, "
+                        "count(*) FILTER (WHERE CAST(%s AS DATE) > DATE '%s')",
+                        id.buf, id.buf, b->today, id.buf, b->today);
+        else if (is_year_column(c))
+            strbuf_addf(&sql,
+                        ", max(%s) FILTER (WHERE %s <= year(DATE '%s'))::VARCHAR, "
+                        "count(*) FILTER (WHERE %s > year(DATE '%s'))",
+                        id.buf, id.buf, b->today, id.buf, b->today);
+        strbuf_release(&id);
+    }
+    strbuf_addstr(&sql, " FROM ");
+    add_source(&sql, b, t, sample_rows, &t->sampled);
+    if (wh_query(b->wh, sql.buf, NULL, &r) < 0 || r->nrows != 1)
+        goto out;
+
+    k = 0;
+    {
+        double n = num_or(r, k++, 0);
+        if (!t->sampled || !t->rows)
+            t->rows = (uint64_t)n;
+    }
+    for (i = 0; i < t->ncolumns; i++) {
+        struct cat_column *c = &t->columns[i];
+        double n = num_or(r, 0, 0), nonnull = num_or(r, k++, 0);
+
+        c->null_fraction = n > 0 ? 1.0 - nonnull / n : 0;
+        if (is_plain(c->type)) {
+            c->distinct = (uint64_t)num_or(r, k++, 0);
+            if (c->distinct > (uint64_t)nonnull)
+                c->distinct = (uint64_t)nonnull;
+            c->min_text = text_or_null(r, k++);
+            c->max_text = text_or_null(r, k++);
+        }
+        if (is_number(c->type)) {
+            c->mean = num_or(r, k++, NAN);
+            c->min = num_or(r, k++, NAN);
+            c->max = num_or(r, k++, NAN);
+            c->has_range = !isnan(c->min);
+            c->negative_fraction = nonnull > 0 ? num_or(r, k, 0) / nonnull : 0;
+            k++;
+        }
+        if (c->type == WH_T_TEXT)
+            c->avg_length = num_or(r, k++, 0);
+        if (is_date_like(c->type) || is_year_column(c)) {
+            c->anchor = text_or_null(r, k++);
+            c->future_rows = (uint64_t)num_or(r, k++, 0);
+        }
+    }
+    ret = 0;
+out:
+    wh_result_free(r);
+    strbuf_release(&sql);
+    return ret;
+}
+
+/*
+ * Time anchors of a sampled table come from the whole table: the latest date decides what
+ * "last quarter" means, and a sample may miss it.
+ */
+static int exact_time_anchors(struct cat_build *b, struct cat_table *t)
+{
+    struct strbuf sql = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    size_t i, k = 0, n = 0;
+    int ret = -1;
+
+    strbuf_addstr(&sql, "SELECT 0");
+    for (i = 0; i < t->ncolumns; i++) {
+        struct strbuf id = STRBUF_INIT;
+        if (!t->columns[i].anchor && !t->columns[i].future_rows &&
+            !is_date_like(t->columns[i].type))
+            continue;
+        add_ident(&id, t->columns[i].name);
+        if (is_date_like(t->columns[i].type))
+            strbuf_addf(&sql,
+                        ", max(%s) FILTER (WHERE CAST(%s AS DATE) <= DATE '%s')::VARCHAR, "
+                        "count(*) FILTER (WHERE CAST(%s AS DATE) > DATE '%s')",
+                        id.buf, id.buf, b->today, id.buf, b->today);
+        else
+            strbuf_addf(&sql,
+                        ", max(%s) FILTER (WHERE %s <= year(DATE '%s'))::VARCHAR, "
+                        "count(*) FILTER (WHERE %s > year(DATE '%s'))",
+                        id.buf, id.buf, b->today, id.buf, b->today);
+        strbuf_release(&id);
+        n++;
+    }
+    if (!n) {
+        ret = 0;
+        goto out;
+    }
+    strbuf_addstr(&sql, " FROM ");
+    cat_add_sql_relation(&sql, b, t);
+    if (wh_query(b->wh, sql.buf, NULL, &r) < 0)
+        goto out;
+    k = 1;
+    for (i = 0; i < t->ncolumns; i++) {
+        struct cat_column *c = &t->columns[i];
+        if (!c->anchor && !c->future_rows && !is_date_like(c->type))
+            continue;
+        free(c->anchor);
+        c->anchor = text_or_null(r, k++);
+        c->future_rows = (uint64_t)num_or(r, k++, 0);
+    }
+    ret = 0;
+out:
+    wh_result_free(r);
+    strbuf_release(&sql);
+    return ret;
+}
+
+/*
+ * Text patterns (POSIX extended regular expressions, matched against the whole value), in the
+ * order they are tried; the first that 85% of a column's values match wins. Multi-byte
+ * currency signs are alternatives, not bracket members, so that they match byte for byte.
+ */
+static const struct {
+    enum cat_pattern pattern;
+    const char *re;
+} patterns[] = {
+    {CAT_PAT_EMAIL, "^[^@[:space:]]+@[^@[:space:]]+\\.[A-Za-z]{2,}$"},
+    {CAT_PAT_URL, "^(https?://|www\\.)[^[:space:]]+$"},
+    {CAT_PAT_MONEY_TEXT, "^[-+(]?[[:space:]]*(\\$|€|£|¥)[[:space:]]*[0-9][0-9,]*(\\.[0-9]+)?\\)?$|"
+                         "^[-+]?[0-9][0-9,]*(\\.[0-9]+)?[[:space:]]*(\\$|€|£|¥)$"},
+    {CAT_PAT_PERCENT_TEXT, "^[-+]?[0-9]+([.,][0-9]+)?[[:space:]]*%$"},
+    {CAT_PAT_DATE_TEXT,
+     "^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([ T][0-9]{1,2}:[0-9]{2}.*)?$|"
+     "^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}$|^[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}$"},
+    {CAT_PAT_NUMBER_TEXT, "^[-+]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\\.[0-9]+)?$"},
+    {CAT_PAT_PHONE,
+     "^\\+[0-9][0-9 ().-]{6,18}[0-9]$|^\\(?[0-9]{2,4}\\)?[ .-][0-9][0-9 .-]{4,13}[0-9]$"},
+    {CAT_PAT_CODE, "^[A-Z0-9]{1,12}([_-][A-Z0-9]{1,12}){0,3}$"},
+    {CAT_PAT_PERSON_NAME, "^[A-Z][a-z]+(['-][A-Z][a-z]+)?( [A-Z][a-z]+(['-][A-Z][a-z]+)?)+$"},
+};
+
+static regex_t compiled[ARRAY_SIZE(patterns)];
+static pthread_once_t compiled_once = PTHREAD_ONCE_INIT;
+
+static void compile_patterns(void)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(patterns); i++)
+        if (regcomp(&compiled[i], patterns[i].re, REG_EXTENDED | REG_NOSUB))
+            BUG("pattern %zu does not compile", i);
+}
+
+/* Words in a column name that say its values are people's names. */
+static int names_people(const char *name)
+{
+    static const char *const words[] = {
+        "name",    "person",  "author",  "customer", "employee", "contact", "member",
+        "owner",   "manager", "rep",     "agent",    "seller",   "buyer",   "student",
+        "teacher", "doctor",  "patient", "driver",   "director", "actor",   "user"};
+    char **w;
+    size_t n = vocab_split(name, &w), i, j;
+    int ret = 0;
+
+    for (i = 0; i < n && !ret; i++)
+        for (j = 0; j < ARRAY_SIZE(words) && !ret; j++)
+            ret = !strcmp(w[i], words[j]);
+    strv_free(w, n);
+    return ret;
+}
+
+/* Copies s without surrounding blanks into buf (truncated to n - 1 bytes). */
+static const char *trimmed(const char *s, char *buf, size_t n)
+{
+    size_t len;
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    len = strlen(s);
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    if (len >= n)
+        len = n - 1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+/*
+ * The pattern of a column from a list of its values. A pattern stops being tried once more
+ * than 15% of the values have missed it, so most columns cost a few dozen matches.
+ */
+static enum cat_pattern classify(const struct cat_column *c, const char *const *values, size_t n)
+{
+    char buf[256];
+    size_t p, i;
+
+    if (!n)
+        return CAT_PAT_NONE;
+    pthread_once(&compiled_once, compile_patterns);
+    for (p = 0; p < ARRAY_SIZE(patterns); p++) {
+        size_t misses = 0, allowed = n * 15 / 100;
+        if (patterns[p].pattern == CAT_PAT_PERSON_NAME && !names_people(c->name))
+            continue;
+        for (i = 0; i < n && misses <= allowed; i++)
+            misses += regexec(&compiled[p], trimmed(values[i], buf, sizeof(buf)), 0, NULL, 0) != 0;
+        if (misses <= allowed)
+            return patterns[p].pattern;
+    }
+    return CAT_PAT_NONE;
+}
+
+/*
+ * Patterns of the text columns: from the value index when it holds every value, else from
+ * the distinct values among the first rows (reading stops there, even in a view).
+ */
+static int profile_patterns(struct cat_build *b, struct cat_table *t)
+{
+    struct strbuf sql = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    const char **v = NULL;
+    size_t i, k, n = 0, alloc = 0;
+    int ret = -1;
+
+    for (i = 0; i < t->ncolumns; i++) {
+        struct cat_column *c = &t->columns[i];
+        if (c->type != WH_T_TEXT || c->null_fraction >= 1)
+            continue;
+        if (c->values_complete) {
+            ALLOC_GROW(v, c->nvalues, alloc);
+            for (k = 0; k < c->nvalues; k++)
+                v[k] = c->values[k].text;
+            c->pattern = classify(c, v, c->nvalues);
+            continue;
+        }
+        strbuf_addstr(&sql, n++ ? ", " : "SELECT ");
+        add_ident(&sql, c->name);
+    }
+    if (!n) {
+        ret = 0;
+        goto out;
+    }
+    strbuf_addstr(&sql, " FROM ");
+    cat_add_sql_relation(&sql, b, t);
+    strbuf_addf(&sql, " LIMIT %d", CATALOG_PATTERN_ROWS);
+    if (wh_query(b->wh, sql.buf, NULL, &r) < 0)
+        goto out;
+    for (i = 0, k = 0; i < t->ncolumns; i++) {
+        struct cat_column *c = &t->columns[i];
+        size_t row, m = 0;
+        if (c->type != WH_T_TEXT || c->null_fraction >= 1 || c->values_complete)
+            continue;
+        ALLOC_GROW(v, r->nrows, alloc);
+        for (row = 0; row < r->nrows; row++)
+            if (wh_result_text(r, row, k))
+                v[m++] = wh_result_text(r, row, k);
+        c->pattern = classify(c, v, m);
+        k++;
+    }
+    ret = 0;
+out:
+    free(v);
+    wh_result_free(r);
+    strbuf_release(&sql);
+    return ret;
+}
+
+/* Columns whose every value goes in the value index: text and flags with few values. */
+static int wants_values(const struct cat_column *c)
+{
+    return (c->type == WH_T_TEXT || c->type == WH_T_BOOL) && c->distinct > 0 &&
+           c->distinct <= CATALOG_MAX_VALUES + CATALOG_MAX_VALUES / 10;
+}
+
+static int profile_values(struct cat_build *b, struct cat_table *t, uint64_t sample_rows)
+{
+    struct strbuf sql = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    size_t i, n = 0, *alloc = NULL;
+    int ret = -1, sampled;
+
+    strbuf_addstr(&sql, "SELECT k, v, count(*) AS n FROM (UNPIVOT (SELECT ");
+    for (i = 0; i < t->ncolumns; i++) {
+        if (!wants_values(&t->columns[i]))
+            continue;
+        strbuf_addf(&sql, "%s", n ? ", " : "");
+        add_ident(&sql, t->columns[i].name);
+        strbuf_addf(&sql, "::VARCHAR AS \"%zu\"", i);
+        n++;
+    }
+    if (!n) {
+        ret = 0;
+        goto out;
+    }
+    strbuf_addstr(&sql, " FROM ");
+    add_source(&sql, b, t, sample_rows, &sampled);
+    strbuf_addstr(&sql, ") ON COLUMNS(*) INTO NAME k VALUE v) GROUP BY k, v "
+                        "ORDER BY k, n DESC, v");
+    if (wh_query(b->wh, sql.buf, NULL, &r) < 0)
+        goto out;
+    alloc = xcalloc(t->ncolumns, sizeof(*alloc));
+    for (i = 0; i < t->ncolumns; i++)
+        t->columns[i].values_complete = wants_values(&t->columns[i]);
+    for (i = 0; i < r->nrows; i++) {
+        size_t col = strtoul(wh_result_text(r, i, 0), NULL, 10);
+        struct cat_column *c;
+        double count;
+
+        if (col >= t->ncolumns)
+            continue;
+        c = &t->columns[col];
+        if (c->nvalues >= CATALOG_MAX_VALUES) {
+            c->values_complete = 0;
+            continue;
+        }
+        ALLOC_GROW(c->values, c->nvalues + 1, alloc[col]);
+        c->values[c->nvalues].text = xstrdup(wh_result_text(r, i, 1));
+        c->values[c->nvalues].count = wh_result_num(r, i, 2, &count) == 0 ? (uint64_t)count : 0;
+        c->values[c->nvalues].key = vocab_key(c->values[c->nvalues].text);
+        c->nvalues++;
+    }
+    for (i = 0; i < t->ncolumns; i++)
+        if (t->columns[i].values_complete)
+            t->columns[i].distinct = t->columns[i].nvalues;
+    ret = 0;
+out:
+    free(alloc);
+    wh_result_free(r);
+    strbuf_release(&sql);
+    return ret;
+}
+
+/*
+ * Could the column be a key? No NULLs, and about as many distinct values as rows (the
+ * approximate count can be 10% or more off; the exact count decides).
+ */
+static int maybe_unique(const struct cat_table *t, const struct cat_column *c)
+{
+    return t->rows > 0 && c->null_fraction == 0 && is_plain(c->type) && c->type != WH_T_FLOAT &&
+           c->type != WH_T_BOOL && (double)c->distinct >= 0.7 * (double)t->rows;
+}
+
+static int profile_unique(struct cat_build *b, struct cat_table *t)
+{
+    struct strbuf sql = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    size_t i, k, n = 0;
+    int ret = -1;
+
+    strbuf_addstr(&sql, "SELECT count(*)");
+    for (i = 0; i < t->ncolumns; i++) {
+        if (!maybe_unique(t, &t->columns[i]))
+            continue;
+        strbuf_addstr(&sql, ", count(DISTINCT ");
+        add_ident(&sql, t->columns[i].name);
+        strbuf_addstr(&sql, ")");
+        n++;
+    }
+    if (!n) {
+        ret = 0;
+        goto out;
+    }
+    strbuf_addstr(&sql, " FROM ");
+    cat_add_sql_relation(&sql, b, t);
+    if (wh_query(b->wh, sql.buf, NULL, &r) < 0 || r->nrows != 1)
+        goto out;
+    t->rows = (uint64_t)num_or(r, 0, 0);
+    for (i = 0, k = 1; i < t->ncolumns; i++) {
+        struct cat_column *c = &t->columns[i];
+        if (!maybe_unique(t, c))
+            continue;
+        c->unique = t->rows > 0 && (uint64_t)num_or(r, k++, 0) == t->rows;
+        if (c->unique)
+            c->distinct = t->rows;
+    }
+    ret = 0;
+out:
+    wh_result_free(r);
+    strbuf_release(&sql);
+    return ret;
+}
+
+/* A column that could group rows: an id that repeats, and is rarely NULL. */
+int cat_maybe_group_key(const struct cat_table *t, const struct cat_column *c)
+{
+    return !c->unique && is_plain(c->type) && c->type != WH_T_FLOAT && c->null_fraction <= 0.1 &&
+           c->distinct >= 2 && (double)t->rows >= 1.05 * (double)c->distinct &&
+           cat_name_is_id(c->name);
+}
+
+/*
+ * Is it worth asking whether this column is constant within groups? Measures (an order total
+ * on every line is the trap), times and small categories (an order's status) are; keys,
+ * whole-table constants, names and free text are not.
+ */
+static int groupable(const struct cat_column *c)
+{
+    if (!is_plain(c->type) || c->unique || c->distinct < 2 || c->roles & CAT_ROLE_PII)
+        return 0;
+    return c->roles & (CAT_ROLE_MEASURE | CAT_ROLE_TIME | CAT_ROLE_FLAG) ||
+           (c->roles & CAT_ROLE_DIMENSION && c->distinct <= 50);
+}
+
+/*
+ * Which columns keep one value within each value of column g. Only groups where a column has
+ * two values or more (not NULL) say anything about it: a column filled on one line of an
+ * order is not an order-level value.
+ */
+int cat_profile_grouping(struct cat_build *b, struct cat_table *t, int g)
+{
+    struct strbuf sql = STRBUF_INIT, inner = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    struct cat_grouping *gr;
+    size_t i, k, alloc;
+    int ret = -1;
+
+    strbuf_addstr(&sql, "SELECT count(*), count(*) FILTER (WHERE n > 1)");
+    strbuf_addstr(&inner, "SELECT count(*) AS n");
+    for (i = 0; i < t->ncolumns; i++) {
+        struct strbuf id = STRBUF_INIT;
+        if ((int)i == g || !groupable(&t->columns[i]))
+            continue;
+        add_ident(&id, t->columns[i].name);
+        strbuf_addf(&inner, ", count(%s) AS n%zu, min(%s) = max(%s) AS c%zu", id.buf, i, id.buf,
+                    id.buf, i);
+        strbuf_addf(&sql,
+                    ", count(*) FILTER (WHERE n%zu > 1), count(*) FILTER (WHERE n%zu > 1 AND "
+                    "c%zu)",
+                    i, i, i);
+        strbuf_release(&id);
+    }
+    strbuf_addf(&sql, " FROM (%s FROM ", inner.buf);
+    cat_add_sql_relation(&sql, b, t);
+    strbuf_addstr(&sql, " WHERE ");
+    add_ident(&sql, t->columns[g].name);
+    strbuf_addstr(&sql, " IS NOT NULL GROUP BY ");
+    add_ident(&sql, t->columns[g].name);
+    strbuf_addstr(&sql, ")");
+    if (wh_query(b->wh, sql.buf, NULL, &r) < 0 || r->nrows != 1)
+        goto out;
+
+    alloc = t->ngroupings;
+    ALLOC_GROW(t->groupings, t->ngroupings + 1, alloc);
+    gr = &t->groupings[t->ngroupings++];
+    memset(gr, 0, sizeof(*gr));
+    gr->column = g;
+    gr->groups = (uint64_t)num_or(r, 0, 0);
+    gr->multi = (uint64_t)num_or(r, 1, 0);
+    alloc = 0;
+    for (i = 0, k = 2; i < t->ncolumns; i++) {
+        double filled, same;
+        if ((int)i == g || !groupable(&t->columns[i]))
+            continue;
+        filled = num_or(r, k++, 0);
+        same = num_or(r, k++, 0);
+        /* 90%, not all: a reused id merges a few groups that are really two */
+        if (filled >= 3 && same >= 0.9 * filled) {
+            ALLOC_GROW(gr->constant, gr->nconstant + 1, alloc);
+            gr->constant[gr->nconstant++] = (int)i;
+        }
+    }
+    ret = 0;
+out:
+    wh_result_free(r);
+    strbuf_release(&sql);
+    strbuf_release(&inner);
+    return ret;
+}
+
+/*
+ * Without a one-column key, two id columns may identify a row together (an order line by
+ * order and product). Tries pairs of id columns without NULLs.
+ */
+static int profile_composite_grain(struct cat_build *b, struct cat_table *t)
+{
+    struct strbuf sql = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    int ids[6];
+    size_t i, j, n = 0, k;
+    int ret = -1;
+
+    for (i = 0; i < t->ncolumns; i++) {
+        if (t->columns[i].unique)
+            return 0;
+        if (n < ARRAY_SIZE(ids) && t->columns[i].null_fraction == 0 &&
+            is_plain(t->columns[i].type) && cat_name_is_id(t->columns[i].name))
+            ids[n++] = (int)i;
+    }
+    if (n < 2 || !t->rows)
+        return 0;
+    strbuf_addstr(&sql, "SELECT count(*)");
+    for (i = 0; i < n; i++)
+        for (j = i + 1; j < n; j++) {
+            strbuf_addstr(&sql, ", count(DISTINCT (");
+            add_ident(&sql, t->columns[ids[i]].name);
+            strbuf_addstr(&sql, ", ");
+            add_ident(&sql, t->columns[ids[j]].name);
+            strbuf_addstr(&sql, "))");
+        }
+    strbuf_addstr(&sql, " FROM ");
+    cat_add_sql_relation(&sql, b, t);
+    if (wh_query(b->wh, sql.buf, NULL, &r) < 0 || r->nrows != 1)
+        goto out;
+    for (i = 0, k = 1; i < n && !t->ngrain; i++)
+        for (j = i + 1; j < n && !t->ngrain; j++, k++)
+            if (num_or(r, k, -1) == num_or(r, 0, -2)) {
+                cat_strv_push(&t->grain, &t->ngrain, t->columns[ids[i]].name);
+                cat_strv_push(&t->grain, &t->ngrain, t->columns[ids[j]].name);
+            }
+    ret = 0;
+out:
+    wh_result_free(r);
+    strbuf_release(&sql);
+    return ret;
+}
+
+int cat_profile_table(struct cat_build *b, struct cat_table *t)
+{
+    uint64_t sample_rows =
+        b->opts && b->opts->sample_rows ? b->opts->sample_rows : CATALOG_SAMPLE_ROWS;
+    double t0 = clock_seconds(), t1, t2, t3, t4;
+
+    if (profile_stats(b, t, sample_rows) < 0)
+        return -1;
+    if (t->sampled && exact_time_anchors(b, t) < 0)
+        return -1;
+    t1 = clock_seconds();
+    if (profile_values(b, t, sample_rows) < 0)
+        return -1;
+    t2 = clock_seconds();
+    if (profile_patterns(b, t) < 0)
+        return -1;
+    t3 = clock_seconds();
+    if (profile_unique(b, t) < 0)
+        return -1;
+    t4 = clock_seconds();
+    if (profile_composite_grain(b, t) < 0)
+        return -1;
+    if (term_verbose)
+        fprintf(stderr,
+                "catalog: %s: stats %.0f ms, values %.0f ms, patterns %.0f ms, keys %.0f ms, "
+                "grain %.0f ms\n",
+                t->relation, (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, (t4 - t3) * 1e3,
+                (clock_seconds() - t4) * 1e3);
+    return 0;
+}

@@ -28,6 +28,7 @@ static const struct command commands[] = {
     {"pipeline", cmd_pipeline, "sync, ingest, transform, test: build the warehouse"},
     {"setup", cmd_setup, "init and generate when needed, then pipeline: a warehouse from nothing"},
     {"query", cmd_query, "SQL shell on the warehouse (-c SQL, or interactive)"},
+    {"catalog", cmd_catalog, "what mdp inferred about the warehouse: keys, joins, roles, layers"},
     {"eval", cmd_eval, "run evaluation cases: ground-truth SQL and assertions on answers"},
 };
 
@@ -35,7 +36,8 @@ static const char usage[] =
     "usage: mdp [GLOBAL OPTIONS] COMMAND [ARGS]\n"
     "\n"
     "mdp: a mini data platform in one binary. It builds a DuckDB warehouse from raw files,\n"
-    "runs dbt-style models and tests, and measures answers to questions about the data.\n"
+    "runs dbt-style models and tests, infers what the data means (keys, joins, measures),\n"
+    "and measures answers to questions about the data.\n"
     "\n"
     "Global options (accepted before or after the command):\n"
     "  --project DIR      the platform folder (default: the nearest directory, up to 6\n"

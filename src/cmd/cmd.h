@@ -38,6 +38,7 @@ int cmd_test(int argc, char **argv);
 int cmd_pipeline(int argc, char **argv);
 int cmd_setup(int argc, char **argv);
 int cmd_query(int argc, char **argv);
+int cmd_catalog(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 
 #endif

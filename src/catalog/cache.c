@@ -355,8 +355,10 @@ static int read_table(const struct json *o, struct cat_table *t)
     t->fingerprint = get_dup(o, "fingerprint");
     t->columns = xcalloc(json_size(cols) ? json_size(cols) : 1, sizeof(*t->columns));
     for (i = 0; i < json_size(cols); i++, t->ncolumns++)
-        if (read_column(json_at(cols, i), &t->columns[i]) < 0)
+        if (read_column(json_at(cols, i), &t->columns[i]) < 0) {
+            cat_column_release(&t->columns[i]); /* a column read in part */
             return -1;
+        }
     names = xcalloc(t->ncolumns ? t->ncolumns : 1, sizeof(*names));
     for (i = 0; i < t->ncolumns; i++)
         names[i] = t->columns[i].name;

@@ -8,6 +8,7 @@
  *   3. inference runs over everything (it is cheap; containment checks are remembered);
  *   4. the result is written back to the cache.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "util/strutil.h"
 #include "util/term.h"
 #include "util/xmalloc.h"
+#include "wh/connection.h"
 #include "wh/wh.h"
 
 /* ---- helpers ---- */
@@ -486,36 +488,84 @@ static void add_note(struct catalog *c, const char *fmt, ...)
     c->notes[c->nnotes++] = strbuf_detach(&sb, NULL);
 }
 
-static int profile_all(struct cat_build *b, const struct catalog *cached)
+/* Tables are profiled by a few workers, each on its own connection. */
+#define PROFILE_WORKERS 3
+
+struct profile_run {
+    struct cat_build *b;
+    size_t *todo; /* indexes of the tables to profile */
+    size_t ntodo, next, done;
+    pthread_mutex_t lock;
+};
+
+static void *profile_worker(void *arg)
 {
-    struct catalog *c = b->c;
-    size_t i, todo = 0, done = 0;
+    struct profile_run *run = arg;
+    struct cat_build local = *run->b;
+    struct catalog *c = run->b->c;
+    int quiet = error_quiet(1);
 
-    for (i = 0; i < c->ntables; i++)
-        todo += !cached_table(cached, &c->tables[i]);
-    for (i = 0; i < c->ntables; i++) {
-        struct cat_table *t = &c->tables[i];
-        const struct cat_table *old = cached_table(cached, t);
-        int quiet;
+    if (wh_connect_more(run->b->wh, &local.wh) < 0)
+        local.wh = NULL;
+    for (;;) {
+        struct cat_table *t;
+        size_t i;
+        int rc;
 
-        if (old) {
-            copy_profile(t, old);
-            continue;
-        }
-        if (b->opts && b->opts->progress)
-            b->opts->progress(done, todo, t->relation, b->opts->progress_ctx);
-        quiet = error_quiet(1);
-        if (cat_profile_table(b, t) < 0) {
+        pthread_mutex_lock(&run->lock);
+        i = run->next < run->ntodo ? run->todo[run->next++] : (size_t)-1;
+        if (i != (size_t)-1 && local.opts && local.opts->progress)
+            local.opts->progress(run->done, run->ntodo, c->tables[i].relation,
+                                 local.opts->progress_ctx);
+        pthread_mutex_unlock(&run->lock);
+        if (i == (size_t)-1)
+            break;
+        t = &c->tables[i];
+        rc = local.wh ? cat_profile_table(&local, t) : -1;
+        pthread_mutex_lock(&run->lock);
+        if (rc < 0) {
             /* e.g. a view whose table was dropped: report it, describe the rest */
             add_note(c, "%s could not be profiled: %s", t->relation, error_last());
             t->fingerprint[0] = '\0'; /* never reuse a failed profile */
         }
-        error_quiet(quiet);
-        c->profiled++;
-        done++;
+        run->done++;
+        pthread_mutex_unlock(&run->lock);
     }
-    if (b->opts && b->opts->progress && todo)
-        b->opts->progress(todo, todo, NULL, b->opts->progress_ctx);
+    if (local.wh)
+        wh_close(local.wh);
+    error_quiet(quiet);
+    return NULL;
+}
+
+static int profile_all(struct cat_build *b, const struct catalog *cached)
+{
+    struct catalog *c = b->c;
+    struct profile_run run;
+    pthread_t threads[PROFILE_WORKERS];
+    size_t i, nthreads;
+
+    memset(&run, 0, sizeof(run));
+    run.b = b;
+    run.todo = xcalloc(c->ntables ? c->ntables : 1, sizeof(*run.todo));
+    pthread_mutex_init(&run.lock, NULL);
+    for (i = 0; i < c->ntables; i++) {
+        const struct cat_table *old = cached_table(cached, &c->tables[i]);
+        if (old)
+            copy_profile(&c->tables[i], old);
+        else
+            run.todo[run.ntodo++] = i;
+    }
+    nthreads = run.ntodo < PROFILE_WORKERS ? run.ntodo : PROFILE_WORKERS;
+    for (i = 0; i < nthreads; i++)
+        if (pthread_create(&threads[i], NULL, profile_worker, &run))
+            BUG("cannot start a profiling thread");
+    for (i = 0; i < nthreads; i++)
+        pthread_join(threads[i], NULL);
+    c->profiled = run.ntodo;
+    if (b->opts && b->opts->progress && run.ntodo)
+        b->opts->progress(run.ntodo, run.ntodo, NULL, b->opts->progress_ctx);
+    pthread_mutex_destroy(&run.lock);
+    free(run.todo);
     return 0;
 }
 
@@ -533,6 +583,7 @@ int catalog_load(const char *warehouse, const struct catalog_options *opts, stru
 {
     static const struct catalog_options defaults;
     struct cat_build b;
+    struct wh_options wo = {0};
     struct catalog *cached = NULL;
     struct vocab *vocab = NULL;
     char *cache_path = NULL, *stamp = NULL, *cached_stamp = NULL;
@@ -575,7 +626,13 @@ int catalog_load(const char *warehouse, const struct catalog_options *opts, stru
     }
 
     t_step = clock_seconds();
-    if (wh_open(warehouse, WH_READ_ONLY, &b.wh) < 0)
+    /*
+     * One thread per query: the catalog asks many small queries, several at once (one per
+     * profiling worker), and threads inside each would only wait for one another.
+     */
+    wo.mode = WH_READ_ONLY;
+    wo.threads = 1;
+    if (wh_open_ext(warehouse, &wo, &b.wh) < 0)
         goto out;
     step_done("open", &t_step);
     b.c = xcalloc(1, sizeof(*b.c));

@@ -58,8 +58,12 @@ int cat_introspect(struct cat_build *b);
 int cat_profile_table(struct cat_build *b, struct cat_table *t);
 /* Could column c of t be a group key (an id repeated over rows)? */
 int cat_maybe_group_key(const struct cat_table *t, const struct cat_column *c);
-/* Adds to t->groupings which columns are constant within column g. */
-int cat_profile_grouping(struct cat_build *b, struct cat_table *t, int g);
+/*
+ * Which columns of t are constant within column g (only those with one of only_roles, when
+ * not 0), in *out; its `constant` array is the caller's to free.
+ */
+int cat_profile_grouping(struct cat_build *b, struct cat_table *t, int g, unsigned only_roles,
+                         struct cat_grouping *out);
 
 /* infer.c */
 void cat_infer_layers(struct catalog *c);

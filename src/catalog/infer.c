@@ -73,6 +73,12 @@ struct layer_hint {
     enum cat_layer layer;
 };
 
+/*
+ * Schema words that name a layer. The first ones decide; the last ones ("analytics",
+ * "reporting", ...) are often where every model goes, so lineage may overrule them: a view
+ * that cleans one raw table is staging wherever it is.
+ */
+#define WEAK_SCHEMA_HINTS 6
 static const struct layer_hint schema_hints[] = {
     {"raw", CAT_LAYER_RAW},
     {"src", CAT_LAYER_RAW},
@@ -90,6 +96,7 @@ static const struct layer_hint schema_hints[] = {
     {"int", CAT_LAYER_INTERMEDIATE},
     {"mart", CAT_LAYER_MART},
     {"marts", CAT_LAYER_MART},
+    /* weak: the last WEAK_SCHEMA_HINTS */
     {"analytics", CAT_LAYER_MART},
     {"reporting", CAT_LAYER_MART},
     {"gold", CAT_LAYER_MART},
@@ -200,15 +207,22 @@ void cat_infer_layers(struct catalog *c)
         int built = t->model || t->is_view;
         enum cat_layer l;
 
-        if (hinted_layer(t->schema, schema_hints, ARRAY_SIZE(schema_hints), 0, &l) ||
+        int cleans_one = built && t->nupstream == 1 && t->depth == 1;
+
+        if (hinted_layer(t->schema, schema_hints, ARRAY_SIZE(schema_hints) - WEAK_SCHEMA_HINTS, 0,
+                         &l) ||
             hinted_layer(t->name, prefix_hints, ARRAY_SIZE(prefix_hints), 1, &l))
+            t->layer = l;
+        else if (cleans_one)
+            t->layer = CAT_LAYER_STAGING;
+        else if (hinted_layer(t->schema,
+                              schema_hints + ARRAY_SIZE(schema_hints) - WEAK_SCHEMA_HINTS,
+                              WEAK_SCHEMA_HINTS, 0, &l))
             t->layer = l;
         else if (!built)
             t->layer = CAT_LAYER_RAW;
         else if (!t->nupstream)
             t->layer = CAT_LAYER_OTHER;
-        else if (t->nupstream == 1 && t->depth == 1)
-            t->layer = CAT_LAYER_STAGING;
         else
             t->layer = read_by_others[i] ? CAT_LAYER_INTERMEDIATE : CAT_LAYER_MART;
     }
@@ -512,19 +526,28 @@ void cat_infer_roles(struct catalog *c, const struct vocab *v)
             col->agg = CAT_AGG_NONE;
             column_roles(t, col, v, has_time);
         }
-        /* the key: declared first, then an id named after the table, then any id */
+        /*
+         * The key: declared first, then an id, then "id" itself; a table without any (a
+         * summary by tier) is keyed by a unique category, the one thing its rows are about.
+         */
         for (j = 0; j < t->ncolumns; j++) {
             const struct cat_column *col = &t->columns[j];
             int rank;
-            if (!(col->roles & CAT_ROLE_KEY))
+            if (col->roles & CAT_ROLE_KEY)
+                rank = col->declared_key ? 4 : !strcasecmp(col->name, "id") ? 2 : 3;
+            else if (col->unique && col->type == WH_T_TEXT && col->roles & CAT_ROLE_DIMENSION &&
+                     !(col->roles & (CAT_ROLE_PII | CAT_ROLE_FREE_TEXT)))
+                rank = 1;
+            else
                 continue;
-            rank = col->declared_key ? 3 : !strcasecmp(col->name, "id") ? 1 : 2;
             if (rank > best_rank) {
                 best = (int)j;
                 best_rank = rank;
             }
         }
         t->key = best;
+        if (best >= 0)
+            t->columns[best].roles |= CAT_ROLE_KEY;
     }
 }
 
@@ -673,9 +696,13 @@ int cat_infer_joins(struct cat_build *b)
     struct ref_names *tn = xcalloc(c->ntables ? c->ntables : 1, sizeof(*tn));
     size_t i, j, k, n, alloc = 0;
 
+    /* joins the platform states (constraints, tests, dashboards) are measured too */
     for (i = 0; i < c->njoins; i++) {
-        const struct cat_join *e = &c->joins[i];
+        struct cat_join *e = &c->joins[i];
         struct cat_column *col = &c->tables[e->from_table].columns[e->from_column];
+        if (e->containment < 0)
+            e->containment =
+                check_containment(b, e->from_table, e->from_column, e->to_table, e->to_column);
         col->ref_table = e->to_table;
         col->ref_column = e->to_column;
         col->containment = e->containment;
@@ -703,7 +730,9 @@ int cat_infer_joins(struct cat_build *b)
             n = 0;
             for (k = 0; k < c->ntables; k++) {
                 const struct cat_table *to = &c->tables[k];
+                /* a table keyed by a category (one row per tier) is a summary, not a parent */
                 if (k == i || to->key < 0 || !id_type(to->columns[to->key].type) ||
+                    !(tn[k].is_id || to->columns[to->key].declared_key) ||
                     !names_key(col, &cn, &to->columns[to->key], &tn[k]))
                     continue;
                 ALLOC_GROW(cand, n + 1, alloc);
@@ -713,7 +742,8 @@ int cat_infer_joins(struct cat_build *b)
                 n++;
             }
             ref_names_release(&cn);
-            qsort(cand, n, sizeof(*cand), by_rank);
+            if (n > 1)
+                qsort(cand, n, sizeof(*cand), by_rank);
             for (k = 0; k < n; k++) {
                 double cont;
                 if (best_t >= 0 && cand[k].rank != rank)
@@ -764,6 +794,59 @@ static const struct cat_grouping *grouping_of(const struct cat_table *t, int col
     return NULL;
 }
 
+/* Does grouping g find a column with one of these roles constant within it? */
+static int keeps_constant(const struct cat_table *t, const struct cat_grouping *g, unsigned roles)
+{
+    size_t k;
+
+    for (k = 0; k < g->nconstant; k++)
+        if (t->columns[g->constant[k]].roles & roles)
+            return 1;
+    return 0;
+}
+
+static const struct cat_grouping *add_grouping(struct cat_table *t, const struct cat_grouping *g)
+{
+    t->groupings = xrealloc(t->groupings, (t->ngroupings + 1) * sizeof(*t->groupings));
+    t->groupings[t->ngroupings] = *g;
+    return &t->groupings[t->ngroupings++];
+}
+
+/*
+ * Is reference column j of t also a group key, its rows the parts of one whole (the lines of an
+ * invoice) rather than facts about one thing (the order lines of a product)? The parts of a
+ * whole share its time; where a table has no time, they are few per whole and share an
+ * amount. Returns the full grouping to keep, or NULL.
+ */
+static const struct cat_grouping *reference_groups(struct cat_build *b, struct cat_table *t,
+                                                   size_t j)
+{
+    const struct cat_column *gc = &t->columns[j];
+    struct cat_grouping probe;
+    size_t k;
+    int has_time = 0, whole;
+
+    for (k = 0; k < t->ncolumns; k++)
+        has_time |= (t->columns[k].roles & CAT_ROLE_TIME) && (int)k != (int)j;
+    if (has_time) {
+        if (cat_profile_grouping(b, t, (int)j, CAT_ROLE_TIME, &probe) < 0)
+            return NULL;
+        whole = probe.multi && probe.nconstant;
+        free(probe.constant);
+        if (!whole)
+            return NULL;
+    } else if (!gc->distinct || (double)t->rows > 5.0 * (double)gc->distinct) {
+        return NULL;
+    }
+    if (cat_profile_grouping(b, t, (int)j, 0, &probe) < 0)
+        return NULL;
+    if (!has_time && !keeps_constant(t, &probe, CAT_ROLE_MEASURE)) {
+        free(probe.constant);
+        return NULL;
+    }
+    return add_grouping(t, &probe);
+}
+
 int cat_infer_group_keys(struct cat_build *b)
 {
     struct catalog *c = b->c;
@@ -777,21 +860,24 @@ int cat_infer_group_keys(struct cat_build *b)
         for (j = 0; j < t->ncolumns; j++) {
             struct cat_column *gc = &t->columns[j];
             const struct cat_grouping *g;
+            int quiet;
 
-            /* an id that repeats and points nowhere groups rows: an order over its lines */
-            if (gc->ref_table >= 0 || !cat_maybe_group_key(t, gc))
+            if (!cat_maybe_group_key(t, gc))
                 continue;
+            quiet = error_quiet(1);
             g = grouping_of(t, (int)j);
-            if (!g) {
-                int quiet = error_quiet(1);
-                int rc = cat_profile_grouping(b, t, (int)j);
-                error_quiet(quiet);
-                if (rc < 0)
-                    continue;
-                g = grouping_of(t, (int)j);
+            if (!g && gc->ref_table < 0) {
+                /* an id that repeats and points nowhere groups rows: an order over its lines */
+                struct cat_grouping full;
+                if (cat_profile_grouping(b, t, (int)j, 0, &full) == 0)
+                    g = add_grouping(t, &full);
+            } else if (!g) {
+                g = reference_groups(b, t, j);
             }
-            if (!g->multi)
+            error_quiet(quiet);
+            if (!g || !g->multi)
                 continue;
+            gc->distinct = g->groups; /* exact, from the grouping */
             gc->roles |= CAT_ROLE_GROUP_KEY;
             gc->roles &= ~(unsigned)(CAT_ROLE_MEASURE | CAT_ROLE_DIMENSION);
             gc->agg = CAT_AGG_NONE;

@@ -444,16 +444,29 @@ static int maybe_unique(const struct cat_table *t, const struct cat_column *c)
            c->type != WH_T_BOOL && (double)c->distinct >= 0.7 * (double)t->rows;
 }
 
-static int profile_unique(struct cat_build *b, struct cat_table *t)
+/*
+ * Is the approximate distinct count of this column worth making exact? For ids (how many
+ * orders) and text with many values (how many emails); small columns are exact from the value
+ * index already, and numbers' counts matter less. A sampled table keeps the estimate.
+ */
+static int wants_exact_distinct(const struct cat_table *t, const struct cat_column *c)
+{
+    return !t->sampled && c->distinct > 0 && is_plain(c->type) &&
+           (cat_name_is_id(c->name) || (c->type == WH_T_TEXT && !c->values_complete));
+}
+
+/* Exact distinct counts: whether the candidate keys are unique, and the counts that matter. */
+static int profile_distinct(struct cat_build *b, struct cat_table *t)
 {
     struct strbuf sql = STRBUF_INIT;
     struct wh_result *r = NULL;
     size_t i, k, n = 0;
     int ret = -1;
 
+#define COUNTED(c) (maybe_unique(t, (c)) || wants_exact_distinct(t, (c)))
     strbuf_addstr(&sql, "SELECT count(*)");
     for (i = 0; i < t->ncolumns; i++) {
-        if (!maybe_unique(t, &t->columns[i]))
+        if (!COUNTED(&t->columns[i]))
             continue;
         strbuf_addstr(&sql, ", count(DISTINCT ");
         add_ident(&sql, t->columns[i].name);
@@ -471,13 +484,15 @@ static int profile_unique(struct cat_build *b, struct cat_table *t)
     t->rows = (uint64_t)num_or(r, 0, 0);
     for (i = 0, k = 1; i < t->ncolumns; i++) {
         struct cat_column *c = &t->columns[i];
-        if (!maybe_unique(t, c))
+        uint64_t d;
+        if (!COUNTED(c))
             continue;
-        c->unique = t->rows > 0 && (uint64_t)num_or(r, k++, 0) == t->rows;
-        if (c->unique)
-            c->distinct = t->rows;
+        d = (uint64_t)num_or(r, k++, 0);
+        c->unique = t->rows > 0 && c->null_fraction == 0 && d == t->rows;
+        c->distinct = d;
     }
     ret = 0;
+#undef COUNTED
 out:
     wh_result_free(r);
     strbuf_release(&sql);
@@ -506,23 +521,26 @@ static int groupable(const struct cat_column *c)
 }
 
 /*
- * Which columns keep one value within each value of column g. Only groups where a column has
- * two values or more (not NULL) say anything about it: a column filled on one line of an
- * order is not an order-level value.
+ * Which columns keep one value within each value of column g, in *out (release with
+ * cat_grouping_release()). Only groups where a column has two values or more (not NULL) say
+ * anything about it: a column filled on one line of an order is not an order-level value.
+ * only_roles, when not 0, limits the columns asked about to those with one of these roles.
  */
-int cat_profile_grouping(struct cat_build *b, struct cat_table *t, int g)
+int cat_profile_grouping(struct cat_build *b, struct cat_table *t, int g, unsigned only_roles,
+                         struct cat_grouping *out)
 {
     struct strbuf sql = STRBUF_INIT, inner = STRBUF_INIT;
     struct wh_result *r = NULL;
-    struct cat_grouping *gr;
-    size_t i, k, alloc;
+    size_t i, k, alloc = 0;
     int ret = -1;
 
+#define ASKED(col) (groupable(col) && (!only_roles || (col)->roles & only_roles))
+    memset(out, 0, sizeof(*out));
     strbuf_addstr(&sql, "SELECT count(*), count(*) FILTER (WHERE n > 1)");
     strbuf_addstr(&inner, "SELECT count(*) AS n");
     for (i = 0; i < t->ncolumns; i++) {
         struct strbuf id = STRBUF_INIT;
-        if ((int)i == g || !groupable(&t->columns[i]))
+        if ((int)i == g || !ASKED(&t->columns[i]))
             continue;
         add_ident(&id, t->columns[i].name);
         strbuf_addf(&inner, ", count(%s) AS n%zu, min(%s) = max(%s) AS c%zu", id.buf, i, id.buf,
@@ -543,27 +561,23 @@ int cat_profile_grouping(struct cat_build *b, struct cat_table *t, int g)
     if (wh_query(b->wh, sql.buf, NULL, &r) < 0 || r->nrows != 1)
         goto out;
 
-    alloc = t->ngroupings;
-    ALLOC_GROW(t->groupings, t->ngroupings + 1, alloc);
-    gr = &t->groupings[t->ngroupings++];
-    memset(gr, 0, sizeof(*gr));
-    gr->column = g;
-    gr->groups = (uint64_t)num_or(r, 0, 0);
-    gr->multi = (uint64_t)num_or(r, 1, 0);
-    alloc = 0;
+    out->column = g;
+    out->groups = (uint64_t)num_or(r, 0, 0);
+    out->multi = (uint64_t)num_or(r, 1, 0);
     for (i = 0, k = 2; i < t->ncolumns; i++) {
         double filled, same;
-        if ((int)i == g || !groupable(&t->columns[i]))
+        if ((int)i == g || !ASKED(&t->columns[i]))
             continue;
         filled = num_or(r, k++, 0);
         same = num_or(r, k++, 0);
         /* 90%, not all: a reused id merges a few groups that are really two */
         if (filled >= 3 && same >= 0.9 * filled) {
-            ALLOC_GROW(gr->constant, gr->nconstant + 1, alloc);
-            gr->constant[gr->nconstant++] = (int)i;
+            ALLOC_GROW(out->constant, out->nconstant + 1, alloc);
+            out->constant[out->nconstant++] = (int)i;
         }
     }
     ret = 0;
+#undef ASKED
 out:
     wh_result_free(r);
     strbuf_release(&sql);
@@ -635,7 +649,7 @@ int cat_profile_table(struct cat_build *b, struct cat_table *t)
     if (profile_patterns(b, t) < 0)
         return -1;
     t3 = clock_seconds();
-    if (profile_unique(b, t) < 0)
+    if (profile_distinct(b, t) < 0)
         return -1;
     t4 = clock_seconds();
     if (profile_composite_grain(b, t) < 0)

@@ -53,8 +53,11 @@ enum cat_layer {
 
 /* Roles of a column: a set of these bits. */
 enum cat_role {
-    CAT_ROLE_KEY = 1 << 0,         /* unique and never NULL: identifies a row */
-    CAT_ROLE_GROUP_KEY = 1 << 1,   /* an id repeated over several rows: an order over its lines */
+    CAT_ROLE_KEY = 1 << 0,         /* identifies a row: unique, never NULL, and named like an id
+                                      or declared (or, in a table without one, the unique
+                                      category its rows are about: a summary by tier) */
+    CAT_ROLE_GROUP_KEY = 1 << 1,   /* an id repeated over rows that are the parts of one whole:
+                                      an order over its lines (it may also be a foreign key) */
     CAT_ROLE_FOREIGN_KEY = 1 << 2, /* values found in another table's key */
     CAT_ROLE_MEASURE = 1 << 3,     /* a number to sum or average */
     CAT_ROLE_DIMENSION = 1 << 4,   /* a category to group or filter by */
@@ -288,10 +291,12 @@ const char *cat_agg_name(enum cat_agg a);
  *  "profiled": 3,
  *  "tables": [
  *   {"schema": "marts", "name": "fct_orders", "relation": "marts.fct_orders", "kind": "table",
- *    "layer": "mart", "depth": 2, "model": "fct_orders", "description": "...", "rows": 35737,
+ *    "layer": "mart", "depth": 3, "model": "fct_orders", "description": "...", "rows": 35737,
  *    "sampled": false, "upstream": ["staging.stg_transactions", ...], "key": "id" | null,
  *    "grain": ["id"], "caveats": ["..."], "words": ["fct order", ...], "fingerprint": "...",
  *    "sql": "...",
+ *    "groupings": [{"column": "transaction_id", "groups": 18000, "multi": 9000,
+ *                   "constant": ["total", "status"]}],
  *    "columns": [
  *     {"name": "total", "type": "DECIMAL(18,2)", "description": "...", "tests": ["not_null"],
  *      "roles": ["measure"], "aggregation": "sum" | "avg" | null, "pattern": "email" | null,
@@ -314,7 +319,12 @@ const char *cat_agg_name(enum cat_agg a);
  *                "source": "dashboards/sales.md:12"}],
  *  "notes": ["..."]}
  *
- * Keys whose value is unknown are null or absent; "min"/"max"/"mean" only for numbers.
+ * Keys whose value is unknown are null or absent; "min"/"max"/"mean" only for numbers. Roles
+ * are spelled key, group_key, foreign_key, measure, dimension, time, geography, flag,
+ * free_text, pii; patterns email, url, phone, money_text, number_text, percent_text,
+ * date_text, code, person_name; layers raw, staging, intermediate, mart, other. An anchor is
+ * the value as DuckDB prints it (a date, a timestamp or a year). Schemas that hold mdp's own
+ * records (_mdp) or DuckDB's are not part of the catalog.
  * with_values=0 leaves out the values and the SQL (a smaller document for prompts).
  */
 void catalog_to_json(const struct catalog *c, struct strbuf *sb, int pretty, int with_values);

@@ -1198,6 +1198,33 @@ Test(catalog_sample, usage_errors_and_help)
     tl_run_release(&r);
 }
 
+Test(catalog_sample, json_of_one_table_and_without_values)
+{
+    struct tl_run r;
+    struct json *j;
+
+    mdp(&r, "catalog --json marts.dim_products");
+    cr_assert_eq(r.code, 0, "exit %d: %s", r.code, r.err.buf);
+    j = json_parse("catalog --json TABLE", r.out.buf, r.out.len);
+    cr_assert_not_null(j, "%s", r.out.buf);
+    cr_expect_str_eq(json_get_str(j, "relation"), "marts.dim_products");
+    cr_expect(json_get(j, "columns") && json_size(json_get(j, "columns")) > 0);
+    cr_expect_null(json_get(j, "tables"), "one table, not the catalog");
+    json_free(j);
+    tl_run_release(&r);
+
+    mdp(&r, "catalog --json --no-values");
+    cr_assert_eq(r.code, 0, "exit %d: %s", r.code, r.err.buf);
+    cr_expect(strstr(r.out.buf, "\"values\":") == NULL, "no value index");
+    cr_expect(strstr(r.out.buf, "\"sql\":") == NULL, "no SQL");
+    cr_expect(strstr(r.out.buf, "marts.fct_orders") != NULL);
+    tl_run_release(&r);
+
+    mdp(&r, "catalog --no-values");
+    cr_expect_eq(r.code, 2, "--no-values goes with --json: exit %d", r.code);
+    tl_run_release(&r);
+}
+
 /* ======================= a library's loans ======================= */
 
 static void library_init(void)

@@ -241,3 +241,51 @@ Test(catalog, names_of_ids)
     cr_assert_not(cat_name_is_id("valid"));
     cr_assert_not(cat_name_is_id("number"));
 }
+
+Test(catalog, dashboard_pages_and_platform_synonyms)
+{
+    struct catalog_options o = {0};
+    struct catalog *c;
+    struct cat_hit *h;
+    size_t n, i;
+    int lines, products, found = 0;
+    char *path;
+
+    tl_write(dir, "dashboards/sales.md",
+             "# Sales\n\n```sql by_category\nSELECT p.category, count(*) AS line_count\n"
+             "FROM shop.order_lines l JOIN shop.products p ON p.product_id = l.product_id\n"
+             "GROUP BY 1\n```\n");
+    tl_write(dir, "semantic/synonyms.yml", "synonyms:\n  - [patron, customer]\n");
+    c = load(1);
+    cr_assert_eq(c->nexamples, 1);
+    cr_assert_str_eq(c->examples[0].source, "dashboards/sales.md:3");
+    cr_assert_str_eq(c->examples[0].name, "by_category");
+    cr_assert_eq(c->nmeasures, 1);
+    cr_assert_str_eq(c->measures[0].name, "line_count");
+    lines = catalog_find_table(c, "order_lines");
+    products = catalog_find_table(c, "products");
+    /* the page's join, many lines to one product, whichever side it was written on */
+    for (i = 0; i < c->njoins; i++)
+        found |= c->joins[i].from_table == lines && c->joins[i].to_table == products;
+    cr_assert(found);
+    /* the platform's own word reaches the customers table */
+    n = catalog_lookup(c, "patrons", &h);
+    cr_assert(n >= 1);
+    cr_assert_eq(h[0].kind, CAT_HIT_TABLE);
+    cr_assert_str_eq(c->tables[h[0].table].name, "customers");
+    free(h);
+    catalog_free(c);
+
+    /* a malformed synonyms file is an error, not a silent skip */
+    tl_write(dir, "semantic/synonyms.yml", "synonym:\n  - [patron, customer]\n");
+    o.root = dir;
+    o.no_cache = 1;
+    cr_assert_eq(catalog_load(warehouse, &o, &c), -1);
+    cr_assert(strstr(error_last(), "synonyms.yml:1:1") != NULL, "%s", error_last());
+    path = fs_join(dir, "semantic/synonyms.yml");
+    unlink(path);
+    free(path);
+    path = fs_join(dir, "dashboards/sales.md");
+    unlink(path);
+    free(path);
+}

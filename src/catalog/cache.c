@@ -118,6 +118,7 @@ static struct json *table_json(const struct catalog *c, const struct cat_table *
         json_set_str(go, "column", t->columns[g->column].name);
         json_set_num(go, "groups", (double)g->groups);
         json_set_num(go, "multi", (double)g->multi);
+        json_set_bool(go, "sampled", g->sampled);
         for (k = 0; k < g->nconstant; k++)
             json_push(cs, json_new_str(t->columns[g->constant[k]].name));
         json_set(go, "constant", cs);
@@ -375,6 +376,7 @@ static int read_table(const struct json *o, struct cat_table *t)
         gr->column = gc;
         gr->groups = (uint64_t)get_num(g, "groups", 0);
         gr->multi = (uint64_t)get_num(g, "multi", 0);
+        gr->sampled = get_num(g, "sampled", 0) != 0;
         gr->constant = xcalloc(cs && json_size(cs) ? json_size(cs) : 1, sizeof(*gr->constant));
         for (k = 0; cs && json_is_array(cs) && k < json_size(cs); k++) {
             int ci = name_index(names, t->ncolumns, json_str(json_at(cs, k)));

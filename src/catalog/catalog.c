@@ -569,6 +569,44 @@ static int profile_all(struct cat_build *b, const struct catalog *cached)
     return 0;
 }
 
+/*
+ * Views have no row count before they run. The largest table they read stands in for it, so
+ * that a view over a large table is profiled on a sample too.
+ */
+static void estimate_view_rows(struct catalog *c)
+{
+    size_t i, j;
+    int pass;
+
+    /* as many passes as views can stack */
+    for (pass = 0; pass < 8; pass++)
+        for (i = 0; i < c->ntables; i++) {
+            struct cat_table *t = &c->tables[i];
+            if (!t->is_view)
+                continue;
+            for (j = 0; j < t->nupstream; j++) {
+                int u = catalog_find_table(c, t->upstream[j]);
+                if (u >= 0 && c->tables[u].rows > t->rows)
+                    t->rows = c->tables[u].rows;
+            }
+        }
+}
+
+/*
+ * Does the warehouse hold a table large enough to be sampled? Then each query gets DuckDB's
+ * threads back: scans of millions of rows gain more from them than small queries lose.
+ */
+static int big_tables(const struct catalog *c, const struct catalog_options *opts)
+{
+    uint64_t limit = opts->sample_rows ? opts->sample_rows : CATALOG_SAMPLE_ROWS;
+    size_t i;
+
+    for (i = 0; i < c->ntables; i++)
+        if (c->tables[i].rows > limit)
+            return 1;
+    return 0;
+}
+
 /* With -v, how long each step took. */
 static void step_done(const char *what, double *since)
 {
@@ -643,6 +681,9 @@ int catalog_load(const char *warehouse, const struct catalog_options *opts, stru
         goto out;
     step_done("introspect", &t_step);
     cat_infer_layers(b.c);
+    estimate_view_rows(b.c);
+    if (big_tables(b.c, opts) && wh_exec(b.wh, "RESET threads") < 0)
+        goto out;
     if (profile_all(&b, cached) < 0)
         goto out;
     step_done("profiles", &t_step);

@@ -141,6 +141,7 @@ struct cat_grouping {
     int column;
     uint64_t groups; /* distinct values */
     uint64_t multi;  /* values found on more than one row */
+    int sampled;     /* measured on a sample of whole groups: the counts are estimates */
     int *constant;   /* column indexes */
     size_t nconstant;
 };
@@ -157,9 +158,10 @@ struct cat_table {
     char **upstream; /* relations it reads (schema.name), from lineage */
     size_t nupstream;
     uint64_t rows;
-    int sampled;  /* profiled on a sample of the rows */
-    int key;      /* index of its key column, or -1 */
-    char **grain; /* column names that identify a row; none when no key was found */
+    int sampled;            /* profiled on a sample of the rows */
+    uint64_t profiled_rows; /* rows the profile read: all, or the sample's */
+    int key;                /* index of its key column, or -1 */
+    char **grain;           /* column names that identify a row; none when no key was found */
     size_t ngrain;
     struct cat_column *columns;
     size_t ncolumns;

@@ -877,7 +877,8 @@ int cat_infer_group_keys(struct cat_build *b)
             error_quiet(quiet);
             if (!g || !g->multi)
                 continue;
-            gc->distinct = g->groups; /* exact, from the grouping */
+            if (!g->sampled)
+                gc->distinct = g->groups; /* exact, from the grouping */
             gc->roles |= CAT_ROLE_GROUP_KEY;
             gc->roles &= ~(unsigned)(CAT_ROLE_MEASURE | CAT_ROLE_DIMENSION);
             gc->agg = CAT_AGG_NONE;
@@ -920,8 +921,11 @@ void cat_infer_grain_and_caveats(struct catalog *c)
             cat_strv_push(&t->grain, &t->ngrain, t->columns[t->key].name);
         }
         if (t->sampled)
-            cat_add_caveat(t, "profiled on a sample of the rows (counts and values are "
-                              "estimates; keys, repeated values and time anchors are exact)");
+            cat_add_caveat(
+                t,
+                "profiled on a sample of the rows (counts and values are "
+                "estimates; keys and time anchors are exact, repeated values come from a sample of "
+                "whole groups)");
         for (j = 0; j < t->ngroupings; j++) {
             const struct cat_grouping *g = &t->groupings[j];
             const struct cat_column *gc = &t->columns[g->column];

@@ -63,8 +63,9 @@ static void add_source(struct strbuf *sb, const struct cat_build *b, const struc
     cat_add_sql_relation(sb, b, t);
     *sampled = 0;
     if (t->rows > sample_rows) {
-        strbuf_addf(sb, " USING SAMPLE reservoir(%llu ROWS) REPEATABLE (42)",
-                    (unsigned long long)sample_rows);
+        /* whole vectors at random: it skips reading, where a row sample reads every row */
+        strbuf_addf(sb, " USING SAMPLE %.4f PERCENT (system, 42)",
+                    100.0 * (double)sample_rows / (double)t->rows);
         *sampled = 1;
     }
 }
@@ -125,11 +126,9 @@ static int profile_stats(struct cat_build *b, struct cat_table *t, uint64_t samp
         goto out;
 
     k = 0;
-    {
-        double n = num_or(r, k++, 0);
-        if (!t->sampled || !t->rows)
-            t->rows = (uint64_t)n;
-    }
+    t->profiled_rows = (uint64_t)num_or(r, k++, 0);
+    if (!t->sampled || !t->rows)
+        t->rows = t->profiled_rows;
     for (i = 0; i < t->ncolumns; i++) {
         struct cat_column *c = &t->columns[i];
         double n = num_or(r, 0, 0), nonnull = num_or(r, k++, 0);
@@ -440,8 +439,9 @@ out:
  */
 static int maybe_unique(const struct cat_table *t, const struct cat_column *c)
 {
-    return t->rows > 0 && c->null_fraction == 0 && is_plain(c->type) && c->type != WH_T_FLOAT &&
-           c->type != WH_T_BOOL && (double)c->distinct >= 0.7 * (double)t->rows;
+    return t->profiled_rows > 0 && c->null_fraction == 0 && is_plain(c->type) &&
+           c->type != WH_T_FLOAT && c->type != WH_T_BOOL &&
+           (double)c->distinct >= 0.7 * (double)t->profiled_rows;
 }
 
 /*
@@ -531,6 +531,8 @@ int cat_profile_grouping(struct cat_build *b, struct cat_table *t, int g, unsign
 {
     struct strbuf sql = STRBUF_INIT, inner = STRBUF_INIT;
     struct wh_result *r = NULL;
+    uint64_t limit = b->opts && b->opts->sample_rows ? b->opts->sample_rows : CATALOG_SAMPLE_ROWS;
+    uint64_t every = t->rows > limit ? (t->rows + limit - 1) / limit : 1;
     size_t i, k, alloc = 0;
     int ret = -1;
 
@@ -555,15 +557,23 @@ int cat_profile_grouping(struct cat_build *b, struct cat_table *t, int g, unsign
     cat_add_sql_relation(&sql, b, t);
     strbuf_addstr(&sql, " WHERE ");
     add_ident(&sql, t->columns[g].name);
-    strbuf_addstr(&sql, " IS NOT NULL GROUP BY ");
+    strbuf_addstr(&sql, " IS NOT NULL");
+    if (every > 1) {
+        /* a sample of whole groups, not of rows: a row sample would split them */
+        strbuf_addstr(&sql, " AND hash(");
+        add_ident(&sql, t->columns[g].name);
+        strbuf_addf(&sql, ") %% %llu = 0", (unsigned long long)every);
+    }
+    strbuf_addstr(&sql, " GROUP BY ");
     add_ident(&sql, t->columns[g].name);
     strbuf_addstr(&sql, ")");
     if (wh_query(b->wh, sql.buf, NULL, &r) < 0 || r->nrows != 1)
         goto out;
 
     out->column = g;
-    out->groups = (uint64_t)num_or(r, 0, 0);
-    out->multi = (uint64_t)num_or(r, 1, 0);
+    out->groups = (uint64_t)num_or(r, 0, 0) * every;
+    out->multi = (uint64_t)num_or(r, 1, 0) * every;
+    out->sampled = every > 1;
     for (i = 0, k = 2; i < t->ncolumns; i++) {
         double filled, same;
         if ((int)i == g || !ASKED(&t->columns[i]))

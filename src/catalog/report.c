@@ -141,11 +141,106 @@ static void table_grain(struct strbuf *sb, const struct cat_table *t)
     strbuf_addch(sb, '\n');
 }
 
+/*
+ * The lines of a table's summary that list columns: which columns each shows and how it
+ * words one. item() appends to an empty strbuf.
+ */
+struct section {
+    const char *label;
+    int (*shows)(const struct cat_column *col);
+    void (*item)(const struct catalog *c, const struct cat_table *t, const struct cat_column *col,
+                 struct strbuf *sb);
+};
+
+static int is_reference(const struct cat_column *col)
+{
+    return col->ref_table >= 0;
+}
+
+static void reference_item(const struct catalog *c, const struct cat_table *t,
+                           const struct cat_column *col, struct strbuf *sb)
+{
+    const struct cat_table *to = &c->tables[col->ref_table];
+
+    strbuf_addf(sb, "%s -> %s.%s", col->name, to->relation, to->columns[col->ref_column].name);
+    if (col->containment >= 0 && col->containment < 0.9995)
+        strbuf_addf(sb, " (%.0f%% found)", col->containment * 100);
+}
+
+static int is_measure(const struct cat_column *col)
+{
+    return col->roles & CAT_ROLE_MEASURE;
+}
+
+static void measure_item(const struct catalog *c, const struct cat_table *t,
+                         const struct cat_column *col, struct strbuf *sb)
+{
+    strbuf_addf(sb, "%s (%s", col->name, cat_agg_name(col->agg));
+    if (col->repeated_within >= 0)
+        strbuf_addf(sb, ", once per %s", t->columns[col->repeated_within].name);
+    strbuf_addch(sb, ')');
+}
+
+static int is_dimension(const struct cat_column *col)
+{
+    return col->roles & CAT_ROLE_DIMENSION && !(col->roles & CAT_ROLE_MEASURE);
+}
+
+static void dimension_item(const struct catalog *c, const struct cat_table *t,
+                           const struct cat_column *col, struct strbuf *sb)
+{
+    strbuf_addf(sb, "%s (", col->name);
+    describe_values(sb, col, 4);
+    strbuf_addch(sb, ')');
+}
+
+static int is_time(const struct cat_column *col)
+{
+    return col->roles & CAT_ROLE_TIME;
+}
+
+static void time_item(const struct catalog *c, const struct cat_table *t,
+                      const struct cat_column *col, struct strbuf *sb)
+{
+    strbuf_addf(sb, "%s %s .. %s", col->name, col->min_text ? col->min_text : "?",
+                col->max_text ? col->max_text : "?");
+    if (col->anchor && col->max_text && strcmp(col->anchor, col->max_text))
+        strbuf_addf(sb, " (latest not after today: %s)", col->anchor);
+}
+
+static int is_derived(const struct cat_column *col)
+{
+    return col->derived != NULL;
+}
+
+static void derived_item(const struct catalog *c, const struct cat_table *t,
+                         const struct cat_column *col, struct strbuf *sb)
+{
+    strbuf_addf(sb, "%s = %s", col->name, col->derived);
+}
+
+static int is_personal(const struct cat_column *col)
+{
+    return col->roles & CAT_ROLE_PII;
+}
+
+static void name_item(const struct catalog *c, const struct cat_table *t,
+                      const struct cat_column *col, struct strbuf *sb)
+{
+    strbuf_addstr(sb, col->name);
+}
+
+static const struct section sections[] = {
+    {"joins", is_reference, reference_item},      {"measures", is_measure, measure_item},
+    {"dimensions", is_dimension, dimension_item}, {"time", is_time, time_item},
+    {"derived", is_derived, derived_item},        {"personal", is_personal, name_item},
+};
+
 static void table_summary(const struct catalog *c, const struct cat_table *t, struct strbuf *sb)
 {
     struct strbuf item = STRBUF_INIT;
     struct list l;
-    size_t i;
+    size_t i, s;
 
     table_heading(sb, t);
     table_grain(sb, t);
@@ -155,96 +250,20 @@ static void table_summary(const struct catalog *c, const struct cat_table *t, st
             list_add(&l, t->upstream[i]);
         list_end(&l);
     }
-
-#define EACH_COLUMN_WITH(cond)                                                                     \
-    for (i = 0; i < t->ncolumns; i++)                                                              \
-        if (col = &t->columns[i], (cond))
-
-    {
-        const struct cat_column *col;
-        int any = 0;
-
-        EACH_COLUMN_WITH(col->ref_table >= 0) any = 1;
-        if (any) {
-            list_start(&l, sb, "joins");
-            EACH_COLUMN_WITH(col->ref_table >= 0)
-            {
-                const struct cat_table *to = &c->tables[col->ref_table];
-                strbuf_reset(&item);
-                strbuf_addf(&item, "%s -> %s.%s", col->name, to->relation,
-                            to->columns[col->ref_column].name);
-                if (col->containment >= 0 && col->containment < 0.9995)
-                    strbuf_addf(&item, " (%.0f%% found)", col->containment * 100);
-                list_add(&l, item.buf);
-            }
-            list_end(&l);
+    for (s = 0; s < ARRAY_SIZE(sections); s++) {
+        int started = 0;
+        for (i = 0; i < t->ncolumns; i++) {
+            if (!sections[s].shows(&t->columns[i]))
+                continue;
+            if (!started++)
+                list_start(&l, sb, sections[s].label);
+            strbuf_reset(&item);
+            sections[s].item(c, t, &t->columns[i], &item);
+            list_add(&l, item.buf);
         }
-        any = 0;
-        EACH_COLUMN_WITH(col->roles & CAT_ROLE_MEASURE) any = 1;
-        if (any) {
-            list_start(&l, sb, "measures");
-            EACH_COLUMN_WITH(col->roles & CAT_ROLE_MEASURE)
-            {
-                strbuf_reset(&item);
-                strbuf_addf(&item, "%s (%s", col->name, cat_agg_name(col->agg));
-                if (col->repeated_within >= 0)
-                    strbuf_addf(&item, ", once per %s", t->columns[col->repeated_within].name);
-                strbuf_addch(&item, ')');
-                list_add(&l, item.buf);
-            }
+        if (started)
             list_end(&l);
-        }
-        any = 0;
-        EACH_COLUMN_WITH(col->roles & CAT_ROLE_DIMENSION && !(col->roles & CAT_ROLE_MEASURE))
-        any = 1;
-        if (any) {
-            list_start(&l, sb, "dimensions");
-            EACH_COLUMN_WITH(col->roles & CAT_ROLE_DIMENSION && !(col->roles & CAT_ROLE_MEASURE))
-            {
-                strbuf_reset(&item);
-                strbuf_addf(&item, "%s (", col->name);
-                describe_values(&item, col, 4);
-                strbuf_addch(&item, ')');
-                list_add(&l, item.buf);
-            }
-            list_end(&l);
-        }
-        any = 0;
-        EACH_COLUMN_WITH(col->roles & CAT_ROLE_TIME) any = 1;
-        if (any) {
-            list_start(&l, sb, "time");
-            EACH_COLUMN_WITH(col->roles & CAT_ROLE_TIME)
-            {
-                strbuf_reset(&item);
-                strbuf_addf(&item, "%s %s .. %s", col->name, col->min_text ? col->min_text : "?",
-                            col->max_text ? col->max_text : "?");
-                if (col->anchor && col->max_text && strcmp(col->anchor, col->max_text))
-                    strbuf_addf(&item, " (latest not after today: %s)", col->anchor);
-                list_add(&l, item.buf);
-            }
-            list_end(&l);
-        }
-        any = 0;
-        EACH_COLUMN_WITH(col->derived) any = 1;
-        if (any) {
-            list_start(&l, sb, "derived");
-            EACH_COLUMN_WITH(col->derived)
-            {
-                strbuf_reset(&item);
-                strbuf_addf(&item, "%s = %s", col->name, col->derived);
-                list_add(&l, item.buf);
-            }
-            list_end(&l);
-        }
-        any = 0;
-        EACH_COLUMN_WITH(col->roles & CAT_ROLE_PII) any = 1;
-        if (any) {
-            list_start(&l, sb, "personal");
-            EACH_COLUMN_WITH(col->roles & CAT_ROLE_PII) list_add(&l, col->name);
-            list_end(&l);
-        }
     }
-#undef EACH_COLUMN_WITH
     for (i = 0; i < t->ncaveats; i++) {
         label(sb, i ? "" : "caveats");
         strbuf_addf(sb, "%s%s%s\n", term_yellow(), t->caveats[i], term_reset());

@@ -922,10 +922,8 @@ void cat_infer_grain_and_caveats(struct catalog *c)
         }
         if (t->sampled)
             cat_add_caveat(
-                t,
-                "profiled on a sample of the rows (counts and values are "
-                "estimates; keys and time anchors are exact, repeated values come from a sample of "
-                "whole groups)");
+                t, "profiled on a sample of the rows (counts and values are estimates; keys and "
+                   "time anchors are exact; repeated values come from a sample of whole groups)");
         for (j = 0; j < t->ngroupings; j++) {
             const struct cat_grouping *g = &t->groupings[j];
             const struct cat_column *gc = &t->columns[g->column];

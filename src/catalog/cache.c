@@ -28,8 +28,11 @@ static struct json *str_array(char *const *v, size_t n)
     return a;
 }
 
+/* How much a JSON document holds: no values or SQL, everything, everything for the cache. */
+enum detail { DETAIL_SMALL, DETAIL_FULL, DETAIL_CACHE };
+
 static struct json *column_json(const struct catalog *c, const struct cat_table *t,
-                                const struct cat_column *col, int with_values)
+                                const struct cat_column *col, enum detail detail)
 {
     struct json *o = json_new_object(), *roles = json_new_array(), *a;
     int r;
@@ -61,12 +64,14 @@ static struct json *column_json(const struct catalog *c, const struct cat_table 
     json_set_num(o, "negative_fraction", col->negative_fraction);
     if (col->type == WH_T_TEXT)
         json_set_num(o, "avg_length", col->avg_length);
-    if (with_values) {
+    if (detail >= DETAIL_FULL) {
         a = json_new_array();
         for (i = 0; i < col->nvalues; i++) {
             struct json *v = json_new_object();
             json_set_str(v, "value", col->values[i].text);
             json_set_num(v, "count", (double)col->values[i].count);
+            if (detail == DETAIL_CACHE) /* stemming them again costs more than reading them */
+                json_set_str(v, "key", col->values[i].key);
             json_push(a, v);
         }
         json_set(o, "values", a);
@@ -94,7 +99,8 @@ static struct json *column_json(const struct catalog *c, const struct cat_table 
     return o;
 }
 
-static struct json *table_json(const struct catalog *c, const struct cat_table *t, int with_values)
+static struct json *table_json(const struct catalog *c, const struct cat_table *t,
+                               enum detail detail)
 {
     struct json *o = json_new_object(), *cols = json_new_array(), *groups = json_new_array();
     size_t i, k;
@@ -128,10 +134,10 @@ static struct json *table_json(const struct catalog *c, const struct cat_table *
     json_set(o, "caveats", str_array(t->caveats, t->ncaveats));
     json_set(o, "words", str_array(t->words, t->nwords));
     json_set_str(o, "fingerprint", t->fingerprint);
-    if (with_values)
+    if (detail >= DETAIL_FULL)
         json_set_str(o, "sql", t->sql);
     for (i = 0; i < t->ncolumns; i++)
-        json_push(cols, column_json(c, t, &t->columns[i], with_values));
+        json_push(cols, column_json(c, t, &t->columns[i], detail));
     json_set(o, "columns", cols);
     return o;
 }
@@ -150,7 +156,10 @@ struct json *cat_to_json(const struct catalog *c, int with_values, const struct 
     json_set_num(o, "profiled", (double)c->profiled);
     a = json_new_array();
     for (i = 0; i < c->ntables; i++)
-        json_push(a, table_json(c, &c->tables[i], with_values));
+        json_push(a, table_json(c, &c->tables[i],
+                                b             ? DETAIL_CACHE
+                                : with_values ? DETAIL_FULL
+                                              : DETAIL_SMALL));
     json_set(o, "tables", a);
     a = json_new_array();
     for (i = 0; i < c->njoins; i++) {
@@ -218,7 +227,7 @@ void catalog_to_json(const struct catalog *c, struct strbuf *sb, int pretty, int
 void catalog_table_to_json(const struct catalog *c, int table, struct strbuf *sb, int pretty,
                            int with_values)
 {
-    struct json *j = table_json(c, &c->tables[table], with_values);
+    struct json *j = table_json(c, &c->tables[table], with_values ? DETAIL_FULL : DETAIL_SMALL);
 
     json_print(sb, j, pretty);
     json_free(j);
@@ -240,12 +249,11 @@ static double get_num(const struct json *o, const char *key, double dflt)
 
 static void get_strs(const struct json *o, const char *key, char ***v, size_t *n)
 {
-    const struct json *a = json_get(o, key);
-    size_t i;
+    const struct json *a = json_get(o, key), *e;
 
-    for (i = 0; a && json_is_array(a) && i < json_size(a); i++)
-        if (json_str(json_at(a, i)))
-            cat_strv_push(v, n, json_str(json_at(a, i)));
+    for (e = json_is_array(a) ? json_first(a) : NULL; e; e = json_next(e))
+        if (json_str(e))
+            cat_strv_push(v, n, json_str(e));
 }
 
 static int name_index(const char *const *names, size_t n, const char *name)
@@ -270,8 +278,7 @@ static enum cat_layer layer_of(const char *s)
 
 static int read_column(const struct json *o, struct cat_column *col)
 {
-    const struct json *a;
-    size_t i;
+    const struct json *a, *e;
     int p;
 
     col->name = get_dup(o, "name");
@@ -282,11 +289,10 @@ static int read_column(const struct json *o, struct cat_column *col)
     col->description = get_dup(o, "description");
     get_strs(o, "tests", &col->tests, &col->ntests);
     a = json_get(o, "roles");
-    for (i = 0; a && i < json_size(a); i++) {
+    for (e = json_first(a); e; e = json_next(e)) {
         int r;
         for (r = 0; r < CAT_NROLES; r++)
-            if (json_str(json_at(a, i)) &&
-                !strcmp(json_str(json_at(a, i)), cat_role_name((enum cat_role)(1u << r))))
+            if (json_str(e) && !strcmp(json_str(e), cat_role_name((enum cat_role)(1u << r))))
                 col->roles |= 1u << r;
     }
     col->agg = CAT_AGG_NONE;
@@ -310,13 +316,14 @@ static int read_column(const struct json *o, struct cat_column *col)
     a = json_get(o, "values");
     if (a && json_is_array(a) && json_size(a)) {
         col->values = xcalloc(json_size(a), sizeof(*col->values));
-        for (i = 0; i < json_size(a); i++) {
-            const char *v = json_get_str(json_at(a, i), "value");
+        for (e = json_first(a); e; e = json_next(e)) {
+            const char *v = json_get_str(e, "value");
             if (!v)
                 continue;
             col->values[col->nvalues].text = xstrdup(v);
-            col->values[col->nvalues].count = (uint64_t)get_num(json_at(a, i), "count", 0);
-            col->values[col->nvalues].key = vocab_key(v);
+            col->values[col->nvalues].count = (uint64_t)get_num(e, "count", 0);
+            col->values[col->nvalues].key =
+                json_get_str(e, "key") ? xstrdup(json_get_str(e, "key")) : vocab_key(v);
             col->nvalues++;
         }
     }
@@ -333,8 +340,9 @@ static int read_column(const struct json *o, struct cat_column *col)
 static int read_table(const struct json *o, struct cat_table *t)
 {
     const struct json *cols = json_get(o, "columns"), *groups = json_get(o, "groupings");
+    const struct json *e, *g;
     const char **names;
-    size_t i, k;
+    size_t i, ncols;
 
     t->schema = get_dup(o, "schema");
     t->name = get_dup(o, "name");
@@ -354,9 +362,10 @@ static int read_table(const struct json *o, struct cat_table *t)
     get_strs(o, "caveats", &t->caveats, &t->ncaveats);
     get_strs(o, "words", &t->words, &t->nwords);
     t->fingerprint = get_dup(o, "fingerprint");
-    t->columns = xcalloc(json_size(cols) ? json_size(cols) : 1, sizeof(*t->columns));
-    for (i = 0; i < json_size(cols); i++, t->ncolumns++)
-        if (read_column(json_at(cols, i), &t->columns[i]) < 0) {
+    ncols = json_size(cols);
+    t->columns = xcalloc(ncols ? ncols : 1, sizeof(*t->columns));
+    for (e = json_first(cols), i = 0; e; e = json_next(e), i++, t->ncolumns++)
+        if (read_column(e, &t->columns[i]) < 0) {
             cat_column_release(&t->columns[i]); /* a column read in part */
             return -1;
         }
@@ -364,8 +373,8 @@ static int read_table(const struct json *o, struct cat_table *t)
     for (i = 0; i < t->ncolumns; i++)
         names[i] = t->columns[i].name;
     t->key = name_index(names, t->ncolumns, json_get_str(o, "key"));
-    for (i = 0; groups && json_is_array(groups) && i < json_size(groups); i++) {
-        const struct json *g = json_at(groups, i), *cs = json_get(g, "constant");
+    for (g = json_is_array(groups) ? json_first(groups) : NULL; g; g = json_next(g)) {
+        const struct json *cs = json_get(g, "constant"), *ce;
         struct cat_grouping *gr;
         int gc = name_index(names, t->ncolumns, json_get_str(g, "column"));
         if (gc < 0)
@@ -378,14 +387,14 @@ static int read_table(const struct json *o, struct cat_table *t)
         gr->multi = (uint64_t)get_num(g, "multi", 0);
         gr->sampled = get_num(g, "sampled", 0) != 0;
         gr->constant = xcalloc(cs && json_size(cs) ? json_size(cs) : 1, sizeof(*gr->constant));
-        for (k = 0; cs && json_is_array(cs) && k < json_size(cs); k++) {
-            int ci = name_index(names, t->ncolumns, json_str(json_at(cs, k)));
+        for (ce = json_is_array(cs) ? json_first(cs) : NULL; ce; ce = json_next(ce)) {
+            int ci = name_index(names, t->ncolumns, json_str(ce));
             if (ci >= 0)
                 gr->constant[gr->nconstant++] = ci;
         }
     }
-    for (i = 0; i < json_size(cols); i++) {
-        const struct json *co = json_at(cols, i);
+    for (e = json_first(cols), i = 0; e; e = json_next(e), i++) {
+        const struct json *co = e;
         t->columns[i].repeated_within =
             name_index(names, t->ncolumns, json_get_str(co, "repeated_within"));
     }
@@ -411,10 +420,12 @@ static int read_refs(struct catalog *c, const struct json *tables)
 {
     size_t i, k;
 
-    for (i = 0; i < c->ntables; i++) {
-        const struct json *cols = json_get(json_at(tables, i), "columns");
-        for (k = 0; k < c->tables[i].ncolumns; k++) {
-            const struct json *ref = json_get(json_at(cols, k), "references");
+    const struct json *te, *ce;
+
+    for (i = 0, te = json_first(tables); i < c->ntables && te; i++, te = json_next(te)) {
+        ce = json_first(json_get(te, "columns"));
+        for (k = 0; k < c->tables[i].ncolumns && ce; k++, ce = json_next(ce)) {
+            const struct json *ref = json_get(ce, "references");
             struct cat_column *col = &c->tables[i].columns[k];
             int rc, rt;
             if (!ref || json_is_null(ref))
@@ -434,8 +445,8 @@ struct catalog *cat_from_json(const struct json *j, struct cat_check **checks, s
 {
     static const char *const sources[] = {"inferred", "declared", "tested", "example"};
     struct catalog *c;
-    const struct json *a;
-    size_t i, s;
+    const struct json *a, *e;
+    size_t s;
 
     if (get_num(j, "version", 0) != CATALOG_VERSION || !json_is_array(json_get(j, "tables")))
         return NULL;
@@ -445,14 +456,14 @@ struct catalog *cat_from_json(const struct json *j, struct cat_check **checks, s
     c->built_at = get_dup(j, "built_at");
     c->build_ms = get_num(j, "build_ms", 0);
     a = json_get(j, "tables");
-    for (i = 0; i < json_size(a); i++)
-        if (read_table(json_at(a, i), cat_table_new(c)) < 0)
+    for (e = json_first(a); e; e = json_next(e))
+        if (read_table(e, cat_table_new(c)) < 0)
             goto fail;
     if (read_refs(c, a) < 0)
         goto fail;
     a = json_get(j, "joins");
-    for (i = 0; a && json_is_array(a) && i < json_size(a); i++) {
-        const struct json *jo = json_at(a, i);
+    for (e = json_is_array(a) ? json_first(a) : NULL; e; e = json_next(e)) {
+        const struct json *jo = e;
         int fc, tc, ft = locate(c, json_get_str(jo, "from"), json_get_str(jo, "from_column"), &fc);
         int tt = locate(c, json_get_str(jo, "to"), json_get_str(jo, "to_column"), &tc);
         const char *src = json_get_str(jo, "source");
@@ -464,8 +475,7 @@ struct catalog *cat_from_json(const struct json *j, struct cat_check **checks, s
                      s < ARRAY_SIZE(sources) ? (enum cat_join_source)s : CAT_JOIN_INFERRED);
     }
     a = json_get(j, "examples");
-    for (i = 0; a && json_is_array(a) && i < json_size(a); i++) {
-        const struct json *e = json_at(a, i);
+    for (e = json_is_array(a) ? json_first(a) : NULL; e; e = json_next(e)) {
         struct cat_example *ex;
         if (!json_get_str(e, "sql") || !json_get_str(e, "source"))
             goto fail;
@@ -477,36 +487,36 @@ struct catalog *cat_from_json(const struct json *j, struct cat_check **checks, s
         ex->sql = get_dup(e, "sql");
     }
     a = json_get(j, "measures");
-    for (i = 0; a && json_is_array(a) && i < json_size(a); i++) {
-        const struct json *mo = json_at(a, i);
+    for (e = json_is_array(a) ? json_first(a) : NULL; e; e = json_next(e)) {
+        const struct json *mo = e;
         struct cat_measure *m;
         const char *src = json_get_str(mo, "source");
-        size_t e;
+        size_t x;
         int col;
         if (!json_get_str(mo, "expression") || !src)
             goto fail;
-        for (e = 0; e < c->nexamples && strcmp(c->examples[e].source, src); e++)
+        for (x = 0; x < c->nexamples && strcmp(c->examples[x].source, src); x++)
             ;
-        if (e == c->nexamples)
+        if (x == c->nexamples)
             goto fail;
         c->measures = xrealloc(c->measures, (c->nmeasures + 1) * sizeof(*c->measures));
         m = &c->measures[c->nmeasures++];
         memset(m, 0, sizeof(*m));
         m->name = get_dup(mo, "name");
         m->expression = get_dup(mo, "expression");
-        m->example = (int)e;
+        m->example = (int)x;
         m->table = locate(c, json_get_str(mo, "table"), NULL, &col);
         get_strs(mo, "words", &m->words, &m->nwords);
     }
     get_strs(j, "notes", &c->notes, &c->nnotes);
     a = json_get(j, "checks");
-    for (i = 0; checks && a && json_is_array(a) && i < json_size(a); i++) {
-        const char *key = json_get_str(json_at(a, i), "key");
+    for (e = checks && json_is_array(a) ? json_first(a) : NULL; e; e = json_next(e)) {
+        const char *key = json_get_str(e, "key");
         if (!key)
             continue;
         *checks = xrealloc(*checks, (*nchecks + 1) * sizeof(**checks));
         (*checks)[*nchecks].key = xstrdup(key);
-        (*checks)[*nchecks].containment = get_num(json_at(a, i), "containment", -1);
+        (*checks)[*nchecks].containment = get_num(e, "containment", -1);
         (*checks)[*nchecks].used = 0;
         (*nchecks)++;
     }

@@ -422,6 +422,16 @@ static int in_memory(const char *path)
     return !*path || !strcmp(path, ":memory:");
 }
 
+/* With -v, how long each step took. */
+static void step_done(const char *what, double *since)
+{
+    double now = clock_seconds();
+
+    if (term_verbose)
+        fprintf(stderr, "catalog: %s %.0f ms\n", what, (now - *since) * 1e3);
+    *since = now;
+}
+
 /* The previous catalog from the cache file, or NULL when there is none that fits. */
 static struct catalog *read_cache(const char *path, struct cat_build *b, char **stamp)
 {
@@ -429,11 +439,14 @@ static struct catalog *read_cache(const char *path, struct cat_build *b, char **
     struct json *j = NULL;
     struct catalog *c = NULL;
     int quiet = error_quiet(1);
+    double t = clock_seconds();
 
     *stamp = NULL;
     if (fs_is_file(path) && fs_read_file(&text, path) == 0 &&
-        (j = json_parse(path, text.buf, text.len)) != NULL) {
+        (step_done("cache read", &t), j = json_parse(path, text.buf, text.len)) != NULL) {
+        step_done("cache parsed", &t);
         c = cat_from_json(j, &b->checks, &b->nchecks);
+        step_done("cache to catalog", &t);
         b->alloc_checks = b->nchecks;
         if (c && json_get_str(j, "stamp"))
             *stamp = xstrdup(json_get_str(j, "stamp"));
@@ -607,16 +620,6 @@ static int big_tables(const struct catalog *c, const struct catalog_options *opt
     return 0;
 }
 
-/* With -v, how long each step took. */
-static void step_done(const char *what, double *since)
-{
-    double now = clock_seconds();
-
-    if (term_verbose)
-        fprintf(stderr, "catalog: %s %.0f ms\n", what, (now - *since) * 1e3);
-    *since = now;
-}
-
 int catalog_load(const char *warehouse, const struct catalog_options *opts, struct catalog **out)
 {
     static const struct catalog_options defaults;
@@ -647,7 +650,6 @@ int catalog_load(const char *warehouse, const struct catalog_options *opts, stru
             cached->warehouse = xstrdup(warehouse);
             cached->vocab = vocab;
             vocab = NULL;
-            cat_index_build(cached);
             cached->build_ms = (clock_seconds() - t0) * 1e3;
             *out = cached;
             cached = NULL;
@@ -705,8 +707,7 @@ int catalog_load(const char *warehouse, const struct catalog_options *opts, stru
     b.c->build_ms = (clock_seconds() - t0) * 1e3;
     if (cache_path)
         write_cache(cache_path, &b, stamp);
-    cat_index_build(b.c);
-    step_done("cache and index", &t_step);
+    step_done("cache", &t_step);
     *out = b.c;
     b.c = NULL;
     ret = 0;

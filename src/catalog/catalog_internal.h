@@ -87,7 +87,7 @@ struct catalog *cat_from_json(const struct json *j, struct cat_check **checks, s
 /* The key a cache file is valid for (file stamps of the warehouse and semantic files). */
 char *cat_file_stamp(const char *warehouse, const char *root, const char *today);
 
-/* index.c: builds c->index from the words of everything in c. */
+/* index.c: builds c->index from the words of everything in c (done at the first lookup). */
 void cat_index_build(struct catalog *c);
 void cat_index_free(struct cat_index *ix);
 

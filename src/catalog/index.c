@@ -2,6 +2,7 @@
  * The word index and the lookups the analyst and the LLM tools use: what a phrase names,
  * which table has a set of columns, and how two tables join.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -151,13 +152,14 @@ void cat_index_free(struct cat_index *ix)
 
 struct lookup {
     const struct catalog *c;
+    const struct cat_index *index;
     struct cat_hit *hits;
     size_t n, alloc;
 };
 
 static void collect(struct lookup *l, const char *key, double factor, int values_only)
 {
-    const struct index_entry *e = find(l->c->index, key);
+    const struct index_entry *e = find(l->index, key);
     size_t i, j;
 
     for (i = 0; e && i < e->nhits; i++) {
@@ -201,9 +203,27 @@ static int best_first(const void *a, const void *b, void *ctx)
     return x->column - y->column;
 }
 
+/*
+ * The index is built on the first lookup: loading a catalog to print it needs none, and for a
+ * wide warehouse building it costs as much as reading the cache.
+ */
+static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const struct cat_index *index_of(const struct catalog *c)
+{
+    const struct cat_index *ix;
+
+    pthread_mutex_lock(&index_lock);
+    if (!c->index)
+        cat_index_build((struct catalog *)c);
+    ix = c->index;
+    pthread_mutex_unlock(&index_lock);
+    return ix;
+}
+
 size_t catalog_lookup(const struct catalog *c, const char *phrase, struct cat_hit **out)
 {
-    struct lookup l = {c, NULL, 0, 0};
+    struct lookup l = {c, NULL, NULL, 0, 0};
     char *key = vocab_key(phrase), **alt;
     size_t n, i;
     int pass;
@@ -213,6 +233,7 @@ size_t catalog_lookup(const struct catalog *c, const char *phrase, struct cat_hi
         free(key);
         return 0;
     }
+    l.index = index_of(c);
     for (pass = 0; pass < 2; pass++) {
         enum vocab_kind kind = pass ? VOCAB_VALUES : VOCAB_SYNONYMS;
         collect(&l, key, 1, pass);

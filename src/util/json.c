@@ -57,6 +57,16 @@ struct json *json_at(const struct json *arr, size_t i)
     return J(cJSON_GetArrayItem(CC(arr), (int)i));
 }
 
+struct json *json_first(const struct json *j)
+{
+    return j && (cJSON_IsArray(CC(j)) || cJSON_IsObject(CC(j))) ? J(CC(j)->child) : NULL;
+}
+
+struct json *json_next(const struct json *item)
+{
+    return item ? J(CC(item)->next) : NULL;
+}
+
 size_t json_size(const struct json *j)
 {
     return j ? (size_t)cJSON_GetArraySize(CC(j)) : 0;

@@ -19,6 +19,12 @@ void json_free(struct json *j);
 
 struct json *json_get(const struct json *obj, const char *key);
 struct json *json_at(const struct json *arr, size_t i);
+/*
+ * Walking an array or object in order, in constant time per step (json_at() and json_size()
+ * walk from the start each time):  for (e = json_first(a); e; e = json_next(e)) ...
+ */
+struct json *json_first(const struct json *arr_or_obj);
+struct json *json_next(const struct json *item);
 size_t json_size(const struct json *arr_or_obj);
 /* The key of a member reached through json_at() on an object. */
 const char *json_key(const struct json *member);

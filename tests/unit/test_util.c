@@ -147,6 +147,29 @@ Test(json, parse_build_print)
     strbuf_release(&sb);
 }
 
+Test(json, walks_arrays_and_objects_in_order)
+{
+    struct json *j = json_parse("t.json", "{\"a\": [1, 2, 3], \"b\": {\"x\": 1, \"y\": 2}}", 43);
+    const struct json *e;
+    double v, sum = 0;
+    size_t n = 0;
+
+    cr_assert_not_null(j);
+    for (e = json_first(json_get(j, "a")); e; e = json_next(e), n++) {
+        cr_assert_eq(json_num(e, &v), 0);
+        sum += v * (double)(n + 1);
+    }
+    cr_assert_eq(n, 3);
+    cr_assert_float_eq(sum, 1 + 4 + 9, 1e-9);
+    e = json_first(json_get(j, "b"));
+    cr_assert_str_eq(json_key(e), "x");
+    cr_assert_str_eq(json_key(json_next(e)), "y");
+    cr_assert_null(json_next(json_next(e)));
+    cr_assert_null(json_first(json_get(json_get(j, "b"), "x")), "a number has no items");
+    cr_assert_null(json_first(NULL));
+    json_free(j);
+}
+
 Test(json, reports_position)
 {
     error_quiet(1);

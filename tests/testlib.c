@@ -86,3 +86,24 @@ void tl_write(const char *dir, const char *name, const char *text)
     free(parent);
     free(path);
 }
+
+char *tl_seed_platform(void)
+{
+    const char *env = getenv("MDP_SEED_PLATFORM");
+    char *src = fs_absolute(tl_src());
+    char *tries[3];
+    char *found = NULL;
+    size_t i;
+
+    tries[0] = env && *env ? xstrdup(env) : NULL;
+    tries[1] = xstrfmt("%s/../shared/seed-platform", src);
+    tries[2] = xstrdup("/work/shared/seed-platform");
+    for (i = 0; i < 3; i++) {
+        if (!found && tries[i] && fs_is_dir(tries[i]))
+            found = tries[i];
+        else
+            free(tries[i]);
+    }
+    free(src);
+    return found;
+}

@@ -27,5 +27,11 @@ void tl_run_release(struct tl_run *r);
 void tl_write(const char *dir, const char *name, const char *text);
 /* The source tree ($MDP_SRC, else "."). */
 const char *tl_src(void);
+/*
+ * The seed platform made outside this project: $MDP_SEED_PLATFORM, else
+ * <source tree>/../shared/seed-platform, else /work/shared/seed-platform; NULL when none is
+ * there. The caller frees it.
+ */
+char *tl_seed_platform(void);
 
 #endif

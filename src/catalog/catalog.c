@@ -395,25 +395,18 @@ static const struct cat_table *cached_table(const struct catalog *cached, const 
 
 /* ---- load ---- */
 
-static char *today_text(void)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    char buf[16];
-
-    localtime_r(&now, &tm);
-    strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
-    return xstrdup(buf);
-}
-
-static char *utc_now_text(void)
+/* Now, as strftime() formats it, in local time or UTC. */
+static char *now_text(const char *fmt, int utc)
 {
     time_t now = time(NULL);
     struct tm tm;
     char buf[32];
 
-    gmtime_r(&now, &tm);
-    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (utc)
+        gmtime_r(&now, &tm);
+    else
+        localtime_r(&now, &tm);
+    strftime(buf, sizeof(buf), fmt, &tm);
     return xstrdup(buf);
 }
 
@@ -636,7 +629,7 @@ int catalog_load(const char *warehouse, const struct catalog_options *opts, stru
     if (!opts)
         opts = &defaults;
     b.opts = opts;
-    b.today = today_text();
+    b.today = now_text("%Y-%m-%d", 0);
     *out = NULL;
     if (vocab_load(opts->root, &vocab) < 0)
         goto out;
@@ -703,7 +696,7 @@ int catalog_load(const char *warehouse, const struct catalog_options *opts, stru
     cat_infer_grain_and_caveats(b.c);
     cat_infer_words(b.c);
     fingerprint_catalog(b.c);
-    b.c->built_at = utc_now_text();
+    b.c->built_at = now_text("%Y-%m-%dT%H:%M:%SZ", 1);
     b.c->build_ms = (clock_seconds() - t0) * 1e3;
     if (cache_path)
         write_cache(cache_path, &b, stamp);

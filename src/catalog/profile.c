@@ -70,6 +70,25 @@ static void add_source(struct strbuf *sb, const struct cat_build *b, const struc
     }
 }
 
+/*
+ * Appends ", <the latest value not after today>, <how many values are after it>" for a date,
+ * timestamp or year column whose quoted name is id.
+ */
+static void add_anchor_sql(struct strbuf *sb, const struct cat_build *b, const struct cat_column *c,
+                           const char *id)
+{
+    if (is_date_like(c->type))
+        strbuf_addf(sb,
+                    ", max(%s) FILTER (WHERE CAST(%s AS DATE) <= DATE '%s')::VARCHAR, "
+                    "count(*) FILTER (WHERE CAST(%s AS DATE) > DATE '%s')",
+                    id, id, b->today, id, b->today);
+    else
+        strbuf_addf(sb,
+                    ", max(%s) FILTER (WHERE %s <= year(DATE '%s'))::VARCHAR, "
+                    "count(*) FILTER (WHERE %s > year(DATE '%s'))",
+                    id, id, b->today, id, b->today);
+}
+
 static double num_or(const struct wh_result *r, size_t col, double dflt)
 {
     double v;
@@ -108,16 +127,8 @@ static int profile_stats(struct cat_build *b, struct cat_table *t, uint64_t samp
                         id.buf, id.buf, id.buf, id.buf);
         if (c->type == WH_T_TEXT)
             strbuf_addf(&sql, ", avg(length(%s))::DOUBLE", id.buf);
-        if (is_date_like(c->type))
-            strbuf_addf(&sql,
-                        ", max(%s) FILTER (WHERE CAST(%s AS DATE) <= DATE '%s')::VARCHAR, "
-                        "count(*) FILTER (WHERE CAST(%s AS DATE) > DATE '%s')",
-                        id.buf, id.buf, b->today, id.buf, b->today);
-        else if (is_year_column(c))
-            strbuf_addf(&sql,
-                        ", max(%s) FILTER (WHERE %s <= year(DATE '%s'))::VARCHAR, "
-                        "count(*) FILTER (WHERE %s > year(DATE '%s'))",
-                        id.buf, id.buf, b->today, id.buf, b->today);
+        if (is_date_like(c->type) || is_year_column(c))
+            add_anchor_sql(&sql, b, c, id.buf);
         strbuf_release(&id);
     }
     strbuf_addstr(&sql, " FROM ");
@@ -181,16 +192,7 @@ static int exact_time_anchors(struct cat_build *b, struct cat_table *t)
             !is_date_like(t->columns[i].type))
             continue;
         add_ident(&id, t->columns[i].name);
-        if (is_date_like(t->columns[i].type))
-            strbuf_addf(&sql,
-                        ", max(%s) FILTER (WHERE CAST(%s AS DATE) <= DATE '%s')::VARCHAR, "
-                        "count(*) FILTER (WHERE CAST(%s AS DATE) > DATE '%s')",
-                        id.buf, id.buf, b->today, id.buf, b->today);
-        else
-            strbuf_addf(&sql,
-                        ", max(%s) FILTER (WHERE %s <= year(DATE '%s'))::VARCHAR, "
-                        "count(*) FILTER (WHERE %s > year(DATE '%s'))",
-                        id.buf, id.buf, b->today, id.buf, b->today);
+        add_anchor_sql(&sql, b, &t->columns[i], id.buf);
         strbuf_release(&id);
         n++;
     }

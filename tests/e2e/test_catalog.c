@@ -152,22 +152,12 @@ static char *build_sample(const char *dir)
     return step("cd '%s' && \"$MDP_BIN\" setup --scale 0.05 -q", dir);
 }
 
-static char *seed_platform(void)
-{
-    const char *env = getenv("MDP_SEED_PLATFORM");
-    char *src = fs_absolute(tl_src()), *path;
-
-    path = env && *env ? xstrdup(env) : xstrfmt("%s/../shared/seed-platform", src);
-    free(src);
-    return path;
-}
-
 static char *build_seed(const char *dir)
 {
-    char *seed = seed_platform(), *msg;
+    char *seed = tl_seed_platform(), *msg;
 
-    if (!fs_is_dir(seed))
-        msg = xstrfmt("the seed platform is not at %s (set MDP_SEED_PLATFORM)", seed);
+    if (!seed)
+        msg = xstrdup("no seed platform: set MDP_SEED_PLATFORM to ../shared/seed-platform");
     else
         msg = step("cp -R '%s/sources' '%s/' && chmod -R u+w '%s' && cd '%s' && "
                    "\"$MDP_BIN\" -q sync && \"$MDP_BIN\" -q ingest",

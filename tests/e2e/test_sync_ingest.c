@@ -376,16 +376,11 @@ Test(ingest, values_past_the_sample_are_checked)
     done(dir);
 }
 
-/* The seed platform: $MDP_SRC/../shared/seed-platform, else /work/shared/seed-platform. */
 static char *seed_dir(void)
 {
-    char *p = xstrfmt("%s/../shared/seed-platform", tl_src());
+    char *p = tl_seed_platform();
 
-    if (fs_is_dir(p))
-        return p;
-    free(p);
-    p = xstrdup("/work/shared/seed-platform");
-    cr_assert(fs_is_dir(p), "no seed platform found");
+    cr_assert_not_null(p, "no seed platform: set MDP_SEED_PLATFORM to ../shared/seed-platform");
     return p;
 }
 

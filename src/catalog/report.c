@@ -325,6 +325,8 @@ int catalog_report(const struct catalog *c, const char *table, struct strbuf *sb
         column_detail(&c->tables[t], sb);
         return 0;
     }
+    if (!c->ntables)
+        strbuf_addstr(sb, "the warehouse has no tables or views yet: `mdp pipeline` builds them\n");
     for (i = 0; i < c->ntables; i++) {
         if (i)
             strbuf_addch(sb, '\n');

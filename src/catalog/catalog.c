@@ -47,45 +47,6 @@ uint64_t cat_hash_str(uint64_t h, const char *s)
     return s ? cat_hash(h, s, strlen(s) + 1) : cat_hash(h, "", 1);
 }
 
-/* An identifier that needs no quotes: lower case, digits, underscores, not a keyword. */
-static int plain_ident(const char *s)
-{
-    static const char *const reserved[] = {
-        "all",    "and",   "any",       "as",     "asc",     "both",  "by",       "case",
-        "cast",   "check", "column",    "create", "default", "desc",  "distinct", "do",
-        "else",   "end",   "except",    "false",  "for",     "from",  "grant",    "group",
-        "having", "in",    "intersect", "into",   "join",    "limit", "not",      "null",
-        "offset", "on",    "or",        "order",  "select",  "table", "then",     "to",
-        "true",   "union", "unique",    "using",  "when",    "where", "window",   "with"};
-    const char *p;
-    size_t i;
-
-    if (!*s || (*s >= '0' && *s <= '9'))
-        return 0;
-    for (p = s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-            return 0;
-    for (i = 0; i < ARRAY_SIZE(reserved); i++)
-        if (!strcmp(s, reserved[i]))
-            return 0;
-    return 1;
-}
-
-static void add_ident_if_needed(struct strbuf *sb, const char *s)
-{
-    if (plain_ident(s))
-        strbuf_addstr(sb, s);
-    else
-        strbuf_add_sql_ident(sb, s);
-}
-
-void cat_add_relation(struct strbuf *sb, const struct cat_table *t)
-{
-    add_ident_if_needed(sb, t->schema);
-    strbuf_addch(sb, '.');
-    add_ident_if_needed(sb, t->name);
-}
-
 void cat_add_sql_relation(struct strbuf *sb, const struct cat_build *b, const struct cat_table *t)
 {
     strbuf_add_sql_ident(sb, b->database);
@@ -481,8 +442,7 @@ static void fingerprint_catalog(struct catalog *c)
     c->fingerprint = xstrdup(buf);
 }
 
-static void add_note(struct catalog *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add_note(struct catalog *c, const char *fmt, ...)
+void cat_add_note(struct catalog *c, const char *fmt, ...)
 {
     struct strbuf sb = STRBUF_INIT;
     va_list ap;
@@ -531,7 +491,7 @@ static void *profile_worker(void *arg)
         pthread_mutex_lock(&run->lock);
         if (rc < 0) {
             /* e.g. a view whose table was dropped: report it, describe the rest */
-            add_note(c, "%s could not be profiled: %s", t->relation, error_last());
+            cat_add_note(c, "%s could not be profiled: %s", t->relation, error_last());
             t->fingerprint[0] = '\0'; /* never reuse a failed profile */
         }
         run->done++;
@@ -631,8 +591,10 @@ int catalog_load(const char *warehouse, const struct catalog_options *opts, stru
     b.opts = opts;
     b.today = now_text("%Y-%m-%d", 0);
     *out = NULL;
-    if (vocab_load(opts->root, &vocab) < 0)
+    if (vocab_load(opts->root, &vocab) < 0) {
+        ret = -2;
         goto out;
+    }
 
     if (!in_memory(warehouse) && !opts->no_cache) {
         cache_path = xstrfmt("%s.catalog.json", warehouse);
@@ -684,8 +646,10 @@ int catalog_load(const char *warehouse, const struct catalog_options *opts, stru
     step_done("profiles", &t_step);
     cat_infer_derived(b.c);
     cat_infer_roles(b.c, b.c->vocab);
-    if (cat_read_semantic(b.c, opts->root) < 0)
+    if (cat_read_semantic(b.c, opts->root) < 0) {
+        ret = -2;
         goto out;
+    }
     step_done("roles and semantic files", &t_step);
     if (cat_infer_joins(&b) < 0)
         goto out;

@@ -72,7 +72,7 @@ enum cat_role {
 /* How a measure adds up by default (the analyst may choose otherwise from the question). */
 enum cat_agg { CAT_AGG_NONE, CAT_AGG_SUM, CAT_AGG_AVG };
 
-/* What text values look like, when at least 90% of the profiled values agree. */
+/* What text values look like, when at least 85% of the profiled values agree. */
 enum cat_pattern {
     CAT_PAT_NONE,
     CAT_PAT_EMAIL,
@@ -237,8 +237,9 @@ struct catalog_options {
 };
 
 /*
- * Builds or loads the catalog of the warehouse at path (opened read-only). Returns 0 and *out,
- * or -1 with error() (the warehouse cannot be opened, a semantic file is malformed).
+ * Builds or loads the catalog of the warehouse at path (opened read-only). Returns 0 and *out;
+ * -1 with error() when the warehouse cannot be read; -2 with error() naming file:line:col when
+ * a platform file is malformed (semantic/synonyms.yml, semantic/verified.yml).
  */
 int catalog_load(const char *warehouse, const struct catalog_options *opts, struct catalog **out);
 void catalog_free(struct catalog *c);
@@ -256,7 +257,8 @@ struct cat_hit {
     int column;   /* CAT_HIT_COLUMN, _VALUE */
     size_t value; /* CAT_HIT_VALUE: index into the column's values */
     int measure;  /* CAT_HIT_MEASURE: index into measures */
-    double score; /* 1 the phrase's own key, 0.8 through the thesaurus */
+    double score; /* 1: the item's name (or value) is the phrase; 0.5: one word of a longer
+                     name; each times 0.8 when reached through the thesaurus */
 };
 
 /*
@@ -276,7 +278,8 @@ int catalog_join_path(const struct catalog *c, int from, int to, int **out);
 
 /*
  * The table that has every one of the named columns (by name or vocabulary key), preferring
- * the most downstream layer, then the fewest rows. Returns its index or -1.
+ * the most downstream layer, then the deepest in the lineage, then the fewest rows. Returns
+ * its index or -1.
  */
 int catalog_best_table(const struct catalog *c, const char *const *columns, size_t n);
 
@@ -289,7 +292,7 @@ const char *cat_agg_name(enum cat_agg a);
  * The catalog as JSON (the form `mdp catalog --json` prints, the cache stores and the LLM
  * context builder reads):
  *
- * {"version": 1, "warehouse": "...", "fingerprint": "...", "built_at": "...", "build_ms": 12,
+ * {"version": 2, "warehouse": "...", "fingerprint": "...", "built_at": "...", "build_ms": 12,
  *  "profiled": 3,
  *  "tables": [
  *   {"schema": "marts", "name": "fct_orders", "relation": "marts.fct_orders", "kind": "table",
@@ -298,13 +301,13 @@ const char *cat_agg_name(enum cat_agg a);
  *    "grain": ["id"], "caveats": ["..."], "words": ["fct order", ...], "fingerprint": "...",
  *    "sql": "...",
  *    "groupings": [{"column": "transaction_id", "groups": 18000, "multi": 9000,
- *                   "constant": ["total", "status"]}],
+ *                   "sampled": false, "constant": ["total", "status"]}],
  *    "columns": [
  *     {"name": "total", "type": "DECIMAL(18,2)", "description": "...", "tests": ["not_null"],
  *      "roles": ["measure"], "aggregation": "sum" | "avg" | null, "pattern": "email" | null,
- *      "null_fraction": 0.0, "distinct": 9000, "unique": false,
+ *      "null_fraction": 0.0, "distinct": 9000, "unique": false, "declared_key": false,
  *      "min": 1.5, "max": 2000, "mean": 300.2, "min_text": "1.50", "max_text": "2000.00",
- *      "negative_fraction": 0.0, "avg_length": null,
+ *      "negative_fraction": 0.0, "avg_length": 5.2 (text columns only),
  *      "values": [{"value": "TX", "count": 120}], "values_complete": true,
  *      "anchor": "2024-12-31" | null, "future_rows": 0,
  *      "references": {"table": "marts.dim_customers", "column": "user_id",
@@ -318,7 +321,7 @@ const char *cat_agg_name(enum cat_agg a);
  *  "examples": [{"source": "dashboards/sales.md:12", "name": "...", "question": null,
  *                "sql": "..."}],
  *  "measures": [{"name": "revenue", "expression": "sum(total)", "table": "marts.fct_orders",
- *                "source": "dashboards/sales.md:12"}],
+ *                "source": "dashboards/sales.md:12", "words": ["revenu"]}],
  *  "notes": ["..."]}
  *
  * Keys whose value is unknown are null or absent; "min"/"max"/"mean" only for numbers. Roles

@@ -23,7 +23,7 @@ struct wh;
 struct json;
 
 /* Bumped when what is inferred changes, so older caches are rebuilt. */
-#define CATALOG_VERSION 1
+#define CATALOG_VERSION 2
 
 /* Tables above this many rows are profiled on a sample of this size. */
 #define CATALOG_SAMPLE_ROWS 1000000
@@ -80,11 +80,21 @@ int cat_name_is_id(const char *name);
 /* semantic.c: reads dashboards and semantic/verified.yml under root into c. */
 int cat_read_semantic(struct catalog *c, const char *root);
 
-/* cache.c */
+/*
+ * cache.c: the catalog as a JSON tree the caller frees with json_free(); with b, the cache's
+ * form (values with their keys, the containment checks of this build).
+ */
 struct json *cat_to_json(const struct catalog *c, int with_values, const struct cat_build *b);
-/* Rebuilds a catalog from cat_to_json()'s output; NULL (and no error) when it does not fit. */
+/*
+ * Rebuilds a catalog from cat_to_json()'s output (the caller frees it with catalog_free()), and
+ * appends the cached checks to *checks (the caller frees each key and the array); NULL, with
+ * no error, when the document does not fit.
+ */
 struct catalog *cat_from_json(const struct json *j, struct cat_check **checks, size_t *nchecks);
-/* The key a cache file is valid for (file stamps of the warehouse and semantic files). */
+/*
+ * The stamp a cache file is valid for: the files of the warehouse and of the platform's
+ * semantic folders (sizes and times), the day, the catalog's version. The caller frees it.
+ */
 char *cat_file_stamp(const char *warehouse, const char *root, const char *today);
 
 /* index.c: builds c->index from the words of everything in c (done at the first lookup). */
@@ -97,12 +107,12 @@ void cat_table_release(struct cat_table *t);
 void cat_column_release(struct cat_column *col);
 void cat_add_caveat(struct cat_table *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Adds a problem met while building the catalog that did not stop it (c->notes). */
+void cat_add_note(struct catalog *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* 64-bit FNV-1a, for fingerprints (not security). */
 uint64_t cat_hash(uint64_t h, const void *data, size_t len);
 uint64_t cat_hash_str(uint64_t h, const char *s);
 #define CAT_HASH_INIT 1469598103934665603ULL
-/* Appends schema.name for people, quoted only where SQL needs it. */
-void cat_add_relation(struct strbuf *sb, const struct cat_table *t);
 /*
  * Appends "database"."schema"."name" for the catalog's own queries, which must not be
  * ambiguous when a schema has the name of the database (a marts.duckdb with a marts schema).

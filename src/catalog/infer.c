@@ -249,8 +249,6 @@ static const struct cat_column *referenced_column(const struct catalog *c,
             const char *q = r->alias ? r->alias : r->name;
             if (strlen(q) == qn && !strncasecmp(q, item->expr, qn))
                 rt = resolve_relation(c, t, r);
-            else if (!r->alias && !strncasecmp(r->name, item->expr, qn))
-                rt = resolve_relation(c, t, r);
         }
     } else if (f->nrelations == 1) {
         rt = resolve_relation(c, t, &f->relations[0]);
@@ -364,6 +362,13 @@ static const char *const avg_words[] = {
 static const char *const additive_words[] = {
     "amount",   "total", "revenue", "sale",  "sales",  "cost", "spend", "budget",  "count",
     "quantity", "qty",   "unit",    "units", "profit", "fee",  "tax",   "balance", "value"};
+
+/*
+ * Words of record-keeping times: when a row was created or changed says nothing of whether
+ * the rows are events (orders) or things (products).
+ */
+static const char *const audit_words[] = {"created", "updated",  "modified", "inserted",  "loaded",
+                                          "deleted", "ingested", "synced",   "refreshed", "etl"};
 
 static const char *const time_part_words[] = {"month", "quarter", "week", "day",
                                               "hour",  "weekday", "dow",  "minute"};
@@ -519,12 +524,19 @@ void cat_infer_roles(struct catalog *c, const struct vocab *v)
 
         for (j = 0; j < t->ncolumns; j++) {
             const struct cat_column *col = &t->columns[j];
-            has_time |= col->type == WH_T_DATE || col->type == WH_T_TIMESTAMP || is_year(col);
+            has_time |= (col->type == WH_T_DATE || col->type == WH_T_TIMESTAMP || is_year(col)) &&
+                        !NAME_HAS(col->name, audit_words);
         }
         for (j = 0; j < t->ncolumns; j++) {
             struct cat_column *col = &t->columns[j];
             col->agg = CAT_AGG_NONE;
             column_roles(t, col, v, has_time);
+            if (!(col->roles & CAT_ROLE_TIME)) {
+                /* profiled as a possible year ("years_employed"), but not a time */
+                free(col->anchor);
+                col->anchor = NULL;
+                col->future_rows = 0;
+            }
         }
         /*
          * The key: declared first, then an id, then "id" itself; a table without any (a
@@ -623,11 +635,13 @@ static double check_containment(struct cat_build *b, int ft, int fc, int tt, int
     const struct cat_table *from = &b->c->tables[ft], *to = &b->c->tables[tt];
     const struct cat_column *f = &from->columns[fc], *k = &to->columns[tc];
     char *key = xstrfmt("%s|%s|%s|%s", from->fingerprint, f->name, to->fingerprint, k->name);
-    int cast = f->type != k->type;
+    int cast = (f->type == WH_T_TEXT) != (k->type == WH_T_TEXT) || f->type == WH_T_UUID ||
+               k->type == WH_T_UUID;
     struct strbuf sql = STRBUF_INIT;
     struct wh_result *r = NULL;
     double n, hit, ret = -1;
     size_t i, alloc = b->alloc_checks;
+    int quiet;
 
     for (i = 0; i < b->nchecks; i++)
         if (!strcmp(b->checks[i].key, key)) {
@@ -650,11 +664,11 @@ static double check_containment(struct cat_build *b, int ft, int fc, int tt, int
     strbuf_addstr(&sql, " AS v FROM ");
     cat_add_sql_relation(&sql, b, to);
     strbuf_addstr(&sql, ") k ON s.v = k.v");
-    error_quiet(1);
+    quiet = error_quiet(1);
     if (wh_query(b->wh, sql.buf, NULL, &r) == 0 && r->nrows == 1 &&
         wh_result_num(r, 0, 0, &n) == 0 && wh_result_num(r, 0, 1, &hit) == 0 && n > 0)
         ret = hit / n;
-    error_quiet(0);
+    error_quiet(quiet);
     wh_result_free(r);
     strbuf_release(&sql);
     ALLOC_GROW(b->checks, b->nchecks + 1, alloc);

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "catalog/catalog_internal.h"
+#include "platform/ingest.h"
 #include "util/error.h"
 #include "util/json.h"
 #include "util/xmalloc.h"
@@ -71,7 +72,9 @@ static int read_relations(struct cat_build *b)
             t->rows = (uint64_t)rows;
         t->description = dup_or_null(wh_result_text(r, i, 4));
         t->sql = dup_or_null(wh_result_text(r, i, 5));
-        cat_add_relation(&sb, t);
+        wh_add_ident(b->wh, &sb, t->schema);
+        strbuf_addch(&sb, '.');
+        wh_add_ident(b->wh, &sb, t->name);
         t->relation = strbuf_detach(&sb, NULL);
     }
     wh_result_free(r);
@@ -250,7 +253,7 @@ static int read_model_columns(struct cat_build *b)
         return -1;
     for (i = 0; i < r->nrows; i++) {
         const char *model = wh_result_text(r, i, 0), *tests = wh_result_text(r, i, 3);
-        int t = model ? resolve_recorded(c, model) : -1, col;
+        int t = model ? resolve_recorded(c, model) : -1, col, quiet;
         struct cat_column *column;
         struct json *j;
 
@@ -263,9 +266,9 @@ static int read_model_columns(struct cat_build *b)
         }
         if (!tests || !*tests)
             continue;
-        error_quiet(1);
+        quiet = error_quiet(1);
         j = json_parse("_mdp.model_columns", tests, strlen(tests));
-        error_quiet(0);
+        error_quiet(quiet);
         for (k = 0; j && json_is_array(j) && k < json_size(j); k++)
             add_test(c, t, col, json_at(j, k));
         json_free(j);
@@ -278,9 +281,44 @@ static int read_model_columns(struct cat_build *b)
 }
 
 /*
+ * What says the data of a table nobody vouches for (no model built it, no ingest loaded it)
+ * changed: its exact row count and a hash of its storage (DuckDB's segments, their statistics
+ * and blocks), which moves with every UPDATE, while the count moves with every DELETE.
+ */
+static uint64_t storage_hash(struct cat_build *b, struct cat_table *t)
+{
+    struct strbuf sql = STRBUF_INIT, name = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    uint64_t h = CAT_HASH_INIT;
+    double rows;
+    int quiet = error_quiet(1);
+
+    cat_add_sql_relation(&name, b, t);
+    strbuf_addstr(&sql, "SELECT (SELECT count(*) FROM ");
+    strbuf_addstr(&sql, name.buf);
+    strbuf_addstr(&sql, "), (SELECT string_agg(concat_ws(',', row_group_id, column_id, "
+                        "segment_id, start, count, stats, has_updates, persistent, block_id, "
+                        "block_offset), ';' ORDER BY row_group_id, column_id, segment_id) "
+                        "FROM pragma_storage_info(");
+    strbuf_add_sql_string(&sql, name.buf);
+    strbuf_addstr(&sql, "))");
+    if (wh_query(b->wh, sql.buf, NULL, &r) == 0 && r->nrows == 1) {
+        if (wh_result_num(r, 0, 0, &rows) == 0)
+            t->rows = (uint64_t)rows;
+        h = cat_hash_str(h, wh_result_text(r, 0, 0));
+        h = cat_hash_str(h, wh_result_text(r, 0, 1));
+    }
+    error_quiet(quiet);
+    wh_result_free(r);
+    strbuf_release(&sql);
+    strbuf_release(&name);
+    return h;
+}
+
+/*
  * Each table's fingerprint: its relation, kind and columns, and what says its data changed:
- * the row count of a table, the definition of a view, the build time of a model, the content
- * hash of an ingested file. Views also depend on every table, through `data`.
+ * the definition of a view, the build time of a model, the content hash of an ingested file,
+ * or else the table's own storage. Views also depend on every table, through `data`.
  */
 static void fingerprint_tables(struct cat_build *b)
 {
@@ -290,35 +328,42 @@ static void fingerprint_tables(struct cat_build *b)
     size_t i, j, pass;
 
     if (wh_relation_exists(b->wh, "_mdp", "ingest_state")) {
-        error_quiet(1);
+        int quiet = error_quiet(1);
         if (wh_query(b->wh,
                      "SELECT table_name, content_hash || '/' || options_hash FROM "
                      "_mdp.ingest_state",
                      NULL, &ingest) < 0)
             ingest = NULL;
-        error_quiet(0);
+        error_quiet(quiet);
     }
     /* tables first, then views, which include every table's fingerprint */
     for (pass = 0; pass < 2; pass++) {
         for (i = 0; i < c->ntables; i++) {
             struct cat_table *t = &c->tables[i];
-            uint64_t h = CAT_HASH_INIT;
+            uint64_t h = CAT_HASH_INIT, stored;
+            int vouched = t->is_view || t->model;
             char buf[32];
 
             if (t->is_view != (int)pass)
                 continue;
             h = cat_hash_str(h, t->relation);
             h = cat_hash_str(h, t->is_view ? t->sql : "table");
-            snprintf(buf, sizeof(buf), "%llu", (unsigned long long)t->rows);
-            h = cat_hash_str(h, buf);
             h = cat_hash_str(h, t->fingerprint); /* the model's build time, when one */
             for (j = 0; j < t->ncolumns; j++) {
                 h = cat_hash_str(h, t->columns[j].name);
                 h = cat_hash_str(h, t->columns[j].type_name);
             }
-            for (j = 0; ingest && j < ingest->nrows; j++)
-                if (!strcmp(wh_result_text(ingest, j, 0), t->name))
+            for (j = 0; ingest && j < ingest->nrows && !strcmp(t->schema, INGEST_SCHEMA); j++)
+                if (!strcmp(wh_result_text(ingest, j, 0), t->name)) {
                     h = cat_hash_str(h, wh_result_text(ingest, j, 1));
+                    vouched = 1;
+                }
+            if (!vouched) {
+                stored = storage_hash(b, t);
+                h = cat_hash(h, &stored, sizeof(stored));
+            }
+            snprintf(buf, sizeof(buf), "%llu", (unsigned long long)t->rows);
+            h = cat_hash_str(h, buf);
             if (t->is_view)
                 h = cat_hash(h, &data, sizeof(data));
             else

@@ -101,6 +101,23 @@ static char *text_or_null(const struct wh_result *r, size_t col)
     return s ? xstrdup(s) : NULL;
 }
 
+/* Sets t->rows to the exact count. */
+static int count_rows(struct cat_build *b, struct cat_table *t)
+{
+    struct strbuf sql = STRBUF_INIT;
+    char *n;
+
+    strbuf_addstr(&sql, "SELECT count(*) FROM ");
+    cat_add_sql_relation(&sql, b, t);
+    n = wh_query_value(b->wh, sql.buf);
+    strbuf_release(&sql);
+    if (!n)
+        return -1;
+    t->rows = strtoull(n, NULL, 10);
+    free(n);
+    return 0;
+}
+
 /* Pass 1: counts, distinct counts, ranges, means, negatives, lengths, time anchors. */
 static int profile_stats(struct cat_build *b, struct cat_table *t, uint64_t sample_rows)
 {
@@ -122,7 +139,7 @@ static int profile_stats(struct cat_build *b, struct cat_table *t, uint64_t samp
         }
         if (is_number(c->type))
             strbuf_addf(&sql,
-                        ", avg(%s)::DOUBLE, min(%s)::DOUBLE, max(%s)::DOUBLE, "
+                        ", avg(%s::DOUBLE), min(%s)::DOUBLE, max(%s)::DOUBLE, "
                         "count(*) FILTER (WHERE %s < 0)",
                         id.buf, id.buf, id.buf, id.buf);
         if (c->type == WH_T_TEXT)
@@ -131,6 +148,13 @@ static int profile_stats(struct cat_build *b, struct cat_table *t, uint64_t samp
             add_anchor_sql(&sql, b, c, id.buf);
         strbuf_release(&id);
     }
+    /*
+     * A view's size is a guess (the largest table it reads) until it runs: one that may be
+     * large is counted first, since a sample sized by the guess could drop all but a few of
+     * its rows (an aggregate over a large table has a handful).
+     */
+    if (t->is_view && t->rows > sample_rows && count_rows(b, t) < 0)
+        goto out;
     strbuf_addstr(&sql, " FROM ");
     add_source(&sql, b, t, sample_rows, &t->sampled);
     if (wh_query(b->wh, sql.buf, NULL, &r) < 0 || r->nrows != 1)
@@ -156,7 +180,10 @@ static int profile_stats(struct cat_build *b, struct cat_table *t, uint64_t samp
             c->mean = num_or(r, k++, NAN);
             c->min = num_or(r, k++, NAN);
             c->max = num_or(r, k++, NAN);
-            c->has_range = !isnan(c->min);
+            /* infinities and NaN in a DOUBLE column make no range (and no valid JSON) */
+            c->has_range = isfinite(c->min) && isfinite(c->max);
+            if (!isfinite(c->mean))
+                c->mean = NAN;
             c->negative_fraction = nonnull > 0 ? num_or(r, k, 0) / nonnull : 0;
             k++;
         }
@@ -404,8 +431,9 @@ static int profile_values(struct cat_build *b, struct cat_table *t, uint64_t sam
     if (wh_query(b->wh, sql.buf, NULL, &r) < 0)
         goto out;
     alloc = xcalloc(t->ncolumns, sizeof(*alloc));
+    /* a sample may miss rare values: only a whole table's list is complete */
     for (i = 0; i < t->ncolumns; i++)
-        t->columns[i].values_complete = wants_values(&t->columns[i]);
+        t->columns[i].values_complete = !sampled && wants_values(&t->columns[i]);
     for (i = 0; i < r->nrows; i++) {
         size_t col = strtoul(wh_result_text(r, i, 0), NULL, 10);
         struct cat_column *c;
@@ -523,8 +551,8 @@ static int groupable(const struct cat_column *c)
 }
 
 /*
- * Which columns keep one value within each value of column g, in *out (release with
- * cat_grouping_release()). Only groups where a column has two values or more (not NULL) say
+ * Which columns keep one value within each value of column g, in *out (the caller frees
+ * out->constant). Only groups where a column has two values or more (not NULL) say
  * anything about it: a column filled on one line of an order is not an order-level value.
  * only_roles, when not 0, limits the columns asked about to those with one of these roles.
  */

@@ -106,7 +106,10 @@ static void table_heading(struct strbuf *sb, const struct cat_table *t)
         size_t n = strcspn(d, "\n");
         strbuf_addstr(sb, "  ");
         if (n > LINE_WIDTH - 2) {
-            strbuf_add(sb, d, LINE_WIDTH - 5);
+            size_t cut = LINE_WIDTH - 5;
+            while (cut && ((unsigned char)d[cut] & 0xC0) == 0x80)
+                cut--; /* not inside a UTF-8 character */
+            strbuf_add(sb, d, cut);
             strbuf_addstr(sb, "...");
         } else {
             strbuf_add(sb, d, n);

@@ -176,8 +176,12 @@ static int read_pages(struct catalog *c, const char *root)
         struct md_query *q = NULL;
         size_t nq = 0;
 
+        int quiet = error_quiet(1);
         if (fs_read_file(&text, path) == 0)
             nq = md_sql_blocks(text.buf, &q);
+        else
+            cat_add_note(c, "%s was not read: %s", pages[i], error_last());
+        error_quiet(quiet);
         for (j = 0; j < nq; j++)
             add_example(c, xstrfmt("%s:%d", pages[i], q[j].line), q[j].name, NULL, q[j].sql);
         md_queries_free(q, nq);

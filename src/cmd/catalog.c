@@ -4,7 +4,6 @@
  */
 #include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "catalog/catalog.h"
 #include "cmd/cmd.h"
@@ -56,7 +55,7 @@ int cmd_catalog(int argc, char **argv)
     struct catalog *c = NULL;
     struct strbuf out = STRBUF_INIT;
     const char *table = NULL;
-    int opt, json = 0, no_values = 0, ret = EXIT_FAIL;
+    int opt, json = 0, no_values = 0, rc, ret = EXIT_FAIL;
 
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -82,9 +81,10 @@ int cmd_catalog(int argc, char **argv)
     }
     o.root = paths.root;
     o.progress = progress;
-    if (catalog_load(paths.warehouse, &o, &c) < 0) {
-        /* a malformed semantic file is bad input; an unreadable warehouse is a failure */
-        ret = strstr(error_last(), "semantic/") ? EXIT_USAGE : EXIT_FAIL;
+    rc = catalog_load(paths.warehouse, &o, &c);
+    if (rc < 0) {
+        /* a malformed platform file is bad input; an unreadable warehouse is a failure */
+        ret = rc == -2 ? EXIT_USAGE : EXIT_FAIL;
         goto out;
     }
     if (json && table) {

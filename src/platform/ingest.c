@@ -25,7 +25,6 @@
 
 /* Bumped when what a load produces changes, so old state no longer counts as up to date. */
 #define INGEST_VERSION 1
-#define RAW_SCHEMA     "raw"
 
 /* A 64-bit content hash (for change detection, not security), as 16 hex digits. */
 static uint64_t mix(uint64_t h, uint64_t w)
@@ -110,7 +109,7 @@ static void item_note(struct ingest_item *it, const char *fmt, ...)
 
 static void add_raw(struct strbuf *sb, const char *table)
 {
-    strbuf_addstr(sb, RAW_SCHEMA ".");
+    strbuf_addstr(sb, INGEST_SCHEMA ".");
     strbuf_add_sql_ident(sb, table);
 }
 
@@ -274,18 +273,6 @@ static char *load_error(const char *path, const char *msg)
     return strbuf_detach(&sb, NULL);
 }
 
-static int needs_quotes(const char *name)
-{
-    const char *p;
-
-    if (!isalpha((unsigned char)*name) && *name != '_')
-        return 1;
-    for (p = name; *p; p++)
-        if (!isalnum((unsigned char)*p) && *p != '_')
-            return 1;
-    return 0;
-}
-
 /* Rows and columns of the staging table, and a note on names that need quoting. */
 static int measure(struct wh *wh, const char *stage, struct ingest_item *it)
 {
@@ -303,8 +290,9 @@ static int measure(struct wh *wh, const char *stage, struct ingest_item *it)
     it->rows = strtoull(v, NULL, 10);
     free(v);
     strbuf_reset(&sql);
-    strbuf_addstr(&sql, "SELECT column_name FROM duckdb_columns() WHERE schema_name = '" RAW_SCHEMA
-                        "' AND table_name = ");
+    strbuf_addstr(&sql,
+                  "SELECT column_name FROM duckdb_columns() WHERE schema_name = '" INGEST_SCHEMA
+                  "' AND table_name = ");
     strbuf_add_sql_string(&sql, stage);
     strbuf_addstr(&sql, " ORDER BY column_index");
     if (wh_query(wh, sql.buf, NULL, &r) < 0)
@@ -312,7 +300,7 @@ static int measure(struct wh *wh, const char *stage, struct ingest_item *it)
     it->columns = r->nrows;
     for (i = 0; i < r->nrows; i++) {
         const char *name = wh_result_text(r, i, 0);
-        if (!needs_quotes(name))
+        if (!wh_needs_quotes(wh, name))
             continue;
         if (nq++ < 4)
             strbuf_addf(&quoted, "%s\"%s\"", nq > 1 ? ", " : "", name);
@@ -435,7 +423,7 @@ static int load_source(struct wh *wh, const char *root, const struct manifest *m
     if (have_old < 0)
         goto fail_msg;
     if (have_old && !o->full_refresh && old.size == st.size && !strcmp(old.options, st.options) &&
-        wh_relation_exists(wh, RAW_SCHEMA, s->table)) {
+        wh_relation_exists(wh, INGEST_SCHEMA, s->table)) {
         int same = old.mtime_ns == st.mtime_ns;
         if (!same) {
             if (hash_file(file, st.content) < 0)
@@ -503,7 +491,7 @@ retry:
     t_read = clock_seconds();
     if (!o->no_typing) {
         size_t i;
-        int t = typing_apply(wh, RAW_SCHEMA, stage, &hints, &typing);
+        int t = typing_apply(wh, INGEST_SCHEMA, stage, &hints, &typing);
         if (t < 0)
             goto fail_msg;
         if (t > 0) { /* a value past the sample did not fit: load again, type carefully */
@@ -614,7 +602,7 @@ int ingest_run(const char *root, const char *warehouse, const struct ingest_opti
     }
     if (wh_open(warehouse, WH_READ_WRITE, &wh) < 0)
         goto out;
-    if (wh_exec(wh, "CREATE SCHEMA IF NOT EXISTS " RAW_SCHEMA "; CREATE SCHEMA IF NOT EXISTS "
+    if (wh_exec(wh, "CREATE SCHEMA IF NOT EXISTS " INGEST_SCHEMA "; CREATE SCHEMA IF NOT EXISTS "
                     "_mdp; CREATE TABLE IF NOT EXISTS _mdp.ingest_state (table_name VARCHAR, "
                     "path VARCHAR, file_size UBIGINT, file_mtime_ns BIGINT, content_hash "
                     "VARCHAR, options_hash VARCHAR, row_count UBIGINT, column_count INTEGER, "

@@ -29,6 +29,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* The schema sources load into; _mdp.ingest_state records each table's file. */
+#define INGEST_SCHEMA "raw"
+
 struct ingest_options {
     const char *const *tables; /* load only these (NULL/0: all) */
     size_t ntables;

@@ -2,12 +2,15 @@
  * DuckDB databases and connections: opening with lock waits, running statements with limits
  * (timeout, cancel, row cap, progress), and turning DuckDB vectors into struct wh_result.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -1042,4 +1045,69 @@ int wh_relation_exists(struct wh *wh, const char *schema, const char *name)
     free(v);
     strbuf_release(&sql);
     return found;
+}
+
+/* DuckDB's keywords that may not stand unquoted as names, read once per process. */
+static char **keywords;
+static size_t nkeywords;
+static pthread_mutex_t keywords_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void load_keywords(struct wh *wh)
+{
+    struct wh_result *r = NULL;
+    size_t i;
+    int quiet;
+
+    if (keywords)
+        return;
+    quiet = error_quiet(1);
+    if (wh_query(wh,
+                 "SELECT lower(keyword_name) FROM duckdb_keywords() "
+                 "WHERE keyword_category <> 'unreserved' ORDER BY 1",
+                 NULL, &r) == 0 &&
+        r->nrows) {
+        keywords = xcalloc(r->nrows, sizeof(*keywords));
+        for (i = 0; i < r->nrows; i++)
+            keywords[nkeywords++] = xstrdup(wh_result_text(r, i, 0));
+        qsort(keywords, nkeywords, sizeof(*keywords), by_string);
+    }
+    error_quiet(quiet);
+    wh_result_free(r);
+}
+
+int wh_needs_quotes(struct wh *wh, const char *name)
+{
+    char lower[64], *key = lower;
+    const char *p;
+    size_t i;
+    int ret;
+
+    if (!isalpha((unsigned char)*name) && *name != '_')
+        return 1;
+    for (p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_')
+            return 1;
+    if (p - name >= (ptrdiff_t)sizeof(lower))
+        return 0; /* longer than any keyword */
+    for (i = 0; name[i]; i++)
+        lower[i] = (char)tolower((unsigned char)name[i]);
+    lower[i] = '\0';
+    pthread_mutex_lock(&keywords_lock);
+    load_keywords(wh);
+    ret = keywords && bsearch(&key, keywords, nkeywords, sizeof(*keywords), by_string) != NULL;
+    pthread_mutex_unlock(&keywords_lock);
+    return ret;
+}
+
+void wh_add_ident(struct wh *wh, struct strbuf *sb, const char *name)
+{
+    if (wh_needs_quotes(wh, name))
+        strbuf_add_sql_ident(sb, name);
+    else
+        strbuf_addstr(sb, name);
 }

@@ -22,6 +22,8 @@
 
 #include "wh/result.h"
 
+struct strbuf;
+
 enum wh_mode { WH_READ_WRITE, WH_READ_ONLY };
 
 struct wh_options {
@@ -95,5 +97,14 @@ void wh_rollback(struct wh *wh);
 
 /* Does schema.name exist as a table or view? */
 int wh_relation_exists(struct wh *wh, const char *schema, const char *name);
+
+/*
+ * Does name need double quotes in SQL? It does unless it is a letter or underscore followed by
+ * letters, digits and underscores, and not one of DuckDB's reserved keywords (read once from
+ * duckdb_keywords() through wh). Case does not matter: DuckDB folds unquoted names.
+ */
+int wh_needs_quotes(struct wh *wh, const char *name);
+/* Appends name to sb, in double quotes only when wh_needs_quotes() says so. */
+void wh_add_ident(struct wh *wh, struct strbuf *sb, const char *name);
 
 #endif

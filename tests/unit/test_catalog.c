@@ -219,7 +219,7 @@ Test(catalog, verified_queries_name_measures_and_joins)
     tl_write(dir, "semantic/verified.yml", "queries:\n  - nam: x\n    sql: SELECT 1\n");
     o.root = dir;
     o.no_cache = 1;
-    cr_assert_eq(catalog_load(warehouse, &o, &c), -1);
+    cr_assert_eq(catalog_load(warehouse, &o, &c), -2, "bad input, not a failure");
     cr_assert(strstr(error_last(), "semantic/verified.yml:2:5: unknown key 'nam' (did you mean "
                                    "'name'?)") != NULL,
               "%s", error_last());
@@ -280,7 +280,7 @@ Test(catalog, dashboard_pages_and_platform_synonyms)
     tl_write(dir, "semantic/synonyms.yml", "synonym:\n  - [patron, customer]\n");
     o.root = dir;
     o.no_cache = 1;
-    cr_assert_eq(catalog_load(warehouse, &o, &c), -1);
+    cr_assert_eq(catalog_load(warehouse, &o, &c), -2, "bad input, not a failure");
     cr_assert(strstr(error_last(), "synonyms.yml:1:1") != NULL, "%s", error_last());
     path = fs_join(dir, "semantic/synonyms.yml");
     unlink(path);
@@ -288,4 +288,102 @@ Test(catalog, dashboard_pages_and_platform_synonyms)
     path = fs_join(dir, "dashboards/sales.md");
     unlink(path);
     free(path);
+}
+
+/* Changes that keep a table's size, and a table nobody built, are still seen. */
+Test(catalog, updates_and_deletes_are_profiled_again)
+{
+    struct catalog *c = load(0);
+    const struct cat_column *cat;
+    struct wh *wh;
+    size_t i;
+    int toys = 0;
+
+    catalog_free(c);
+    cr_assert_eq(wh_open(warehouse, WH_READ_WRITE, &wh), 0);
+    cr_assert_eq(
+        wh_exec(wh, "UPDATE shop.shop.products SET category = 'Toys' WHERE product_id = 1"), 0);
+    wh_close(wh);
+    c = load(0);
+    cr_assert_eq(c->profiled, 1, "the updated table only");
+    cat = column(c, "products", "category");
+    for (i = 0; i < cat->nvalues; i++)
+        toys |= !strcmp(cat->values[i].text, "Toys");
+    cr_assert(toys);
+    catalog_free(c);
+
+    cr_assert_eq(wh_open(warehouse, WH_READ_WRITE, &wh), 0);
+    cr_assert_eq(wh_exec(wh, "DELETE FROM shop.shop.customers WHERE id > 290"), 0);
+    wh_close(wh);
+    c = load(0);
+    cr_assert_eq(c->tables[catalog_find_table(c, "customers")].rows, 290);
+    catalog_free(c);
+}
+
+/* Values at the edge of their types, reserved words as names, years that are not times. */
+Test(catalog, awkward_types_and_names)
+{
+    struct catalog *c;
+    const struct cat_column *col;
+    struct wh *wh;
+    int t;
+
+    cr_assert_eq(wh_open(warehouse, WH_READ_WRITE, &wh), 0);
+    cr_assert_eq(wh_exec(wh,
+                         "CREATE TABLE shop.shop.\"order\" AS SELECT i AS id, "
+                         "(99999999999999999999999999999999999999 - i)::DECIMAL(38,0) AS amount, "
+                         "170141183460469231731687303715884105727::HUGEINT - i AS big, "
+                         "CASE WHEN i = 1 THEN 'inf'::DOUBLE ELSE i END AS ratio, "
+                         "10 + i AS years_employed FROM range(1, 4) r(i)"),
+                 0, "%s", error_last());
+    wh_close(wh);
+    c = load(1);
+    cr_assert_eq(c->nnotes, 0, "every table is profiled: %s", c->nnotes ? c->notes[0] : "");
+    t = catalog_find_table(c, "order");
+    cr_assert(t >= 0);
+    cr_assert_str_eq(c->tables[t].relation, "shop.\"order\"", "a reserved word is quoted");
+    cr_assert_eq(c->tables[t].key, catalog_find_column(c, t, "id"));
+    col = column(c, "order", "amount");
+    cr_assert(col->has_range && col->max > 9e37);
+    cr_assert_not(column(c, "order", "ratio")->has_range, "no range through infinity");
+    col = column(c, "order", "years_employed");
+    cr_assert_not(col->roles & CAT_ROLE_TIME);
+    cr_assert_null(col->anchor, "a duration in years is not a time");
+    catalog_free(c);
+}
+
+/* With a small sampling threshold: what a sample may miss is not claimed complete. */
+Test(catalog, samples_do_not_claim_every_value)
+{
+    struct catalog_options o = {0};
+    struct catalog *c;
+    struct wh *wh;
+    int t;
+
+    /* 100,000 events (49 of DuckDB's vectors), one of them of a rare kind */
+    cr_assert_eq(wh_open(warehouse, WH_READ_WRITE, &wh), 0);
+    cr_assert_eq(wh_exec(wh, "CREATE TABLE shop.shop.events AS SELECT i AS event_id, "
+                             "CASE WHEN i = 77777 THEN 'rare' ELSE 'k' || (i % 4) END AS kind, "
+                             "i % 100 AS amount FROM range(100000) r(i);"
+                             "CREATE VIEW shop.shop.by_kind AS SELECT kind, count(*) AS n, "
+                             "sum(amount) AS amount FROM shop.shop.events GROUP BY kind"),
+                 0, "%s", error_last());
+    wh_close(wh);
+    o.root = dir;
+    o.no_cache = 1;
+    o.sample_rows = 20000;
+    cr_assert_eq(catalog_load(warehouse, &o, &c), 0, "%s", error_last());
+    t = catalog_find_table(c, "events");
+    cr_assert(c->tables[t].sampled);
+    cr_assert_eq(c->tables[t].rows, 100000);
+    cr_assert_not(column(c, "events", "kind")->values_complete);
+    cr_assert_eq(c->tables[t].key, catalog_find_column(c, t, "event_id"), "keys stay exact");
+    /* the view over the large table has five rows: counted, then profiled whole */
+    t = catalog_find_table(c, "by_kind");
+    cr_assert_not(c->tables[t].sampled);
+    cr_assert_eq(c->tables[t].rows, 5);
+    cr_assert(column(c, "by_kind", "kind")->values_complete);
+    cr_assert_eq(column(c, "by_kind", "kind")->nvalues, 5);
+    cr_assert_eq(c->tables[t].key, catalog_find_column(c, t, "kind"));
+    catalog_free(c);
 }

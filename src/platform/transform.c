@@ -39,6 +39,10 @@ static void add_column_rows(struct strbuf *sb, const char *model, const struct d
 {
     size_t i;
 
+    if (!n)
+        return;
+    /* one statement for all the rows: a statement per row cost more than building a view */
+    strbuf_addstr(sb, "INSERT INTO _mdp.model_columns VALUES");
     for (i = 0; i < n; i++) {
         struct strbuf tests = STRBUF_INIT;
         const char *row[4];
@@ -48,11 +52,12 @@ static void add_column_rows(struct strbuf *sb, const char *model, const struct d
         row[1] = cols[i].name;
         row[2] = cols[i].description;
         row[3] = tests.buf;
-        strbuf_addstr(sb, "INSERT INTO _mdp.model_columns VALUES (");
+        strbuf_addstr(sb, i ? ",\n  (" : "\n  (");
         add_values(sb, row, ARRAY_SIZE(row));
-        strbuf_addstr(sb, ");\n");
+        strbuf_addch(sb, ')');
         strbuf_release(&tests);
     }
+    strbuf_addstr(sb, ";\n");
 }
 
 /* Appends 'v1', 'v2', NULL, ... (a NULL pointer is SQL NULL). */

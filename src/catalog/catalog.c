@@ -72,16 +72,25 @@ int cat_strv_has(char *const *v, size_t n, const char *s)
     return 0;
 }
 
-void cat_add_caveat(struct cat_table *t, const char *fmt, ...)
+/* Appends a formatted string to the array *v of *n strings. */
+static void strv_pushv(char ***v, size_t *n, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+static void strv_pushv(char ***v, size_t *n, const char *fmt, va_list ap)
 {
     struct strbuf sb = STRBUF_INIT;
+
+    strbuf_vaddf(&sb, fmt, ap);
+    *v = xrealloc(*v, (*n + 1) * sizeof(**v));
+    (*v)[(*n)++] = strbuf_detach(&sb, NULL);
+}
+
+void cat_add_caveat(struct cat_table *t, const char *fmt, ...)
+{
     va_list ap;
 
     va_start(ap, fmt);
-    strbuf_vaddf(&sb, fmt, ap);
+    strv_pushv(&t->caveats, &t->ncaveats, fmt, ap);
     va_end(ap);
-    t->caveats = xrealloc(t->caveats, (t->ncaveats + 1) * sizeof(*t->caveats));
-    t->caveats[t->ncaveats++] = strbuf_detach(&sb, NULL);
 }
 
 void cat_add_join(struct catalog *c, int ft, int fc, int tt, int tc, double containment,
@@ -444,14 +453,11 @@ static void fingerprint_catalog(struct catalog *c)
 
 void cat_add_note(struct catalog *c, const char *fmt, ...)
 {
-    struct strbuf sb = STRBUF_INIT;
     va_list ap;
 
     va_start(ap, fmt);
-    strbuf_vaddf(&sb, fmt, ap);
+    strv_pushv(&c->notes, &c->nnotes, fmt, ap);
     va_end(ap);
-    c->notes = xrealloc(c->notes, (c->nnotes + 1) * sizeof(*c->notes));
-    c->notes[c->nnotes++] = strbuf_detach(&sb, NULL);
 }
 
 /* Tables are profiled by a few workers, each on its own connection. */

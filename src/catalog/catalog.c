@@ -465,8 +465,8 @@ void cat_add_note(struct catalog *c, const char *fmt, ...)
 
 struct profile_run {
     struct cat_build *b;
-    size_t *todo; /* indexes of the tables to profile */
-    size_t ntodo, next, done;
+    size_t *queue; /* indexes of the tables to profile */
+    size_t nqueue, next, done;
     pthread_mutex_t lock;
 };
 
@@ -485,9 +485,9 @@ static void *profile_worker(void *arg)
         int rc;
 
         pthread_mutex_lock(&run->lock);
-        i = run->next < run->ntodo ? run->todo[run->next++] : (size_t)-1;
+        i = run->next < run->nqueue ? run->queue[run->next++] : (size_t)-1;
         if (i != (size_t)-1 && local.opts && local.opts->progress)
-            local.opts->progress(run->done, run->ntodo, c->tables[i].relation,
+            local.opts->progress(run->done, run->nqueue, c->tables[i].relation,
                                  local.opts->progress_ctx);
         pthread_mutex_unlock(&run->lock);
         if (i == (size_t)-1)
@@ -518,26 +518,26 @@ static int profile_all(struct cat_build *b, const struct catalog *cached)
 
     memset(&run, 0, sizeof(run));
     run.b = b;
-    run.todo = xcalloc(c->ntables ? c->ntables : 1, sizeof(*run.todo));
+    run.queue = xcalloc(c->ntables ? c->ntables : 1, sizeof(*run.queue));
     pthread_mutex_init(&run.lock, NULL);
     for (i = 0; i < c->ntables; i++) {
         const struct cat_table *old = cached_table(cached, &c->tables[i]);
         if (old)
             copy_profile(&c->tables[i], old);
         else
-            run.todo[run.ntodo++] = i;
+            run.queue[run.nqueue++] = i;
     }
-    nthreads = run.ntodo < PROFILE_WORKERS ? run.ntodo : PROFILE_WORKERS;
+    nthreads = run.nqueue < PROFILE_WORKERS ? run.nqueue : PROFILE_WORKERS;
     for (i = 0; i < nthreads; i++)
         if (pthread_create(&threads[i], NULL, profile_worker, &run))
             BUG("cannot start a profiling thread");
     for (i = 0; i < nthreads; i++)
         pthread_join(threads[i], NULL);
-    c->profiled = run.ntodo;
-    if (b->opts && b->opts->progress && run.ntodo)
-        b->opts->progress(run.ntodo, run.ntodo, NULL, b->opts->progress_ctx);
+    c->profiled = run.nqueue;
+    if (b->opts && b->opts->progress && run.nqueue)
+        b->opts->progress(run.nqueue, run.nqueue, NULL, b->opts->progress_ctx);
     pthread_mutex_destroy(&run.lock);
-    free(run.todo);
+    free(run.queue);
     return 0;
 }
 

@@ -76,6 +76,10 @@ void cat_infer_grain_and_caveats(struct catalog *c);
 void cat_infer_words(struct catalog *c);
 /* Is this column name an identifier's (user_id, orderId, isbn, "Order No")? */
 int cat_name_is_id(const char *name);
+/* Is one of the words of name (vocab_split) in list? */
+int cat_name_has(const char *name, const char *const *list, size_t n);
+/* Does the name say "year" (release_year, yr)? The values decide whether it is a time. */
+int cat_named_like_year(const char *name);
 
 /* semantic.c: reads dashboards and semantic/verified.yml under root into c. */
 int cat_read_semantic(struct catalog *c, const char *root);

@@ -32,7 +32,7 @@ static int word_in(const char *w, const char *const *list, size_t n)
 #define WORD_IN(w, list) word_in((w), (list), ARRAY_SIZE(list))
 
 /* Does any word of name belong to list? */
-static int name_has(const char *name, const char *const *list, size_t n)
+int cat_name_has(const char *name, const char *const *list, size_t n)
 {
     char **w;
     size_t nw = vocab_split(name, &w), i;
@@ -44,7 +44,13 @@ static int name_has(const char *name, const char *const *list, size_t n)
     return ret;
 }
 
-#define NAME_HAS(name, list) name_has((name), (list), ARRAY_SIZE(list))
+#define NAME_HAS(name, list) cat_name_has((name), (list), ARRAY_SIZE(list))
+
+int cat_named_like_year(const char *name)
+{
+    static const char *const year_words[] = {"year", "yr", "years"};
+    return NAME_HAS(name, year_words);
+}
 
 int cat_name_is_id(const char *name)
 {
@@ -423,8 +429,7 @@ static int is_flag(const struct cat_column *col)
 
 static int is_year(const struct cat_column *col)
 {
-    static const char *const year_words[] = {"year", "yr", "years"};
-    return col->type == WH_T_INT && NAME_HAS(col->name, year_words) && col->has_range &&
+    return col->type == WH_T_INT && cat_named_like_year(col->name) && col->has_range &&
            col->min >= 1000 && col->max <= 3000;
 }
 

@@ -40,15 +40,7 @@ static int is_plain(enum wh_type t)
 /* An integer column named like a year: its anchor and future rows are years, not dates. */
 static int is_year_column(const struct cat_column *col)
 {
-    char **w;
-    size_t n = vocab_split(col->name, &w), i;
-    int ret = 0;
-
-    for (i = 0; col->type == WH_T_INT && i < n; i++)
-        if (!strcmp(w[i], "year") || !strcmp(w[i], "yr") || !strcmp(w[i], "years"))
-            ret = 1;
-    strv_free(w, n);
-    return ret;
+    return col->type == WH_T_INT && cat_named_like_year(col->name);
 }
 
 static void add_ident(struct strbuf *sb, const char *name)
@@ -290,15 +282,7 @@ static int names_people(const char *name)
         "name",    "person",  "author",  "customer", "employee", "contact", "member",
         "owner",   "manager", "rep",     "agent",    "seller",   "buyer",   "student",
         "teacher", "doctor",  "patient", "driver",   "director", "actor",   "user"};
-    char **w;
-    size_t n = vocab_split(name, &w), i, j;
-    int ret = 0;
-
-    for (i = 0; i < n && !ret; i++)
-        for (j = 0; j < ARRAY_SIZE(words) && !ret; j++)
-            ret = !strcmp(w[i], words[j]);
-    strv_free(w, n);
-    return ret;
+    return cat_name_has(name, words, ARRAY_SIZE(words));
 }
 
 /* Copies s without surrounding blanks into buf (truncated to n - 1 bytes). */

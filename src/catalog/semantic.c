@@ -39,8 +39,7 @@ static int example_table(const struct catalog *c, const struct sql_relation *r)
 }
 
 /* The table the qualifier of "q.col" names among the query's relations, or -1. */
-static int qualified_table(const struct catalog *c, const struct sql_facts *f, const char *expr,
-                           int *tables)
+static int qualified_table(const struct sql_facts *f, const char *expr, int *tables)
 {
     const char *p = expr, *dot;
     size_t i, n;
@@ -56,7 +55,6 @@ static int qualified_table(const struct catalog *c, const struct sql_facts *f, c
         if (strlen(q) == n && !strncasecmp(q, p, n))
             return tables[i];
     }
-    (void)c;
     return -1;
 }
 
@@ -106,7 +104,7 @@ static void learn_from(struct catalog *c, size_t example)
         m->name = xstrdup(a->alias);
         m->expression = expr;
         m->example = (int)example;
-        m->table = f.nrelations == 1 ? tables[0] : qualified_table(c, &f, a->arg, tables);
+        m->table = f.nrelations == 1 ? tables[0] : qualified_table(&f, a->arg, tables);
     }
     free(tables);
     sql_facts_release(&f);

@@ -35,8 +35,6 @@ static const char usage[] =
 
 static void progress(size_t done, size_t total, const char *table, void *ctx)
 {
-    (void)ctx;
-    (void)table;
     if (done < total)
         term_progress("profiling", (double)done, (double)total);
     else

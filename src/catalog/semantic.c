@@ -197,7 +197,7 @@ static int read_verified(struct catalog *c, const char *root)
     const char *shown = "semantic/verified.yml";
     struct yaml_node *doc = NULL;
     const struct yaml_node *list;
-    size_t i, k;
+    size_t i;
     int ret = -1;
 
     if (!fs_is_file(path)) {
@@ -223,16 +223,8 @@ static int read_verified(struct catalog *c, const char *root)
             yaml_error_at(shown, q, "query %zu must be a map with sql:", i + 1);
             goto out;
         }
-        for (k = 0; k < q->n; k++) {
-            const char *key = q->keys[k]->value;
-            const char *near;
-            if (cat_strv_has((char *const *)keys, ARRAY_SIZE(keys), key))
-                continue;
-            near = str_closest(key, keys, ARRAY_SIZE(keys), 2);
-            yaml_error_at(shown, q->keys[k], "unknown key '%s'%s%s%s", key,
-                          near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+        if (yaml_check_keys(shown, q, keys, ARRAY_SIZE(keys)) < 0)
             goto out;
-        }
         sql = yaml_get_str(q, "sql");
         if (!sql || !*sql) {
             yaml_error_at(shown, q, "query %zu has no sql:", i + 1);

@@ -630,6 +630,8 @@ int vocab_add_text(struct vocab *v, const char *name, const char *text, size_t l
                       yaml_type_name(root->type));
         goto out;
     }
+    if (yaml_check_keys(name, root, section_names, 2) < 0)
+        goto out;
     for (i = 0; i < root->n; i++) {
         const char *k = root->keys[i]->value;
 
@@ -640,16 +642,7 @@ int vocab_add_text(struct vocab *v, const char *name, const char *text, size_t l
                 goto out;
             }
         }
-        for (kind = 0; kind < 2 && strcmp(k, section_names[kind]); kind++)
-            ;
-        if (kind == 2) {
-            const char *s = str_closest(k, section_names, 2, 2);
-            if (s)
-                yaml_error_at(name, root->keys[i], "unknown key '%s' (did you mean '%s'?)", k, s);
-            else
-                yaml_error_at(name, root->keys[i], "unknown key '%s' (known: synonyms, values)", k);
-            goto out;
-        }
+        kind = strcmp(k, section_names[0]) ? 1 : 0; /* one of the two: checked above */
         if (read_section(name, k, root->items[i], &sections[kind]) < 0)
             goto out;
     }

@@ -11,6 +11,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
+#include "util/strutil.h"
 #include "util/xmalloc.h"
 #include "util/yaml.h"
 
@@ -239,6 +240,33 @@ int yaml_error_at(const char *name, const struct yaml_node *n, const char *fmt, 
     error("%s:%d:%d: %s", name, n ? n->line : 1, n ? n->col : 1, sb.buf);
     strbuf_release(&sb);
     return -1;
+}
+
+int yaml_check_keys(const char *name, const struct yaml_node *map, const char *const *known,
+                    size_t n)
+{
+    size_t i, j;
+
+    for (i = 0; map && map->type == YAML_MAP && i < map->n; i++) {
+        const char *k = map->keys[i]->value, *near;
+        struct strbuf list = STRBUF_INIT;
+        int ok = 0;
+
+        for (j = 0; j < n && !ok; j++)
+            ok = !strcmp(k, known[j]);
+        if (ok)
+            continue;
+        near = str_closest(k, known, n, 2);
+        if (near)
+            return yaml_error_at(name, map->keys[i], "unknown key '%s' (did you mean '%s'?)", k,
+                                 near);
+        for (j = 0; j < n; j++)
+            strbuf_addf(&list, "%s%s", j ? ", " : "", known[j]);
+        yaml_error_at(name, map->keys[i], "unknown key '%s' (known: %s)", k, list.buf);
+        strbuf_release(&list);
+        return -1;
+    }
+    return 0;
 }
 
 struct yaml_node *yaml_get(const struct yaml_node *map, const char *key)

@@ -41,6 +41,14 @@ void yaml_node_free(struct yaml_node *node);
 int yaml_error_at(const char *name, const struct yaml_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * Checks that every key of map is one of the n known keys. Returns 0, or -1 with
+ * "name:line:col: unknown key 'x' (did you mean 'y'?)" (or the list of known keys when none is
+ * close) at the first key that is not.
+ */
+int yaml_check_keys(const char *name, const struct yaml_node *map, const char *const *known,
+                    size_t n);
+
 /* MAP lookup by key; NULL if absent or node is not a map. */
 struct yaml_node *yaml_get(const struct yaml_node *map, const char *key);
 /* The scalar text at key, or NULL when absent or not a scalar. */

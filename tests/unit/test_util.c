@@ -107,6 +107,25 @@ Test(yaml, reports_line_and_column)
     cr_assert_null(root);
 }
 
+Test(yaml, checks_keys_and_suggests)
+{
+    static const char *const known[] = {"name", "question", "sql"};
+    struct yaml_node *n;
+    const char ok[] = "name: a\nsql: b\n", typo[] = "name: a\nsqll: b\n", odd[] = "zzz: 1\n";
+
+    cr_assert_eq(yaml_parse_string("k.yml", ok, strlen(ok), &n), 0);
+    cr_assert_eq(yaml_check_keys("k.yml", n, known, 3), 0);
+    yaml_node_free(n);
+    cr_assert_eq(yaml_parse_string("k.yml", typo, strlen(typo), &n), 0);
+    cr_assert_eq(yaml_check_keys("k.yml", n, known, 3), -1);
+    cr_assert_str_eq(error_last(), "k.yml:2:1: unknown key 'sqll' (did you mean 'sql'?)");
+    yaml_node_free(n);
+    cr_assert_eq(yaml_parse_string("k.yml", odd, strlen(odd), &n), 0);
+    cr_assert_eq(yaml_check_keys("k.yml", n, known, 3), -1);
+    cr_assert_str_eq(error_last(), "k.yml:1:1: unknown key 'zzz' (known: name, question, sql)");
+    yaml_node_free(n);
+}
+
 Test(yaml, emits_round_trip)
 {
     const char *text = "sources:\n- table: a\n  path: 'x: y'\n  system: s\n  tags:\n  - one\n";

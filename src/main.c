@@ -23,6 +23,7 @@ static const struct command commands[] = {
     {"generate", cmd_generate, "write the sample e-commerce sources (--scale, --seed)"},
     {"sync", cmd_sync, "add new source files to sources.yml, drop entries whose file is gone"},
     {"ingest", cmd_ingest, "load the manifest's sources into raw.<table>, each atomically"},
+    {"seed", cmd_seed, "load the dbt project's seed CSVs (ref('seed') reads them)"},
     {"transform", cmd_transform, "build the dbt models in dependency order (--select, --vars)"},
     {"test", cmd_test, "run the column tests declared in the models' yml"},
     {"pipeline", cmd_pipeline, "sync, ingest, transform, test: build the warehouse"},

@@ -33,6 +33,7 @@ int cmd_init(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
+int cmd_seed(int argc, char **argv);
 int cmd_transform(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_pipeline(int argc, char **argv);

@@ -14,6 +14,7 @@
 #include "platform/generate.h"
 #include "platform/ingest.h"
 #include "platform/scaffold.h"
+#include "platform/seed.h"
 #include "platform/sync.h"
 #include "platform/transform.h"
 #include "util/clock.h"
@@ -77,6 +78,15 @@ static int has_dbt_project(const char *root)
     return ret;
 }
 
+static int has_sources_dir(const char *root)
+{
+    char *path = fs_join(root, "sources");
+    int ret = fs_is_dir(path);
+
+    free(path);
+    return ret;
+}
+
 static int run_pipeline(const char *root, const char *warehouse, int full_refresh, int fail_fast)
 {
     struct step steps[4] = {
@@ -92,6 +102,13 @@ static int run_pipeline(const char *root, const char *warehouse, int full_refres
     double t0, start = clock_seconds();
     int failed = 0, fatal = 0, i;
 
+    if (!has_sources_dir(root)) {
+        /* a folder holding only a dbt project: its seeds and sources are the inputs */
+        if (!term_quiet)
+            printf("no sources/ folder: sync and ingest skipped\n\n");
+        steps[0].status = steps[1].status = -3;
+        goto dbt;
+    }
     step_header("sync");
     t0 = clock_seconds();
     memset(&sr, 0, sizeof(sr));
@@ -114,6 +131,7 @@ static int run_pipeline(const char *root, const char *warehouse, int full_refres
     if (i < 0 || (i && fail_fast))
         goto summary;
 
+dbt:
     if (!has_dbt_project(root)) {
         if (!term_quiet)
             printf("no dbt project (dbt_project/dbt_project.yml): transform and test skipped; "
@@ -121,6 +139,27 @@ static int run_pipeline(const char *root, const char *warehouse, int full_refres
         steps[2].status = steps[3].status = -3;
         goto summary;
     }
+
+    /* seeds load before the models that ref them; the step shows only when there are some */
+    memset(&ir, 0, sizeof(ir));
+    {
+        struct seed_options seo = {0};
+        seo.full_refresh = full_refresh;
+        i = seed_run(root, warehouse, &seo, &ir);
+    }
+    if (ir.n && !term_quiet)
+        step_header("seed");
+    if ((ir.n && !term_quiet) || i)
+        ingest_report_print(stdout, &ir);
+    if (ir.n && !term_quiet)
+        putchar('\n');
+    ingest_report_release(&ir);
+    if (i < 0 || (i && fail_fast)) {
+        steps[2].status = i;
+        goto summary;
+    }
+    if (i)
+        failed = 1;
 
     step_header("transform");
     memset(&tr, 0, sizeof(tr));

@@ -120,9 +120,10 @@ static void set_str(char **slot, const char *v)
 /* Configuration */
 
 static const char *const ignored_configs[] = {
-    "tags",   "docs",     "persist_docs", "meta",         "group",
-    "access", "contract", "description",  "full_refresh", "on_schema_change",
-    "grants", "quoting",  "column_types", "labels",
+    "tags",     "docs",     "persist_docs", "meta",          "group",
+    "access",   "contract", "description",  "full_refresh",  "on_schema_change",
+    "grants",   "quoting",  "labels",       "quote_columns", "post-hook",
+    "pre-hook",
 };
 
 /* Applies one config key/value to m; origin is "file:line:col". Unknown keys warn. */
@@ -150,6 +151,16 @@ static int apply_config(struct dbt_model *m, const char *key, const struct yaml_
                 return error("%s:%d:%d: 'enabled' must be true or false", file, v->line, v->col);
             m->enabled = b;
         }
+        return 0;
+    }
+    if (!strcmp(k, "column_types") || !strcmp(k, "delimiter")) {
+        if (!strcmp(k, "column_types") ? v->type != YAML_MAP : v->type != YAML_SCALAR)
+            return error("%s:%d:%d: '%s' must be %s", file, v->line, v->col, key,
+                         !strcmp(k, "delimiter") ? "one character" : "a mapping of column: type");
+        if (!strcmp(k, "column_types"))
+            m->column_types = v;
+        else
+            m->delimiter = v;
         return 0;
     }
     for (i = 0; i < ARRAY_SIZE(ignored_configs); i++)
@@ -183,11 +194,11 @@ static int apply_level(const struct dbt_project *p, struct dbt_model *m,
     return 0;
 }
 
-/* dbt_project.yml's folder configs for a model at models/<sub>/<name>.sql. */
-static int apply_folder_configs(const struct dbt_project *p, struct dbt_model *m,
-                                const char *sub_path)
+/* dbt_project.yml's folder configs (under section: models or seeds) for <path>/<sub>/<name>. */
+static int apply_folder_configs(const struct dbt_project *p, const char *section,
+                                struct dbt_model *m, const char *sub_path)
 {
-    const struct yaml_node *models = yaml_get(p->project_yml, "models");
+    const struct yaml_node *models = yaml_get(p->project_yml, section);
     const struct yaml_node *level;
     char *copy, *part, *next;
     int ret = 0;
@@ -531,12 +542,45 @@ static int load_model_docs(struct dbt_project *p, const char *file, const struct
     return 0;
 }
 
+/* The folders dbt_project.yml lists under key (or its older spelling), or def. */
+static int load_paths(struct dbt_project *p, const char *key, const char *old_key, const char *def,
+                      char ***out, size_t *n)
+{
+    const struct yaml_node *paths = yaml_get(p->project_yml, key);
+    size_t i;
+
+    if (!paths && old_key)
+        paths = yaml_get(p->project_yml, old_key);
+    if (!paths || yaml_is_null(paths)) {
+        *out = xcalloc(1, sizeof(**out));
+        (*out)[(*n)++] = xstrdup(def);
+        return 0;
+    }
+    if (paths->type != YAML_SEQ)
+        return error("dbt_project.yml:%d:%d: %s must be a list of folders", paths->line, paths->col,
+                     key);
+    *out = xcalloc(paths->n + 1, sizeof(**out));
+    for (i = 0; i < paths->n; i++) {
+        char *dir;
+        size_t len;
+        if (paths->items[i]->type != YAML_SCALAR)
+            return error("dbt_project.yml:%d:%d: %s must be a list of folders",
+                         paths->items[i]->line, paths->items[i]->col, key);
+        dir = xstrdup(paths->items[i]->value);
+        len = strlen(dir);
+        while (len > 1 && dir[len - 1] == '/')
+            dir[--len] = '\0';
+        (*out)[(*n)++] = dir;
+    }
+    return 0;
+}
+
 static int load_project_yml(struct dbt_project *p)
 {
     char *path = fs_join(p->dir, "dbt_project.yml");
-    const struct yaml_node *paths, *vars, *models;
+    const struct yaml_node *vars, *models;
     const char *name;
-    size_t i;
+    size_t i, k;
     int ret = -1;
 
     if (!fs_is_file(path)) {
@@ -553,38 +597,23 @@ static int load_project_yml(struct dbt_project *p)
     if (get_scalar("dbt_project.yml", p->project_yml, "name", &name) < 0)
         goto out;
     p->name = xstrdup(name ? name : "");
-    paths = yaml_get(p->project_yml, "model-paths");
-    if (!paths)
-        paths = yaml_get(p->project_yml, "source-paths");
-    if (paths && paths->type == YAML_SEQ && paths->n) {
-        p->model_paths = xcalloc(paths->n, sizeof(*p->model_paths));
-        for (i = 0; i < paths->n; i++) {
-            if (paths->items[i]->type != YAML_SCALAR) {
-                error("dbt_project.yml:%d:%d: model-paths must be a list of folders",
-                      paths->items[i]->line, paths->items[i]->col);
-                goto out;
-            }
-            char *mp = xstrdup(paths->items[i]->value);
-            size_t len = strlen(mp);
-            while (len > 1 && mp[len - 1] == '/')
-                mp[--len] = '\0';
-            p->model_paths[p->nmodel_paths++] = mp;
-        }
-    } else if (paths && !yaml_is_null(paths)) {
-        error("dbt_project.yml:%d:%d: model-paths must be a list of folders", paths->line,
-              paths->col);
+    if (load_paths(p, "model-paths", "source-paths", "models", &p->model_paths, &p->nmodel_paths) <
+            0 ||
+        load_paths(p, "seed-paths", "data-paths", "seeds", &p->seed_paths, &p->nseed_paths) < 0 ||
+        load_paths(p, "macro-paths", NULL, "macros", &p->macro_paths, &p->nmacro_paths) < 0 ||
+        load_paths(p, "test-paths", NULL, "tests", &p->test_paths, &p->ntest_paths) < 0)
         goto out;
-    } else {
-        p->model_paths = xcalloc(1, sizeof(*p->model_paths));
-        p->model_paths[p->nmodel_paths++] = xstrdup("models");
+    for (k = 0; k < 2; k++) {
+        const char *section = k ? "seeds" : "models";
+        models = yaml_get(p->project_yml, section);
+        for (i = 0; models && models->type == YAML_MAP && i < models->n; i++)
+            if (models->items[i]->type == YAML_MAP && models->keys[i]->value[0] != '+' &&
+                strcmp(models->keys[i]->value, p->name))
+                warning("dbt_project.yml:%d:%d: %s: '%s' is not this project's name ('%s'), "
+                        "so its configs apply to nothing; rename it to '%s'",
+                        models->keys[i]->line, models->keys[i]->col, section,
+                        models->keys[i]->value, p->name, p->name);
     }
-    models = yaml_get(p->project_yml, "models");
-    for (i = 0; models && models->type == YAML_MAP && i < models->n; i++)
-        if (models->items[i]->type == YAML_MAP && strcmp(models->keys[i]->value, p->name))
-            warning("dbt_project.yml:%d:%d: models: '%s' is not this project's name ('%s'), "
-                    "so its configs apply to no model; rename it to '%s'",
-                    models->keys[i]->line, models->keys[i]->col, models->keys[i]->value, p->name,
-                    p->name);
     vars = yaml_get(p->project_yml, "vars");
     if (vars && !yaml_is_null(vars) && vars->type != YAML_MAP) {
         error("dbt_project.yml:%d:%d: vars must be a mapping of name: value", vars->line,
@@ -597,61 +626,66 @@ out:
     return ret;
 }
 
-static int load_models(struct dbt_project *p)
+/*
+ * Adds a node per file under the folders (models: .sql; seeds: .csv, materialized "seed"),
+ * with its folder configs from dbt_project.yml's section.
+ */
+static int load_nodes(struct dbt_project *p, char *const *dirs, size_t ndirs, const char *ext,
+                      const char *section, size_t *alloc)
 {
-    static const char *const sql_ext[] = {".sql"};
-    static const char *const yml_ext[] = {".yml", ".yaml"};
-    size_t i, j, a = 0;
+    const char *const exts[] = {ext};
+    size_t i, j;
+    int ret = 0;
 
-    for (i = 0; i < p->nmodel_paths; i++) {
-        char *base = fs_join(p->dir, p->model_paths[i]);
+    for (i = 0; i < ndirs; i++) {
+        char *base = fs_join(p->dir, dirs[i]);
         char **files = NULL;
         size_t n = 0, fa = 0;
 
-        list_files(base, sql_ext, 1, &files, &n, &fa);
+        list_files(base, exts, 1, &files, &n, &fa);
         for (j = 0; j < n; j++) {
             struct dbt_model *m;
             const char *stem = fs_basename(files[j]);
             struct strbuf text = STRBUF_INIT;
             int dup;
 
-            if (fs_read_file(&text, files[j]) < 0) {
-                free(base);
-                return -1;
+            if (ret < 0 || (!strcmp(section, "models") && fs_read_file(&text, files[j]) < 0)) {
+                ret = -1;
+                free(files[j]);
+                continue;
             }
-            ALLOC_GROW(p->models, p->nmodels + 1, a);
+            ALLOC_GROW(p->models, p->nmodels + 1, *alloc);
             m = &p->models[p->nmodels];
             memset(m, 0, sizeof(*m));
-            m->name = xstrndup(stem, strlen(stem) - 4);
+            m->name = xstrndup(stem, strlen(stem) - strlen(ext));
             dup = dbt_project_find_model(p, m->name);
             m->file = files[j];
-            files[j] = NULL;
             m->path = xstrdup(rel(p, m->file));
             m->raw_sql = strbuf_detach(&text, NULL);
             m->enabled = 1;
+            if (!strcmp(section, "seeds"))
+                m->materialized = xstrdup("seed");
             p->nmodels++;
-            if (dup >= 0) {
-                error("two models are called '%s': %s and %s; rename one", m->name,
-                      p->models[dup].path, m->path);
-                free(base);
-                for (; j < n; j++)
-                    free(files[j]);
-                free(files);
-                return -1;
-            }
-            if (apply_folder_configs(p, m, m->file + strlen(base) + 1) < 0) {
-                free(base);
-                for (; j < n; j++)
-                    free(files[j]);
-                free(files);
-                return -1;
-            }
+            if (dup >= 0)
+                ret = error("two models or seeds are called '%s': %s and %s; rename one", m->name,
+                            p->models[dup].path, m->path);
+            else if (apply_folder_configs(p, section, m, m->file + strlen(base) + 1) < 0)
+                ret = -1;
         }
         free(files);
         free(base);
     }
-    for (i = 0; i < p->nmodel_paths; i++) {
-        char *base = fs_join(p->dir, p->model_paths[i]);
+    return ret;
+}
+
+/* Every .yml under the folders: sources:, models: and seeds: entries. */
+static int load_yml(struct dbt_project *p, char *const *dirs, size_t ndirs)
+{
+    static const char *const yml_ext[] = {".yml", ".yaml"};
+    size_t i, j;
+
+    for (i = 0; i < ndirs; i++) {
+        char *base = fs_join(p->dir, dirs[i]);
         char **files = NULL;
         size_t n = 0, fa = 0, da = p->ndocs;
         int ret = 0;
@@ -674,6 +708,9 @@ static int load_models(struct dbt_project *p)
                     if (!ret && (v = yaml_get(doc, "models")) && !yaml_is_null(v) &&
                         load_model_docs(p, file, v) < 0)
                         ret = -1;
+                    if (!ret && (v = yaml_get(doc, "seeds")) && !yaml_is_null(v) &&
+                        load_model_docs(p, file, v) < 0)
+                        ret = -1;
                 }
             }
             free(files[j]);
@@ -686,6 +723,18 @@ static int load_models(struct dbt_project *p)
     return 0;
 }
 
+static int load_models(struct dbt_project *p)
+{
+    size_t a = 0;
+
+    if (load_nodes(p, p->model_paths, p->nmodel_paths, ".sql", "models", &a) < 0 ||
+        load_nodes(p, p->seed_paths, p->nseed_paths, ".csv", "seeds", &a) < 0)
+        return -1;
+    if (load_yml(p, p->model_paths, p->nmodel_paths) < 0 ||
+        load_yml(p, p->seed_paths, p->nseed_paths) < 0)
+        return -1;
+    return 0;
+}
 int dbt_project_load(const char *root, const char *cli_vars, struct dbt_project *out)
 {
     memset(out, 0, sizeof(*out));
@@ -742,6 +791,9 @@ void dbt_project_release(struct dbt_project *p)
         yaml_node_free(p->docs[i]);
     free(p->docs);
     free_strings(p->model_paths, p->nmodel_paths);
+    free_strings(p->seed_paths, p->nseed_paths);
+    free_strings(p->macro_paths, p->nmacro_paths);
+    free_strings(p->test_paths, p->ntest_paths);
     yaml_node_free(p->project_yml);
     yaml_node_free(p->cli_vars);
     if (p->names)
@@ -772,6 +824,12 @@ const struct dbt_source *dbt_project_find_source(const struct dbt_project *p, co
         if (!strcmp(p->sources[i].source_name, source) && !strcmp(p->sources[i].table_name, table))
             return &p->sources[i];
     return NULL;
+}
+
+int dbt_model_is_seed(const struct dbt_model *m)
+{
+    return m->materialized && !strcmp(m->materialized, "seed") &&
+           !strcmp(m->path + strlen(m->path) - 4, ".csv");
 }
 
 const char *dbt_model_schema(const struct dbt_model *m)
@@ -963,7 +1021,8 @@ static int check_relations(struct dbt_project *p)
             continue;
         if (!m->materialized)
             m->materialized = xstrdup("view");
-        if (strcmp(m->materialized, "view") && strcmp(m->materialized, "table")) {
+        if (strcmp(m->materialized, "view") && strcmp(m->materialized, "table") &&
+            !dbt_model_is_seed(m)) {
             ret =
                 error("%s: materialization '%s' of model '%s' is not supported (mdp builds "
                       "'view' and 'table'); change it to one of those",
@@ -995,7 +1054,8 @@ int dbt_project_compile(struct dbt_project *p)
     /* pass 1: refs, sources, config() */
     for (i = 0; i < p->nmodels; i++) {
         struct strbuf sink = STRBUF_INIT;
-        if (p->models[i].enabled && render_model(p, &p->models[i], 0, &sink) < 0)
+        if (p->models[i].enabled && !dbt_model_is_seed(&p->models[i]) &&
+            render_model(p, &p->models[i], 0, &sink) < 0)
             ret = -1;
         strbuf_release(&sink);
     }
@@ -1022,7 +1082,7 @@ int dbt_project_compile(struct dbt_project *p)
     for (i = 0; i < p->nmodels; i++) {
         struct strbuf sql = STRBUF_INIT;
         struct dbt_model *m = &p->models[i];
-        if (!m->enabled)
+        if (!m->enabled || dbt_model_is_seed(m))
             continue;
         if (render_model(p, m, 1, &sql) < 0) {
             ret = -1;

@@ -68,6 +68,8 @@ struct dbt_model {
     char *materialized, *materialized_at;
     char *schema;
     char *alias;
+    const struct yaml_node *column_types; /* seeds: column: SQL type (borrowed) */
+    const struct yaml_node *delimiter;    /* seeds: the CSV delimiter (borrowed), or NULL */
     /* filled by dbt_project_compile() */
     char **refs; /* model names, in order of first use */
     size_t nrefs;
@@ -90,8 +92,8 @@ struct dbt_source {
 struct dbt_project {
     char *dir; /* <root>/dbt_project */
     char *name;
-    char **model_paths;
-    size_t nmodel_paths;
+    char **model_paths, **seed_paths, **macro_paths, **test_paths;
+    size_t nmodel_paths, nseed_paths, nmacro_paths, ntest_paths;
     struct yaml_node *project_yml; /* dbt_project.yml */
     struct yaml_node *cli_vars;    /* --vars, or NULL */
     struct dbt_model *models;
@@ -127,6 +129,8 @@ int dbt_project_find_model(const struct dbt_project *p, const char *name);
 const struct dbt_source *dbt_project_find_source(const struct dbt_project *p, const char *source,
                                                  const char *table);
 
+/* Is the node a seed (a CSV under the seed paths) rather than a model? */
+int dbt_model_is_seed(const struct dbt_model *m);
 /* The schema and name the model builds (defaults applied); borrowed. */
 const char *dbt_model_schema(const struct dbt_model *m);
 const char *dbt_model_alias(const struct dbt_model *m);

@@ -107,9 +107,10 @@ static void item_note(struct ingest_item *it, const char *fmt, ...)
     it->notes[it->nnotes++] = strbuf_detach(&sb, NULL);
 }
 
-static void add_raw(struct strbuf *sb, const char *table)
+static void add_rel(struct strbuf *sb, const char *schema, const char *table)
 {
-    strbuf_addstr(sb, INGEST_SCHEMA ".");
+    strbuf_add_sql_ident(sb, schema);
+    strbuf_addch(sb, '.');
     strbuf_add_sql_ident(sb, table);
 }
 
@@ -274,7 +275,7 @@ static char *load_error(const char *path, const char *msg)
 }
 
 /* Rows and columns of the staging table, and a note on names that need quoting. */
-static int measure(struct wh *wh, const char *stage, struct ingest_item *it)
+static int measure(struct wh *wh, const char *schema, const char *stage, struct ingest_item *it)
 {
     struct strbuf sql = STRBUF_INIT, quoted = STRBUF_INIT;
     struct wh_result *r = NULL;
@@ -283,16 +284,16 @@ static int measure(struct wh *wh, const char *stage, struct ingest_item *it)
     int ret = -1;
 
     strbuf_addstr(&sql, "SELECT count(*) FROM ");
-    add_raw(&sql, stage);
+    add_rel(&sql, schema, stage);
     v = wh_query_value(wh, sql.buf);
     if (!v)
         goto out;
     it->rows = strtoull(v, NULL, 10);
     free(v);
     strbuf_reset(&sql);
-    strbuf_addstr(&sql,
-                  "SELECT column_name FROM duckdb_columns() WHERE schema_name = '" INGEST_SCHEMA
-                  "' AND table_name = ");
+    strbuf_addstr(&sql, "SELECT column_name FROM duckdb_columns() WHERE schema_name = ");
+    strbuf_add_sql_string(&sql, schema);
+    strbuf_addstr(&sql, " AND table_name = ");
     strbuf_add_sql_string(&sql, stage);
     strbuf_addstr(&sql, " ORDER BY column_index");
     if (wh_query(wh, sql.buf, NULL, &r) < 0)
@@ -357,15 +358,15 @@ out:
     return ret;
 }
 
-static void add_state_sql(struct strbuf *sql, const struct source *s, const struct file_state *st,
-                          const struct ingest_item *it)
+static void add_state_sql(struct strbuf *sql, const char *key, const struct source *s,
+                          const struct file_state *st, const struct ingest_item *it)
 {
     size_t i;
 
     strbuf_addstr(sql, "DELETE FROM _mdp.ingest_state WHERE table_name = ");
-    strbuf_add_sql_string(sql, s->table);
+    strbuf_add_sql_string(sql, key);
     strbuf_addstr(sql, "; INSERT INTO _mdp.ingest_state VALUES (");
-    strbuf_add_sql_string(sql, s->table);
+    strbuf_add_sql_string(sql, key);
     strbuf_addstr(sql, ", ");
     strbuf_add_sql_string(sql, s->path);
     strbuf_addf(sql,
@@ -386,11 +387,12 @@ static int wh_sql(struct wh *wh, const char *sql)
     return wh_query(wh, sql, NULL, NULL);
 }
 
-/* Loads one source; 0 loaded or skipped, -1 failed (it->error set, nothing changed). */
-static int load_source(struct wh *wh, const char *root, const struct manifest *m,
-                       const struct source *s, const struct ingest_options *o,
-                       struct ingest_item *it)
+int ingest_load(struct wh *wh, const char *root, const struct manifest *m, const struct source *s,
+                const struct ingest_target *target, const struct ingest_options *o,
+                struct ingest_item *it)
 {
+    const char *schema = target ? target->schema : INGEST_SCHEMA;
+    const char *key = target ? target->key : s->table;
     struct file_state st, old;
     struct strbuf sql = STRBUF_INIT, entry = STRBUF_INIT;
     struct typing_result typing = {0};
@@ -419,11 +421,11 @@ static int load_source(struct wh *wh, const char *root, const struct manifest *m
     strbuf_addf(&entry, "|typing=%d|v%d", !o->no_typing, INGEST_VERSION);
     str_hash(entry.buf, st.options);
 
-    have_old = read_state(wh, s->table, &old, &old_rows, &old_cols);
+    have_old = read_state(wh, key, &old, &old_rows, &old_cols);
     if (have_old < 0)
         goto fail_msg;
     if (have_old && !o->full_refresh && old.size == st.size && !strcmp(old.options, st.options) &&
-        wh_relation_exists(wh, INGEST_SCHEMA, s->table)) {
+        wh_relation_exists(wh, schema, s->table)) {
         int same = old.mtime_ns == st.mtime_ns;
         if (!same) {
             if (hash_file(file, st.content) < 0)
@@ -434,7 +436,7 @@ static int load_source(struct wh *wh, const char *root, const struct manifest *m
                             "UPDATE _mdp.ingest_state SET file_mtime_ns = %" PRId64
                             " WHERE table_name = ",
                             st.mtime_ns);
-                strbuf_add_sql_string(&sql, s->table);
+                strbuf_add_sql_string(&sql, key);
                 if (wh_sql(wh, sql.buf) < 0)
                     goto fail_msg;
             }
@@ -456,6 +458,8 @@ static int load_source(struct wh *wh, const char *root, const struct manifest *m
     hints.date_format = s->format == SOURCE_CSV ? sniff_date_format : NULL;
     hints.ctx = &sniff;
     hints.careful = 0;
+    hints.keep = target ? target->keep : NULL;
+    hints.nkeep = target ? target->nkeep : 0;
 
     lim.progress = on_progress;
     lim.progress_ctx = (void *)s->table;
@@ -465,7 +469,7 @@ retry:
     in_txn = 1;
     strbuf_reset(&sql);
     strbuf_addstr(&sql, "CREATE TABLE ");
-    add_raw(&sql, stage);
+    add_rel(&sql, schema, stage);
     strbuf_addstr(&sql, " AS SELECT * FROM ");
     if (add_reader(&sql, m, s, file, full_sniff) < 0)
         goto fail_msg;
@@ -491,7 +495,7 @@ retry:
     t_read = clock_seconds();
     if (!o->no_typing) {
         size_t i;
-        int t = typing_apply(wh, INGEST_SCHEMA, stage, &hints, &typing);
+        int t = typing_apply(wh, schema, stage, &hints, &typing);
         if (t < 0)
             goto fail_msg;
         if (t > 0) { /* a value past the sample did not fit: load again, type carefully */
@@ -504,18 +508,18 @@ retry:
             item_note(it, "%s", typing.notes[i]);
     }
     t_typed = clock_seconds();
-    if (measure(wh, stage, it) < 0)
+    if (measure(wh, schema, stage, it) < 0)
         goto fail_msg;
     it->seconds = clock_seconds() - t0;
     strbuf_reset(&sql);
     strbuf_addstr(&sql, "DROP TABLE IF EXISTS ");
-    add_raw(&sql, s->table);
+    add_rel(&sql, schema, s->table);
     strbuf_addstr(&sql, "; ALTER TABLE ");
-    add_raw(&sql, stage);
+    add_rel(&sql, schema, stage);
     strbuf_addstr(&sql, " RENAME TO ");
     strbuf_add_sql_ident(&sql, s->table);
     strbuf_addstr(&sql, "; ");
-    add_state_sql(&sql, s, &st, it);
+    add_state_sql(&sql, key, s, &st, it);
     if (wh_sql(wh, sql.buf) < 0 || wh_commit(wh) < 0)
         goto fail_msg;
     in_txn = 0;
@@ -571,6 +575,23 @@ static int select_sources(const struct manifest *m, const struct ingest_options 
     return 0;
 }
 
+int ingest_prepare(struct wh *wh, const char *schema)
+{
+    struct strbuf sql = STRBUF_INIT;
+    int ret;
+
+    strbuf_addstr(&sql, "CREATE SCHEMA IF NOT EXISTS ");
+    strbuf_add_sql_ident(&sql, schema);
+    strbuf_addstr(&sql, "; CREATE SCHEMA IF NOT EXISTS _mdp; CREATE TABLE IF NOT EXISTS "
+                        "_mdp.ingest_state (table_name VARCHAR, path VARCHAR, file_size UBIGINT, "
+                        "file_mtime_ns BIGINT, content_hash VARCHAR, options_hash VARCHAR, "
+                        "row_count UBIGINT, column_count INTEGER, loaded_at TIMESTAMP, seconds "
+                        "DOUBLE, notes VARCHAR[])");
+    ret = wh_exec(wh, sql.buf);
+    strbuf_release(&sql);
+    return ret;
+}
+
 int ingest_run(const char *root, const char *warehouse, const struct ingest_options *opts,
                struct ingest_report *report)
 {
@@ -602,11 +623,7 @@ int ingest_run(const char *root, const char *warehouse, const struct ingest_opti
     }
     if (wh_open(warehouse, WH_READ_WRITE, &wh) < 0)
         goto out;
-    if (wh_exec(wh, "CREATE SCHEMA IF NOT EXISTS " INGEST_SCHEMA "; CREATE SCHEMA IF NOT EXISTS "
-                    "_mdp; CREATE TABLE IF NOT EXISTS _mdp.ingest_state (table_name VARCHAR, "
-                    "path VARCHAR, file_size UBIGINT, file_mtime_ns BIGINT, content_hash "
-                    "VARCHAR, options_hash VARCHAR, row_count UBIGINT, column_count INTEGER, "
-                    "loaded_at TIMESTAMP, seconds DOUBLE, notes VARCHAR[])") < 0)
+    if (ingest_prepare(wh, INGEST_SCHEMA) < 0)
         goto out;
     ret = 0;
     for (i = 0; i < m.n; i++) {
@@ -622,7 +639,7 @@ int ingest_run(const char *root, const char *warehouse, const struct ingest_opti
         if (ret == 1 && opts->fail_fast)
             continue; /* INGEST_NOT_RUN */
         quiet = error_quiet(1);
-        loaded = load_source(wh, root, &m, &m.sources[i], opts, it);
+        loaded = ingest_load(wh, root, &m, &m.sources[i], NULL, opts, it);
         error_quiet(quiet);
         if (loaded < 0) {
             error("%s; raw.%s is unchanged", it->error, it->table);
@@ -698,8 +715,8 @@ void ingest_report_print(FILE *f, const struct ingest_report *r)
     strbuf_reset(&size);
     strbuf_add_count(&num, r->rows_loaded);
     add_size(&size, r->bytes_loaded);
-    strbuf_addf(&sb, "ingest: %zu loaded, %zu skipped, %zu failed", r->loaded, r->skipped,
-                r->failed);
+    strbuf_addf(&sb, "%s: %zu loaded, %zu skipped, %zu failed", r->stage ? r->stage : "ingest",
+                r->loaded, r->skipped, r->failed);
     if (r->n > r->loaded + r->skipped + r->failed)
         strbuf_addf(&sb, ", %zu not run (--fail-fast)", r->n - r->loaded - r->skipped - r->failed);
     strbuf_addf(&sb, "; %s rows, %s in %.2f s", num.buf, size.buf, r->seconds);

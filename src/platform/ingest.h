@@ -61,7 +61,8 @@ struct ingest_report {
     size_t loaded, skipped, failed;
     uint64_t rows_loaded, bytes_loaded;
     double seconds;
-    int bad_input; /* the failure was the user's input (manifest, table names) */
+    int bad_input;     /* the failure was the user's input (manifest, table names) */
+    const char *stage; /* the summary's name: "ingest" when NULL, "seed" */
 };
 
 /*
@@ -72,6 +73,29 @@ struct ingest_report {
  */
 int ingest_run(const char *root, const char *warehouse, const struct ingest_options *opts,
                struct ingest_report *report);
+struct wh;
+struct manifest;
+struct source;
+
+/* Where ingest_load() puts a file other than a raw source (dbt seeds). */
+struct ingest_target {
+    const char *schema;      /* the table is schema.<s->table> */
+    const char *key;         /* its row in _mdp.ingest_state (unique across schemas) */
+    const char *const *keep; /* columns smart typing leaves as the reader typed them */
+    size_t nkeep;
+};
+
+/* Creates schema and _mdp.ingest_state when missing. Returns 0 or -1 with error(). */
+int ingest_prepare(struct wh *wh, const char *schema);
+/*
+ * Loads one manifest entry on an open read-write warehouse exactly as ingest_run() does
+ * (reader, smart typing, swap and state in one transaction; skipped when unchanged unless
+ * o->full_refresh), into raw.<table>, or target->schema.<table> when target is not NULL.
+ * Returns 0 (it->status LOADED or SKIPPED) or -1 (it->error set, the old table kept).
+ */
+int ingest_load(struct wh *wh, const char *root, const struct manifest *m, const struct source *s,
+                const struct ingest_target *target, const struct ingest_options *o,
+                struct ingest_item *it);
 /* Prints one line per source (status, rows, columns, size, time), its notes, and a total. */
 void ingest_report_print(FILE *f, const struct ingest_report *report);
 void ingest_report_release(struct ingest_report *report);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "platform/locate.h"
+#include "platform/scaffold.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
@@ -13,15 +14,10 @@
 
 #define MAX_PARENTS 6
 
+/* The same markers `mdp init` refuses to overwrite: init and the other commands agree. */
 static int is_root(const char *dir)
 {
-    char *a = fs_join(dir, "warehouse/data.duckdb");
-    char *b = fs_join(dir, "sources/sources.yml");
-    int yes = fs_is_file(a) || fs_is_file(b);
-
-    free(a);
-    free(b);
-    return yes;
+    return scaffold_platform_marker(dir) != NULL;
 }
 
 /* The nearest directory from start up to MAX_PARENTS parents that satisfies pred, or NULL. */
@@ -73,7 +69,8 @@ int platform_require_root(const struct platform_paths *p)
     if (p->root)
         return 0;
     return error("not inside a platform folder (none of this directory and its 6 parents holds "
-                 "sources/sources.yml or warehouse/data.duckdb); run `mdp setup` here, or pass "
+                 "sources/sources.yml, dbt_project/dbt_project.yml or warehouse/data.duckdb); run "
+                 "`mdp setup` here, or pass "
                  "--project DIR");
 }
 

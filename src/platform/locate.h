@@ -2,7 +2,8 @@
  * Finding the platform folder, its warehouse and its .env (platform-layout.md):
  *
  *   root       --project DIR, else the nearest directory from the current one up to 6 parents
- *              that holds warehouse/data.duckdb or sources/sources.yml;
+ *              that holds warehouse/data.duckdb, sources/sources.yml or
+ *              dbt_project/dbt_project.yml (a folder holding only a dbt project is one);
  *   warehouse  --warehouse PATH, else $MDP_WAREHOUSE, else <root>/warehouse/data.duckdb;
  *   .env       the nearest .env found the same way; its KEY=VALUE lines are set in the
  *              environment unless the variable is already set.

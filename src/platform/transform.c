@@ -72,8 +72,12 @@ static void add_values(struct strbuf *sb, const char *const *values, size_t n)
     }
 }
 
-/* The statements that replace the model's rows in _mdp. */
-static void metadata_sql(const struct dbt_model *m, struct strbuf *sb)
+int transform_prepare_metadata(struct wh *wh)
+{
+    return wh_exec(wh, metadata_ddl);
+}
+
+void transform_metadata_sql(const struct dbt_model *m, struct strbuf *sb)
 {
     char *relation = xstrfmt("%s.%s", dbt_model_schema(m), dbt_model_alias(m));
     const char *const row[] = {m->name, dbt_model_schema(m), relation,   m->materialized,
@@ -176,7 +180,7 @@ static int build_model(struct wh *wh, const struct dbt_model *m, volatile sig_at
     if (wh_exec_single(wh, sql.buf, &lim) < 0)
         goto out;
     strbuf_reset(&sql);
-    metadata_sql(m, &sql);
+    transform_metadata_sql(m, &sql);
     if (wh_exec(wh, sql.buf) < 0 || wh_commit(wh) < 0)
         goto out;
     in_tx = 0;
@@ -258,7 +262,8 @@ static int next_model(struct scheduler *s, int *finished)
             /* a failed parent stops this model even through models not selected */
             for (j = 0; j < d->nparents[idx] && s->blocked_by[idx] < 0; j++)
                 s->blocked_by[idx] = s->blocked_by[d->parents[idx][j]];
-            if (!s->selected[idx] || !p->models[idx].enabled) {
+            if (!s->selected[idx] || !p->models[idx].enabled ||
+                dbt_model_is_seed(&p->models[idx])) {
                 s->state[idx] = MODEL_DONE;
                 settled = 1;
                 continue;
@@ -342,7 +347,7 @@ static int create_schemas(struct wh *wh, const struct dbt_project *p, const unsi
     int ret;
 
     for (i = 0; i < p->nmodels; i++) {
-        if (!selected[i] || !p->models[i].enabled)
+        if (!selected[i] || !p->models[i].enabled || dbt_model_is_seed(&p->models[i]))
             continue;
         strbuf_addstr(&sql, "CREATE SCHEMA IF NOT EXISTS ");
         strbuf_add_sql_ident(&sql, dbt_model_schema(&p->models[i]));
@@ -373,7 +378,7 @@ static void run_build(struct wh *wh, const struct dbt_project *p,
     s.blocked_by = xcalloc(p->nmodels + 1, sizeof(*s.blocked_by));
     for (k = 0; k < p->nmodels; k++) {
         s.blocked_by[k] = -1;
-        s.total += selected[k] && p->models[k].enabled;
+        s.total += selected[k] && p->models[k].enabled && !dbt_model_is_seed(&p->models[k]);
     }
     s.progress_per_model = nworkers == 1;
     pthread_mutex_init(&s.mu, NULL);
@@ -458,7 +463,7 @@ int transform_run(const char *root, const char *warehouse, const struct transfor
     wo.lock_configuration = 1;
     if (wh_open_ext(warehouse, &wo, &wh) < 0)
         goto out;
-    if (wh_exec(wh, metadata_ddl) < 0 || record_sources(wh, &p) < 0 ||
+    if (transform_prepare_metadata(wh) < 0 || record_sources(wh, &p) < 0 ||
         create_schemas(wh, &p, selected) < 0)
         goto out;
     run_build(wh, &p, opts, selected, opts->threads > 0 ? opts->threads : TRANSFORM_DEFAULT_THREADS,

@@ -60,6 +60,14 @@ struct transform_report {
 int transform_run(const char *root, const char *warehouse, const struct transform_options *opts,
                   struct transform_report *report);
 void transform_report_release(struct transform_report *report);
+
+struct dbt_model;
+struct strbuf;
+struct wh;
+/* Creates _mdp.models and _mdp.model_columns when missing. Returns 0 or -1 with error(). */
+int transform_prepare_metadata(struct wh *wh);
+/* Appends the statements that replace a model's (or seed's) rows in those tables. */
+void transform_metadata_sql(const struct dbt_model *m, struct strbuf *sb);
 /* One line per model (status, materialization, relation, rows, seconds, message) and totals. */
 void transform_report_print(FILE *f, const struct transform_report *report);
 

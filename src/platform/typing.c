@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "platform/typing.h"
 #include "util/error.h"
@@ -551,8 +552,13 @@ int typing_apply(struct wh *wh, const char *schema, const char *table,
     memset(out, 0, sizeof(*out));
     if (load_columns(wh, schema, table, &cols, &ncols) < 0)
         goto out;
-    for (i = 0; i < ncols; i++)
+    for (i = 0; i < ncols; i++) {
+        size_t k;
         cols[i].kinds = cols[i].varchar ? KIND_NUM | KIND_PCT | KIND_DATE : 0;
+        for (k = 0; hints && k < hints->nkeep; k++)
+            if (!strcasecmp(cols[i].name, hints->keep[k]))
+                cols[i].kinds = 0;
+    }
     if (profile(wh, schema, table, cols, ncols, 1) < 0)
         goto out;
     /*

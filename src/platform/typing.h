@@ -39,7 +39,9 @@ struct typing_result {
 struct typing_hints {
     char *(*date_format)(void *ctx);
     void *ctx;
-    int careful; /* profile every candidate column in full before converting it */
+    int careful;             /* profile every candidate column in full before converting it */
+    const char *const *keep; /* columns left as they are (e.g. dbt seeds' column_types) */
+    size_t nkeep;
 };
 
 /*

@@ -153,7 +153,41 @@ static int apply_config(struct dbt_model *m, const char *key, const struct yaml_
         }
         return 0;
     }
+    if (!strcmp(k, "unique_key")) {
+        free_strings(m->unique_key, m->nunique_key);
+        m->unique_key = NULL;
+        m->nunique_key = 0;
+        if (yaml_is_null(v))
+            return 0;
+        if (v->type == YAML_SCALAR) {
+            m->unique_key = xcalloc(1, sizeof(*m->unique_key));
+            m->unique_key[m->nunique_key++] = xstrdup(v->value);
+            return 0;
+        }
+        if (v->type != YAML_SEQ)
+            return error("%s:%d:%d: 'unique_key' must be a column or a list of columns", file,
+                         v->line, v->col);
+        m->unique_key = xcalloc(v->n + 1, sizeof(*m->unique_key));
+        for (i = 0; i < v->n; i++) {
+            if (v->items[i]->type != YAML_SCALAR)
+                return error("%s:%d:%d: 'unique_key' must list column names", file,
+                             v->items[i]->line, v->items[i]->col);
+            m->unique_key[m->nunique_key++] = xstrdup(v->items[i]->value);
+        }
+        return 0;
+    }
+    if (!strcmp(k, "incremental_strategy")) {
+        if (v->type != YAML_SCALAR || (strcmp(v->value, "append") && strcmp(v->value, "merge") &&
+                                       strcmp(v->value, "delete+insert")))
+            return error("%s:%d:%d: incremental_strategy '%s' is not supported (mdp has append, "
+                         "merge and delete+insert)",
+                         file, v->line, v->col, v->type == YAML_SCALAR ? v->value : "?");
+        m->append = !strcmp(v->value, "append");
+        return 0;
+    }
     if (!strcmp(k, "column_types") || !strcmp(k, "delimiter")) {
+        if (!dbt_model_is_seed(m))
+            return 0; /* a seed config: meaningless on a model */
         if (!strcmp(k, "column_types") ? v->type != YAML_MAP : v->type != YAML_SCALAR)
             return error("%s:%d:%d: '%s' must be %s", file, v->line, v->col, key,
                          !strcmp(k, "delimiter") ? "one character" : "a mapping of column: type");
@@ -289,11 +323,14 @@ static int to_source(void *ctx, const char *source, const char *table, const str
 static int parse_relationship_to(const char *file, const struct yaml_node *to, struct dbt_test *t)
 {
     struct to_target tt = {t};
-    struct tpl_hooks h = {&tt, to_ref, to_source, NULL, NULL};
+    struct tpl_hooks h = {0};
     struct strbuf text = STRBUF_INIT, sink = STRBUF_INIT;
     char *name = xstrfmt("%s:%d", file, to->line);
     int ret;
 
+    h.ctx = &tt;
+    h.ref = to_ref;
+    h.source = to_source;
     strbuf_addf(&text, "{{ %s }}", to->value);
     ret = template_render(name, text.buf, text.len, &h, &sink);
     if (ret == 0 && !t->to_model && !t->to_source)
@@ -401,8 +438,157 @@ static int parse_test(const char *file, const struct yaml_node *item, struct dbt
     return 0;
 }
 
-static int parse_columns(const char *file, const struct yaml_node *cols, struct dbt_column **out,
-                         size_t *nout)
+/* Docs */
+
+static int hook_doc(void *ctx, const char *name, const struct tpl_site *at, struct strbuf *out)
+{
+    const struct dbt_project *p = ctx;
+    size_t i;
+
+    for (i = 0; i < p->ndoc_blocks; i++) {
+        if (!strcmp(p->doc_names[i], name)) {
+            strbuf_addstr(out, p->doc_texts[i]);
+            return 0;
+        }
+    }
+    return error("%s:%d:%d: doc('%s'): there is no {%% docs %s %%} block in a .md file of the "
+                 "project",
+                 at->file, at->line, at->col, name, name);
+}
+
+/* A description (its {{ doc('name') }} and var() calls rendered), or NULL when absent. */
+static int get_description(const struct dbt_project *p, const char *file,
+                           const struct yaml_node *map, char **out)
+{
+    const struct yaml_node *v = yaml_get(map, "description");
+    struct tpl_hooks h = {0};
+    struct strbuf sb = STRBUF_INIT;
+    char *name;
+    int ret;
+
+    *out = NULL;
+    if (!v || yaml_is_null(v))
+        return 0;
+    if (v->type != YAML_SCALAR)
+        return error("%s:%d:%d: 'description' must be text", file, v->line, v->col);
+    if (!strstr(v->value, "{{") && !strstr(v->value, "{%")) {
+        *out = xstrdup(v->value);
+        return 0;
+    }
+    h.ctx = (void *)p;
+    h.doc = hook_doc;
+    name = xstrfmt("%s:%d", file, v->line);
+    ret = template_render(name, v->value, strlen(v->value), &h, &sb);
+    free(name);
+    if (ret == 0) {
+        strbuf_trim(&sb);
+        *out = strbuf_detach(&sb, NULL);
+    }
+    strbuf_release(&sb);
+    return ret;
+}
+
+/*
+ * Reads the {% docs name %}...{% enddocs %} blocks of one .md file (text outside blocks is
+ * ignored, as dbt does).
+ */
+static int load_doc_blocks(struct dbt_project *p, const char *file, const char *text, size_t *alloc)
+{
+    const char *s = text, *open;
+    int line = 1;
+
+    while ((open = strstr(s, "{%")) != NULL) {
+        const char *q = open + 2, *name, *end, *body, *close;
+        size_t i, nlen;
+
+        for (; s < open; s++)
+            line += *s == '\n';
+        if (*q == '-')
+            q++;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (strncmp(q, "docs", 4) || !(q[4] == ' ' || q[4] == '\t')) {
+            s = open + 2;
+            continue;
+        }
+        q += 4;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        name = q;
+        while (*q == '_' || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+               (*q >= '0' && *q <= '9'))
+            q++;
+        nlen = (size_t)(q - name);
+        end = strstr(q, "%}");
+        if (!nlen || !end)
+            return error("%s:%d: a docs block starts with {%% docs NAME %%}", file, line);
+        body = end + 2;
+        close = body;
+        for (;;) {
+            close = strstr(close, "{%");
+            if (!close)
+                return error("%s:%d: missing {%% enddocs %%} for the docs block '%.*s'", file, line,
+                             (int)nlen, name);
+            q = close + 2 + (close[2] == '-');
+            while (*q == ' ' || *q == '\t')
+                q++;
+            if (!strncmp(q, "enddocs", 7))
+                break;
+            close += 2;
+        }
+        for (i = 0; i < p->ndoc_blocks; i++)
+            if (strlen(p->doc_names[i]) == nlen && !strncmp(p->doc_names[i], name, nlen))
+                return error("%s:%d: the docs block '%.*s' is defined twice", file, line, (int)nlen,
+                             name);
+        ALLOC_GROW(p->doc_names, p->ndoc_blocks + 1, *alloc);
+        p->doc_texts = xrealloc(p->doc_texts, *alloc * sizeof(*p->doc_texts));
+        p->doc_names[p->ndoc_blocks] = xstrndup(name, nlen);
+        {
+            struct strbuf sb = STRBUF_INIT;
+            strbuf_add(&sb, body, (size_t)(close - body));
+            strbuf_trim(&sb);
+            p->doc_texts[p->ndoc_blocks] = strbuf_detach(&sb, NULL);
+        }
+        p->ndoc_blocks++;
+        end = strstr(q, "%}");
+        s = end ? end + 2 : q;
+    }
+    return 0;
+}
+
+/* The docs blocks of every .md file under the project's model, seed and macro paths. */
+static int load_docs(struct dbt_project *p)
+{
+    static const char *const md_ext[] = {".md"};
+    char *const *sets[] = {p->model_paths, p->seed_paths, p->macro_paths};
+    size_t nsets[] = {p->nmodel_paths, p->nseed_paths, p->nmacro_paths};
+    size_t k, i, j, alloc = 0;
+    int ret = 0;
+
+    for (k = 0; k < ARRAY_SIZE(sets); k++) {
+        for (i = 0; i < nsets[k]; i++) {
+            char *base = fs_join(p->dir, sets[k][i]);
+            char **files = NULL;
+            size_t n = 0, fa = 0;
+
+            list_files(base, md_ext, 1, &files, &n, &fa);
+            for (j = 0; j < n; j++) {
+                struct strbuf text = STRBUF_INIT;
+                if (!ret && (fs_read_file(&text, files[j]) < 0 ||
+                             load_doc_blocks(p, rel(p, files[j]), text.buf, &alloc) < 0))
+                    ret = -1;
+                strbuf_release(&text);
+                free(files[j]);
+            }
+            free(files);
+            free(base);
+        }
+    }
+    return ret;
+}
+
+static int parse_columns(const struct dbt_project *p, const char *file,
+                         const struct yaml_node *cols, struct dbt_column **out, size_t *nout)
 {
     size_t i, j;
     struct dbt_column *c;
@@ -417,15 +603,14 @@ static int parse_columns(const char *file, const struct yaml_node *cols, struct 
     *out = xcalloc(cols->n + 1, sizeof(**out));
     for (i = 0; i < cols->n; i++) {
         const struct yaml_node *col = cols->items[i], *tests;
-        const char *name, *desc;
+        const char *name;
 
         if (col->type != YAML_MAP || get_scalar(file, col, "name", &name) < 0 || !name)
             return error("%s:%d:%d: each column needs a 'name'", file, col->line, col->col);
-        if (get_scalar(file, col, "description", &desc) < 0)
-            return -1;
         c = &(*out)[(*nout)++];
         c->name = xstrdup(name);
-        c->description = desc ? xstrdup(desc) : NULL;
+        if (get_description(p, file, col, &c->description) < 0)
+            return -1;
         tests = yaml_get(col, "data_tests");
         if (!tests)
             tests = yaml_get(col, "tests");
@@ -466,14 +651,13 @@ static int load_sources(struct dbt_project *p, const char *file, const struct ya
                          src->col, name);
         for (j = 0; j < tables->n; j++) {
             const struct yaml_node *tb = tables->items[j];
-            const char *tname, *ident, *desc;
+            const char *tname, *ident;
             struct dbt_source *s;
 
             if (tb->type != YAML_MAP || get_scalar(file, tb, "name", &tname) < 0 || !tname)
                 return error("%s:%d:%d: each table of source '%s' needs a 'name'", file, tb->line,
                              tb->col, name);
-            if (get_scalar(file, tb, "identifier", &ident) < 0 ||
-                get_scalar(file, tb, "description", &desc) < 0)
+            if (get_scalar(file, tb, "identifier", &ident) < 0)
                 return -1;
             if (dbt_project_find_source(p, name, tname))
                 return error("%s:%d:%d: source('%s', '%s') is declared twice", file, tb->line,
@@ -485,11 +669,12 @@ static int load_sources(struct dbt_project *p, const char *file, const struct ya
             s->table_name = xstrdup(tname);
             s->schema = xstrdup(schema ? schema : name);
             s->identifier = xstrdup(ident ? ident : tname);
-            s->description = desc ? xstrdup(desc) : NULL;
+            if (get_description(p, file, tb, &s->description) < 0)
+                return -1;
             s->file = xstrdup(file);
             s->line = tb->line;
             s->col = tb->col;
-            if (parse_columns(file, yaml_get(tb, "columns"), &s->columns, &s->ncolumns) < 0)
+            if (parse_columns(p, file, yaml_get(tb, "columns"), &s->columns, &s->ncolumns) < 0)
                 return -1;
         }
     }
@@ -504,14 +689,12 @@ static int load_model_docs(struct dbt_project *p, const char *file, const struct
         return error("%s:%d:%d: 'models' must be a list", file, list->line, list->col);
     for (i = 0; i < list->n; i++) {
         const struct yaml_node *doc = list->items[i], *cfg;
-        const char *name, *desc;
+        const char *name;
         struct dbt_model *m;
         int idx;
 
         if (doc->type != YAML_MAP || get_scalar(file, doc, "name", &name) < 0 || !name)
             return error("%s:%d:%d: each model entry needs a 'name'", file, doc->line, doc->col);
-        if (get_scalar(file, doc, "description", &desc) < 0)
-            return -1;
         idx = dbt_project_find_model(p, name);
         if (idx < 0) {
             warning("%s:%d:%d: docs for '%s', but there is no models/**/%s.sql", file, doc->line,
@@ -522,7 +705,8 @@ static int load_model_docs(struct dbt_project *p, const char *file, const struct
         if (m->columns || m->description)
             return error("%s:%d:%d: model '%s' is documented twice", file, doc->line, doc->col,
                          name);
-        m->description = desc ? xstrdup(desc) : NULL;
+        if (get_description(p, file, doc, &m->description) < 0)
+            return -1;
         cfg = yaml_get(doc, "config");
         if (cfg && cfg->type == YAML_MAP)
             for (k = 0; k < cfg->n; k++)
@@ -536,7 +720,7 @@ static int load_model_docs(struct dbt_project *p, const char *file, const struct
                     "unique, not_null, accepted_values, relationships)",
                     file, t->line, t->col, name);
         }
-        if (parse_columns(file, yaml_get(doc, "columns"), &m->columns, &m->ncolumns) < 0)
+        if (parse_columns(p, file, yaml_get(doc, "columns"), &m->columns, &m->ncolumns) < 0)
             return -1;
     }
     return 0;
@@ -723,11 +907,40 @@ static int load_yml(struct dbt_project *p, char *const *dirs, size_t ndirs)
     return 0;
 }
 
+/* Every .sql file under the macro paths, parsed into p->macros and checked as a whole. */
+static int load_macros(struct dbt_project *p)
+{
+    static const char *const sql_ext[] = {".sql"};
+    size_t i, j;
+    int ret = 0;
+
+    p->macros = tpl_lib_new();
+    for (i = 0; i < p->nmacro_paths; i++) {
+        char *base = fs_join(p->dir, p->macro_paths[i]);
+        char **files = NULL;
+        size_t n = 0, fa = 0;
+
+        list_files(base, sql_ext, 1, &files, &n, &fa);
+        for (j = 0; j < n; j++) {
+            struct strbuf text = STRBUF_INIT;
+            if (!ret && (fs_read_file(&text, files[j]) < 0 ||
+                         tpl_lib_add(p->macros, rel(p, files[j]), text.buf, text.len) < 0))
+                ret = -1;
+            strbuf_release(&text);
+            free(files[j]);
+        }
+        free(files);
+        free(base);
+    }
+    return ret < 0 ? -1 : tpl_lib_check(p->macros);
+}
+
 static int load_models(struct dbt_project *p)
 {
     size_t a = 0;
 
-    if (load_nodes(p, p->model_paths, p->nmodel_paths, ".sql", "models", &a) < 0 ||
+    if (load_docs(p) < 0 ||
+        load_nodes(p, p->model_paths, p->nmodel_paths, ".sql", "models", &a) < 0 ||
         load_nodes(p, p->seed_paths, p->nseed_paths, ".csv", "seeds", &a) < 0)
         return -1;
     if (load_yml(p, p->model_paths, p->nmodel_paths) < 0 ||
@@ -747,7 +960,7 @@ int dbt_project_load(const char *root, const char *cli_vars, struct dbt_project 
             goto fail;
         }
     }
-    if (load_project_yml(out) < 0 || load_models(out) < 0)
+    if (load_project_yml(out) < 0 || load_macros(out) < 0 || load_models(out) < 0)
         goto fail;
     return 0;
 fail:
@@ -774,6 +987,8 @@ void dbt_project_release(struct dbt_project *p)
         free_strings(m->refs, m->nrefs);
         free_strings(m->sources, m->nsources);
         free(m->compiled_sql);
+        free(m->incremental_sql);
+        free_strings(m->unique_key, m->nunique_key);
     }
     free(p->models);
     for (i = 0; i < p->nsources; i++) {
@@ -792,6 +1007,9 @@ void dbt_project_release(struct dbt_project *p)
     free(p->docs);
     free_strings(p->model_paths, p->nmodel_paths);
     free_strings(p->seed_paths, p->nseed_paths);
+    free_strings(p->doc_names, p->ndoc_blocks);
+    tpl_lib_free(p->macros);
+    free_strings(p->doc_texts, p->ndoc_blocks);
     free_strings(p->macro_paths, p->nmacro_paths);
     free_strings(p->test_paths, p->ntest_paths);
     yaml_node_free(p->project_yml);
@@ -824,6 +1042,11 @@ const struct dbt_source *dbt_project_find_source(const struct dbt_project *p, co
         if (!strcmp(p->sources[i].source_name, source) && !strcmp(p->sources[i].table_name, table))
             return &p->sources[i];
     return NULL;
+}
+
+int dbt_model_is_incremental(const struct dbt_model *m)
+{
+    return m->materialized && !strcmp(m->materialized, "incremental");
 }
 
 int dbt_model_is_seed(const struct dbt_model *m)
@@ -898,8 +1121,29 @@ void dbt_column_tests_json(const struct dbt_column *c, struct strbuf *sb)
 struct compile {
     struct dbt_project *p;
     struct dbt_model *m;
-    int final; /* second pass: every relation is known */
+    int final;       /* second pass: every relation is known */
+    int incremental; /* is_incremental() is true */
 };
+
+static int hook_this(void *ctx, const char *part, struct strbuf *out)
+{
+    struct compile *c = ctx;
+
+    if (!part)
+        dbt_model_relation(c->m, out);
+    else if (!strcmp(part, "name"))
+        strbuf_addstr(out, dbt_model_alias(c->m));
+    else if (!strcmp(part, "schema"))
+        strbuf_addstr(out, dbt_model_schema(c->m));
+    else
+        return -1;
+    return 0;
+}
+
+static int hook_is_incremental(void *ctx)
+{
+    return ((struct compile *)ctx)->incremental;
+}
 
 static void add_unique(char ***list, size_t *n, const char *s)
 {
@@ -963,9 +1207,15 @@ static int hook_config(void *ctx, const char *key, const struct tpl_value *v,
 
     if (c->final)
         return 0;
-    if (v->type == TPL_LIST)
+    if (v->type == TPL_LIST) {
+        size_t i;
         node = yaml_new(YAML_SEQ, NULL);
-    else {
+        for (i = 0; i < v->n; i++) {
+            strbuf_reset(&text);
+            tpl_value_print(&text, &v->items[i]);
+            yaml_seq_add(node, yaml_new(YAML_SCALAR, text.buf));
+        }
+    } else {
         tpl_value_print(&text, v);
         node = yaml_new(YAML_SCALAR, v->type == TPL_NONE ? "" : text.buf);
     }
@@ -992,12 +1242,79 @@ static const struct yaml_node *hook_var(void *ctx, const char *name)
     return yaml_get(yaml_get(vars, c->p->name), name);
 }
 
-static int render_model(struct dbt_project *p, struct dbt_model *m, int final, struct strbuf *out)
+static void compile_hooks(struct compile *c, struct tpl_hooks *h)
 {
-    struct compile c = {p, m, final};
-    struct tpl_hooks h = {&c, hook_ref, hook_source, hook_config, hook_var};
+    memset(h, 0, sizeof(*h));
+    h->ctx = c;
+    h->ref = hook_ref;
+    h->source = hook_source;
+    h->config = hook_config;
+    h->var = hook_var;
+    h->this_relation = hook_this;
+    h->is_incremental = hook_is_incremental;
+    h->macros = c->p->macros;
+    h->project_name = c->p->name;
+    h->target_schema = DEFAULT_SCHEMA;
+}
 
+static int render_model(struct dbt_project *p, struct dbt_model *m, int final, int incremental,
+                        struct strbuf *out)
+{
+    struct compile c = {p, m, final, incremental};
+    struct tpl_hooks h;
+
+    compile_hooks(&c, &h);
     return template_render(m->path, m->raw_sql, strlen(m->raw_sql), &h, out);
+}
+
+/*
+ * The project's generate_schema_name(custom_schema_name, node) macro, when it has one, decides
+ * every model's and seed's schema (node.name and node.resource_type are bound for it).
+ */
+static int resolve_schemas(struct dbt_project *p)
+{
+    static const char *const names[] = {"node.name", "node.resource_type", "node.alias"};
+    size_t i;
+
+    if (!tpl_lib_has(p->macros, "generate_schema_name"))
+        return 0;
+    for (i = 0; i < p->nmodels; i++) {
+        struct dbt_model *m = &p->models[i];
+        struct compile c = {p, m, 0, 0};
+        struct tpl_hooks h;
+        struct tpl_value args[2], vals[3], out;
+        struct strbuf sb = STRBUF_INIT;
+        int ret;
+
+        if (!m->enabled)
+            continue;
+        compile_hooks(&c, &h);
+        h.this_relation = NULL;
+        memset(args, 0, sizeof(args));
+        memset(vals, 0, sizeof(vals));
+        if (m->schema) {
+            args[0].type = TPL_STR;
+            args[0].str = m->schema;
+        }
+        args[1].type = vals[0].type = vals[1].type = vals[2].type = TPL_STR;
+        args[1].str = vals[0].str = m->name;
+        vals[1].str = dbt_model_is_seed(m) ? "seed" : "model";
+        vals[2].str = (char *)dbt_model_alias(m);
+        ret = tpl_lib_call("generate_schema_name", args, 2, names, vals, 3, &h, &out);
+        if (ret < 0)
+            return -1;
+        tpl_value_print(&sb, &out);
+        strbuf_trim(&sb);
+        tpl_value_release(&out);
+        if (!sb.len) {
+            strbuf_release(&sb);
+            return error("%s: generate_schema_name gave an empty schema for '%s'", m->path,
+                         m->name);
+        }
+        free(m->schema);
+        m->schema = strbuf_detach(&sb, NULL);
+    }
+    return 0;
 }
 
 /* Surrounding blanks and trailing semicolons go: the SQL is wrapped in CREATE ... AS. */
@@ -1022,10 +1339,10 @@ static int check_relations(struct dbt_project *p)
         if (!m->materialized)
             m->materialized = xstrdup("view");
         if (strcmp(m->materialized, "view") && strcmp(m->materialized, "table") &&
-            !dbt_model_is_seed(m)) {
+            !dbt_model_is_incremental(m) && !dbt_model_is_seed(m)) {
             ret =
                 error("%s: materialization '%s' of model '%s' is not supported (mdp builds "
-                      "'view' and 'table'); change it to one of those",
+                      "'view', 'table' and 'incremental'); change it to one of those",
                       m->materialized_at ? m->materialized_at : m->path, m->materialized, m->name);
             continue;
         }
@@ -1055,11 +1372,11 @@ int dbt_project_compile(struct dbt_project *p)
     for (i = 0; i < p->nmodels; i++) {
         struct strbuf sink = STRBUF_INIT;
         if (p->models[i].enabled && !dbt_model_is_seed(&p->models[i]) &&
-            render_model(p, &p->models[i], 0, &sink) < 0)
+            render_model(p, &p->models[i], 0, 0, &sink) < 0)
             ret = -1;
         strbuf_release(&sink);
     }
-    if (ret < 0)
+    if (ret < 0 || resolve_schemas(p) < 0)
         return -1;
     p->names = xcalloc(p->nmodels + 1, sizeof(*p->names));
     for (i = 0; i < p->nmodels; i++)
@@ -1084,12 +1401,19 @@ int dbt_project_compile(struct dbt_project *p)
         struct dbt_model *m = &p->models[i];
         if (!m->enabled || dbt_model_is_seed(m))
             continue;
-        if (render_model(p, m, 1, &sql) < 0) {
+        if (render_model(p, m, 1, 0, &sql) < 0) {
             ret = -1;
             strbuf_release(&sql);
             continue;
         }
         strip_tail(&sql);
+        if (dbt_model_is_incremental(m)) {
+            struct strbuf inc = STRBUF_INIT;
+            if (render_model(p, m, 1, 1, &inc) < 0)
+                ret = -1;
+            strip_tail(&inc);
+            m->incremental_sql = strbuf_detach(&inc, NULL);
+        }
         if (!sql.len)
             ret = error("%s: the model is empty; write one SELECT", m->path);
         m->compiled_sql = strbuf_detach(&sql, NULL);

@@ -23,6 +23,7 @@
 #include "platform/dag.h"
 
 struct strbuf;
+struct tpl_lib;
 struct yaml_node;
 
 enum dbt_test_kind {
@@ -69,13 +70,17 @@ struct dbt_model {
     char *schema;
     char *alias;
     const struct yaml_node *column_types; /* seeds: column: SQL type (borrowed) */
-    const struct yaml_node *delimiter;    /* seeds: the CSV delimiter (borrowed), or NULL */
+    char **unique_key;                    /* incremental: the columns that identify a row */
+    size_t nunique_key;
+    int append; /* incremental_strategy: append (never merge on unique_key) */
+    const struct yaml_node *delimiter; /* seeds: the CSV delimiter (borrowed), or NULL */
     /* filled by dbt_project_compile() */
     char **refs; /* model names, in order of first use */
     size_t nrefs;
     char **sources; /* "source.table" */
     size_t nsources;
     char *compiled_sql;
+    char *incremental_sql; /* incremental models: compiled with is_incremental() true */
 };
 
 struct dbt_source {
@@ -100,6 +105,9 @@ struct dbt_project {
     size_t nmodels;
     struct dbt_source *sources;
     size_t nsources;
+    char **doc_names, **doc_texts; /* {% docs name %}text{% enddocs %} blocks of .md files */
+    size_t ndoc_blocks;
+    struct tpl_lib *macros;  /* the .sql files under macro-paths */
     struct yaml_node **docs; /* the parsed yml files the columns point into */
     size_t ndocs;
     /* filled by dbt_project_compile() */
@@ -129,6 +137,8 @@ int dbt_project_find_model(const struct dbt_project *p, const char *name);
 const struct dbt_source *dbt_project_find_source(const struct dbt_project *p, const char *source,
                                                  const char *table);
 
+/* Is the model materialized incremental? */
+int dbt_model_is_incremental(const struct dbt_model *m);
 /* Is the node a seed (a CSV under the seed paths) rather than a model? */
 int dbt_model_is_seed(const struct dbt_model *m);
 /* The schema and name the model builds (defaults applied); borrowed. */

@@ -178,7 +178,18 @@ static const char *type_name(enum tpl_type t)
 
 /* Trees */
 
-enum ex_kind { EX_LIT, EX_LIST, EX_NAME, EX_LOOP, EX_CALL, EX_FILTER, EX_UNARY, EX_BINARY };
+enum ex_kind {
+    EX_LIT,
+    EX_LIST,
+    EX_NAME, /* a name, or a dotted one: target.schema */
+    EX_LOOP,
+    EX_CALL, /* name(args), name may be dotted: dbt_utils.generate_surrogate_key(...) */
+    EX_FILTER,
+    EX_UNARY,
+    EX_BINARY,
+    EX_TEST, /* a is [not] name: op is OP_NOT when negated */
+    EX_COND  /* a if args[0] else b */
+};
 
 enum ex_op {
     OP_OR,
@@ -213,7 +224,7 @@ struct ex {
     size_t nargs, alloc;
 };
 
-enum tn_kind { TN_TEXT, TN_OUTPUT, TN_IF, TN_FOR, TN_SET };
+enum tn_kind { TN_TEXT, TN_OUTPUT, TN_IF, TN_FOR, TN_SET, TN_SET_BLOCK, TN_DO, TN_MACRO };
 
 struct tn_list {
     struct tn **v;
@@ -225,8 +236,12 @@ struct tn {
     int line, col;
     const char *text; /* TEXT: borrowed from the template */
     size_t len;
-    struct ex *expr; /* OUTPUT, SET value, FOR iterable */
-    char *var;       /* SET, FOR */
+    struct ex *expr; /* OUTPUT, SET value, FOR iterable, DO */
+    char *var;       /* SET, SET_BLOCK, FOR; MACRO: its name */
+    /* MACRO: parameter names, and their defaults (NULL: none); the body is bodies[0] */
+    char **params;
+    struct ex **defaults;
+    size_t nparams;
     /* IF: conds[i] guards bodies[i]; a final NULL cond is the else branch. FOR: bodies[0]. */
     struct ex **conds;
     struct tn_list *bodies;
@@ -264,6 +279,12 @@ static void tn_free(struct tn *t)
         return;
     ex_free(t->expr);
     free(t->var);
+    for (i = 0; i < t->nparams; i++) {
+        free(t->params[i]);
+        ex_free(t->defaults[i]);
+    }
+    free(t->params);
+    free(t->defaults);
     for (i = 0; i < t->nbranches; i++) {
         if (t->conds)
             ex_free(t->conds[i]);
@@ -534,37 +555,55 @@ static void ex_add_arg(struct ex *e, struct ex *arg, char *kw)
 
 static struct ex *parse_expr(struct parser *p);
 
-/* Names a dbt context provides that this subset does not. */
+/* Names of dbt's context that have no plain-SQL meaning here: refused where they are used. */
 static const char *const dbt_context_names[] = {
-    "this",
-    "adapter",
-    "target",
-    "graph",
-    "execute",
-    "builtins",
-    "modules",
-    "exceptions",
-    "flags",
-    "invocation_id",
-    "run_started_at",
-    "model",
-    "api",
-    "context",
-    "dbt_version",
-    "project_name",
-    "return",
-    "is_incremental",
-    "run_query",
-    "statement",
-    "load_result",
-    "env_var",
-    "log",
-    "print",
-    "zip",
-    "range",
+    "adapter", "graph",   "builtins",  "modules",       "exceptions",     "flags",
+    "api",     "context", "run_query", "statement",     "load_result",    "print",
+    "zip",     "range",   "model",     "invocation_id", "run_started_at", "dbt_version",
 };
 
-static const char *const supported_calls[] = {"ref", "source", "config", "var"};
+/* Calls the engine itself answers (the hooks, or a plain-SQL meaning). */
+static const char *const supported_calls[] = {
+    "ref",
+    "source",
+    "config",
+    "var",
+    "doc",
+    "env_var",
+    "log",
+    "return",
+    "is_incremental",
+    "adapter.quote",
+    "dbt_utils.generate_surrogate_key",
+    "dbt_utils.surrogate_key",
+    "dbt.current_timestamp",
+    "dbt_utils.current_timestamp",
+    "dbt.date_trunc",
+    "dbt_utils.date_trunc",
+    "dbt.dateadd",
+    "dbt_utils.dateadd",
+    "dbt.datediff",
+    "dbt_utils.datediff",
+    "dbt.safe_cast",
+    "dbt_utils.safe_cast",
+    "dbt.concat",
+    "dbt.hash",
+    "dbt.split_part",
+    "dbt_utils.split_part",
+    "dbt.type_string",
+    "dbt.type_int",
+    "dbt.type_bigint",
+    "dbt.type_float",
+    "dbt.type_numeric",
+    "dbt.type_timestamp",
+    "dbt.type_boolean",
+};
+/* Names (not calls) the engine answers. */
+static const char *const supported_names[] = {
+    "this",           "this.name",     "this.identifier", "this.schema",
+    "target.name",    "target.schema", "target.type",     "target.profile_name",
+    "target.threads", "execute",       "project_name",
+};
 static const char *const supported_filters[] = {"upper", "lower", "trim", "length", "join"};
 
 static int in_list(const char *name, const char *const *list, size_t n)
@@ -581,24 +620,9 @@ static int unsupported(struct parser *p, int line, int col, const char *what, co
 {
     return perr_at(p, line, col,
                    "unsupported %s '%s': mdp's dbt subset has ref(), source(), config(), var(), "
-                   "if, for, set and simple expressions; rewrite it in plain SQL",
+                   "the project's macros, if, for, set and simple expressions; rewrite it in "
+                   "plain SQL",
                    what, name);
-}
-
-/* A dotted name (adapter.get_relation) for a message. */
-static int refuse_dotted(struct parser *p, struct strbuf *name, int line, int col)
-{
-    while (tok_is_op(p, ".")) {
-        if (lex(p) < 0)
-            return -1;
-        if (p->tok.type != T_NAME)
-            break;
-        strbuf_addch(name, '.');
-        strbuf_add(name, p->s + p->tok.start, p->tok.len);
-        if (lex(p) < 0)
-            return -1;
-    }
-    return unsupported(p, line, col, tok_is_op(p, "(") ? "macro" : "name", name->buf);
 }
 
 static int parse_args(struct parser *p, struct ex *call, int allow_kw)
@@ -738,14 +762,27 @@ static struct ex *parse_primary(struct parser *p)
             }
             break;
         }
-        if (tok_is_op(p, ".") || in_list(name, dbt_context_names, ARRAY_SIZE(dbt_context_names)) ||
-            (tok_is_op(p, "(") && !in_list(name, supported_calls, ARRAY_SIZE(supported_calls)))) {
-            struct strbuf sb = STRBUF_INIT;
-            strbuf_addstr(&sb, name);
+        while (tok_is_op(p, ".")) {
+            /* a dotted name: target.schema, dbt_utils.generate_surrogate_key(...) */
+            char *part, *full;
+            if (lex(p) < 0) {
+                free(name);
+                goto fail;
+            }
+            if (p->tok.type != T_NAME) {
+                free(name);
+                unexpected(p, "a name after '.'");
+                goto fail;
+            }
+            part = tok_text(p);
+            full = xstrfmt("%s.%s", name, part);
+            free(part);
             free(name);
-            refuse_dotted(p, &sb, line, col);
-            strbuf_release(&sb);
-            goto fail;
+            name = full;
+            if (lex(p) < 0) {
+                free(name);
+                goto fail;
+            }
         }
         if (tok_is_op(p, "(")) {
             e = ex_new(p, EX_CALL);
@@ -934,7 +971,33 @@ static struct ex *parse_cmp(struct parser *p)
             found = OP_NOTIN;
         }
         if (found < 0 && tok_is_name(p, "is")) {
-            unsupported(p, p->tok.line, p->tok.col, "test", "is");
+            static const char *const tests[] = {"none", "defined", "undefined", "string", "number"};
+            struct ex *t = ex_new(p, EX_TEST);
+            t->a = e;
+            t->op = OP_EQ;
+            e = t;
+            if (lex(p) < 0)
+                goto fail_test;
+            if (tok_is_name(p, "not")) {
+                t->op = OP_NOT;
+                if (lex(p) < 0)
+                    goto fail_test;
+            }
+            if (p->tok.type != T_NAME || !tok_in(p, tests, ARRAY_SIZE(tests))) {
+                if (p->tok.type == T_NAME) {
+                    char *n = tok_text(p);
+                    unsupported(p, p->tok.line, p->tok.col, "test", n);
+                    free(n);
+                } else {
+                    unexpected(p, "a test name (none, defined, string, number)");
+                }
+                goto fail_test;
+            }
+            t->name = tok_text(p);
+            if (lex(p) < 0)
+                goto fail_test;
+            continue;
+        fail_test:
             ex_free(e);
             return NULL;
         }
@@ -967,9 +1030,23 @@ static struct ex *parse_expr(struct parser *p)
     }
     e = parse_level(p, or_ops, ARRAY_SIZE(or_ops), parse_and);
     if (e && tok_is_name(p, "if")) {
-        unsupported(p, p->tok.line, p->tok.col, "expression", "x if c else y");
-        ex_free(e);
-        e = NULL;
+        /* a if cond else b (without else: none) */
+        struct ex *c = ex_new(p, EX_COND), *cond;
+        c->a = e;
+        e = c;
+        if (lex(p) < 0 || !(cond = parse_level(p, or_ops, ARRAY_SIZE(or_ops), parse_and))) {
+            ex_free(e);
+            p->depth--;
+            return NULL;
+        }
+        ex_add_arg(c, cond, NULL);
+        if (tok_is_name(p, "else")) {
+            if (lex(p) < 0 || !(c->b = parse_expr(p))) {
+                ex_free(e);
+                p->depth--;
+                return NULL;
+            }
+        }
     }
     p->depth--;
     return e;
@@ -1114,14 +1191,79 @@ static int parse_set(struct parser *p, struct tn *t)
         return unexpected(p, "a variable name");
     t->var = tok_text(p);
     if (in_list(t->var, dbt_context_names, ARRAY_SIZE(dbt_context_names)) ||
-        in_list(t->var, supported_calls, ARRAY_SIZE(supported_calls)) || !strcmp(t->var, "loop"))
+        in_list(t->var, supported_calls, ARRAY_SIZE(supported_calls)) ||
+        in_list(t->var, supported_names, ARRAY_SIZE(supported_names)) || !strcmp(t->var, "loop"))
         return perr(p, "cannot set '%s': the name is reserved", t->var);
     if (lex(p) < 0)
         return -1;
-    if (p->tok.type == T_END_STMT)
-        return unsupported(p, p->tok.line, p->tok.col, "tag", "set block ({% set x %}...)");
+    if (p->tok.type == T_END_STMT) {
+        /* {% set x %}text{% endset %}: x is the rendered text */
+        static const char *const stops[] = {"endset"};
+        char *stop = NULL;
+        t->kind = TN_SET_BLOCK;
+        if (expect_end(p, T_END_STMT) < 0)
+            return -1;
+        t->bodies = xcalloc(1, sizeof(*t->bodies));
+        t->nbranches = 1;
+        if (parse_body(p, &t->bodies[0], stops, 1, &stop) < 0)
+            return -1;
+        free(stop);
+        if (lex(p) < 0)
+            return -1;
+        return expect_end(p, T_END_STMT);
+    }
     if (expect_op(p, "=") < 0 || !(t->expr = parse_expr(p)))
         return -1;
+    return expect_end(p, T_END_STMT);
+}
+
+/* After "{% macro": name(params, with=defaults) %} body {% endmacro %}. */
+static int parse_macro(struct parser *p, struct tn *t)
+{
+    static const char *const stops[] = {"endmacro"};
+    char *stop = NULL;
+    size_t alloc = 0;
+
+    if (lex(p) < 0)
+        return -1;
+    if (p->tok.type != T_NAME)
+        return unexpected(p, "a macro name");
+    t->var = tok_text(p);
+    if (lex(p) < 0 || expect_op(p, "(") < 0)
+        return -1;
+    while (!tok_is_op(p, ")")) {
+        if (p->tok.type != T_NAME)
+            return unexpected(p, "a parameter name");
+        ALLOC_GROW(t->params, t->nparams + 1, alloc);
+        t->defaults = xrealloc(t->defaults, alloc * sizeof(*t->defaults));
+        t->params[t->nparams] = tok_text(p);
+        t->defaults[t->nparams] = NULL;
+        t->nparams++;
+        if (lex(p) < 0)
+            return -1;
+        if (tok_is_op(p, "=")) {
+            if (lex(p) < 0 || !(t->defaults[t->nparams - 1] = parse_expr(p)))
+                return -1;
+        }
+        if (tok_is_op(p, ",")) {
+            if (lex(p) < 0)
+                return -1;
+        } else if (!tok_is_op(p, ")")) {
+            return unexpected(p, "',' or ')'");
+        }
+    }
+    if (lex(p) < 0 || expect_end(p, T_END_STMT) < 0)
+        return -1;
+    t->bodies = xcalloc(1, sizeof(*t->bodies));
+    t->nbranches = 1;
+    if (parse_body(p, &t->bodies[0], stops, 1, &stop) < 0)
+        return -1;
+    free(stop);
+    if (lex(p) < 0)
+        return -1;
+    if (p->tok.type == T_NAME) /* {% endmacro name %} */
+        if (lex(p) < 0)
+            return -1;
     return expect_end(p, T_END_STMT);
 }
 
@@ -1132,7 +1274,7 @@ static int parse_set(struct parser *p, struct tn *t)
 static int parse_body(struct parser *p, struct tn_list *body, const char *const *stops,
                       size_t nstops, char **stop)
 {
-    static const char *const closers[] = {"elif", "else", "endif", "endfor"};
+    static const char *const closers[] = {"elif", "else", "endif", "endfor", "endset", "endmacro"};
     int open_line = p->tok.line;
 
     if (++p->depth > MAX_DEPTH)
@@ -1192,15 +1334,28 @@ static int parse_body(struct parser *p, struct tn_list *body, const char *const 
 
             if (in_list(kw, closers, ARRAY_SIZE(closers))) {
                 r = perr_at(p, line, col, "unexpected {%% %s %%} with no open block to close", kw);
-            } else if (!strcmp(kw, "if") || !strcmp(kw, "for") || !strcmp(kw, "set")) {
+            } else if (!strcmp(kw, "if") || !strcmp(kw, "for") || !strcmp(kw, "set") ||
+                       !strcmp(kw, "macro") || !strcmp(kw, "do")) {
                 t = xcalloc(1, sizeof(*t));
-                t->kind = kw[0] == 'i' ? TN_IF : kw[0] == 'f' ? TN_FOR : TN_SET;
+                t->kind = kw[0] == 'i'   ? TN_IF
+                          : kw[0] == 'f' ? TN_FOR
+                          : kw[0] == 'm' ? TN_MACRO
+                          : kw[0] == 'd' ? TN_DO
+                                         : TN_SET;
                 t->line = line;
                 t->col = col;
                 tn_list_add(body, t);
-                r = t->kind == TN_IF    ? parse_if(p, t)
-                    : t->kind == TN_FOR ? parse_for(p, t)
-                                        : parse_set(p, t);
+                if (t->kind == TN_MACRO && stops)
+                    r = perr_at(p, line, col,
+                                "a macro must be defined at the top level of a "
+                                "file, not inside a block");
+                else if (t->kind == TN_DO)
+                    r = lex(p) < 0 || !(t->expr = parse_expr(p)) ? -1 : expect_end(p, T_END_STMT);
+                else
+                    r = t->kind == TN_IF      ? parse_if(p, t)
+                        : t->kind == TN_FOR   ? parse_for(p, t)
+                        : t->kind == TN_MACRO ? parse_macro(p, t)
+                                              : parse_set(p, t);
             } else {
                 r = unsupported(p, line, col, "tag", kw);
             }
@@ -1222,16 +1377,42 @@ struct loop_state {
     size_t index, length;
 };
 
+/* A parsed file: a model, or a file of macros. */
+struct tpl_unit {
+    char *file;
+    char *text; /* the tree's text nodes point into it */
+    struct tn_list root;
+};
+
+struct tpl_macro {
+    const char *name;
+    const struct tpl_unit *unit;
+    const struct tn *t;
+};
+
+struct tpl_lib {
+    struct tpl_unit **units;
+    size_t nunits, ualloc;
+    struct tpl_macro *macros;
+    size_t nmacros, malloc_;
+};
+
 struct render {
     const char *file;
     const struct tpl_hooks *h;
     struct binding *vars;
     size_t nvars, alloc;
     size_t scope; /* bindings at or above this index belong to the innermost scope */
+    size_t frame; /* a macro sees only the bindings at or above this index */
     struct loop_state *loops;
     size_t nloops, lalloc;
     struct strbuf *out;
     size_t out_start;
+    const struct tpl_macro *local; /* the macros the rendered file defines */
+    size_t nlocal;
+    int calls;     /* macro calls in progress */
+    int returning; /* return() was called: the macro's body stops */
+    struct tpl_value ret;
 };
 
 static int rerr(const struct render *r, const struct ex *e, const char *fmt, ...)
@@ -1279,6 +1460,333 @@ static void bind(struct render *r, const char *name, struct tpl_value *v)
 }
 
 static int eval(struct render *r, const struct ex *e, struct tpl_value *out);
+static int render_list(struct render *r, const struct tn_list *l);
+
+/* The value bound to name in the current macro frame, or NULL. */
+static const struct tpl_value *lookup(const struct render *r, const char *name)
+{
+    size_t i;
+
+    for (i = r->nvars; i-- > r->frame;)
+        if (!strcmp(r->vars[i].name, name))
+            return &r->vars[i].v;
+    return NULL;
+}
+
+/* this, target.*, execute, project_name: 0 with *out set, 1 when name is none of them, -1. */
+static int builtin_name(struct render *r, const struct ex *e, struct tpl_value *out)
+{
+    const struct tpl_hooks *h = r->h;
+    const char *n = e->name;
+
+    if (!strcmp(n, "execute")) {
+        value_bool(out, 1);
+        return 0;
+    }
+    if (!strcmp(n, "target.name") || !strcmp(n, "target.profile_name")) {
+        value_str(out, xstrdup(h && h->target_name ? h->target_name : "dev"));
+        return 0;
+    }
+    if (!strcmp(n, "target.schema")) {
+        value_str(out, xstrdup(h && h->target_schema ? h->target_schema : "main"));
+        return 0;
+    }
+    if (!strcmp(n, "target.type")) {
+        value_str(out, xstrdup("duckdb"));
+        return 0;
+    }
+    if (!strcmp(n, "target.threads")) {
+        value_num(out, 1);
+        return 0;
+    }
+    if (!strcmp(n, "project_name")) {
+        value_str(out, xstrdup(h && h->project_name ? h->project_name : ""));
+        return 0;
+    }
+    if (!strcmp(n, "this") || !strncmp(n, "this.", 5)) {
+        struct strbuf sb = STRBUF_INIT;
+        const char *part = n[4] ? n + 5 : NULL;
+        if (part && !strcmp(part, "identifier"))
+            part = "name";
+        if (!h || !h->this_relation)
+            return rerr(r, e, "'this' is only defined in a model");
+        if (h->this_relation(h->ctx, part, &sb) < 0) {
+            strbuf_release(&sb);
+            return rerr(r, e, "'%s' is not known here", n);
+        }
+        value_str(out, strbuf_detach(&sb, NULL));
+        return 0;
+    }
+    return 1;
+}
+
+static const struct tpl_macro *find_macro(const struct render *r, const char *name)
+{
+    const struct tpl_lib *lib = r->h ? r->h->macros : NULL;
+    const char *dot = strrchr(name, '.');
+    size_t i;
+
+    for (i = 0; i < r->nlocal; i++)
+        if (!strcmp(r->local[i].name, name))
+            return &r->local[i];
+    for (i = 0; lib && i < lib->nmacros; i++)
+        if (!strcmp(lib->macros[i].name, name) || (dot && !strcmp(lib->macros[i].name, dot + 1)))
+            return &lib->macros[i];
+    return NULL;
+}
+
+/* Calls macro m with the evaluated arguments (vals[i] set where have[i]). */
+static int invoke(struct render *r, const struct ex *at, const struct tpl_macro *m,
+                  struct tpl_value *vals, unsigned char *have, const char *const *extra_names,
+                  struct tpl_value *extra_vals, size_t nextra, struct tpl_value *out)
+{
+    const struct tn *t = m->t;
+    struct strbuf body = STRBUF_INIT;
+    size_t saved_nvars = r->nvars, saved_scope = r->scope, saved_frame = r->frame, i;
+    size_t saved_start = r->out_start;
+    const char *saved_file = r->file;
+    struct strbuf *saved_out = r->out;
+    int ret = -1;
+
+    if (r->calls >= MAX_DEPTH)
+        return rerr(r, at, "macro calls nested too deeply (is '%s' recursive?)", t->var);
+    r->calls++;
+    r->frame = r->scope = r->nvars;
+    r->file = m->unit->file;
+    for (i = 0; i < t->nparams; i++) {
+        struct tpl_value v;
+        if (have[i]) {
+            v = vals[i];
+            memset(&vals[i], 0, sizeof(vals[i]));
+            have[i] = 0;
+        } else if (t->defaults[i]) {
+            if (eval(r, t->defaults[i], &v) < 0)
+                goto out;
+        } else {
+            memset(&v, 0, sizeof(v));
+        }
+        bind(r, t->params[i], &v);
+    }
+    for (i = 0; i < nextra; i++) {
+        struct tpl_value v;
+        value_copy(&v, &extra_vals[i]);
+        bind(r, extra_names[i], &v);
+    }
+    r->out = &body;
+    r->out_start = 0;
+    ret = render_list(r, &t->bodies[0]);
+    r->out = saved_out;
+    r->out_start = saved_start;
+    if (ret == 0) {
+        if (r->returning) {
+            *out = r->ret;
+            memset(&r->ret, 0, sizeof(r->ret));
+        } else {
+            value_str(out, strbuf_detach(&body, NULL));
+        }
+    }
+out:
+    r->returning = 0;
+    tpl_value_release(&r->ret);
+    r->out = saved_out;
+    r->out_start = saved_start;
+    unbind_to(r, saved_nvars);
+    r->scope = saved_scope;
+    r->frame = saved_frame;
+    r->file = saved_file;
+    r->calls--;
+    strbuf_release(&body);
+    return ret;
+}
+
+/* A call of a project macro: arguments evaluated here, then bound in the macro's frame. */
+static int call_macro(struct render *r, const struct ex *e, const struct tpl_macro *m,
+                      struct tpl_value *out)
+{
+    const struct tn *t = m->t;
+    struct tpl_value *vals = xcalloc(t->nparams + 1, sizeof(*vals));
+    unsigned char *have = xcalloc(t->nparams + 1, 1);
+    size_t i, k, pos = 0;
+    int ret = -1;
+
+    for (i = 0; i < e->nargs; i++) {
+        if (e->kw && e->kw[i]) {
+            for (k = 0; k < t->nparams && strcmp(t->params[k], e->kw[i]); k++)
+                ;
+            if (k == t->nparams) {
+                rerr(r, e, "macro '%s' has no parameter '%s'", t->var, e->kw[i]);
+                goto out;
+            }
+        } else {
+            k = pos++;
+            if (k >= t->nparams) {
+                rerr(r, e, "macro '%s' takes %zu argument%s, not more", t->var, t->nparams,
+                     t->nparams == 1 ? "" : "s");
+                goto out;
+            }
+        }
+        if (have[k]) {
+            rerr(r, e, "macro '%s': '%s' is given twice", t->var, t->params[k]);
+            goto out;
+        }
+        if (eval(r, e->args[i], &vals[k]) < 0)
+            goto out;
+        have[k] = 1;
+    }
+    ret = invoke(r, e, m, vals, have, NULL, NULL, 0, out);
+out:
+    for (i = 0; i < t->nparams; i++)
+        tpl_value_release(&vals[i]);
+    free(vals);
+    free(have);
+    return ret;
+}
+
+/* The SQL text of argument i (strings as they are, other values printed). */
+static void arg_sql(const struct tpl_value *args, size_t i, struct strbuf *sb)
+{
+    tpl_value_print(sb, &args[i]);
+}
+
+/* The calls with a plain SQL meaning (adapter.quote, dbt.*, dbt_utils.*). */
+static int call_sql_builtin(struct render *r, const struct ex *e, struct tpl_value *out)
+{
+    static const struct {
+        const char *name;
+        const char *sql;
+    } types[] = {{"type_string", "VARCHAR"},        {"type_int", "INTEGER"},
+                 {"type_bigint", "BIGINT"},         {"type_float", "DOUBLE"},
+                 {"type_numeric", "NUMERIC(28,6)"}, {"type_timestamp", "TIMESTAMP"},
+                 {"type_boolean", "BOOLEAN"}};
+    const char *fn = strchr(e->name, '.') + 1;
+    struct tpl_value *args = xcalloc(e->nargs + 1, sizeof(*args));
+    struct strbuf sb = STRBUF_INIT;
+    size_t i, want = 0, n = e->nargs;
+    int ret = -1;
+
+    for (i = 0; i < n; i++)
+        if (eval(r, e->args[i], &args[i]) < 0)
+            goto out;
+    for (i = 0; i < ARRAY_SIZE(types); i++)
+        if (!strcmp(fn, types[i].name)) {
+            strbuf_addstr(&sb, types[i].sql);
+            goto done;
+        }
+    if (!strcmp(fn, "current_timestamp")) {
+        strbuf_addstr(&sb, "current_timestamp");
+    } else if (!strcmp(fn, "quote")) {
+        want = 1;
+        if (n == 1) {
+            struct strbuf v = STRBUF_INIT;
+            arg_sql(args, 0, &v);
+            strbuf_add_sql_ident(&sb, v.buf);
+            strbuf_release(&v);
+        }
+    } else if (!strcmp(fn, "generate_surrogate_key") || !strcmp(fn, "surrogate_key") ||
+               !strcmp(fn, "concat")) {
+        int key = fn[0] != 'c';
+        const struct tpl_value *list = args;
+        size_t nitems = n;
+        want = n ? n : 1;
+        if (n == 1 && args[0].type == TPL_LIST) {
+            list = args[0].items;
+            nitems = args[0].n;
+        }
+        if (key)
+            strbuf_addstr(&sb, "md5(cast(");
+        else
+            strbuf_addch(&sb, '(');
+        for (i = 0; i < nitems; i++) {
+            if (i)
+                strbuf_addstr(&sb, key ? " || '-' || " : " || ");
+            if (key)
+                strbuf_addstr(&sb, "coalesce(cast(");
+            tpl_value_print(&sb, &list[i]);
+            if (key)
+                strbuf_addstr(&sb, " as VARCHAR), '_dbt_utils_surrogate_key_null_')");
+        }
+        strbuf_addstr(&sb, key ? " as VARCHAR))" : ")");
+        if (!nitems)
+            want = (size_t)-1;
+    } else if (!strcmp(fn, "hash")) {
+        want = 1;
+        strbuf_addstr(&sb, "md5(cast(");
+        if (n)
+            arg_sql(args, 0, &sb);
+        strbuf_addstr(&sb, " as VARCHAR))");
+    } else if (!strcmp(fn, "date_trunc")) {
+        want = 2;
+        if (n == 2) {
+            strbuf_addstr(&sb, "date_trunc('");
+            arg_sql(args, 0, &sb);
+            strbuf_addstr(&sb, "', ");
+            arg_sql(args, 1, &sb);
+            strbuf_addch(&sb, ')');
+        }
+    } else if (!strcmp(fn, "dateadd")) {
+        want = 3;
+        if (n == 3) {
+            strbuf_addstr(&sb, "date_add(");
+            arg_sql(args, 2, &sb);
+            strbuf_addstr(&sb, ", interval (");
+            arg_sql(args, 1, &sb);
+            strbuf_addstr(&sb, ") ");
+            arg_sql(args, 0, &sb);
+            strbuf_addch(&sb, ')');
+        }
+    } else if (!strcmp(fn, "datediff")) {
+        want = 3;
+        if (n == 3) {
+            strbuf_addstr(&sb, "date_diff('");
+            arg_sql(args, 2, &sb);
+            strbuf_addstr(&sb, "', ");
+            arg_sql(args, 0, &sb);
+            strbuf_addstr(&sb, ", ");
+            arg_sql(args, 1, &sb);
+            strbuf_addch(&sb, ')');
+        }
+    } else if (!strcmp(fn, "safe_cast")) {
+        want = 2;
+        if (n == 2) {
+            strbuf_addstr(&sb, "try_cast(");
+            arg_sql(args, 0, &sb);
+            strbuf_addstr(&sb, " as ");
+            arg_sql(args, 1, &sb);
+            strbuf_addch(&sb, ')');
+        }
+    } else if (!strcmp(fn, "split_part")) {
+        want = 3;
+        if (n == 3) {
+            strbuf_addstr(&sb, "split_part(");
+            for (i = 0; i < 3; i++) {
+                if (i)
+                    strbuf_addstr(&sb, ", ");
+                arg_sql(args, i, &sb);
+            }
+            strbuf_addch(&sb, ')');
+        }
+    }
+    if (want && want != n && !(want == (size_t)-1)) {
+        if (!(n == 1 && args[0].type == TPL_LIST &&
+              (!strcmp(fn, "concat") || strstr(fn, "surrogate_key")))) {
+            rerr(r, e, "%s() takes %zu argument%s", e->name, want, want == 1 ? "" : "s");
+            goto out;
+        }
+    }
+    if (want == (size_t)-1) {
+        rerr(r, e, "%s() needs a list of columns", e->name);
+        goto out;
+    }
+done:
+    value_str(out, strbuf_detach(&sb, NULL));
+    ret = 0;
+out:
+    for (i = 0; i < n; i++)
+        tpl_value_release(&args[i]);
+    free(args);
+    strbuf_release(&sb);
+    return ret;
+}
 
 static int eval_string_arg(struct render *r, const struct ex *call, size_t i, char **out)
 {
@@ -1314,6 +1822,58 @@ static int eval_call(struct render *r, const struct ex *e, struct tpl_value *out
     int npos = positional_count(e), ret = -1;
     size_t i;
 
+    if (strchr(e->name, '.') && in_list(e->name, supported_calls, ARRAY_SIZE(supported_calls)))
+        return call_sql_builtin(r, e, out);
+    if (!in_list(e->name, supported_calls, ARRAY_SIZE(supported_calls))) {
+        const struct tpl_macro *m = find_macro(r, e->name);
+        if (!m)
+            return rerr(r, e, "unknown macro '%s'", e->name);
+        return call_macro(r, e, m, out);
+    }
+    if (!strcmp(e->name, "log")) {
+        struct tpl_value msg, info = {0};
+        if (!e->nargs || eval(r, e->args[0], &msg) < 0)
+            return e->nargs ? -1 : rerr(r, e, "log() takes a message");
+        for (i = 1; i < e->nargs; i++) {
+            tpl_value_release(&info);
+            if (eval(r, e->args[i], &info) < 0) {
+                tpl_value_release(&msg);
+                return -1;
+            }
+        }
+        if (truthy(&info)) {
+            tpl_value_print(&sb, &msg);
+            fprintf(stderr, "%s:%d: %s\n", r->file, e->line, sb.buf);
+            strbuf_reset(&sb);
+        }
+        tpl_value_release(&msg);
+        tpl_value_release(&info);
+        value_str(out, xstrdup(""));
+        return 0;
+    }
+    if (!strcmp(e->name, "return")) {
+        if (!r->calls)
+            return rerr(r, e, "return() outside a macro");
+        if (e->nargs != 1)
+            return rerr(r, e, "return() takes one value");
+        {
+            struct tpl_value v;
+            /* evaluated aside: a macro called in the value has its own return */
+            if (eval(r, e->args[0], &v) < 0)
+                return -1;
+            tpl_value_release(&r->ret);
+            r->ret = v;
+        }
+        r->returning = 1;
+        value_str(out, xstrdup(""));
+        return 0;
+    }
+    if (!strcmp(e->name, "is_incremental")) {
+        if (e->nargs)
+            return rerr(r, e, "is_incremental() takes no arguments");
+        value_bool(out, r->h && r->h->is_incremental && r->h->is_incremental(r->h->ctx));
+        return 0;
+    }
     if (!strcmp(e->name, "config")) {
         if (npos)
             return rerr(r, e,
@@ -1336,6 +1896,40 @@ static int eval_call(struct render *r, const struct ex *e, struct tpl_value *out
     }
     if (npos != (int)e->nargs)
         return rerr(r, e, "%s() takes no keyword arguments", e->name);
+    if (!strcmp(e->name, "env_var")) {
+        const char *v;
+        if (npos < 1 || npos > 2)
+            return rerr(r, e, "env_var() takes a name and an optional default");
+        if (eval_string_arg(r, e, 0, &a) < 0)
+            return -1;
+        v = getenv(a);
+        if (v)
+            value_str(out, xstrdup(v));
+        else if (npos == 2)
+            ret = eval(r, e->args[1], out);
+        else
+            ret = rerr(r, e,
+                       "env_var('%s'): the variable is not set; export it, add it to the "
+                       "platform's .env, or give env_var() a default",
+                       a);
+        free(a);
+        return v ? 0 : ret;
+    }
+    if (!strcmp(e->name, "doc")) {
+        if (npos != 1)
+            return rerr(r, e, "doc() takes a docs block name");
+        if (eval_string_arg(r, e, 0, &a) < 0)
+            return -1;
+        if (!r->h || !r->h->doc)
+            rerr(r, e, "doc() is only available in yml descriptions");
+        else if (r->h->doc(r->h->ctx, a, &at, &sb) == 0)
+            ret = 0;
+        free(a);
+        if (ret == 0)
+            value_str(out, strbuf_detach(&sb, NULL));
+        strbuf_release(&sb);
+        return ret;
+    }
     if (!strcmp(e->name, "var")) {
         const struct yaml_node *node = NULL;
         if (npos < 1 || npos > 2)
@@ -1608,17 +2202,59 @@ static int eval(struct render *r, const struct ex *e, struct tpl_value *out)
             out->n = i + 1;
         }
         return 0;
-    case EX_NAME:
-        for (i = r->nvars; i-- > 0;) {
-            if (!strcmp(r->vars[i].name, e->name)) {
-                value_copy(out, &r->vars[i].v);
-                return 0;
-            }
+    case EX_NAME: {
+        const struct tpl_value *v = lookup(r, e->name);
+        if (v) {
+            value_copy(out, v);
+            return 0;
         }
+        i = (size_t)builtin_name(r, e, out);
+        if ((int)i <= 0)
+            return (int)i;
         return rerr(r, e,
                     "undefined name '%s': bind it with {%% set %s = ... %%}, or read a project "
                     "variable with var('%s')",
                     e->name, e->name, e->name);
+    }
+    case EX_TEST: {
+        struct tpl_value a;
+        int yes;
+        if (!strcmp(e->name, "defined") || !strcmp(e->name, "undefined")) {
+            yes = e->a->kind != EX_NAME || lookup(r, e->a->name) ||
+                  in_list(e->a->name, supported_names, ARRAY_SIZE(supported_names));
+            if (e->name[0] == 'u')
+                yes = !yes;
+        } else {
+            if (e->a->kind == EX_NAME && !lookup(r, e->a->name) &&
+                !in_list(e->a->name, supported_names, ARRAY_SIZE(supported_names))) {
+                memset(&a, 0, sizeof(a));
+                a.type = TPL_STR; /* undefined: not none, not a number */
+                yes = !strcmp(e->name, "none") ? 0 : 0;
+            } else {
+                if (eval(r, e->a, &a) < 0)
+                    return -1;
+                yes = !strcmp(e->name, "none")     ? a.type == TPL_NONE
+                      : !strcmp(e->name, "string") ? a.type == TPL_STR
+                                                   : a.type == TPL_NUM;
+                tpl_value_release(&a);
+            }
+        }
+        value_bool(out, e->op == OP_NOT ? !yes : yes);
+        return 0;
+    }
+    case EX_COND: {
+        struct tpl_value c;
+        int yes;
+        if (eval(r, e->args[0], &c) < 0)
+            return -1;
+        yes = truthy(&c);
+        tpl_value_release(&c);
+        if (yes)
+            return eval(r, e->a, out);
+        if (e->b)
+            return eval(r, e->b, out);
+        return 0;
+    }
     case EX_LOOP: {
         const struct loop_state *l;
         if (!r->nloops)
@@ -1662,8 +2298,6 @@ static int eval(struct render *r, const struct ex *e, struct tpl_value *out)
     return -1;
 }
 
-static int render_list(struct render *r, const struct tn_list *l);
-
 static int render_for(struct render *r, const struct tn *t)
 {
     struct tpl_value seq, item;
@@ -1691,6 +2325,10 @@ static int render_for(struct render *r, const struct tn *t)
         if (render_list(r, &t->bodies[0]) < 0)
             break;
         unbind_to(r, saved_nvars);
+        if (r->returning) {
+            i = n;
+            break;
+        }
     }
     r->nloops--;
     if (i == n)
@@ -1723,6 +2361,29 @@ static int render_list(struct render *r, const struct tn_list *l)
                 return -1;
             bind(r, t->var, &v);
             break;
+        case TN_SET_BLOCK: {
+            struct strbuf body = STRBUF_INIT, *saved = r->out;
+            size_t start = r->out_start;
+            int ret;
+            r->out = &body;
+            r->out_start = 0;
+            ret = render_list(r, &t->bodies[0]);
+            r->out = saved;
+            r->out_start = start;
+            if (ret < 0) {
+                strbuf_release(&body);
+                return -1;
+            }
+            value_str(&v, strbuf_detach(&body, NULL));
+            bind(r, t->var, &v);
+            break;
+        }
+        case TN_DO:
+            if (eval(r, t->expr, &v) < 0)
+                return -1;
+            tpl_value_release(&v);
+            break;
+        case TN_MACRO: break;
         case TN_IF:
             for (b = 0; b < t->nbranches; b++) {
                 if (t->conds[b]) {
@@ -1747,37 +2408,288 @@ static int render_list(struct render *r, const struct tn_list *l)
         if (r->out->len - r->out_start > MAX_OUTPUT)
             return error("%s:%d:%d: the rendered model is larger than %u MB", r->file, t->line,
                          t->col, MAX_OUTPUT >> 20);
+        if (r->returning)
+            break;
     }
     return 0;
+}
+
+/* Checking: every call and context name is known, in every branch */
+
+struct checker {
+    const char *file;
+    const struct tpl_lib *lib;
+    const struct tn_list *root; /* the file's top level, for its own macros */
+};
+
+static int defines_macro(const struct tn_list *root, const char *name)
+{
+    size_t i;
+
+    for (i = 0; root && i < root->n; i++)
+        if (root->v[i]->kind == TN_MACRO && !strcmp(root->v[i]->var, name))
+            return 1;
+    return 0;
+}
+
+static int lib_has(const struct tpl_lib *lib, const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    size_t i;
+
+    for (i = 0; lib && i < lib->nmacros; i++)
+        if (!strcmp(lib->macros[i].name, name) || (dot && !strcmp(lib->macros[i].name, dot + 1)))
+            return 1;
+    return 0;
+}
+
+static int check_error(const struct checker *c, const struct ex *e, const char *what)
+{
+    return error("%s:%d:%d: unsupported %s '%s': it is neither a macro of the project (under "
+                 "macro-paths) nor one mdp knows (ref, source, config, var, doc, env_var, log, "
+                 "return, is_incremental, this, target.name/schema, adapter.quote and the "
+                 "dbt/dbt_utils SQL helpers listed in the README); define it in macros/ or "
+                 "rewrite it in plain SQL",
+                 c->file, e->line, e->col, what, e->name);
+}
+
+static int check_ex(const struct checker *c, const struct ex *e)
+{
+    size_t i;
+
+    if (!e)
+        return 0;
+    if (e->kind == EX_CALL && !in_list(e->name, supported_calls, ARRAY_SIZE(supported_calls)) &&
+        !defines_macro(c->root, e->name) && !lib_has(c->lib, e->name))
+        return check_error(c, e, "macro");
+    if (e->kind == EX_NAME) {
+        const char *dot = strchr(e->name, '.');
+        size_t plen = dot ? (size_t)(dot - e->name) : strlen(e->name);
+        char *prefix = xstrndup(e->name, plen);
+        int bad = in_list(prefix, dbt_context_names, ARRAY_SIZE(dbt_context_names)) ||
+                  ((!strcmp(prefix, "this") || !strcmp(prefix, "target")) &&
+                   !in_list(e->name, supported_names, ARRAY_SIZE(supported_names)));
+        free(prefix);
+        if (bad)
+            return check_error(c, e, "name");
+    }
+    if (check_ex(c, e->a) < 0 || check_ex(c, e->b) < 0)
+        return -1;
+    for (i = 0; i < e->nargs; i++)
+        if (check_ex(c, e->args[i]) < 0)
+            return -1;
+    return 0;
+}
+
+static int check_list(const struct checker *c, const struct tn_list *l)
+{
+    size_t i, b;
+
+    for (i = 0; i < l->n; i++) {
+        const struct tn *t = l->v[i];
+        if (check_ex(c, t->expr) < 0)
+            return -1;
+        for (b = 0; b < t->nparams; b++)
+            if (check_ex(c, t->defaults[b]) < 0)
+                return -1;
+        for (b = 0; b < t->nbranches; b++)
+            if ((t->conds && check_ex(c, t->conds[b]) < 0) || check_list(c, &t->bodies[b]) < 0)
+                return -1;
+    }
+    return 0;
+}
+
+/* Parses text into u (which keeps a copy of it). */
+static int parse_unit(struct tpl_unit *u, const char *file, const char *text, size_t len)
+{
+    struct parser p;
+    int ret;
+
+    memset(u, 0, sizeof(*u));
+    u->file = xstrdup(file);
+    u->text = xmalloc(len + 1);
+    memcpy(u->text, text, len);
+    u->text[len] = '\0';
+    memset(&p, 0, sizeof(p));
+    p.file = u->file;
+    p.s = u->text;
+    p.len = len;
+    p.lline = p.lcol = 1;
+    p.tok.line = p.tok.col = 1;
+    ret = parse_body(&p, &u->root, NULL, 0, NULL);
+    free(p.tok.str);
+    return ret;
+}
+
+static void unit_release(struct tpl_unit *u)
+{
+    free(u->file);
+    free(u->text);
+    tn_list_release(&u->root);
+}
+
+struct tpl_lib *tpl_lib_new(void)
+{
+    return xcalloc(1, sizeof(struct tpl_lib));
+}
+
+void tpl_lib_free(struct tpl_lib *lib)
+{
+    size_t i;
+
+    if (!lib)
+        return;
+    for (i = 0; i < lib->nunits; i++) {
+        unit_release(lib->units[i]);
+        free(lib->units[i]);
+    }
+    free(lib->units);
+    free(lib->macros);
+    free(lib);
+}
+
+int tpl_lib_add(struct tpl_lib *lib, const char *file, const char *text, size_t len)
+{
+    struct tpl_unit *u = xcalloc(1, sizeof(*u));
+    size_t i, k;
+
+    if (parse_unit(u, file, text, len) < 0) {
+        unit_release(u);
+        free(u);
+        return -1;
+    }
+    ALLOC_GROW(lib->units, lib->nunits + 1, lib->ualloc);
+    lib->units[lib->nunits++] = u;
+    for (i = 0; i < u->root.n; i++) {
+        const struct tn *t = u->root.v[i];
+        if (t->kind != TN_MACRO)
+            continue;
+        for (k = 0; k < lib->nmacros; k++)
+            if (!strcmp(lib->macros[k].name, t->var))
+                return error("%s:%d:%d: macro '%s' is already defined at %s:%d:%d; rename one",
+                             file, t->line, t->col, t->var, lib->macros[k].unit->file,
+                             lib->macros[k].t->line, lib->macros[k].t->col);
+        ALLOC_GROW(lib->macros, lib->nmacros + 1, lib->malloc_);
+        lib->macros[lib->nmacros].name = t->var;
+        lib->macros[lib->nmacros].unit = u;
+        lib->macros[lib->nmacros].t = t;
+        lib->nmacros++;
+    }
+    return 0;
+}
+
+int tpl_lib_check(const struct tpl_lib *lib)
+{
+    size_t i;
+
+    for (i = 0; i < lib->nunits; i++) {
+        struct checker c = {lib->units[i]->file, lib, &lib->units[i]->root};
+        if (check_list(&c, &lib->units[i]->root) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int tpl_lib_has(const struct tpl_lib *lib, const char *name)
+{
+    size_t i;
+
+    for (i = 0; lib && i < lib->nmacros; i++)
+        if (!strcmp(lib->macros[i].name, name))
+            return 1;
+    return 0;
+}
+
+static void render_init(struct render *r, const char *file, const struct tpl_hooks *hooks,
+                        struct strbuf *out)
+{
+    memset(r, 0, sizeof(*r));
+    r->file = file;
+    r->h = hooks;
+    r->out = out;
+    r->out_start = out->len;
+}
+
+static void render_release(struct render *r)
+{
+    unbind_to(r, 0);
+    free(r->vars);
+    free(r->loops);
+    tpl_value_release(&r->ret);
+}
+
+int tpl_lib_call(const char *name, const struct tpl_value *args, size_t nargs,
+                 const char *const *names, const struct tpl_value *values, size_t nnamed,
+                 const struct tpl_hooks *hooks, struct tpl_value *out)
+{
+    const struct tpl_lib *lib = hooks->macros;
+    struct render r;
+    struct strbuf sink = STRBUF_INIT;
+    struct tpl_value *vals;
+    unsigned char *have;
+    struct ex at;
+    size_t i, k;
+    int ret;
+
+    memset(out, 0, sizeof(*out));
+    for (k = 0; lib && k < lib->nmacros && strcmp(lib->macros[k].name, name); k++)
+        ;
+    if (!lib || k == lib->nmacros)
+        return error("no macro '%s'", name);
+    memset(&at, 0, sizeof(at));
+    at.line = lib->macros[k].t->line;
+    at.col = lib->macros[k].t->col;
+    at.name = (char *)name;
+    vals = xcalloc(lib->macros[k].t->nparams + 1, sizeof(*vals));
+    have = xcalloc(lib->macros[k].t->nparams + 1, 1);
+    for (i = 0; i < nargs && i < lib->macros[k].t->nparams; i++) {
+        value_copy(&vals[i], &args[i]);
+        have[i] = 1;
+    }
+    render_init(&r, lib->macros[k].unit->file, hooks, &sink);
+    ret = invoke(&r, &at, &lib->macros[k], vals, have, names, (struct tpl_value *)values, nnamed,
+                 out);
+    for (i = 0; i < lib->macros[k].t->nparams; i++)
+        tpl_value_release(&vals[i]);
+    free(vals);
+    free(have);
+    render_release(&r);
+    strbuf_release(&sink);
+    return ret;
 }
 
 int template_render(const char *file, const char *text, size_t len, const struct tpl_hooks *hooks,
                     struct strbuf *out)
 {
-    struct parser p;
+    struct tpl_unit u;
     struct render r;
-    struct tn_list root = {0};
+    struct tpl_macro *local = NULL;
+    size_t i, n = 0;
     int ret = -1;
 
-    memset(&p, 0, sizeof(p));
-    p.file = file;
-    p.s = text;
-    p.len = len;
-    p.lline = p.lcol = 1;
-    p.tok.line = p.tok.col = 1;
-    if (parse_body(&p, &root, NULL, 0, NULL) < 0)
+    if (parse_unit(&u, file, text, len) < 0)
         goto out;
-    memset(&r, 0, sizeof(r));
-    r.file = file;
-    r.h = hooks;
-    r.out = out;
-    r.out_start = out->len;
-    ret = render_list(&r, &root);
-    unbind_to(&r, 0);
-    free(r.vars);
-    free(r.loops);
+    {
+        struct checker c = {file, hooks ? hooks->macros : NULL, &u.root};
+        if (check_list(&c, &u.root) < 0)
+            goto out;
+    }
+    local = xcalloc(u.root.n + 1, sizeof(*local));
+    for (i = 0; i < u.root.n; i++) {
+        if (u.root.v[i]->kind != TN_MACRO)
+            continue;
+        local[n].name = u.root.v[i]->var;
+        local[n].unit = &u;
+        local[n].t = u.root.v[i];
+        n++;
+    }
+    render_init(&r, file, hooks, out);
+    r.local = local;
+    r.nlocal = n;
+    ret = render_list(&r, &u.root);
+    render_release(&r);
 out:
-    free(p.tok.str);
-    tn_list_release(&root);
+    free(local);
+    unit_release(&u);
     return ret;
 }

@@ -4,13 +4,20 @@
  * Supported: {{ expr }}, {# comments #}, {% if %}/{% elif %}/{% else %}/{% endif %},
  * {% for x in expr %}...{% endfor %} (with loop.index, loop.index0, loop.first, loop.last,
  * loop.length), {% set x = expr %}, whitespace control ({%- -%}, {{- -}}, {#- -#}).
+ * {% set x %}...{% endset %}, {% do expr %}, {% macro name(a, b=default) %}...{% endmacro %}.
  * Expressions: strings, numbers, true/false/none, lists, names bound by set/for, parentheses,
- * == != < > <= >= in, not in, and/or/not, + - * / % ~, the filters upper, lower, trim, length
- * and join, and the calls ref(), source(), config() and var(), which go to the caller's hooks.
+ * == != < > <= >= in, not in, and/or/not, + - * / % ~, a if c else b, the tests is [not]
+ * none/defined/undefined/string/number, the filters upper, lower, trim, length and join, the
+ * calls ref(), source(), config(), var(), doc(), this and is_incremental(), which go to the
+ * caller's hooks, env_var(), log(), return(), target.name/.schema/.type, execute,
+ * project_name, the project's macros (struct tpl_lib) and the macros of this file, and the
+ * dbt helpers with a plain SQL meaning: adapter.quote, dbt_utils.generate_surrogate_key,
+ * dbt.{current_timestamp, date_trunc, dateadd, datediff, safe_cast, concat, hash, split_part,
+ * type_*} (also spelt dbt_utils.*).
  *
- * Anything else (custom macros, adapter.*, this, is_incremental(), unknown tags or filters)
- * is refused with "file:line:col: unsupported ..." when the template is parsed, whether or not
- * the branch it sits in would run: nothing is silently dropped.
+ * Anything else (unknown macros, adapter.get_relation, graph, run_query, unknown tags or
+ * filters) is refused with "file:line:col: unsupported ..." when the template is parsed,
+ * whether or not the branch it sits in would run: nothing is silently dropped.
  */
 #ifndef MDP_TEMPLATE_H
 #define MDP_TEMPLATE_H
@@ -64,7 +71,42 @@ struct tpl_hooks {
                   const struct tpl_site *at);
     /* var('name'): the variable's YAML value (borrowed), or NULL when it is not defined. */
     const struct yaml_node *(*var)(void *ctx, const char *name);
+    /* doc('name'): append the text of the project's {% docs name %} block to out. */
+    int (*doc)(void *ctx, const char *name, const struct tpl_site *at, struct strbuf *out);
+    /*
+     * this (part NULL: the relation's SQL name), this.name / this.identifier (part "name"),
+     * this.schema (part "schema"): append it to out. NULL makes `this` an error.
+     */
+    int (*this_relation)(void *ctx, const char *part, struct strbuf *out);
+    /* is_incremental(): 1 when the model is incremental and its table exists (NULL: 0). */
+    int (*is_incremental)(void *ctx);
+    const struct tpl_lib *macros; /* the project's macros, callable by name; or NULL */
+    const char *project_name;     /* project_name */
+    const char *target_name;      /* target.name (NULL: "dev") */
+    const char *target_schema;    /* target.schema (NULL: "main") */
 };
+
+/*
+ * A library of macro files: {% macro name(a, b='default') %}...{% endmacro %} at their top
+ * level. Add every file, then tpl_lib_check() once: it refuses unknown calls in every file
+ * (macros may call each other across files). A macro's result is its rendered text, or the
+ * value it passes to return().
+ */
+struct tpl_lib;
+struct tpl_lib *tpl_lib_new(void);
+void tpl_lib_free(struct tpl_lib *lib);
+/* Parses one file's macros. Returns 0, or -1 after error() (syntax, a macro defined twice). */
+int tpl_lib_add(struct tpl_lib *lib, const char *file, const char *text, size_t len);
+int tpl_lib_check(const struct tpl_lib *lib);
+/* Is there a macro called name? */
+int tpl_lib_has(const struct tpl_lib *lib, const char *name);
+/*
+ * Calls hooks->macros' macro name with positional args, and extra names bound in its scope
+ * (e.g. "node.name"); *out is its result (release it). Returns 0, or -1 after error().
+ */
+int tpl_lib_call(const char *name, const struct tpl_value *args, size_t nargs,
+                 const char *const *names, const struct tpl_value *values, size_t nnamed,
+                 const struct tpl_hooks *hooks, struct tpl_value *out);
 
 /*
  * Renders text (len bytes; file names it in messages) and appends the result to out.

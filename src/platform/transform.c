@@ -152,22 +152,64 @@ static void on_progress(double percent, void *ctx)
  * one transaction, drop the relation if it changes kind (view <-> table), CREATE OR REPLACE
  * it and replace its _mdp rows. Any failure rolls back, keeping the previous version.
  */
-static int build_model(struct wh *wh, const struct dbt_model *m, volatile sig_atomic_t *cancel,
-                       int show_progress, struct transform_result *r)
+/*
+ * Adds an incremental model's new rows to its table, inside the caller's transaction: the
+ * rows of its is_incremental() SQL go to a temporary table, the rows with the same unique_key
+ * are deleted (unless the strategy is append), the new ones inserted by column name.
+ */
+static int run_incremental(struct wh *wh, const struct dbt_model *m, const char *rel,
+                           const struct wh_limits *lim)
+{
+    struct strbuf sql = STRBUF_INIT;
+    size_t i;
+    int ret = -1;
+
+    strbuf_addf(&sql, "CREATE OR REPLACE TEMP TABLE __mdp_incremental AS\n%s\n",
+                m->incremental_sql);
+    if (wh_exec_single(wh, sql.buf, lim) < 0)
+        goto out;
+    strbuf_reset(&sql);
+    if (m->nunique_key && !m->append) {
+        strbuf_addf(&sql,
+                    "DELETE FROM %s AS t WHERE EXISTS (SELECT 1 FROM __mdp_incremental AS n "
+                    "WHERE ",
+                    rel);
+        for (i = 0; i < m->nunique_key; i++) {
+            strbuf_addstr(&sql, i ? " AND n." : "n.");
+            strbuf_add_sql_ident(&sql, m->unique_key[i]);
+            strbuf_addstr(&sql, " IS NOT DISTINCT FROM t.");
+            strbuf_add_sql_ident(&sql, m->unique_key[i]);
+        }
+        strbuf_addstr(&sql, ");\n");
+    }
+    strbuf_addf(&sql,
+                "INSERT INTO %s BY NAME SELECT * FROM __mdp_incremental;\n"
+                "DROP TABLE __mdp_incremental;\n",
+                rel);
+    ret = wh_exec(wh, sql.buf);
+out:
+    strbuf_release(&sql);
+    return ret;
+}
+
+static int build_model(struct wh *wh, const struct dbt_model *m, int full_refresh,
+                       volatile sig_atomic_t *cancel, int show_progress, struct transform_result *r)
 {
     struct strbuf rel = STRBUF_INIT, sql = STRBUF_INIT;
     struct wh_limits lim = {0};
-    int is_table = !strcmp(m->materialized, "table"), ret = -1, in_tx = 0;
+    int is_table = strcmp(m->materialized, "view") != 0, ret = -1, in_tx = 0, incremental = 0;
+    const char *want = is_table ? "table" : "view";
     char *kind = NULL, *rows = NULL;
 
     dbt_model_relation(m, &rel);
-    if (wh_check_single_select(wh, m->compiled_sql) < 0)
-        goto out;
     kind = existing_kind(wh, dbt_model_schema(m), dbt_model_alias(m));
+    incremental = dbt_model_is_incremental(m) && !full_refresh && kind && !strcmp(kind, "table");
+    if (wh_check_single_select(wh, incremental ? m->incremental_sql : m->compiled_sql) < 0)
+        goto out;
     if (wh_begin(wh) < 0)
         goto out;
     in_tx = 1;
-    if (kind && strcmp(kind, m->materialized) &&
+    if (kind && strcmp(kind, want) &&
         wh_execf(wh, "DROP %s %s", !strcmp(kind, "table") ? "TABLE" : "VIEW", rel.buf) < 0)
         goto out;
     strbuf_addf(&sql, "CREATE OR REPLACE %s %s AS\n%s\n", is_table ? "TABLE" : "VIEW", rel.buf,
@@ -177,7 +219,8 @@ static int build_model(struct wh *wh, const struct dbt_model *m, volatile sig_at
         lim.progress = on_progress;
         lim.progress_ctx = m->name;
     }
-    if (wh_exec_single(wh, sql.buf, &lim) < 0)
+    if ((incremental ? run_incremental(wh, m, rel.buf, &lim) : wh_exec_single(wh, sql.buf, &lim)) <
+        0)
         goto out;
     strbuf_reset(&sql);
     transform_metadata_sql(m, &sql);
@@ -320,7 +363,8 @@ static void *worker_main(void *arg)
         r = &s->results[idx];
         start = clock_seconds();
         error_clear();
-        failed = build_model(w->wh, m, s->opts->cancel, s->progress_per_model, r) < 0;
+        failed = build_model(w->wh, m, s->opts->full_refresh, s->opts->cancel,
+                             s->progress_per_model, r) < 0;
         r->status = failed ? TRANSFORM_FAILED : TRANSFORM_OK;
         if (failed)
             r->message = xstrfmt("%s: %s", m->path, error_last());

@@ -2,8 +2,10 @@
  * `mdp transform`: builds a dbt project's models into the warehouse in dependency order.
  *
  * Each model is compiled (dbt_project.h), checked to be exactly one SELECT, and replaced
- * atomically in one transaction: CREATE OR REPLACE VIEW or CREATE OR REPLACE TABLE ... AS,
- * together with its rows in _mdp.models and _mdp.model_columns, so a failure keeps the
+ * atomically in one transaction: CREATE OR REPLACE VIEW or CREATE OR REPLACE TABLE ... AS (an
+ * incremental model whose table exists: its is_incremental() SQL into a temporary table, the
+ * rows matching its unique_key deleted, the new rows inserted), together with its rows in
+ * _mdp.models and _mdp.model_columns, so a failure keeps the
  * previous relation and its metadata. A failed model stops its descendants (skipped, naming
  * the failed parent), never its siblings. The write session has no external access and a
  * locked configuration: model SQL cannot read files, ATTACH or loosen settings.
@@ -22,8 +24,7 @@ struct transform_options {
     const char *const *select; /* dbt selectors (name, +name, name+); none: every model */
     size_t nselect;
     const char *vars; /* --vars YAML overriding dbt_project.yml's vars, or NULL */
-    int full_refresh; /* accepted for dbt compatibility: views and tables are always
-                         rebuilt in full */
+    int full_refresh; /* rebuild incremental models in full (views and tables always are) */
     int threads;      /* models built at once on separate connections; 0: the default */
     volatile sig_atomic_t *cancel; /* set non-zero (e.g. on SIGINT) to interrupt the running
                                       model (it keeps its previous version) and stop */

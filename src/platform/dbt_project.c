@@ -153,6 +153,12 @@ static int apply_config(struct dbt_model *m, const char *key, const struct yaml_
         }
         return 0;
     }
+    if (!strcmp(k, "severity")) {
+        if (v->type != YAML_SCALAR)
+            return error("%s:%d:%d: 'severity' must be warn or error", file, v->line, v->col);
+        m->warn = !strcasecmp(v->value, "warn");
+        return 0;
+    }
     if (!strcmp(k, "unique_key")) {
         free_strings(m->unique_key, m->nunique_key);
         m->unique_key = NULL;
@@ -631,6 +637,49 @@ static int parse_columns(const struct dbt_project *p, const char *file,
 
 /* Loading */
 
+/* One threshold, {count: 12, period: hour}, in seconds. */
+static int parse_after(const char *file, const struct yaml_node *v, double *out)
+{
+    const char *count, *period;
+    double n, unit;
+    char *end;
+
+    if (!v || yaml_is_null(v))
+        return 0;
+    if (v->type != YAML_MAP || get_scalar(file, v, "count", &count) < 0 ||
+        get_scalar(file, v, "period", &period) < 0 || !count || !period)
+        return error("%s:%d:%d: a freshness threshold is {count: N, period: minute|hour|day}", file,
+                     v->line, v->col);
+    n = strtod(count, &end);
+    unit = !strcmp(period, "minute") ? 60
+           : !strcmp(period, "hour") ? 3600
+           : !strcmp(period, "day")  ? 86400
+                                     : 0;
+    if (*end || n <= 0 || !unit)
+        return error("%s:%d:%d: a freshness threshold is {count: N, period: minute|hour|day}, "
+                     "not count '%s', period '%s'",
+                     file, v->line, v->col, count, period);
+    *out = n * unit;
+    return 0;
+}
+
+/* freshness: {warn_after: ..., error_after: ...}; a table's own (null: none) overrides. */
+static int parse_freshness(const char *file, const struct yaml_node *f, struct dbt_source *s)
+{
+    if (!f)
+        return 0;
+    s->warn_after_s = s->error_after_s = 0;
+    if (yaml_is_null(f))
+        return 0;
+    if (f->type != YAML_MAP)
+        return error("%s:%d:%d: freshness is {warn_after: {count, period}, error_after: ...}", file,
+                     f->line, f->col);
+    if (parse_after(file, yaml_get(f, "warn_after"), &s->warn_after_s) < 0 ||
+        parse_after(file, yaml_get(f, "error_after"), &s->error_after_s) < 0)
+        return -1;
+    return 0;
+}
+
 static int load_sources(struct dbt_project *p, const char *file, const struct yaml_node *list)
 {
     size_t i, j, a = p->nsources;
@@ -639,11 +688,13 @@ static int load_sources(struct dbt_project *p, const char *file, const struct ya
         return error("%s:%d:%d: 'sources' must be a list", file, list->line, list->col);
     for (i = 0; i < list->n; i++) {
         const struct yaml_node *src = list->items[i], *tables;
-        const char *name, *schema;
+        const char *name, *schema, *database, *loaded_at;
 
         if (src->type != YAML_MAP || get_scalar(file, src, "name", &name) < 0 || !name)
             return error("%s:%d:%d: each source needs a 'name'", file, src->line, src->col);
-        if (get_scalar(file, src, "schema", &schema) < 0)
+        if (get_scalar(file, src, "schema", &schema) < 0 ||
+            get_scalar(file, src, "database", &database) < 0 ||
+            get_scalar(file, src, "loaded_at_field", &loaded_at) < 0)
             return -1;
         tables = yaml_get(src, "tables");
         if (!tables || tables->type != YAML_SEQ)
@@ -651,13 +702,14 @@ static int load_sources(struct dbt_project *p, const char *file, const struct ya
                          src->col, name);
         for (j = 0; j < tables->n; j++) {
             const struct yaml_node *tb = tables->items[j];
-            const char *tname, *ident;
+            const char *tname, *ident, *table_loaded_at;
             struct dbt_source *s;
 
             if (tb->type != YAML_MAP || get_scalar(file, tb, "name", &tname) < 0 || !tname)
                 return error("%s:%d:%d: each table of source '%s' needs a 'name'", file, tb->line,
                              tb->col, name);
-            if (get_scalar(file, tb, "identifier", &ident) < 0)
+            if (get_scalar(file, tb, "identifier", &ident) < 0 ||
+                get_scalar(file, tb, "loaded_at_field", &table_loaded_at) < 0)
                 return -1;
             if (dbt_project_find_source(p, name, tname))
                 return error("%s:%d:%d: source('%s', '%s') is declared twice", file, tb->line,
@@ -669,6 +721,12 @@ static int load_sources(struct dbt_project *p, const char *file, const struct ya
             s->table_name = xstrdup(tname);
             s->schema = xstrdup(schema ? schema : name);
             s->identifier = xstrdup(ident ? ident : tname);
+            s->database = database ? xstrdup(database) : NULL;
+            if (table_loaded_at || loaded_at)
+                s->loaded_at_field = xstrdup(table_loaded_at ? table_loaded_at : loaded_at);
+            if (parse_freshness(file, yaml_get(src, "freshness"), s) < 0 ||
+                parse_freshness(file, yaml_get(tb, "freshness"), s) < 0)
+                return -1;
             if (get_description(p, file, tb, &s->description) < 0)
                 return -1;
             s->file = xstrdup(file);
@@ -935,10 +993,49 @@ static int load_macros(struct dbt_project *p)
     return ret < 0 ? -1 : tpl_lib_check(p->macros);
 }
 
+/* The singular tests: .sql files under the test paths, except generic test definitions. */
+static void load_singular(struct dbt_project *p)
+{
+    static const char *const sql_ext[] = {".sql"};
+    size_t i, j, a = 0;
+
+    for (i = 0; i < p->ntest_paths; i++) {
+        char *base = fs_join(p->dir, p->test_paths[i]);
+        char **files = NULL;
+        size_t n = 0, fa = 0;
+
+        list_files(base, sql_ext, 1, &files, &n, &fa);
+        for (j = 0; j < n; j++) {
+            const char *sub = files[j] + strlen(base) + 1;
+            struct strbuf text = STRBUF_INIT;
+            struct dbt_model *t;
+
+            if (!strncmp(sub, "generic/", 8) || strstr(sub, "/generic/") ||
+                fs_read_file(&text, files[j]) < 0) {
+                strbuf_release(&text);
+                free(files[j]);
+                continue;
+            }
+            ALLOC_GROW(p->singular, p->nsingular + 1, a);
+            t = &p->singular[p->nsingular++];
+            memset(t, 0, sizeof(*t));
+            t->name = xstrndup(fs_basename(files[j]), strlen(fs_basename(files[j])) - 4);
+            t->file = files[j];
+            t->path = xstrdup(rel(p, files[j]));
+            t->raw_sql = strbuf_detach(&text, NULL);
+            t->enabled = 1;
+            t->materialized = xstrdup("test");
+        }
+        free(files);
+        free(base);
+    }
+}
+
 static int load_models(struct dbt_project *p)
 {
     size_t a = 0;
 
+    load_singular(p);
     if (load_docs(p) < 0 ||
         load_nodes(p, p->model_paths, p->nmodel_paths, ".sql", "models", &a) < 0 ||
         load_nodes(p, p->seed_paths, p->nseed_paths, ".csv", "seeds", &a) < 0)
@@ -972,8 +1069,8 @@ void dbt_project_release(struct dbt_project *p)
 {
     size_t i;
 
-    for (i = 0; i < p->nmodels; i++) {
-        struct dbt_model *m = &p->models[i];
+    for (i = 0; i < p->nmodels + p->nsingular; i++) {
+        struct dbt_model *m = i < p->nmodels ? &p->models[i] : &p->singular[i - p->nmodels];
         free(m->name);
         free(m->path);
         free(m->file);
@@ -991,12 +1088,15 @@ void dbt_project_release(struct dbt_project *p)
         free_strings(m->unique_key, m->nunique_key);
     }
     free(p->models);
+    free(p->singular);
     for (i = 0; i < p->nsources; i++) {
         struct dbt_source *s = &p->sources[i];
         free(s->source_name);
         free(s->table_name);
         free(s->schema);
         free(s->identifier);
+        free(s->database);
+        free(s->loaded_at_field);
         free(s->description);
         free(s->file);
         columns_release(s->columns, s->ncolumns);
@@ -1074,6 +1174,10 @@ void dbt_model_relation(const struct dbt_model *m, struct strbuf *sb)
 
 void dbt_source_relation(const struct dbt_source *s, struct strbuf *sb)
 {
+    if (s->database) {
+        strbuf_add_sql_ident(sb, s->database);
+        strbuf_addch(sb, '.');
+    }
     strbuf_add_sql_ident(sb, s->schema);
     strbuf_addch(sb, '.');
     strbuf_add_sql_ident(sb, s->identifier);
@@ -1418,5 +1522,31 @@ int dbt_project_compile(struct dbt_project *p)
             ret = error("%s: the model is empty; write one SELECT", m->path);
         m->compiled_sql = strbuf_detach(&sql, NULL);
     }
+    for (i = 0; i < p->nsingular; i++) {
+        struct strbuf sql = STRBUF_INIT;
+        struct dbt_model *t = &p->singular[i];
+        if (render_model(p, t, 0, 0, &sql) < 0) {
+            ret = -1;
+        } else {
+            strbuf_reset(&sql);
+            if (render_model(p, t, 1, 0, &sql) < 0)
+                ret = -1;
+        }
+        strip_tail(&sql);
+        t->compiled_sql = strbuf_detach(&sql, NULL);
+    }
     return ret;
+}
+
+int dbt_singular_selected(const struct dbt_project *p, const struct dbt_model *t,
+                          const unsigned char *mark)
+{
+    size_t i;
+
+    for (i = 0; i < t->nrefs; i++) {
+        int idx = dbt_project_find_model(p, t->refs[i]);
+        if (idx >= 0 && mark[idx])
+            return 1;
+    }
+    return 0;
 }

@@ -73,6 +73,7 @@ struct dbt_model {
     char **unique_key;                    /* incremental: the columns that identify a row */
     size_t nunique_key;
     int append; /* incremental_strategy: append (never merge on unique_key) */
+    int warn;   /* singular tests: config(severity='warn') */
     const struct yaml_node *delimiter; /* seeds: the CSV delimiter (borrowed), or NULL */
     /* filled by dbt_project_compile() */
     char **refs; /* model names, in order of first use */
@@ -85,8 +86,11 @@ struct dbt_model {
 
 struct dbt_source {
     char *source_name, *table_name;
-    char *schema;     /* default: the source name */
-    char *identifier; /* default: the table name */
+    char *database;                     /* NULL: the warehouse's own */
+    char *loaded_at_field;              /* freshness: a column or SQL expression, or NULL */
+    double warn_after_s, error_after_s; /* freshness thresholds in seconds; 0: none */
+    char *schema;                       /* default: the source name */
+    char *identifier;                   /* default: the table name */
     char *description;
     struct dbt_column *columns;
     size_t ncolumns;
@@ -103,6 +107,9 @@ struct dbt_project {
     struct yaml_node *cli_vars;    /* --vars, or NULL */
     struct dbt_model *models;
     size_t nmodels;
+    struct dbt_model *singular; /* singular tests: the .sql files under test-paths (not in a
+                                   generic/ folder); compiled_sql returns the failing rows */
+    size_t nsingular;
     struct dbt_source *sources;
     size_t nsources;
     char **doc_names, **doc_texts; /* {% docs name %}text{% enddocs %} blocks of .md files */
@@ -147,6 +154,9 @@ const char *dbt_model_alias(const struct dbt_model *m);
 /* Appends the model's relation as quoted SQL: "schema"."alias". */
 void dbt_model_relation(const struct dbt_model *m, struct strbuf *sb);
 void dbt_source_relation(const struct dbt_source *s, struct strbuf *sb);
+/* Is test t (a singular test) about a selected model (mark from dag_select)? */
+int dbt_singular_selected(const struct dbt_project *p, const struct dbt_model *t,
+                          const unsigned char *mark);
 
 /*
  * Appends a column's tests as a JSON array: ["unique","not_null",{"accepted_values":[..]},

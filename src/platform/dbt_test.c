@@ -113,6 +113,38 @@ static void test_name(const struct subject *s, const struct dbt_test *t, struct 
         strbuf_addf(sb, "__%s__%s", t->field, t->to_model ? t->to_model : t->to_table);
 }
 
+/* A new result for a test called name on target, declared at location. */
+static struct dbt_test_result *add_result(struct dbt_test_report *rep, char *name, char *target,
+                                          char *location)
+{
+    struct dbt_test_result *r;
+
+    ALLOC_GROW(rep->results, rep->n + 1, rep->alloc);
+    r = &rep->results[rep->n++];
+    memset(r, 0, sizeof(*r));
+    r->name = name;
+    r->target = target;
+    r->location = location;
+    return r;
+}
+
+/* Counts the result as PASS, or as WARN or FAIL with message when failures > 0. */
+static void settle(struct dbt_test_report *rep, struct dbt_test_result *r, int warn,
+                   const char *what)
+{
+    if (!r->failures) {
+        r->status = DBT_RESULT_PASS;
+        rep->pass++;
+        return;
+    }
+    r->status = warn ? DBT_RESULT_WARN : DBT_RESULT_FAIL;
+    r->message = xstrfmt("%lld %s", (long long)r->failures, what);
+    if (warn)
+        rep->warn++;
+    else
+        rep->fail++;
+}
+
 static void run_test(struct wh *wh, const struct dbt_project *p, const struct subject *s,
                      const struct dbt_test *t, struct dbt_test_report *rep)
 {
@@ -123,13 +155,9 @@ static void run_test(struct wh *wh, const struct dbt_project *p, const struct su
     double start = clock_seconds();
     int quiet = error_quiet(1);
 
-    ALLOC_GROW(rep->results, rep->n + 1, rep->alloc);
-    r = &rep->results[rep->n++];
-    memset(r, 0, sizeof(*r));
     test_name(s, t, &name);
-    r->name = strbuf_detach(&name, NULL);
-    r->target = xstrfmt("%s.%s", s->label, s->col->name);
-    r->location = xstrfmt("%s:%d:%d", t->file, t->line, t->col);
+    r = add_result(rep, strbuf_detach(&name, NULL), xstrfmt("%s.%s", s->label, s->col->name),
+                   xstrfmt("%s:%d:%d", t->file, t->line, t->col));
     error_clear();
     if (t->kind == DBT_TEST_UNSUPPORTED) {
         r->status = DBT_RESULT_UNSUPPORTED;
@@ -148,17 +176,7 @@ static void run_test(struct wh *wh, const struct dbt_project *p, const struct su
     r->sql = strbuf_detach(&sql, NULL);
     r->failures =
         res->nrows && wh_result_text(res, 0, 0) ? strtoll(wh_result_text(res, 0, 0), NULL, 10) : 0;
-    if (!r->failures) {
-        r->status = DBT_RESULT_PASS;
-        rep->pass++;
-    } else {
-        r->status = t->warn ? DBT_RESULT_WARN : DBT_RESULT_FAIL;
-        r->message = xstrfmt("%lld %s", (long long)r->failures, what);
-        if (t->warn)
-            rep->warn++;
-        else
-            rep->fail++;
-    }
+    settle(rep, r, t->warn, what);
 out:
     error_quiet(quiet);
     r->seconds = clock_seconds() - start;
@@ -176,6 +194,107 @@ static void run_columns(struct wh *wh, const struct dbt_project *p, struct subje
         for (j = 0; j < cols[i].ntests; j++)
             run_test(wh, p, s, &cols[i].tests[j], rep);
     }
+}
+
+/* A singular test: its SQL returns the failing rows. */
+static void run_singular(struct wh *wh, const struct dbt_model *t, struct dbt_test_report *rep)
+{
+    struct dbt_test_result *r =
+        add_result(rep, xstrdup(t->name), xstrdup(t->path), xstrfmt("%s:1:1", t->path));
+    struct strbuf sql = STRBUF_INIT;
+    double start = clock_seconds();
+    char *v;
+    int quiet = error_quiet(1);
+
+    error_clear();
+    strbuf_addf(&sql, "SELECT count(*) FROM (\n%s\n) AS dbt_internal_test", t->compiled_sql);
+    v = wh_query_value(wh, sql.buf);
+    if (!v) {
+        r->status = DBT_RESULT_ERROR;
+        r->message = xstrfmt("%s: %s", t->path, error_last());
+        rep->errors++;
+    } else {
+        r->failures = strtoll(v, NULL, 10);
+        settle(rep, r, t->warn, "failing rows");
+    }
+    r->sql = strbuf_detach(&sql, NULL);
+    r->seconds = clock_seconds() - start;
+    free(v);
+    error_quiet(quiet);
+}
+
+static void describe_age(struct strbuf *sb, double s)
+{
+    if (s >= 86400)
+        strbuf_addf(sb, "%.1f days", s / 86400);
+    else if (s >= 3600)
+        strbuf_addf(sb, "%.1f hours", s / 3600);
+    else
+        strbuf_addf(sb, "%.0f minutes", s / 60);
+}
+
+/* Source freshness: the age of the newest loaded_at_field against warn_after/error_after. */
+static void run_freshness(struct wh *wh, const struct dbt_source *s, struct dbt_test_report *rep)
+{
+    struct dbt_test_result *r =
+        add_result(rep, xstrfmt("source_freshness_%s_%s", s->source_name, s->table_name),
+                   xstrfmt("%s.%s", s->source_name, s->table_name),
+                   xstrfmt("%s:%d:%d", s->file, s->line, s->col));
+    struct strbuf sql = STRBUF_INIT, msg = STRBUF_INIT;
+    struct wh_result *res = NULL;
+    double start = clock_seconds(), age;
+    int quiet = error_quiet(1);
+
+    error_clear();
+    strbuf_addf(&sql,
+                "SELECT max(%s)::VARCHAR, epoch(CAST(now() AS TIMESTAMP) - CAST(max(%s) AS "
+                "TIMESTAMP)) FROM ",
+                s->loaded_at_field, s->loaded_at_field);
+    dbt_source_relation(s, &sql);
+    if (wh_query(wh, sql.buf, NULL, &res) < 0) {
+        r->status = DBT_RESULT_ERROR;
+        r->message = xstrfmt("%s (freshness declared at %s)", error_last(), r->location);
+        rep->errors++;
+        goto out;
+    }
+    if (!res->nrows || !wh_result_text(res, 0, 1)) {
+        r->status = s->error_after_s ? DBT_RESULT_FAIL : DBT_RESULT_WARN;
+        r->message = xstrfmt("%s.%s has no rows with a %s: its freshness is unknown",
+                             s->source_name, s->table_name, s->loaded_at_field);
+        if (s->error_after_s)
+            rep->fail++;
+        else
+            rep->warn++;
+        goto out;
+    }
+    age = strtod(wh_result_text(res, 0, 1), NULL);
+    strbuf_addf(&msg, "stale: the newest %s is %s, ", s->loaded_at_field,
+                wh_result_text(res, 0, 0));
+    describe_age(&msg, age);
+    strbuf_addstr(&msg, " old (");
+    if (s->error_after_s && age > s->error_after_s) {
+        r->status = DBT_RESULT_FAIL;
+        strbuf_addstr(&msg, "error after ");
+        describe_age(&msg, s->error_after_s);
+        rep->fail++;
+    } else if (s->warn_after_s && age > s->warn_after_s) {
+        r->status = DBT_RESULT_WARN;
+        strbuf_addstr(&msg, "warn after ");
+        describe_age(&msg, s->warn_after_s);
+        rep->warn++;
+    } else {
+        r->status = DBT_RESULT_PASS;
+        rep->pass++;
+    }
+    strbuf_addch(&msg, ')');
+    if (r->status != DBT_RESULT_PASS)
+        r->message = strbuf_detach(&msg, NULL);
+out:
+    r->sql = strbuf_detach(&sql, NULL);
+    r->seconds = clock_seconds() - start;
+    wh_result_free(res);
+    strbuf_release(&msg);
+    error_quiet(quiet);
 }
 
 int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_options *opts,
@@ -217,6 +336,9 @@ int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_
         struct subject s = {label, part, &rel, NULL, 1};
 
         dbt_source_relation(&p.sources[i], &rel);
+        if (p.sources[i].loaded_at_field &&
+            (p.sources[i].warn_after_s > 0 || p.sources[i].error_after_s > 0))
+            run_freshness(wh, &p.sources[i], rep);
         run_columns(wh, &p, &s, p.sources[i].columns, p.sources[i].ncolumns, rep);
         strbuf_release(&rel);
         free(label);
@@ -234,6 +356,9 @@ int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_
         run_columns(wh, &p, &s, m->columns, m->ncolumns, rep);
         strbuf_release(&rel);
     }
+    for (i = 0; i < p.nsingular; i++)
+        if (!opts->nselect || dbt_singular_selected(&p, &p.singular[i], selected))
+            run_singular(wh, &p.singular[i], rep);
     ret = rep->fail || rep->errors ? 1 : 0;
 out:
     rep->seconds = clock_seconds() - t0;

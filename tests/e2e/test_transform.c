@@ -291,10 +291,10 @@ Test(transform, unsupported_constructs_are_reported_not_dropped)
               r.err.buf);
     tl_run_release(&r);
 
-    write_model("m.sql", "{{ config(materialized='incremental') }}\nselect 1 as y");
+    write_model("m.sql", "{{ config(materialized='ephemeral') }}\nselect 1 as y");
     mdp(&r, "transform");
     cr_assert_eq(r.code, 2);
-    cr_assert(strstr(r.err.buf, "models/m.sql:1:4: materialization 'incremental' of model 'm' is "
+    cr_assert(strstr(r.err.buf, "models/m.sql:1:4: materialization 'ephemeral' of model 'm' is "
                                 "not supported"),
               "%s", r.err.buf);
     tl_run_release(&r);

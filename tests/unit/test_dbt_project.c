@@ -192,7 +192,7 @@ Test(dbt_project, bad_files_name_file_line_column)
 
     put("models/m.yml", "version: 2\n");
     put("models/sub/m.sql", "select 2 as x");
-    expect_load_error("two models are called 'm'");
+    expect_load_error("two models or seeds are called 'm'");
 }
 
 Test(dbt_project, missing_project_file_says_what_to_do)

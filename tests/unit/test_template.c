@@ -73,12 +73,40 @@ static void teardown(void)
 
 TestSuite(template, .init = setup, .fini = teardown);
 
+static int fake_this(void *ctx, const char *part, struct strbuf *out)
+{
+    strbuf_addstr(out, part ? "m" : "\"main\".\"m\"");
+    return 0;
+}
+
+static int fake_incremental(void *ctx)
+{
+    return 1;
+}
+
+static struct tpl_lib *lib; /* the macros render_with() gives the template, or NULL */
+
+static void fake_hooks(struct tpl_hooks *h)
+{
+    memset(h, 0, sizeof(*h));
+    h->ctx = &fk;
+    h->ref = fake_ref;
+    h->source = fake_source;
+    h->config = fake_config;
+    h->var = fake_var;
+    h->this_relation = fake_this;
+    h->is_incremental = fake_incremental;
+    h->macros = lib;
+    h->project_name = "shop";
+}
+
 /* Renders text; returns the output (caller frees) or NULL on error. */
 static char *render(const char *text)
 {
-    struct tpl_hooks h = {&fk, fake_ref, fake_source, fake_config, fake_var};
+    struct tpl_hooks h;
     struct strbuf sb = STRBUF_INIT;
 
+    fake_hooks(&h);
     error_clear();
     if (template_render("models/m.sql", text, strlen(text), &h, &sb) < 0) {
         strbuf_release(&sb);
@@ -169,11 +197,13 @@ Test(template, unsupported_constructs_name_the_construct_file_and_line)
 {
     expect_error("select\n  {{ dbt_utils.star(ref('a')) }}", "models/m.sql:2:6: unsupported macro "
                                                              "'dbt_utils.star'");
-    expect_error("{% if is_incremental() %}x{% endif %}", "unsupported macro 'is_incremental'");
-    expect_error("select * from {{ this }}", "unsupported name 'this'");
+    expect_error("{{ graph.nodes }}", "unsupported name 'graph.nodes'");
+    expect_error("{{ target.password }}", "unsupported name 'target.password'");
     expect_error("{{ adapter.get_relation(a) }}", "unsupported macro 'adapter.get_relation'");
     expect_error("{{ my_macro() }}", "models/m.sql:1:4: unsupported macro 'my_macro'");
-    expect_error("\n\n{% macro m() %}x{% endmacro %}", "models/m.sql:3:1: unsupported tag 'macro'");
+    expect_error("{% if x %}{% macro m() %}x{% endmacro %}{% endif %}",
+                 "a macro must be defined at the top level");
+    expect_error("{{ return(1) }}", "return() outside a macro");
     expect_error("{{ 'a' | replace('a', 'b') }}", "unsupported filter 'replace'");
     /* even in a branch that never runs */
     expect_error("{% if false %}{{ custom() }}{% endif %}", "unsupported macro 'custom'");
@@ -190,4 +220,90 @@ Test(template, syntax_errors_have_positions)
     expect_error("{{ 1 + 'a' }}", "arithmetic on a number and a string");
     expect_error("{{ ref('missing') }}", "unknown model 'missing'");
     expect_error("{{ config('table') }}", "keyword arguments");
+}
+
+Test(template, macros_in_the_file_with_defaults_keywords_and_return)
+{
+    expect("{% macro cents(col, scale=2) %}round({{ col }} / 100, {{ scale }}){% endmacro %}"
+           "select {{ cents('a') }}, {{ cents('b', 4) }}, {{ cents(scale=0, col='c') }}",
+           "select round(a / 100, 2), round(b / 100, 4), round(c / 100, 0)");
+    expect("{% macro cols() %}{{ return(['a', 'b']) }}never{% endmacro %}"
+           "{{ cols() | join('+') }} {{ cols() | length }}",
+           "a+b 2");
+    /* a macro sees its arguments, not the caller's variables */
+    expect_error("{% macro m() %}{{ x }}{% endmacro %}{% set x = 1 %}{{ m() }}",
+                 "undefined name 'x'");
+    expect_error("{% macro m(a) %}{% endmacro %}{{ m(1, 2) }}", "takes 1 argument");
+    expect_error("{% macro m(a) %}{% endmacro %}{{ m(b=1) }}", "no parameter 'b'");
+    expect_error("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "nested too deeply");
+}
+
+Test(template, tests_conditionals_set_blocks_and_do)
+{
+    expect("{{ 'y' if 1 > 0 else 'n' }}{{ 'y' if false else 'n' }}", "yn");
+    expect("{% set a = none %}{{ a is none }} {{ a is not none }} {{ b is defined }} "
+           "{{ 1 is number }} {{ 'x' is string }}",
+           "True False False True True");
+    expect("{% set q %}select {{ 1 + 1 }}{% endset %}[{{ q }}]", "[select 2]");
+    expect("{% do log('hidden') %}ok", "ok");
+}
+
+Test(template, this_target_incremental_env_and_sql_helpers)
+{
+    setenv("MDP_TEST_ENV", "from-env", 1);
+    expect("{{ this }} {{ this.name }} {{ target.name }} {{ target.schema }} {{ target.type }}",
+           "\"main\".\"m\" m dev main duckdb");
+    expect("{% if is_incremental() %}inc{% endif %} {{ project_name }}", "inc shop");
+    expect("{{ env_var('MDP_TEST_ENV') }} {{ env_var('MDP_TEST_UNSET_X', 'dflt') }}",
+           "from-env dflt");
+    expect_error("{{ env_var('MDP_TEST_UNSET_X') }}", "the variable is not set");
+    expect("{{ dbt_utils.generate_surrogate_key(['a', 'b']) }}",
+           "md5(cast(coalesce(cast(a as VARCHAR), '_dbt_utils_surrogate_key_null_') || '-' || "
+           "coalesce(cast(b as VARCHAR), '_dbt_utils_surrogate_key_null_') as VARCHAR))");
+    expect("{{ dbt.date_trunc('month', 'd') }} {{ dbt.dateadd('day', 3, 'd') }} "
+           "{{ dbt.datediff('a', 'b', 'day') }} {{ dbt.type_string() }} "
+           "{{ dbt.safe_cast('x', dbt.type_int()) }} {{ adapter.quote('Sales Rep') }}",
+           "date_trunc('month', d) date_add(d, interval (3) day) date_diff('day', a, b) VARCHAR "
+           "try_cast(x as INTEGER) \"Sales Rep\"");
+    expect_error("{{ dbt.date_trunc('month') }}", "takes 2 arguments");
+}
+
+Test(template, a_macro_library_across_files)
+{
+    static const char a[] = "{% macro money(col) %}{{ to_num(col) }} / 100{% endmacro %}";
+    static const char b[] = "\n{% macro to_num(c, t='DOUBLE') -%}\n  cast({{ c }} as {{ t }})\n"
+                            "{%- endmacro %}";
+    static const char bad[] = "{% macro x() %}{{ nowhere() }}{% endmacro %}";
+    struct tpl_value out, arg;
+    struct tpl_hooks h;
+    struct strbuf sb = STRBUF_INIT;
+
+    lib = tpl_lib_new();
+    cr_assert_eq(tpl_lib_add(lib, "macros/a.sql", a, strlen(a)), 0);
+    cr_assert_eq(tpl_lib_add(lib, "macros/b.sql", b, strlen(b)), 0);
+    cr_assert_eq(tpl_lib_check(lib), 0);
+    cr_assert(tpl_lib_has(lib, "money") && !tpl_lib_has(lib, "nope"));
+    expect("select {{ money('x') }}", "select cast(x as DOUBLE) / 100");
+    expect("select {{ shop.money('x') }}", "select cast(x as DOUBLE) / 100");
+    fake_hooks(&h);
+    memset(&arg, 0, sizeof(arg));
+    arg.type = TPL_STR;
+    arg.str = "y";
+    cr_assert_eq(tpl_lib_call("to_num", &arg, 1, NULL, NULL, 0, &h, &out), 0);
+    tpl_value_print(&sb, &out);
+    cr_assert_str_eq(sb.buf, "cast(y as DOUBLE)");
+    tpl_value_release(&out);
+    strbuf_release(&sb);
+    cr_assert_lt(tpl_lib_add(lib, "macros/c.sql", a, strlen(a)), 0);
+    cr_assert(strstr(error_last(), "macros/c.sql:1:1: macro 'money' is already defined at "
+                                   "macros/a.sql:1:1"),
+              "%s", error_last());
+    tpl_lib_free(lib);
+    lib = tpl_lib_new();
+    cr_assert_eq(tpl_lib_add(lib, "macros/bad.sql", bad, strlen(bad)), 0);
+    cr_assert_lt(tpl_lib_check(lib), 0);
+    cr_assert(strstr(error_last(), "macros/bad.sql:1:19: unsupported macro 'nowhere'"), "%s",
+              error_last());
+    tpl_lib_free(lib);
+    lib = NULL;
 }

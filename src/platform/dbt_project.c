@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -1359,6 +1360,7 @@ static void compile_hooks(struct compile *c, struct tpl_hooks *h)
     h->macros = c->p->macros;
     h->project_name = c->p->name;
     h->target_schema = DEFAULT_SCHEMA;
+    h->target_name = getenv("MDP_TARGET");
 }
 
 static int render_model(struct dbt_project *p, struct dbt_model *m, int final, int incremental,
@@ -1477,6 +1479,10 @@ int dbt_project_compile(struct dbt_project *p)
         struct strbuf sink = STRBUF_INIT;
         if (p->models[i].enabled && !dbt_model_is_seed(&p->models[i]) &&
             render_model(p, &p->models[i], 0, 0, &sink) < 0)
+            ret = -1;
+        /* the refs an incremental model makes only when is_incremental() count too */
+        else if (p->models[i].enabled && dbt_model_is_incremental(&p->models[i]) &&
+                 render_model(p, &p->models[i], 0, 1, &sink) < 0)
             ret = -1;
         strbuf_release(&sink);
     }

@@ -1,6 +1,8 @@
 /*
  * libFuzzer target for the model template engine (src/platform/template.c): any input must
- * render or fail with an error, never crash, leak or read out of bounds.
+ * render or fail with an error, never crash, leak or read out of bounds. Input up to a first
+ * "\n---\n" is a macro file (parsed into a macro library and checked); the rest is the model
+ * rendered with it, so macros, their calls across files and return() are fuzzed too.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -41,19 +43,56 @@ static const struct yaml_node *var(void *ctx, const char *name)
     return yaml_get(vars, name);
 }
 
+static int this_relation(void *ctx, const char *part, struct strbuf *out)
+{
+    strbuf_addstr(out, part ? "m" : "\"main\".\"m\"");
+    return 0;
+}
+
+static int is_incremental(void *ctx)
+{
+    return 1;
+}
+
+static int doc(void *ctx, const char *name, const struct tpl_site *at, struct strbuf *out)
+{
+    strbuf_addstr(out, name);
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char v[] = "n: 3\ns: text\nb: true\nl: [a, 1, false]\nm: {k: v}\n";
-    struct tpl_hooks h = {NULL, ref, source, config, var};
+    struct tpl_hooks h;
     struct strbuf out = STRBUF_INIT;
+    const char *text = (const char *)data, *sep = memmem(data, size, "\n---\n", 5);
+    struct tpl_lib *lib = NULL;
 
     if (!vars) {
         error_quiet(1);
         yaml_parse_string("vars", v, strlen(v), &vars);
     }
-    template_render("fuzz.sql", (const char *)data, size, &h, &out);
+    memset(&h, 0, sizeof(h));
+    h.ref = ref;
+    h.source = source;
+    h.config = config;
+    h.var = var;
+    h.this_relation = this_relation;
+    h.is_incremental = is_incremental;
+    h.doc = doc;
+    h.project_name = "fuzz";
+    if (sep) {
+        lib = tpl_lib_new();
+        if (tpl_lib_add(lib, "macros/fuzz.sql", text, (size_t)(sep - text)) == 0 &&
+            tpl_lib_check(lib) == 0)
+            h.macros = lib;
+        size -= (size_t)(sep + 5 - text);
+        text = sep + 5;
+    }
+    template_render("fuzz.sql", text, size, &h, &out);
     strbuf_release(&out);
+    tpl_lib_free(lib);
     return 0;
 }

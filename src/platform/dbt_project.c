@@ -1544,6 +1544,30 @@ int dbt_project_compile(struct dbt_project *p)
     return ret;
 }
 
+int dbt_project_open(const char *root, const char *vars, const char *const *select, size_t nselect,
+                     struct dbt_project *p, unsigned char **selected)
+{
+    *selected = NULL;
+    if (dbt_project_load(root, vars, p) < 0)
+        return -1;
+    if (dbt_project_compile(p) < 0) {
+        dbt_project_release(p);
+        return -1;
+    }
+    *selected = xcalloc(p->nmodels + 1, 1);
+    if (!nselect) {
+        memset(*selected, 1, p->nmodels);
+        return 0;
+    }
+    if (dag_select(&p->dag, select, nselect, *selected) < 0) {
+        free(*selected);
+        *selected = NULL;
+        dbt_project_release(p);
+        return -1;
+    }
+    return 0;
+}
+
 int dbt_singular_selected(const struct dbt_project *p, const struct dbt_model *t,
                           const unsigned char *mark)
 {

@@ -138,6 +138,14 @@ int dbt_project_compile(struct dbt_project *p);
 
 void dbt_project_release(struct dbt_project *p);
 
+/*
+ * Load and compile, then mark in *selected (one byte per model; the caller frees it) the
+ * models the dbt selectors name, or every model when there are none. Returns 0, or -1 after
+ * error() with nothing to release (a bad project file or selector: an exit-2 problem).
+ */
+int dbt_project_open(const char *root, const char *vars, const char *const *select, size_t nselect,
+                     struct dbt_project *p, unsigned char **selected);
+
 /* The index of the model called name, or -1. */
 int dbt_project_find_model(const struct dbt_project *p, const char *name);
 /* The declared source table, or NULL. */

@@ -106,22 +106,9 @@ int seed_run(const char *root, const char *warehouse, const struct seed_options 
     rep->stage = "seed";
     if (!opts)
         opts = &defaults;
-    if (dbt_project_load(root, opts->vars, &p) < 0) {
+    if (dbt_project_open(root, opts->vars, opts->select, opts->nselect, &p, &selected) < 0) {
         rep->bad_input = 1;
         return -1;
-    }
-    if (dbt_project_compile(&p) < 0) {
-        rep->bad_input = 1;
-        goto out;
-    }
-    selected = xcalloc(p.nmodels + 1, 1);
-    if (opts->nselect) {
-        if (dag_select(&p.dag, opts->select, opts->nselect, selected) < 0) {
-            rep->bad_input = 1;
-            goto out;
-        }
-    } else {
-        memset(selected, 1, p.nmodels);
     }
     for (i = 0; i < p.nmodels; i++)
         nseeds += selected[i] && p.models[i].enabled && dbt_model_is_seed(&p.models[i]);

@@ -1642,142 +1642,98 @@ out:
     return ret;
 }
 
-/* The SQL text of argument i (strings as they are, other values printed). */
-static void arg_sql(const struct tpl_value *args, size_t i, struct strbuf *sb)
+/* The dbt helpers with a plain SQL meaning: $N is argument N's text. */
+static const struct {
+    const char *name; /* after "dbt." or "dbt_utils." */
+    size_t nargs;
+    const char *sql;
+} sql_helpers[] = {
+    {"current_timestamp", 0, "current_timestamp"},
+    {"type_string", 0, "VARCHAR"},
+    {"type_int", 0, "INTEGER"},
+    {"type_bigint", 0, "BIGINT"},
+    {"type_float", 0, "DOUBLE"},
+    {"type_numeric", 0, "NUMERIC(28,6)"},
+    {"type_timestamp", 0, "TIMESTAMP"},
+    {"type_boolean", 0, "BOOLEAN"},
+    {"hash", 1, "md5(cast($0 as VARCHAR))"},
+    {"date_trunc", 2, "date_trunc('$0', $1)"},
+    {"dateadd", 3, "date_add($2, interval ($1) $0)"},
+    {"datediff", 3, "date_diff('$2', $0, $1)"},
+    {"safe_cast", 2, "try_cast($0 as $1)"},
+    {"split_part", 3, "split_part($0, $1, $2)"},
+};
+
+/* concat([a, b]) and generate_surrogate_key([a, b]): one list, or the items as arguments. */
+static int add_concat(struct render *r, const struct ex *e, const struct tpl_value *args, size_t n,
+                      int key, struct strbuf *sb)
 {
-    tpl_value_print(sb, &args[i]);
+    const struct tpl_value *list = args;
+    size_t i, nitems = n;
+
+    if (n == 1 && args[0].type == TPL_LIST) {
+        list = args[0].items;
+        nitems = args[0].n;
+    }
+    if (!nitems)
+        return rerr(r, e, "%s() needs a list of columns", e->name);
+    strbuf_addstr(sb, key ? "md5(cast(" : "(");
+    for (i = 0; i < nitems; i++) {
+        if (i)
+            strbuf_addstr(sb, key ? " || '-' || " : " || ");
+        if (key)
+            strbuf_addstr(sb, "coalesce(cast(");
+        tpl_value_print(sb, &list[i]);
+        if (key)
+            strbuf_addstr(sb, " as VARCHAR), '_dbt_utils_surrogate_key_null_')");
+    }
+    strbuf_addstr(sb, key ? " as VARCHAR))" : ")");
+    return 0;
 }
 
 /* The calls with a plain SQL meaning (adapter.quote, dbt.*, dbt_utils.*). */
 static int call_sql_builtin(struct render *r, const struct ex *e, struct tpl_value *out)
 {
-    static const struct {
-        const char *name;
-        const char *sql;
-    } types[] = {{"type_string", "VARCHAR"},        {"type_int", "INTEGER"},
-                 {"type_bigint", "BIGINT"},         {"type_float", "DOUBLE"},
-                 {"type_numeric", "NUMERIC(28,6)"}, {"type_timestamp", "TIMESTAMP"},
-                 {"type_boolean", "BOOLEAN"}};
-    const char *fn = strchr(e->name, '.') + 1;
+    const char *fn = strchr(e->name, '.') + 1, *q;
     struct tpl_value *args = xcalloc(e->nargs + 1, sizeof(*args));
     struct strbuf sb = STRBUF_INIT;
-    size_t i, want = 0, n = e->nargs;
+    size_t i, n = e->nargs;
     int ret = -1;
 
     for (i = 0; i < n; i++)
         if (eval(r, e->args[i], &args[i]) < 0)
             goto out;
-    for (i = 0; i < ARRAY_SIZE(types); i++)
-        if (!strcmp(fn, types[i].name)) {
-            strbuf_addstr(&sb, types[i].sql);
-            goto done;
-        }
-    if (!strcmp(fn, "current_timestamp")) {
-        strbuf_addstr(&sb, "current_timestamp");
-    } else if (!strcmp(fn, "quote")) {
-        want = 1;
-        if (n == 1) {
-            struct strbuf v = STRBUF_INIT;
-            arg_sql(args, 0, &v);
-            strbuf_add_sql_ident(&sb, v.buf);
-            strbuf_release(&v);
-        }
-    } else if (!strcmp(fn, "generate_surrogate_key") || !strcmp(fn, "surrogate_key") ||
-               !strcmp(fn, "concat")) {
-        int key = fn[0] != 'c';
-        const struct tpl_value *list = args;
-        size_t nitems = n;
-        want = n ? n : 1;
-        if (n == 1 && args[0].type == TPL_LIST) {
-            list = args[0].items;
-            nitems = args[0].n;
-        }
-        if (key)
-            strbuf_addstr(&sb, "md5(cast(");
-        else
-            strbuf_addch(&sb, '(');
-        for (i = 0; i < nitems; i++) {
-            if (i)
-                strbuf_addstr(&sb, key ? " || '-' || " : " || ");
-            if (key)
-                strbuf_addstr(&sb, "coalesce(cast(");
-            tpl_value_print(&sb, &list[i]);
-            if (key)
-                strbuf_addstr(&sb, " as VARCHAR), '_dbt_utils_surrogate_key_null_')");
-        }
-        strbuf_addstr(&sb, key ? " as VARCHAR))" : ")");
-        if (!nitems)
-            want = (size_t)-1;
-    } else if (!strcmp(fn, "hash")) {
-        want = 1;
-        strbuf_addstr(&sb, "md5(cast(");
-        if (n)
-            arg_sql(args, 0, &sb);
-        strbuf_addstr(&sb, " as VARCHAR))");
-    } else if (!strcmp(fn, "date_trunc")) {
-        want = 2;
-        if (n == 2) {
-            strbuf_addstr(&sb, "date_trunc('");
-            arg_sql(args, 0, &sb);
-            strbuf_addstr(&sb, "', ");
-            arg_sql(args, 1, &sb);
-            strbuf_addch(&sb, ')');
-        }
-    } else if (!strcmp(fn, "dateadd")) {
-        want = 3;
-        if (n == 3) {
-            strbuf_addstr(&sb, "date_add(");
-            arg_sql(args, 2, &sb);
-            strbuf_addstr(&sb, ", interval (");
-            arg_sql(args, 1, &sb);
-            strbuf_addstr(&sb, ") ");
-            arg_sql(args, 0, &sb);
-            strbuf_addch(&sb, ')');
-        }
-    } else if (!strcmp(fn, "datediff")) {
-        want = 3;
-        if (n == 3) {
-            strbuf_addstr(&sb, "date_diff('");
-            arg_sql(args, 2, &sb);
-            strbuf_addstr(&sb, "', ");
-            arg_sql(args, 0, &sb);
-            strbuf_addstr(&sb, ", ");
-            arg_sql(args, 1, &sb);
-            strbuf_addch(&sb, ')');
-        }
-    } else if (!strcmp(fn, "safe_cast")) {
-        want = 2;
-        if (n == 2) {
-            strbuf_addstr(&sb, "try_cast(");
-            arg_sql(args, 0, &sb);
-            strbuf_addstr(&sb, " as ");
-            arg_sql(args, 1, &sb);
-            strbuf_addch(&sb, ')');
-        }
-    } else if (!strcmp(fn, "split_part")) {
-        want = 3;
-        if (n == 3) {
-            strbuf_addstr(&sb, "split_part(");
-            for (i = 0; i < 3; i++) {
-                if (i)
-                    strbuf_addstr(&sb, ", ");
-                arg_sql(args, i, &sb);
-            }
-            strbuf_addch(&sb, ')');
-        }
-    }
-    if (want && want != n && !(want == (size_t)-1)) {
-        if (!(n == 1 && args[0].type == TPL_LIST &&
-              (!strcmp(fn, "concat") || strstr(fn, "surrogate_key")))) {
-            rerr(r, e, "%s() takes %zu argument%s", e->name, want, want == 1 ? "" : "s");
+    if (!strcmp(fn, "quote")) {
+        struct strbuf v = STRBUF_INIT;
+        if (n != 1) {
+            rerr(r, e, "%s() takes 1 argument", e->name);
             goto out;
         }
+        tpl_value_print(&v, &args[0]);
+        strbuf_add_sql_ident(&sb, v.buf);
+        strbuf_release(&v);
+    } else if (!strcmp(fn, "concat") || strstr(fn, "surrogate_key")) {
+        if (add_concat(r, e, args, n, fn[0] != 'c', &sb) < 0)
+            goto out;
+    } else {
+        for (i = 0; i < ARRAY_SIZE(sql_helpers) && strcmp(fn, sql_helpers[i].name); i++)
+            ;
+        if (i == ARRAY_SIZE(sql_helpers))
+            BUG("no SQL for %s", e->name);
+        if (n != sql_helpers[i].nargs) {
+            rerr(r, e, "%s() takes %zu argument%s", e->name, sql_helpers[i].nargs,
+                 sql_helpers[i].nargs == 1 ? "" : "s");
+            goto out;
+        }
+        for (q = sql_helpers[i].sql; *q; q++) {
+            if (q[0] == '$' && q[1] >= '0' && q[1] <= '9') {
+                tpl_value_print(&sb, &args[q[1] - '0']);
+                q++;
+            } else {
+                strbuf_addch(&sb, *q);
+            }
+        }
     }
-    if (want == (size_t)-1) {
-        rerr(r, e, "%s() needs a list of columns", e->name);
-        goto out;
-    }
-done:
     value_str(out, strbuf_detach(&sb, NULL));
     ret = 0;
 out:

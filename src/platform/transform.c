@@ -484,22 +484,10 @@ int transform_run(const char *root, const char *warehouse, const struct transfor
     memset(rep, 0, sizeof(*rep));
     if (!opts)
         opts = &defaults;
-    if (dbt_project_load(root, opts->vars, &p) < 0) {
+    if (dbt_project_open(root, opts->vars, opts->select, opts->nselect, &p, &selected) < 0) {
         rep->bad_input = 1;
+        rep->seconds = clock_seconds() - t0;
         return -1;
-    }
-    if (dbt_project_compile(&p) < 0) {
-        rep->bad_input = 1;
-        goto out;
-    }
-    selected = xcalloc(p.nmodels + 1, 1);
-    if (opts->nselect) {
-        if (dag_select(&p.dag, opts->select, opts->nselect, selected) < 0) {
-            rep->bad_input = 1;
-            goto out;
-        }
-    } else {
-        memset(selected, 1, p.nmodels);
     }
 
     wo.mode = WH_READ_WRITE;

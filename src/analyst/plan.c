@@ -205,6 +205,7 @@ struct intent {
     size_t share_at;
     size_t verb_at; /* the clause's verb after the subject, for shares */
     size_t by_at[PLAN_MAX_GROUPS];
+    int by_weak[PLAN_MAX_GROUPS]; /* "what X": a group only when X is a category */
     size_t nby;
     int from_first; /* "from 2023 to 2024": the first period is the earlier one */
 };
@@ -231,7 +232,7 @@ static void read_intent(struct tokens *t, struct intent *in)
     memset(in, 0, sizeof(*in));
     in->count_at = in->share_at = in->verb_at = SIZE_MAX;
     for (i = 0; i < t->n; i++) {
-        if (t->v[i].use == TOK_TIME)
+        if (t->v[i].use == TOK_TIME || t->v[i].use == TOK_LINKED)
             continue;
         if (tok_is(t, i, "how") && (tok_is(t, i + 1, "many") || tok_is(t, i + 1, "much"))) {
             if (tok_is(t, i + 1, "many")) {
@@ -314,6 +315,15 @@ static void read_intent(struct tokens *t, struct intent *in)
             tok_is(t, i, "biggest") || tok_is(t, i, "greatest") || tok_is(t, i, "best") ||
             tok_is(t, i, "busiest") || tok_is(t, i, "max") || tok_is(t, i, "maximum") ||
             tok_is(t, i, "popular") || tok_is(t, i, "longest") || tok_is(t, i, "higher")) {
+            if (tok_is(t, i + 1, "first") || tok_is(t, i + 1, "last")) {
+                /* "highest first": an order, not a maximum */
+                in->rank_desc = !tok_is(t, i + 1, "last");
+                in->rank_asc = tok_is(t, i + 1, "last");
+                op_mark(t, i);
+                op_mark(t, i + 1);
+                i++;
+                continue;
+            }
             if (tok_is(t, i, "most") &&
                 (tok_is(t, i + 1, "expensive") || tok_is(t, i + 1, "costly"))) {
                 in->priciest = 1;
@@ -381,9 +391,15 @@ static void read_intent(struct tokens *t, struct intent *in)
         if (tok_is(t, i, "from") && i + 1 < t->n && t->v[i + 1].use == TOK_TIME)
             in->from_first = 1;
         if (tok_is(t, i, "rank") || tok_is(t, i, "ranked") || tok_is(t, i, "ranking")) {
+            size_t at = i + 1;
             if (!in->rank_asc)
                 in->rank_desc = 1;
             op_mark(t, i);
+            /* "rank the categories by revenue": what is ranked is grouped */
+            while (at < t->n && t->v[at].kind == TOK_WORD && tok_is_function_word(t->v[at].word))
+                at++;
+            if (tok_is(t, i, "rank") && at < t->n && in->nby < PLAN_MAX_GROUPS)
+                in->by_at[in->nby++] = at;
             continue;
         }
         if ((tok_is(t, i, "first") || tok_is(t, i, "last")) && i > 0 &&
@@ -408,11 +424,14 @@ static void read_intent(struct tokens *t, struct intent *in)
             continue;
         }
         if ((tok_is(t, i, "which") || tok_is(t, i, "what")) && i + 1 < t->n &&
-            t->v[i + 1].use == TOK_UNUSED && !tok_is_function_word(t->v[i + 1].word) &&
+            (t->v[i + 1].use == TOK_UNUSED || t->v[i + 1].use == TOK_LINKED) &&
+            t->v[i + 1].kind == TOK_WORD && !tok_is_function_word(t->v[i + 1].word) &&
             !tok_is_operator(t->v[i + 1].word)) {
             in->first_listed = 1;
-            if (in->nby < PLAN_MAX_GROUPS)
+            if (in->nby < PLAN_MAX_GROUPS) {
+                in->by_weak[in->nby] = tok_is(t, i, "what");
                 in->by_at[in->nby++] = i + 1;
+            }
             continue;
         }
         if (is_negation(t, i))
@@ -480,6 +499,40 @@ static int null_word_near(const struct tokens *t, const struct link *l)
         return 1;
     if (tok_is(t, l->to, "is") && tok_in(t, l->to + 1, before))
         return 1;
+    return 0;
+}
+
+/* Is a value link beside link i (within one word) whose column has the same name? */
+static int value_beside(const struct catalog *c, const struct links *l, size_t i)
+{
+    const struct link *lk = &l->v[i];
+    size_t k, q, r;
+
+    for (k = i > 0 ? i - 1 : 0; k <= i + 1 && k < l->n; k++) {
+        const struct link *o = &l->v[k];
+        if (k == i || !cand_of(o, LINK_VALUE))
+            continue;
+        if (!(o->to + 1 >= lk->from && lk->to + 1 >= o->from))
+            continue;
+        for (q = 0; q < o->nc; q++)
+            for (r = 0; r < lk->nc; r++)
+                if (o->c[q].kind == LINK_VALUE && lk->c[r].kind == LINK_COLUMN &&
+                    !strcasecmp(c->tables[o->c[q].table].columns[o->c[q].column].name,
+                                c->tables[lk->c[r].table].columns[lk->c[r].column].name))
+                    return 1;
+    }
+    return 0;
+}
+
+/* Does the question use a money word (revenue, sales) no link took? */
+static int money_link_pending(const struct tokens *t)
+{
+    static const char *const mw[] = {"revenue", "revenues", "sales", "sale", "turnover", NULL};
+    size_t i;
+
+    for (i = 0; i < t->n; i++)
+        if (t->v[i].use == TOK_UNUSED && tok_in(t, i, mw))
+            return 1;
     return 0;
 }
 
@@ -827,6 +880,9 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     int null_links[8], nnull = 0;
     int value_links[8], nvalue = 0;
     int time_link = -1;
+    int qualifier[64] = {0};
+    size_t cmp_skip_from = 0, cmp_skip_to = 0;
+    int nonzero_links[4], nnonzero = 0;
 
     memset(p, 0, sizeof(*p));
     p->base = -1;
@@ -900,14 +956,19 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         if (numat < t->n && t->v[numat].kind == TOK_NUMBER) {
             int best = -1;
             size_t d, bestd = 99;
+            double bestw = -1e9;
             for (j = 0; j < l->n; j++) {
                 const struct link_cand *cc = cand_of(&l->v[j], LINK_COLUMN);
+                double w;
                 if (!cc || !is_numeric(&c->tables[cc->table].columns[cc->column]))
                     continue;
                 d = l->v[j].from > numat ? l->v[j].from - numat : i - l->v[j].to + 1;
                 if (l->v[j].from < i && l->v[j].to > i)
                     continue;
-                if (d < bestd) {
+                /* the best named column near the number: "fewer than 50 units in stock" */
+                w = cc->score * 10 - (double)d;
+                if (d <= 4 && w > bestw) {
+                    bestw = w;
                     bestd = d;
                     best = (int)j;
                 }
@@ -918,8 +979,37 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 cmp_num = t->v[numat].num;
                 for (j = i; j <= numat; j++)
                     t->v[j].use = TOK_OPERATOR;
+                if (l->v[best].from > numat) {
+                    cmp_skip_from = numat + 1;
+                    cmp_skip_to = l->v[best].from;
+                }
             }
         }
+    }
+
+    /*
+     * "product category", "customer city": a table's name qualifying the column after it is
+     * that table's column; the group-by or entity position moves to the column.
+     */
+    for (i = 0; i + 1 < l->n; i++) {
+        const struct link_cand *tc = cand_of(&l->v[i], LINK_TABLE);
+        const struct link *nx = &l->v[i + 1];
+        size_t q, r;
+        int match = 0;
+        if (!tc || !cand_of(nx, LINK_COLUMN) || l->v[i].to != nx->from)
+            continue;
+        for (q = 0; q < l->v[i].nc && !match; q++)
+            for (r = 0; r < nx->nc && !match; r++)
+                match = l->v[i].c[q].kind == LINK_TABLE && nx->c[r].kind == LINK_COLUMN &&
+                        l->v[i].c[q].table == nx->c[r].table;
+        if (!match)
+            continue;
+        qualifier[i] = 1;
+        for (j = 0; j < in.nby; j++)
+            if (in.by_at[j] == l->v[i].from)
+                in.by_at[j] = nx->from;
+        if (in.count_at == l->v[i].from)
+            in.count_at = nx->from;
     }
 
     /* what each link is: entity, measure, value filter, null filter, group-by, time */
@@ -931,9 +1021,19 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         for (j = 0; j < (size_t)nexpr; j++)
             in_expr |= expr_links[j] == (int)i;
         for (j = 0; j < in.nby; j++)
-            is_group |= in.by_at[j] >= lk->from && in.by_at[j] < lk->to;
-        if (in_expr || (int)i == cmp_link)
+            if (in.by_at[j] >= lk->from && in.by_at[j] < lk->to)
+                is_group |=
+                    !in.by_weak[j] || !cc || !is_numeric(&c->tables[cc->table].columns[cc->column]);
+        if (in_expr || (int)i == cmp_link || qualifier[i] ||
+            (lk->from >= cmp_skip_from && lk->to <= cmp_skip_to))
             continue;
+        /* a column named beside a value of it: "the Books category", "status completed" */
+        if (cc && !vc && value_beside(c, l, i))
+            continue;
+        /* a lowercase word naming a column exactly is the column, not a value spelled alike */
+        if (vc && cc && cc->score >= 0.99 && !t->v[lk->from].capital &&
+            t->v[lk->from].kind != TOK_QUOTED)
+            vc = NULL;
         if (is_group && (cc || tc)) {
             if (ngroup_links < PLAN_MAX_GROUPS)
                 group_links[ngroup_links++] = (int)i;
@@ -973,27 +1073,47 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             const struct cat_column *col = &c->tables[cc->table].columns[cc->column];
             if (is_numeric(col) && !(col->roles & (CAT_ROLE_KEY | CAT_ROLE_FOREIGN_KEY)) &&
                 !(col->roles & CAT_ROLE_GROUP_KEY) && measure_link < 0 &&
+                !(in.share && in.verb_at != SIZE_MAX && lk->from > in.verb_at) &&
                 !(in.count && !in.how_much && lk->from == in.count_at)) {
                 measure_link = (int)i;
                 continue;
             }
-            if (entity_col_link < 0 && (in.count || in.distinct)) {
+            /* "counting every status": a column over all its values is no filter */
+            if (lk->from > 0 &&
+                (tok_is(t, lk->from - 1, "every") || tok_is(t, lk->from - 1, "all") ||
+                 tok_is(t, lk->from - 1, "any") || tok_is(t, lk->from - 1, "each")))
+                continue;
+            if (entity_col_link < 0 && (in.count || in.distinct) &&
+                (in.count_at == SIZE_MAX || lk->from <= in.count_at + 1)) {
                 entity_col_link = (int)i;
+                continue;
+            }
+            if (in.share && in.verb_at != SIZE_MAX && lk->from > in.verb_at && is_numeric(col)) {
+                /* "what share of orders had a discount": a non-zero amount is the part */
+                if (nnonzero < 4)
+                    nonzero_links[nnonzero++] = (int)i;
                 continue;
             }
             if (measure_link < 0 && is_numeric(col)) {
                 measure_link = (int)i;
                 continue;
             }
-            if (ngroup_links < PLAN_MAX_GROUPS) {
-                group_links[ngroup_links++] = (int)i;
-                continue;
-            }
+            /* a column with no role in the question: say it was not used */
+            add_note(p, "'%s' (%s) was read as context only; no filter or grouping was made of it",
+                     lk->phrase, col->name);
+            continue;
         }
         if (lk->nc && lk->c[0].kind == LINK_COLUMN && measure_link < 0) {
             measure_link = (int)i;
             continue;
         }
+    }
+    /* "top 5 products by revenue": the ranked entity is the group */
+    if (!ngroup_links && entity_link >= 0 && (in.rank_desc || in.rank_asc || in.limit) &&
+        (money_link_pending(t) || measure_link >= 0 || nexpr)) {
+        group_links[ngroup_links++] = entity_link;
+        entity_link = -1;
+        entity_table = -1;
     }
     /* money words with no column of their own: revenue, sales */
     for (i = 0; i < t->n; i++) {
@@ -1069,6 +1189,8 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         NEED_FROM_LINK(value_links[i], LINK_VALUE);
     for (i = 0; i < (size_t)nnull; i++)
         NEED_FROM_LINK(null_links[i], LINK_COLUMN);
+    for (i = 0; i < (size_t)nnonzero; i++)
+        NEED_FROM_LINK(nonzero_links[i], LINK_COLUMN);
     for (i = 0; i < (size_t)nexpr; i++)
         NEED_FROM_LINK(expr_links[i], LINK_COLUMN);
     if (cmp_link >= 0)
@@ -1222,6 +1344,19 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 filter_add(p, pc, neg ? F_NOT_NULL : F_NULL, 0, NULL);
             if (in.share && lk->from > in.verb_at && in.verb_at != SIZE_MAX)
                 p->filters[p->nfilters - 1].share_part = 1;
+        }
+        for (i = 0; i < (size_t)nnonzero; i++) {
+            struct need nd = {{{0, 0}}, 0};
+            const struct link *lk = &l->v[nonzero_links[i]];
+            size_t q;
+            for (q = 0; q < lk->nc; q++)
+                if (lk->c[q].kind == LINK_COLUMN)
+                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            if (reach(c, p->base, &nd, &pc)) {
+                pc = place(c, p, pc);
+                filter_add(p, pc, F_ZERO, !null_word_near(t, lk), NULL);
+                p->filters[p->nfilters - 1].share_part = 1;
+            }
         }
         if (cmp_link >= 0) {
             struct need nd = {{{0, 0}}, 0};
@@ -1470,15 +1605,15 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         p->op = OP_MEDIAN;
     else if (in.avg && !in.count)
         p->op = OP_AVG;
-    else if (in.max && p->has_measure && !in.count)
+    else if (in.max && p->has_measure && !in.count && !p->ngroups && !p->grain)
         p->op = OP_MAX;
-    else if (in.min && p->has_measure && !in.count)
+    else if (in.min && p->has_measure && !in.count && !p->ngroups && !p->grain)
         p->op = OP_MIN;
     else if (p->has_measure && !in.count) {
         const struct cat_column *m0 = p->measure.learned ? NULL : col_of(c, p->measure.cols[0]);
         p->op = OP_SUM;
         if (m0 && p->measure.ncols == 1 && m0->agg == CAT_AGG_AVG && !in.sum && !in.how_much &&
-            money_link < 0 && !p->ngroups && !p->grain)
+            money_link < 0)
             p->op = OP_AVG;
         if (in.cheapest)
             p->op = OP_MIN;

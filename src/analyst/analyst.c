@@ -126,6 +126,14 @@ static void add_cell(struct strbuf *sb, const struct wh_result *r, size_t row, s
     strbuf_addstr(sb, txt);
 }
 
+/* What the groups are called: "brand", "category, month". */
+static const char *group_name(const struct catalog *c, const struct plan *p)
+{
+    if (p->ngroups)
+        return c->tables[p->groups[0].table].columns[p->groups[0].column].name;
+    return p->grain == GRAIN_WEEKDAY ? "weekday" : "period";
+}
+
 static void describe_filters(const struct catalog *c, const struct plan *p, struct strbuf *sb,
                              int part)
 {
@@ -451,7 +459,8 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
                             what);
                 if (p->limit) {
                     strbuf_reset(text);
-                    strbuf_addf(text, "%s %d by %s %s", p->order_asc ? "Bottom" : "Top", p->limit,
+                    strbuf_addf(text, "%s %d %s by %s %s", p->order_asc ? "Bottom" : "Top",
+                                p->limit, group_name(c, p),
                                 p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT ? "number of"
                                                                                 : op_words(p->op),
                                 what);
@@ -523,12 +532,13 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
             break;
         }
         add_number(text, v, 0);
-        strbuf_addf(text, "%% of %s %s", p->op == OP_SUM || p->op == OP_AVG ? op_words(p->op) : "",
-                    what);
+        strbuf_addf(text, "%% of %s%s%s is where ",
+                    p->op == OP_SUM || p->op == OP_AVG ? op_words(p->op) : "",
+                    p->op == OP_SUM || p->op == OP_AVG ? " " : "", what);
         {
             struct strbuf part = STRBUF_INIT;
             describe_filters(c, p, &part, 1);
-            strbuf_addf(text, " had %s", part.buf);
+            strbuf_add(text, part.buf, part.len);
             strbuf_release(&part);
         }
         strbuf_addstr(text, " (");
@@ -583,7 +593,8 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
     }
     /* the companion figure */
     if (r2 && r2->nrows) {
-        if (p->has_measure && p->measure.repeated) {
+        if (p->has_measure && p->measure.repeated &&
+            (p->op == OP_SUM || p->op == OP_AVG || p->op == OP_MEDIAN)) {
             const char *gk = c->tables[p->identity[0].table].columns[p->identity[0].column].name;
             strbuf_addf(text, " Taken once per %s instead of summed over its rows: ", gk);
             if (r2->ncols == 1 || p->kind == PLAN_SHARE || p->kind == PLAN_COMPARE) {

@@ -232,6 +232,9 @@ static void read_intent(struct tokens *t, struct intent *in)
     memset(in, 0, sizeof(*in));
     in->count_at = in->share_at = in->verb_at = SIZE_MAX;
     for (i = 0; i < t->n; i++) {
+        if (t->v[i].use == TOK_TIME &&
+            (tok_is(t, i, "vs") || tok_is(t, i, "versus") || tok_is(t, i, "than")))
+            in->compare = 1;
         if (t->v[i].use == TOK_TIME || t->v[i].use == TOK_LINKED)
             continue;
         if (tok_is(t, i, "how") && (tok_is(t, i + 1, "many") || tok_is(t, i + 1, "much"))) {
@@ -620,9 +623,11 @@ static int measure_named(const struct catalog *c, int t, const char *w, int not_
     const struct cat_table *tab = &c->tables[t];
     size_t i;
 
+    /* a quantity with few values is profiled as a category; it is still a number to multiply */
     for (i = 0; i < tab->ncolumns; i++)
-        if (is_measure(&tab->columns[i]) && col_word(&tab->columns[i], w) &&
-            (!not_repeated || tab->columns[i].repeated_within < 0))
+        if (is_numeric(&tab->columns[i]) &&
+            !(tab->columns[i].roles & (CAT_ROLE_KEY | CAT_ROLE_FOREIGN_KEY | CAT_ROLE_GROUP_KEY)) &&
+            col_word(&tab->columns[i], w) && (!not_repeated || tab->columns[i].repeated_within < 0))
             return (int)i;
     return -1;
 }
@@ -1098,6 +1103,12 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 measure_link = (int)i;
                 continue;
             }
+            /* "top 3 brands by revenue": a category ranked is the group */
+            if ((in.rank_desc || in.rank_asc || in.limit) && !is_numeric(col) &&
+                ngroup_links < PLAN_MAX_GROUPS) {
+                group_links[ngroup_links++] = (int)i;
+                continue;
+            }
             /* a column with no role in the question: say it was not used */
             add_note(p, "'%s' (%s) was read as context only; no filter or grouping was made of it",
                      lk->phrase, col->name);
@@ -1117,9 +1128,9 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     }
     /* money words with no column of their own: revenue, sales */
     for (i = 0; i < t->n; i++) {
-        static const char *const mw[] = {"revenue",  "revenues", "sales", "sale",
-                                         "turnover", "sold",     "sell",  "earned",
-                                         "earn",     "earnings", NULL};
+        static const char *const mw[] = {"revenue", "revenues", "sales",  "sale", "turnover",
+                                         "sold",    "sell",     "earned", "earn", "earnings",
+                                         "paid",    "pay",      "spent",  NULL};
         if (t->v[i].use == TOK_UNUSED && tok_in(t, i, mw)) {
             if (money_link < 0)
                 money_link = (int)i;
@@ -1249,6 +1260,10 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             }
             if (in.count && entity_table < 0 && !nneeds && fact < 0)
                 continue;
+            /* with no entity and no amount, the table a value is at home in: one with a key */
+            if (entity_table < 0 && !money_needed && measure_link < 0 && !nexpr &&
+                c->tables[i].key >= 0)
+                s += 1;
             if (entity_table >= 0 && (int)i != entity_table && !want_fact &&
                 fk_to(c, (int)i, entity_table) < 0 && !nneeds)
                 continue;
@@ -1452,7 +1467,15 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 if (i && p->measure.ops[i - 1] == '%')
                     strbuf_addch(&lab, ')');
             }
-            p->measure.label = strbuf_detach(&lab, NULL);
+            if (money_link >= 0 && measure_link < 0 && nexpr < 2 &&
+                (t->v[money_link].word[0] == 'r' || t->v[money_link].word[0] == 's' ||
+                 t->v[money_link].word[0] == 't')) {
+                /* say the word the question used, and what it was read as */
+                char *w = xstrfmt("%s (%s)", t->v[money_link].word, lab.buf);
+                strbuf_release(&lab);
+                p->measure.label = w;
+            } else
+                p->measure.label = strbuf_detach(&lab, NULL);
         } else if (p->has_measure)
             p->measure.label = xstrdup(p->measure.learned);
 

@@ -479,7 +479,7 @@ void tokens_split(const char *q, struct tokens *out)
             paren--;
         if (ch == ',' || ch == '(' || ch == ')' || ch == '?' || ch == ';' || ch == ':' ||
             ch == '.' || ch == '/' || ch == '+' || ch == '*' || ch == '<' || ch == '>' ||
-            ch == '=' || ch == '-') {
+            ch == '=') {
             size_t len = 1;
             if ((ch == '<' || ch == '>') && p[1] == '=')
                 len = 2;

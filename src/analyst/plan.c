@@ -89,6 +89,11 @@ static int is_numeric(const struct cat_column *col)
     return col->type == WH_T_INT || col->type == WH_T_FLOAT || col->type == WH_T_DECIMAL;
 }
 
+static int is_flag(const struct cat_column *col)
+{
+    return col->type == WH_T_BOOL;
+}
+
 static int is_time(const struct cat_column *col)
 {
     return col->type == WH_T_DATE || col->type == WH_T_TIMESTAMP;
@@ -107,6 +112,11 @@ static const char *const money_words[] = {
     "paid",   "payment", "valu",   "budget", "profit", "margin", "tax",   "ship", "discount",
     "subtot", "incom",   "salari", "wage",   "fare",   "net",    "gross", NULL};
 
+/* Words that name money even on whole numbers (a price in cents is still a price). */
+static const char *const strong_money_words[] = {"revenu", "price", "cost",  "amount", "salari",
+                                                 "wage",   "fee",   "spend", "budget", "paid",
+                                                 "fare",   "incom", NULL};
+
 static int is_money(const struct cat_column *col)
 {
     size_t i;
@@ -115,6 +125,11 @@ static int is_money(const struct cat_column *col)
         return 0;
     if (col->pattern == CAT_PAT_MONEY_TEXT)
         return 1;
+    for (i = 0; strong_money_words[i]; i++)
+        if (col_word(col, strong_money_words[i]))
+            return 1;
+    if (col->type == WH_T_INT)
+        return 0; /* "boxes shipped", "tax year": a count or a code */
     for (i = 0; money_words[i]; i++)
         if (col_word(col, money_words[i]))
             return 1;
@@ -306,8 +321,18 @@ static void read_intent(struct tokens *t, struct intent *in)
                 in->limit = (int)t->v[i + 1].num;
                 op_mark(t, i + 1);
                 t->v[i + 1].use = TOK_OPERATOR;
-            } else
-                in->limit = 10;
+            } else {
+                /* "the top seller": one; "top sellers": ten */
+                size_t k = i + 1;
+                while (k + 1 < t->n && t->v[k + 1].kind == TOK_WORD &&
+                       !tok_is_function_word(t->v[k + 1].word) &&
+                       !tok_is_operator(t->v[k + 1].word))
+                    k++;
+                in->limit = k < t->n && t->v[k].kind == TOK_WORD &&
+                                    t->v[k].word[strlen(t->v[k].word) - 1] != 's'
+                                ? 1
+                                : 10;
+            }
             if (top)
                 in->rank_desc = 1;
             else
@@ -460,8 +485,9 @@ static const struct link_cand *cand_of(const struct link *l, enum link_kind k)
 {
     size_t i;
 
+    /* a candidate far weaker than the best is no reading of the words */
     for (i = 0; i < l->nc; i++)
-        if (l->c[i].kind == k)
+        if (l->c[i].kind == k && l->c[i].score >= 0.6 * l->c[0].score)
             return &l->c[i];
     return NULL;
 }
@@ -524,6 +550,30 @@ static int value_beside(const struct catalog *c, const struct links *l, size_t i
                                 c->tables[lk->c[r].table].columns[lk->c[r].column].name))
                     return 1;
     }
+    return 0;
+}
+
+static int is_money_word(const char *w)
+{
+    static const char *const mw[] = {"revenue", "revenues", "sales",    "sale", "turnover",
+                                     "income",  "gross",    "grossing", NULL};
+    size_t i;
+
+    for (i = 0; mw[i]; i++)
+        if (!strcmp(mw[i], w))
+            return 1;
+    return 0;
+}
+
+/* Is table t named for money (sales, revenue)? */
+static int table_says_money(const struct catalog *c, int t)
+{
+    const struct cat_table *tab = &c->tables[t];
+    size_t i;
+
+    for (i = 0; i < tab->nwords; i++)
+        if (word_has(tab->words[i], "sale") || word_has(tab->words[i], "revenu"))
+            return 1;
     return 0;
 }
 
@@ -888,6 +938,8 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     int qualifier[64] = {0};
     size_t cmp_skip_from = 0, cmp_skip_to = 0;
     int nonzero_links[4], nnonzero = 0;
+    int flag_links[4], nflag = 0;
+    int measure_need = -1, attempt, count_sum = 0;
 
     memset(p, 0, sizeof(*p));
     p->base = -1;
@@ -1017,6 +1069,37 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             in.count_at = nx->from;
     }
 
+    /*
+     * "boxes ... shipped": two words that are each only part of one column's name, close
+     * together, are that column.
+     */
+    for (i = 0; i < l->n && i < 64; i++) {
+        struct link *a = &l->v[i];
+        if (qualifier[i] || !cand_of(a, LINK_COLUMN) || a->c[0].score > 0.5)
+            continue;
+        for (j = i + 1; j < l->n && j < 64; j++) {
+            struct link *b = &l->v[j];
+            size_t q, r, keep = 0;
+            if (b->from > a->to + 2 || !cand_of(b, LINK_COLUMN) || b->c[0].score > 0.5)
+                continue;
+            for (q = 0; q < a->nc; q++) {
+                int shared = 0;
+                for (r = 0; r < b->nc && !shared; r++)
+                    shared = a->c[q].kind == LINK_COLUMN && b->c[r].kind == LINK_COLUMN &&
+                             a->c[q].table == b->c[r].table && a->c[q].column == b->c[r].column;
+                if (shared) {
+                    a->c[keep] = a->c[q];
+                    a->c[keep++].score = 0.9;
+                }
+            }
+            if (keep) {
+                a->nc = keep;
+                qualifier[j] = 1;
+                break;
+            }
+        }
+    }
+
     /* what each link is: entity, measure, value filter, null filter, group-by, time */
     for (i = 0; i < l->n; i++) {
         const struct link *lk = &l->v[i];
@@ -1039,6 +1122,14 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         if (vc && cc && cc->score >= 0.99 && !t->v[lk->from].capital &&
             t->v[lk->from].kind != TOK_QUOTED)
             vc = NULL;
+        if (is_group && cc && !tc && measure_link < 0 &&
+            is_measure(&c->tables[cc->table].columns[cc->column]) &&
+            (in.rank_desc || in.rank_asc || in.limit) && lk->from > 0 &&
+            tok_is(t, lk->from - 1, "by")) {
+            /* "top movies by revenue": ranked by the amount, not grouped by it */
+            measure_link = (int)i;
+            continue;
+        }
         if (is_group && (cc || tc)) {
             if (ngroup_links < PLAN_MAX_GROUPS)
                 group_links[ngroup_links++] = (int)i;
@@ -1050,6 +1141,12 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
              t->v[lk->from].kind == TOK_QUOTED)) {
             if (nvalue < 8)
                 value_links[nvalue++] = (int)i;
+            continue;
+        }
+        if (cc && !vc && is_flag(&c->tables[cc->table].columns[cc->column])) {
+            /* "students with learning disabilities": the flag is true (false when negated) */
+            if (nflag < 4)
+                flag_links[nflag++] = (int)i;
             continue;
         }
         if (cc && null_word_near(t, lk)) {
@@ -1076,6 +1173,13 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         }
         if (cc) {
             const struct cat_column *col = &c->tables[cc->table].columns[cc->column];
+            if (in.count && !in.how_much && lk->from <= in.count_at + 1 && measure_link < 0 &&
+                is_measure(col) && col->agg == CAT_AGG_SUM && !tc) {
+                /* "how many boxes were shipped": a quantity is summed */
+                measure_link = (int)i;
+                count_sum = 1;
+                continue;
+            }
             if (is_numeric(col) && !(col->roles & (CAT_ROLE_KEY | CAT_ROLE_FOREIGN_KEY)) &&
                 !(col->roles & CAT_ROLE_GROUP_KEY) && measure_link < 0 &&
                 !(in.share && in.verb_at != SIZE_MAX && lk->from > in.verb_at) &&
@@ -1128,9 +1232,9 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     }
     /* money words with no column of their own: revenue, sales */
     for (i = 0; i < t->n; i++) {
-        static const char *const mw[] = {"revenue", "revenues", "sales",  "sale", "turnover",
-                                         "sold",    "sell",     "earned", "earn", "earnings",
-                                         "paid",    "pay",      "spent",  NULL};
+        static const char *const mw[] = {
+            "revenue", "revenues", "sales", "sale", "turnover", "sold",     "sell",    "earned",
+            "earn",    "earnings", "paid",  "pay",  "spent",    "grossing", "grossed", NULL};
         if (t->v[i].use == TOK_UNUSED && tok_in(t, i, mw)) {
             if (money_link < 0)
                 money_link = (int)i;
@@ -1202,31 +1306,32 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         NEED_FROM_LINK(null_links[i], LINK_COLUMN);
     for (i = 0; i < (size_t)nnonzero; i++)
         NEED_FROM_LINK(nonzero_links[i], LINK_COLUMN);
+    for (i = 0; i < (size_t)nflag; i++)
+        NEED_FROM_LINK(flag_links[i], LINK_COLUMN);
     for (i = 0; i < (size_t)nexpr; i++)
         NEED_FROM_LINK(expr_links[i], LINK_COLUMN);
     if (cmp_link >= 0)
         NEED_FROM_LINK(cmp_link, LINK_COLUMN);
     if (measure_link >= 0) {
-        if (cand_of(&l->v[measure_link], LINK_COLUMN))
+        if (cand_of(&l->v[measure_link], LINK_COLUMN)) {
+            measure_need = (int)nneeds;
             NEED_FROM_LINK(measure_link, LINK_COLUMN);
+            if ((size_t)measure_need == nneeds)
+                measure_need = -1;
+        }
     }
     for (i = 0; i < (size_t)ngroup_links; i++) {
         const struct link *lk = &l->v[group_links[i]];
-        if (cand_of(lk, LINK_COLUMN) &&
-            (!cand_of(lk, LINK_TABLE) ||
-             cand_of(lk, LINK_COLUMN)->score > cand_of(lk, LINK_TABLE)->score))
-            NEED_FROM_LINK(group_links[i], LINK_COLUMN);
-        else {
-            /* by an entity: its table, reached by a join */
-            struct need *nd = &needs[nneeds];
-            size_t q;
-            nd->n = 0;
-            for (q = 0; q < lk->nc; q++)
-                if (lk->c[q].kind == LINK_TABLE)
-                    need_add(nd, lk->c[q].table, -1);
-            if (nd->n && nneeds < ARRAY_SIZE(needs))
-                nneeds++;
-        }
+        /* by a column, or by an entity (its table, reached by a join): whichever reaches */
+        struct need *nd = &needs[nneeds];
+        size_t q;
+        nd->n = 0;
+        for (q = 0; q < lk->nc; q++)
+            if ((lk->c[q].kind == LINK_TABLE || lk->c[q].kind == LINK_COLUMN) &&
+                lk->c[q].score >= 0.6 * lk->c[0].score)
+                need_add(nd, lk->c[q].table, lk->c[q].kind == LINK_TABLE ? -1 : lk->c[q].column);
+        if (nd->n && nneeds < ARRAY_SIZE(needs))
+            nneeds++;
     }
     if (entity_col_link >= 0)
         NEED_FROM_LINK(entity_col_link, LINK_COLUMN);
@@ -1234,7 +1339,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         NEED_FROM_LINK(time_link, LINK_COLUMN);
 
     /* ---- the base table ---- */
-    {
+    for (attempt = 0; attempt < 2 && p->base < 0; attempt++) {
         double best = -1;
         int fact = fact_link >= 0   ? cand_of(&l->v[fact_link], LINK_TABLE)->table
                    : fact_link < -1 ? -2 - fact_link
@@ -1278,6 +1383,20 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         }
         if (want_fact)
             p->absent_fact = fact;
+        /*
+         * "revenue" named a column no table of the rest reaches (a film's revenue, asked of
+         * transactions): read it as money of the table that holds the rest.
+         */
+        if (p->base < 0 && attempt == 0 && measure_need >= 0 &&
+            is_money_word(t->v[l->v[measure_link].from].word)) {
+            memmove(&needs[measure_need], &needs[measure_need + 1],
+                    (nneeds - (size_t)measure_need - 1) * sizeof(*needs));
+            nneeds--;
+            money_link = (int)l->v[measure_link].from;
+            measure_link = -1;
+            continue;
+        }
+        break;
     }
     if (p->base < 0) {
         if (!l->n)
@@ -1360,6 +1479,21 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             if (in.share && lk->from > in.verb_at && in.verb_at != SIZE_MAX)
                 p->filters[p->nfilters - 1].share_part = 1;
         }
+        for (i = 0; i < (size_t)nflag; i++) {
+            struct need nd = {{{0, 0}}, 0};
+            const struct link *lk = &l->v[flag_links[i]];
+            size_t q;
+            for (q = 0; q < lk->nc; q++)
+                if (lk->c[q].kind == LINK_COLUMN)
+                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            if (reach(c, p->base, &nd, &pc)) {
+                pc = place(c, p, pc);
+                filter_add(p, pc, F_EQ, 0,
+                           negated_before(t, lk) || null_word_near(t, lk) ? "false" : "true");
+                if (in.share && lk->from > in.verb_at && in.verb_at != SIZE_MAX)
+                    p->filters[p->nfilters - 1].share_part = 1;
+            }
+        }
         for (i = 0; i < (size_t)nnonzero; i++) {
             struct need nd = {{{0, 0}}, 0};
             const struct link *lk = &l->v[nonzero_links[i]];
@@ -1427,6 +1561,13 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 p->has_measure = 1;
                 p->measure.money = is_money(col_of(c, pc));
             }
+        } else if ((in.sum || in.how_much) && !in.count && entity_table == p->base &&
+                   table_says_money(c, p->base) && money_column(c, p->base, 0) >= 0) {
+            /* "total chocolate sales": the table is named for the money it records */
+            p->measure.cols[0] = (struct plan_col){p->base, money_column(c, p->base, 0)};
+            p->measure.ncols = 1;
+            p->measure.money = 1;
+            p->has_measure = 1;
         } else if (money_link >= 0 || in.cheapest || in.priciest) {
             int col = -1;
             if (in.cheapest || in.priciest) {
@@ -1551,12 +1692,25 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             const struct link_cand *tc = cand_of(lk, LINK_TABLE), *cc = cand_of(lk, LINK_COLUMN);
             struct need nd = {{{0, 0}}, 0};
             size_t q;
-            if (cc && (!tc || cc->score > tc->score)) {
-                for (q = 0; q < lk->nc; q++)
-                    if (lk->c[q].kind == LINK_COLUMN)
-                        need_add(&nd, lk->c[q].table, lk->c[q].column);
-                if (reach(c, p->base, &nd, &pc))
-                    p->groups[p->ngroups++] = place(c, p, pc);
+            struct need tn = {{{0, 0}}, 0};
+            int rc = 0, rt = 0;
+            struct plan_col tpc = {-1, -1};
+            for (q = 0; q < lk->nc; q++) {
+                if (lk->c[q].score < 0.6 * lk->c[0].score)
+                    continue;
+                if (lk->c[q].kind == LINK_COLUMN)
+                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+                else if (lk->c[q].kind == LINK_TABLE)
+                    need_add(&tn, lk->c[q].table, -1);
+            }
+            rc = nd.n ? reach(c, p->base, &nd, &pc) : 0;
+            rt = tn.n ? reach(c, p->base, &tn, &tpc) : 0;
+            if (rt > rc || (rt && rt == rc && tc && cc && tc->score > cc->score))
+                cc = NULL;
+            else
+                tc = NULL;
+            if (cc && rc) {
+                p->groups[p->ngroups++] = place(c, p, pc);
             } else if (tc) {
                 /* by an entity: its name, on the base when the base carries it */
                 char *stem = vocab_key(lk->phrase);
@@ -1582,8 +1736,10 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 free(stem);
             }
         }
-        /* "the cheapest product": rank the entity's rows by the measure */
-        if ((in.cheapest || in.priciest) && !p->ngroups && entity_table >= 0) {
+        /* "the cheapest product", "the highest grossing movie": rank the entity's rows */
+        if ((in.cheapest || in.priciest || ((in.max || in.min) && p->has_measure)) && !p->ngroups &&
+            entity_table >= 0 && entity_table == p->base && c->tables[p->base].key >= 0 &&
+            !in.count) {
             char *stem = table_label(c, entity_table), *key = vocab_key(stem);
             int nc = name_column(c, p->base, key);
             if (nc >= 0)
@@ -1624,6 +1780,10 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     }
 
     /* what is computed */
+    if (count_sum) {
+        in.count = 0;
+        in.sum = 1;
+    }
     if (in.median)
         p->op = OP_MEDIAN;
     else if (in.avg && !in.count)

@@ -26,11 +26,14 @@
 static const char pipeline_usage[] =
     "usage: mdp pipeline [--full-refresh] [--fail-fast]\n"
     "\n"
-    "Build the warehouse: sync the source manifest, ingest changed sources into raw, build the\n"
-    "dbt models in dependency order, and run the column tests. A failed source or model leaves\n"
-    "the previous table in place; the run goes on with what does not depend on it.\n"
+    "Build the warehouse: sync the source manifest, ingest changed sources into raw, load the\n"
+    "dbt project's changed seeds, build its models in dependency order, and run its tests. A\n"
+    "failed source, seed or model leaves the previous table in place; the run goes on with\n"
+    "what does not depend on it. A folder without sources/ (only a dbt project) skips sync\n"
+    "and ingest.\n"
     "\n"
-    "  --full-refresh   reload every source, changed or not\n"
+    "  --full-refresh   reload every source and seed, changed or not, and rebuild incremental\n"
+    "                   models in full\n"
     "  --fail-fast      stop at the first failure\n"
     "  -h, --help       this help\n";
 
@@ -164,6 +167,7 @@ dbt:
     step_header("transform");
     memset(&tr, 0, sizeof(tr));
     t0 = clock_seconds();
+    to.full_refresh = full_refresh;
     i = transform_run(root, warehouse, &to, &tr);
     if (!term_quiet || i)
         transform_report_print(stdout, &tr);

@@ -22,6 +22,7 @@
 #include "util/fs.h"
 #include "util/term.h"
 #include "util/xmalloc.h"
+#include "wh/wh.h"
 
 static const char pipeline_usage[] =
     "usage: mdp pipeline [--full-refresh] [--fail-fast]\n"
@@ -147,8 +148,10 @@ dbt:
     memset(&ir, 0, sizeof(ir));
     {
         struct seed_options seo = {0};
+        struct wh *wh = NULL;
         seo.full_refresh = full_refresh;
-        i = seed_run(root, warehouse, &seo, &ir);
+        i = wh_open(warehouse, WH_READ_WRITE, &wh) < 0 ? -1 : seed_run(root, wh, &seo, &ir);
+        wh_close(wh);
     }
     if (ir.n && !term_quiet)
         step_header("seed");

@@ -11,6 +11,7 @@
 #include "platform/seed.h"
 #include "util/term.h"
 #include "util/xmalloc.h"
+#include "wh/wh.h"
 
 static const char usage[] =
     "usage: mdp seed [SEED...] [--select SEED...] [--vars YAML] [--full-refresh]\n"
@@ -39,6 +40,7 @@ int cmd_seed(int argc, char **argv)
     struct seed_options o = {0};
     struct ingest_report rep;
     struct platform_paths paths;
+    struct wh *wh = NULL;
     const char **select = xcalloc((size_t)argc + 1, sizeof(*select));
     int opt, ret;
 
@@ -61,7 +63,13 @@ int cmd_seed(int argc, char **argv)
         free(select);
         return EXIT_USAGE;
     }
-    ret = seed_run(paths.root, paths.warehouse, &o, &rep);
+    if (wh_open(paths.warehouse, WH_READ_WRITE, &wh) < 0) {
+        platform_paths_release(&paths);
+        free(select);
+        return EXIT_FAIL;
+    }
+    ret = seed_run(paths.root, wh, &o, &rep);
+    wh_close(wh);
     if (ret >= 0 && !term_quiet)
         ingest_report_print(stdout, &rep);
     ret = ret == 0 ? EXIT_OK : ret > 0 ? EXIT_FAIL : rep.bad_input ? EXIT_USAGE : EXIT_FAIL;

@@ -91,12 +91,11 @@ out:
     return ret;
 }
 
-int seed_run(const char *root, const char *warehouse, const struct seed_options *opts,
+int seed_run(const char *root, struct wh *wh, const struct seed_options *opts,
              struct ingest_report *rep)
 {
     static const struct seed_options defaults;
     struct dbt_project p;
-    struct wh *wh = NULL;
     unsigned char *selected = NULL;
     double t0 = clock_seconds();
     size_t i, nseeds = 0;
@@ -116,7 +115,7 @@ int seed_run(const char *root, const char *warehouse, const struct seed_options 
     if (!nseeds)
         goto out;
     ret = -1;
-    if (wh_open(warehouse, WH_READ_WRITE, &wh) < 0 || transform_prepare_metadata(wh) < 0)
+    if (transform_prepare_metadata(wh) < 0)
         goto out;
     ret = 0;
     for (i = 0; i < p.nmodels; i++) {
@@ -149,7 +148,6 @@ int seed_run(const char *root, const char *warehouse, const struct seed_options 
     }
 out:
     rep->seconds = clock_seconds() - t0;
-    wh_close(wh);
     free(selected);
     dbt_project_release(&p);
     return ret;

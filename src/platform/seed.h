@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 struct ingest_report;
+struct wh;
 
 struct seed_options {
     const char *const *select; /* seed names (dbt selectors); none: every seed */
@@ -24,12 +25,13 @@ struct seed_options {
 };
 
 /*
- * Loads the seeds of the dbt project under root. The report is an ingest report (one item
- * per seed, its table written schema.name). Returns 0 when every selected seed loaded or was
- * unchanged (also when the project has none), 1 when some failed (the others still loaded),
- * -1 on a fatal error after error() (bad project files set report->bad_input).
+ * Loads the seeds of the dbt project under root into wh, open read-write and not locked down
+ * (borrowed: left open). The report is an ingest report (one item per seed, its table
+ * written schema.name). Returns 0 when every selected seed loaded or was unchanged (also when
+ * the project has none), 1 when some failed (the others still loaded), -1 on a fatal error
+ * after error() (bad project files set report->bad_input).
  */
-int seed_run(const char *root, const char *warehouse, const struct seed_options *opts,
+int seed_run(const char *root, struct wh *wh, const struct seed_options *opts,
              struct ingest_report *report);
 
 #endif

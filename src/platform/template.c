@@ -1770,6 +1770,129 @@ static int positional_count(const struct ex *call)
     return n;
 }
 
+/* The methods of lists and strings a template may call on a variable: x.append(1). */
+static const char *const methods[] = {"append",  "extend",     "upper",    "lower", "strip",
+                                      "replace", "startswith", "endswith", "split"};
+
+/* Is name "variable.method" with a method above (and no namespace mdp knows as prefix)? */
+static int is_method_call(const char *name)
+{
+    const char *dot = strchr(name, '.');
+    char *prefix;
+    int yes;
+
+    if (!dot || strchr(dot + 1, '.') || !in_list(dot + 1, methods, ARRAY_SIZE(methods)))
+        return 0;
+    prefix = xstrndup(name, (size_t)(dot - name));
+    yes = strcmp(prefix, "dbt") && strcmp(prefix, "dbt_utils") && strcmp(prefix, "adapter") &&
+          !in_list(prefix, dbt_context_names, ARRAY_SIZE(dbt_context_names));
+    free(prefix);
+    return yes;
+}
+
+/* x.append(v), x.extend(list) change the list bound to x; the string methods return a value. */
+static int call_method(struct render *r, const struct ex *e, struct tpl_value *out)
+{
+    const char *dot = strchr(e->name, '.'), *m = dot + 1;
+    char *var = xstrndup(e->name, (size_t)(dot - e->name));
+    struct tpl_value *self = (struct tpl_value *)lookup(r, var);
+    struct tpl_value args[2];
+    size_t i, want = !strcmp(m, "replace") ? 2 : !strcmp(m, "split") ? e->nargs : 1;
+    int ret = -1;
+
+    memset(args, 0, sizeof(args));
+    if (in_list(m, methods + 2, 3))
+        want = 0;
+    if (!self) {
+        rerr(r, e, "undefined name '%s'", var);
+        goto out;
+    }
+    if (e->nargs != want || want > 2) {
+        rerr(r, e, "%s() takes %zu argument%s", e->name, want, want == 1 ? "" : "s");
+        goto out;
+    }
+    for (i = 0; i < e->nargs; i++)
+        if (eval(r, e->args[i], &args[i]) < 0)
+            goto out;
+    if (!strcmp(m, "append") || !strcmp(m, "extend")) {
+        const struct tpl_value *add = !strcmp(m, "append") ? &args[0] : args[0].items;
+        size_t n = !strcmp(m, "append") ? 1 : args[0].n;
+        if (self->type != TPL_LIST || (m[0] == 'e' && args[0].type != TPL_LIST)) {
+            rerr(r, e, "%s on a %s", m, type_name(self->type));
+            goto out;
+        }
+        if (self->n + n > 1000000) {
+            rerr(r, e, "list too long");
+            goto out;
+        }
+        self->items = xrealloc(self->items, (self->n + n + 1) * sizeof(*self->items));
+        for (i = 0; i < n; i++)
+            value_copy(&self->items[self->n++], &add[i]);
+        memset(out, 0, sizeof(*out));
+        ret = 0;
+        goto out;
+    }
+    if (self->type != TPL_STR || (want && args[0].type != TPL_STR) ||
+        (want == 2 && args[1].type != TPL_STR)) {
+        rerr(r, e, "%s() works on strings", e->name);
+        goto out;
+    }
+    if (!strcmp(m, "startswith") || !strcmp(m, "endswith")) {
+        size_t n = strlen(self->str), k = strlen(args[0].str);
+        value_bool(out,
+                   k <= n && !memcmp(m[0] == 's' ? self->str : self->str + n - k, args[0].str, k));
+    } else if (!strcmp(m, "split")) {
+        const char *p = self->str, *sep = e->nargs ? args[0].str : " ";
+        size_t k = strlen(sep);
+        memset(out, 0, sizeof(*out));
+        out->type = TPL_LIST;
+        if (!k) {
+            rerr(r, e, "split() needs a non-empty separator");
+            goto out;
+        }
+        for (;;) {
+            const char *q = strstr(p, sep);
+            size_t len = q ? (size_t)(q - p) : strlen(p);
+            out->items = xrealloc(out->items, (out->n + 1) * sizeof(*out->items));
+            value_str(&out->items[out->n++], xstrndup(p, len));
+            if (!q)
+                break;
+            p = q + k;
+        }
+    } else if (!strcmp(m, "replace")) {
+        struct strbuf sb = STRBUF_INIT;
+        const char *p = self->str, *q;
+        size_t k = strlen(args[0].str);
+        while (k && (q = strstr(p, args[0].str)) != NULL) {
+            strbuf_add(&sb, p, (size_t)(q - p));
+            strbuf_addstr(&sb, args[1].str);
+            if (sb.len > MAX_OUTPUT) {
+                strbuf_release(&sb);
+                rerr(r, e, "string too long");
+                goto out;
+            }
+            p = q + k;
+        }
+        strbuf_addstr(&sb, p);
+        value_str(out, strbuf_detach(&sb, NULL));
+    } else {
+        struct strbuf sb = STRBUF_INIT;
+        char *c;
+        strbuf_addstr(&sb, self->str);
+        if (m[0] == 's')
+            strbuf_trim(&sb);
+        for (c = sb.buf; m[0] != 's' && *c; c++)
+            *c = (char)(m[0] == 'u' ? toupper((unsigned char)*c) : tolower((unsigned char)*c));
+        value_str(out, strbuf_detach(&sb, NULL));
+    }
+    ret = 0;
+out:
+    tpl_value_release(&args[0]);
+    tpl_value_release(&args[1]);
+    free(var);
+    return ret;
+}
+
 static int eval_call(struct render *r, const struct ex *e, struct tpl_value *out)
 {
     struct tpl_site at = {r->file, e->line, e->col};
@@ -1780,6 +1903,8 @@ static int eval_call(struct render *r, const struct ex *e, struct tpl_value *out
 
     if (strchr(e->name, '.') && in_list(e->name, supported_calls, ARRAY_SIZE(supported_calls)))
         return call_sql_builtin(r, e, out);
+    if (is_method_call(e->name) && !find_macro(r, e->name))
+        return call_method(r, e, out);
     if (!in_list(e->name, supported_calls, ARRAY_SIZE(supported_calls))) {
         const struct tpl_macro *m = find_macro(r, e->name);
         if (!m)
@@ -2416,7 +2541,7 @@ static int check_ex(const struct checker *c, const struct ex *e)
     if (!e)
         return 0;
     if (e->kind == EX_CALL && !in_list(e->name, supported_calls, ARRAY_SIZE(supported_calls)) &&
-        !defines_macro(c->root, e->name) && !lib_has(c->lib, e->name))
+        !defines_macro(c->root, e->name) && !lib_has(c->lib, e->name) && !is_method_call(e->name))
         return check_error(c, e, "macro");
     if (e->kind == EX_NAME) {
         const char *dot = strchr(e->name, '.');

@@ -246,6 +246,15 @@ Test(template, tests_conditionals_set_blocks_and_do)
            "True False False True True");
     expect("{% set q %}select {{ 1 + 1 }}{% endset %}[{{ q }}]", "[select 2]");
     expect("{% do log('hidden') %}ok", "ok");
+    /* list and string methods on variables */
+    expect("{% set cols = [] %}{% for c in ['a', 'b'] %}{% do cols.append(c ~ '_id') %}"
+           "{% endfor %}{% do cols.extend(['z']) %}{{ cols | join(',') }}",
+           "a_id,b_id,z");
+    expect("{% set s = ' Ab-c ' %}{{ s.strip() }}|{{ s.upper() }}|{{ s.replace('-', '_') }}|"
+           "{{ s.startswith(' Ab') }}{{ s.endswith('x') }}",
+           "Ab-c| AB-C | Ab_c |TrueFalse");
+    expect("{% set p = 'a.b.c' %}{{ p.split('.') | length }}", "3");
+    expect_error("{% set n = 1 %}{% do n.append(2) %}", "append on a number");
 }
 
 Test(template, this_target_incremental_env_and_sql_helpers)

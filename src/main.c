@@ -30,6 +30,8 @@ static const struct command commands[] = {
     {"query", cmd_query, "SQL shell on the warehouse (-c SQL, or interactive)"},
     {"catalog", cmd_catalog, "what mdp inferred about the warehouse: keys, joins, roles, layers"},
     {"eval", cmd_eval, "run evaluation cases: ground-truth SQL and assertions on answers"},
+    {"dashboard", cmd_dashboard, "build the Evidence-style dashboard pages into a static site"},
+    {"serve", cmd_serve, "serve the dashboards live over HTTP (--port, --host)"},
 };
 
 static const char usage[] =

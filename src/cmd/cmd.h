@@ -40,5 +40,13 @@ int cmd_setup(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_dashboard(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+
+/*
+ * The dashboards' pages folder: arg when given, else <root>/dashboards, else <root> when it is
+ * an Evidence project (evidence/pages). NULL without a platform root. The caller frees.
+ */
+char *cmd_dashboard_pages_dir(const struct platform_paths *paths, const char *arg);
 
 #endif

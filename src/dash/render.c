@@ -861,6 +861,8 @@ static void render_chart(struct render *r, const struct dash_component *c)
         json_set_num(yaxis, "min", atof(dash_attr(c, "yMin")));
     if (dash_attr(c, "yMax") && is_number(dash_attr(c, "yMax")))
         json_set_num(yaxis, "max", atof(dash_attr(c, "yMax")));
+    if (swap && !scatter)
+        json_set_bool(xaxis, "inverse", 1); /* the first category on top, as it reads */
     json_set(opt, swap ? "yAxis" : "xAxis", xaxis);
     json_set(opt, swap ? "xAxis" : "yAxis", yaxis);
     json_set(opt, "series", ser);

@@ -19,7 +19,7 @@
       if (a >= 1e9) { v /= 1e9; unit = "B"; }
       else if (a >= 1e6) { v /= 1e6; unit = "M"; }
       else if (a >= 1e3) { v /= 1e3; unit = "k"; }
-      if (unit && d < 0) d = Math.abs(v) < 10 ? 1 : 0;
+      if (unit && d < 0) d = Math.abs(v) < 10 ? 2 : Math.abs(v) < 100 ? 1 : 0;
     }
     if (d < 0) d = Math.abs(v - Math.round(v)) < 1e-9 ? 0 : 2;
     var s = Math.abs(v).toFixed(d), i = s.indexOf(".");

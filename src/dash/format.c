@@ -146,15 +146,30 @@ static size_t take_literal(const char *s, size_t i, struct strbuf *lit)
     return i + 1;
 }
 
+/* Only date letters (y m d h s, AM/PM) besides separators and quoted text. */
 static int is_date_code(const char *s)
 {
     int letters = 0;
 
     for (; *s; s++) {
+        if (*s == '"') {
+            const char *q = strchr(s + 1, '"');
+            if (!q)
+                return 0;
+            s = q;
+            continue;
+        }
+        if (!strncmp(s, "AM/PM", 5) || !strncmp(s, "am/pm", 5)) {
+            s += 4;
+            continue;
+        }
         if (*s == '#' || *s == '0' || *s == '?')
             return 0;
-        if (strchr("ymdhsYMDHS", *s))
+        if (isalpha((unsigned char)*s)) {
+            if (!strchr("ymdhsYMDHS", *s))
+                return 0;
             letters = 1;
+        }
     }
     return letters;
 }
@@ -295,7 +310,11 @@ void dash_fmt_number(const struct dash_fmt *f, double v, struct strbuf *out)
         decimals = fabs(v - round(v)) < 1e-9 ? 0 : 2;
     if (decimals > 12)
         decimals = 12;
-    snprintf(digits, sizeof(digits), "%.*f", decimals, fabs(v));
+    {
+        /* half away from zero, as spreadsheets round, not printf's half to even */
+        double scale = pow(10, decimals), a = fabs(v) * scale;
+        snprintf(digits, sizeof(digits), "%.*f", decimals, a < 1e15 ? round(a) / scale : fabs(v));
+    }
     if (v < 0 && strspn(digits, "0.") != strlen(digits))
         strbuf_addch(out, '-');
     strbuf_addstr(out, f->prefix);

@@ -437,10 +437,12 @@ static const struct wh_result *component_data(struct render *r, const struct das
     }
     res = run_query(r, (size_t)k, &error, &msg);
     if (!res) {
-        strbuf_addf(r->html,
-                    "<div class=\"mdp-error\" role=\"alert\"><strong>Error</strong> "
-                    "query '%s' failed, so &lt;%s&gt; has no data</div>\n",
-                    r->page->queries[k].name, c->name);
+        strbuf_addstr(r->html, "<div class=\"mdp-error\" role=\"alert\"><strong>Error</strong> "
+                               "query &#39;");
+        html_escape(r->html, r->page->queries[k].name);
+        strbuf_addstr(r->html, "&#39; failed, so &lt;");
+        html_escape(r->html, c->name);
+        strbuf_addstr(r->html, "&gt; has no data</div>\n");
         (void)error;
     }
     strbuf_release(&msg);

@@ -110,8 +110,7 @@ Test(dashboard, broken_pages_show_their_problems)
     tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb dashboard build pages -o out", dir);
     cr_assert_eq(r.code, 1, "a failed query exits 1: %d\n%s%s", r.code, r.out.buf, r.err.buf);
     cr_assert(strstr(r.err.buf, "pages/broken.md:7:1: query 'bad' failed"), "%s", r.err.buf);
-    cr_assert(strstr(r.err.buf, "broken.md:12:1: unknown component <Sparkline>"), "%s",
-              r.err.buf);
+    cr_assert(strstr(r.err.buf, "broken.md:12:1: unknown component <Sparkline>"), "%s", r.err.buf);
     cr_assert(strstr(r.err.buf, "broken.md:13:32: <LineChart> has no attribute 'colour'"), "%s",
               r.err.buf);
     tl_run_release(&r);

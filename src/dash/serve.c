@@ -3,7 +3,6 @@
  */
 #include <pthread.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dash/http.h"
@@ -28,25 +27,19 @@ struct cached {
 struct server {
     const struct dash_serve_options *o;
     struct dash_site site;
-    time_t stamp; /* of the site and warehouse the cache holds */
+    double stamp; /* of the site and warehouse the cache holds */
     struct cached cache[CACHE_SIZE];
     size_t ncache, next_slot;
 };
 
-static time_t file_mtime(const char *path)
-{
-    struct stat st;
-
-    return stat(path, &st) ? 0 : st.st_mtime;
-}
-
-static time_t current_stamp(struct server *s)
+/* The newest change of the pages and the warehouse (with its write-ahead log). */
+static double current_stamp(struct server *s)
 {
     struct strbuf wal = STRBUF_INIT;
-    time_t t = dash_site_mtime(&s->site), w = file_mtime(s->o->warehouse), v;
+    double t = dash_site_mtime(&s->site), w = dash_file_mtime(s->o->warehouse), v;
 
     strbuf_addf(&wal, "%s.wal", s->o->warehouse);
-    v = file_mtime(wal.buf);
+    v = dash_file_mtime(wal.buf);
     strbuf_release(&wal);
     if (w > t)
         t = w;
@@ -86,7 +79,7 @@ static void render(struct server *s, const char *name, const struct http_request
     struct strbuf key = STRBUF_INIT;
     struct dash_render_report rep;
     struct wh *sb = NULL;
-    time_t stamp;
+    double stamp;
     size_t i;
     int r;
 

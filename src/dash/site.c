@@ -227,17 +227,21 @@ void dash_site_release(struct dash_site *s)
     memset(s, 0, sizeof(*s));
 }
 
-time_t dash_site_mtime(const struct dash_site *s)
+double dash_file_mtime(const char *path)
 {
-    time_t newest = 0;
     struct stat st;
+
+    return stat(path, &st) ? 0 : (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
+}
+
+double dash_site_mtime(const struct dash_site *s)
+{
+    double newest = dash_file_mtime(s->pages_dir), t;
     size_t i;
 
     for (i = 0; i < s->npages; i++)
-        if (!stat(s->pages[i].path, &st) && st.st_mtime > newest)
-            newest = st.st_mtime;
-    if (!stat(s->pages_dir, &st) && st.st_mtime > newest)
-        newest = st.st_mtime;
+        if ((t = dash_file_mtime(s->pages[i].path)) > newest)
+            newest = t;
     return newest;
 }
 

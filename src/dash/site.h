@@ -17,7 +17,6 @@
 #define MDP_DASH_SITE_H
 
 #include <stddef.h>
-#include <time.h>
 
 #include "dash/render.h"
 
@@ -45,8 +44,10 @@ struct dash_site {
  */
 int dash_site_load(struct dash_site *site, const char *dir);
 void dash_site_release(struct dash_site *site);
-/* The newest modification time of the pages and sources (to notice edits). */
-time_t dash_site_mtime(const struct dash_site *site);
+/* The newest modification time of the pages and their folder, in seconds with nanoseconds. */
+double dash_site_mtime(const struct dash_site *site);
+/* A file's modification time in seconds with nanoseconds; 0 when it is missing. */
+double dash_file_mtime(const char *path);
 
 struct dash_build_options {
     const char *out_dir;

@@ -139,3 +139,90 @@ Test(dashboard, usage)
     cr_assert_eq(r.code, 2, "%s", r.err.buf);
     tl_run_release(&r);
 }
+
+/* GET url with node (a test dependency already): "STATUS\nBODY". */
+static int fetch(struct tl_run *r, const char *dir, const char *path)
+{
+    return tl_sh(r,
+                 "cd '%s' && url=$(grep -o 'http://[^ ]*' serve.out) && node -e '"
+                 "require(\"http\").get(process.argv[1], (r) => { let b = \"\"; "
+                 "r.on(\"data\", (d) => b += d); r.on(\"end\", () => "
+                 "console.log(r.statusCode + \"\\n\" + b)); })' \"${url%%/}%s\"",
+                 dir, path);
+}
+
+Test(dashboard, evidence_project_and_live_changes, .timeout = 120)
+{
+    char *dir = tl_tmpdir();
+    struct tl_run r;
+    int up;
+
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --write -c \"CREATE SCHEMA marts; "
+          "CREATE TABLE marts.orders AS SELECT range AS x, range * 10 AS amount FROM "
+          "range(5)\"",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    tl_run_release(&r);
+    tl_write(dir, "evidence/sources/warehouse/orders.sql", "select * from marts.orders;\n");
+    tl_write(dir, "evidence/pages/index.md",
+             "# Home\n\nSee [the detail](/reports/detail).\n\n"
+             "```sql total\nselect sum(amount) as amount from warehouse.orders\n```\n"
+             "<BigValue data={total} value=amount fmt=num0/>\n");
+    tl_write(dir, "evidence/pages/reports/detail.md",
+             "---\ntitle: Detail\n---\n"
+             "```sql big\nselect o.x, o.amount from warehouse.orders o where o.x > 1\n```\n"
+             "<DataTable data={big}/>\n"
+             "```sql n\nselect count(*) as n from ${big}\n```\n"
+             "<BigValue data={n} value=n/>\n");
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb dashboard build . -o out", dir);
+    cr_assert_eq(r.code, 0, "%s%s", r.out.buf, r.err.buf);
+    tl_run_release(&r);
+    file_has(dir, "out/index.html", "class=\"bv-value\">100<");
+    file_has(dir, "out/index.html", "href=\"reports/detail.html\"");
+    file_has(dir, "out/reports/detail.html", "href=\"../_mdp/dash.css\"");
+    file_has(dir, "out/reports/detail.html", "class=\"bv-value\">3<");
+    file_has(dir, "out/reports/detail.html", "<td class=\"num\">40</td>");
+
+    tl_sh(&r,
+          "cd '%s' && { \"$MDP_BIN\" --warehouse w.duckdb serve . --port 0 >serve.out "
+          "2>serve.err & echo $! >serve.pid; }; for i in $(seq 100); do grep -q http serve.out "
+          "2>/dev/null && break; sleep 0.1; done; cat serve.out",
+          dir);
+    up = strstr(r.out.buf, "http://127.0.0.1:") != NULL;
+    tl_run_release(&r);
+    cr_assert(up, "mdp serve printed no URL");
+    fetch(&r, dir, "/reports/detail");
+    cr_assert(!strncmp(r.out.buf, "200\n", 4) && strstr(r.out.buf, "<h1>Detail</h1>"), "%s",
+              r.out.buf);
+    tl_run_release(&r);
+    /* the page's file changes: the next request shows it */
+    tl_write(dir, "evidence/pages/reports/detail.md",
+             "---\ntitle: Detail, edited\n---\n```sql n\nselect 7 as n\n```\n"
+             "<BigValue data={n} value=n/>\n");
+    fetch(&r, dir, "/reports/detail.html");
+    cr_assert(strstr(r.out.buf, "<h1>Detail, edited</h1>") &&
+                  strstr(r.out.buf, "class=\"bv-value\">7<"),
+              "%s", r.out.buf);
+    tl_run_release(&r);
+    /* the warehouse changes: so does the page */
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --write -c \"INSERT INTO "
+          "marts.orders VALUES (9, 1000)\"",
+          dir);
+    cr_assert_eq(r.code, 0, "the warehouse is not free while serving: %s", r.err.buf);
+    tl_run_release(&r);
+    fetch(&r, dir, "/");
+    cr_assert(strstr(r.out.buf, "class=\"bv-value\">1,100<"), "%s", r.out.buf);
+    tl_run_release(&r);
+    fetch(&r, dir, "/nope");
+    cr_assert(!strncmp(r.out.buf, "404\n", 4), "%s", r.out.buf);
+    tl_run_release(&r);
+    fetch(&r, dir, "/_mdp/echarts.min.js");
+    cr_assert(!strncmp(r.out.buf, "200\n", 4) && r.out.len > 500000, "%zu bytes", r.out.len);
+    tl_run_release(&r);
+    tl_sh(&r, "cd '%s' && kill $(cat serve.pid)", dir);
+    tl_run_release(&r);
+    tl_rmdir(dir);
+    free(dir);
+}

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "dash/format.h"
@@ -397,6 +398,15 @@ void dash_fmt_time(const char *pattern, double unix_seconds, struct strbuf *out)
     }
 }
 
+/* A column name that says its whole numbers are codes: ..._id, ...id, year, ..._year. */
+static int is_code_name(const char *name)
+{
+    size_t n = strlen(name);
+
+    return (n >= 2 && !strcasecmp(name + n - 2, "id")) ||
+           (n >= 4 && !strcasecmp(name + n - 4, "year")) || !strcasecmp(name, "yr");
+}
+
 void dash_fmt_cell(const struct dash_fmt *f, const struct wh_result *r, size_t row, size_t col,
                    struct strbuf *out)
 {
@@ -423,6 +433,8 @@ void dash_fmt_cell(const struct dash_fmt *f, const struct wh_result *r, size_t r
         struct dash_fmt a;
         if (!f || f->kind == DASH_FMT_DATE) {
             dash_fmt_auto(&a, 0);
+            /* identifiers and years read as written: order 17567, 2024, not 17,567 */
+            a.thousands = !(t == WH_T_INT && is_code_name(r->cols[col].name));
             f = &a;
         }
         dash_fmt_number(f, v, out);

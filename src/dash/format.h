@@ -48,7 +48,8 @@ void dash_fmt_number(const struct dash_fmt *f, double v, struct strbuf *out);
 void dash_fmt_time(const char *pattern, double unix_seconds, struct strbuf *out);
 /*
  * Appends cell (row, col) of r formatted by f: numbers and times by the format, text as is, ""
- * for NULL. f NULL means automatic (with the column name's suffix format when it has one).
+ * for NULL. f NULL means automatic: the column name's suffix format when it has one, else
+ * digits grouped, except for whole numbers in a column named like an id or a year.
  */
 void dash_fmt_cell(const struct dash_fmt *f, const struct wh_result *r, size_t row, size_t col,
                    struct strbuf *out);

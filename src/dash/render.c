@@ -719,7 +719,7 @@ static void render_chart(struct render *r, const struct dash_component *c)
         struct json *grid_o = json_new_object();
         json_set_bool(grid_o, "containLabel", 1);
         json_set_num(grid_o, "left", 8);
-        json_set_num(grid_o, "right", 16);
+        json_set_num(grid_o, "right", 28);
         json_set_num(grid_o, "top", 36);
         json_set_num(grid_o, "bottom", 8);
         json_set(opt, "grid", grid_o);

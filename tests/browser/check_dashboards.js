@@ -8,7 +8,8 @@
  *   - every BigValue shows a formatted number;
  *   - no error or warning box;
  *   - changing a dropdown loads the page for that choice, and its first chart's data changes;
- *   - an input value that is not an option is refused (400).
+ *   - an input value that is not an option is refused (400);
+ *   - on a phone in dark mode: no sideways scrolling, a dark background, charts drawn.
  * Screenshots go to OUTDIR/PAGE.png.
  *
  * usage: node check_dashboards.js BASE_URL OUTDIR PAGE... [--dropdown PAGE]
@@ -171,6 +172,29 @@ async function main() {
     check(problems.length === 0, `${page}: no console errors`, problems.join(" | "));
     await screenshot(page);
     console.log(`   ${page}: ${Date.now() - t0} ms`);
+  }
+
+  /* a phone, in dark mode: nothing wider than the screen, charts still drawn */
+  if (pages.length) {
+    problems.length = 0;
+    await send("Emulation.setDeviceMetricsOverride",
+      { width: 390, height: 844, deviceScaleFactor: 1, mobile: true }, sessionId);
+    await send("Emulation.setEmulatedMedia",
+      { features: [{ name: "prefers-color-scheme", value: "dark" }] }, sessionId);
+    const s = await load(`${base}${pages[0]}.html`);
+    const r = await send("Runtime.evaluate", {
+      expression: `JSON.stringify({ wide: document.documentElement.scrollWidth, screen: innerWidth,
+        bg: getComputedStyle(document.body).backgroundColor })`, returnByValue: true }, sessionId);
+    const m = JSON.parse(r.result.value);
+    check(m.wide <= m.screen, `${pages[0]} on a phone: no sideways scrolling`, `${m.wide} > ${m.screen} px`);
+    check(m.bg !== "rgb(255, 255, 255)", `${pages[0]} in dark mode: a dark background`, m.bg);
+    check(s.charts.every((c) => c.marks > 3), `${pages[0]} on a phone: charts drawn`);
+    check(problems.length === 0, `${pages[0]} on a phone: no console errors`, problems.join(" | "));
+    const shot = await send("Page.captureScreenshot", { format: "png" }, sessionId);
+    fs.writeFileSync(path.join(outdir, `${pages[0]}-phone-dark.png`), Buffer.from(shot.data, "base64"));
+    await send("Emulation.setEmulatedMedia", { features: [] }, sessionId);
+    await send("Emulation.setDeviceMetricsOverride",
+      { width: 1280, height: 900, deviceScaleFactor: 1, mobile: false }, sessionId);
   }
 
   if (dropdownPage) {

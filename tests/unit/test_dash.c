@@ -288,3 +288,28 @@ Test(dash_render, problems_in_place)
     strbuf_release(&h);
     wh_close(wh);
 }
+
+Test(dash_format, cells_by_type_and_name)
+{
+    struct wh *wh;
+    struct wh_result *r;
+    struct strbuf sb = STRBUF_INIT;
+    const char *want[] = {"17567", "2024", "17,567", "$1.23k", "2024-03-01", "x", ""};
+    size_t i;
+
+    cr_assert_eq(wh_open(":memory:", WH_READ_WRITE, &wh), 0);
+    cr_assert_eq(wh_query(wh,
+                          "SELECT 17567 AS order_id, 2024 AS year, 17567 AS orders, "
+                          "1234.5 AS revenue_usd, DATE '2024-03-01' AS day, 'x' AS s, "
+                          "NULL::INT AS n",
+                          NULL, &r),
+                 0);
+    for (i = 0; i < r->ncols; i++) {
+        strbuf_reset(&sb);
+        dash_fmt_cell(NULL, r, 0, i, &sb);
+        cr_assert_str_eq(sb.buf, want[i], "column %s: '%s'", r->cols[i].name, sb.buf);
+    }
+    wh_result_free(r);
+    strbuf_release(&sb);
+    wh_close(wh);
+}

@@ -204,6 +204,20 @@ static int find_query(const struct dash_page *p, const char *name, size_t len)
     return -1;
 }
 
+/* The name among the page's first n queries closest to want, or NULL. */
+static const char *closest_query(const struct dash_page *p, size_t n, const char *want)
+{
+    const char **names = xcalloc(n ? n : 1, sizeof(*names));
+    const char *best;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        names[i] = p->queries[i].name;
+    best = str_closest(want, names, n, 3);
+    free(names);
+    return best;
+}
+
 static const struct dash_source *find_source(const struct render *r, const char *s, size_t sl,
                                              const char *t, size_t tl)
 {
@@ -284,13 +298,8 @@ static int expand_sql(struct render *r, size_t qi, int depth, struct strbuf *out
             } else {
                 int k = find_query(r->page, name, len);
                 if (k < 0 || (size_t)k >= qi) {
-                    const char *names[64];
-                    size_t i, n = 0;
-                    const char *best;
                     char *want = xstrndup(name, len);
-                    for (i = 0; i < qi && n < 64; i++)
-                        names[n++] = r->page->queries[i].name;
-                    best = str_closest(want, names, n, 3);
+                    const char *best = closest_query(r->page, qi, want);
                     if (k >= 0)
                         strbuf_addf(err, "${%s} refers to a query defined later: move it above",
                                     want);
@@ -421,12 +430,7 @@ static const struct wh_result *component_data(struct render *r, const struct das
     }
     k = find_query(r->page, a->value, strlen(a->value));
     if (k < 0) {
-        const char *names[64];
-        size_t i, n = 0;
-        const char *best;
-        for (i = 0; i < r->page->nqueries && n < 64; i++)
-            names[n++] = r->page->queries[i].name;
-        best = str_closest(a->value, names, n, 3);
+        const char *best = closest_query(r->page, r->page->nqueries, a->value);
         if (best)
             problem(r, a->line, a->col, 0, "<%s>: no query named '%s' (did you mean '%s'?)",
                     c->name, a->value, best);
@@ -521,13 +525,12 @@ static int truthy(const char *v)
     return v && (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes"));
 }
 
-/* A title from a column name: order_count -> Order Count. */
-static void title_case(struct strbuf *sb, const char *name)
+void dash_title_case(struct strbuf *sb, const char *name)
 {
     int start = 1;
 
     for (; *name; name++) {
-        if (*name == '_') {
+        if (*name == '_' || *name == '-') {
             strbuf_addch(sb, ' ');
             start = 1;
         } else {
@@ -567,7 +570,7 @@ static void render_bigvalue(struct render *r, const struct dash_component *c)
     if (t)
         strbuf_addstr(&title, t);
     else
-        title_case(&title, value);
+        dash_title_case(&title, value);
     strbuf_addstr(r->html, "<div class=\"bigvalue\" data-component=\"BigValue\"><p "
                            "class=\"bv-title\">");
     html_escape(r->html, title.buf);
@@ -957,7 +960,7 @@ static void render_datatable(struct render *r, const struct dash_component *c)
         }
         if (!titles[k]) {
             struct strbuf t = STRBUF_INIT;
-            title_case(&t, res->cols[cols[k]].name);
+            dash_title_case(&t, res->cols[cols[k]].name);
             titles[k] = strbuf_detach(&t, NULL);
         }
         k++;
@@ -1126,14 +1129,11 @@ static int settle_dropdown(struct render *r, const struct dash_component *c, int
         return 0;
     }
     if (!emit) {
+        /* the first pass only needs the options; problems are reported by the second */
         struct strbuf discard = STRBUF_INIT, *keep = r->html;
         struct dash_render_report rep = {0}, *keep_rep = r->rep;
-        void (*keep_cb)(void *, int, int, int, const char *) = NULL;
-        /* the first pass only needs the options; problems are reported by the second */
         struct dash_render_options o = *r->o;
         const struct dash_render_options *keep_o = r->o;
-        keep_cb = o.on_problem;
-        (void)keep_cb;
         o.on_problem = NULL;
         r->o = &o;
         r->html = &discard;
@@ -1321,7 +1321,7 @@ int dash_render_page(const struct dash_page *page, const struct dash_render_opti
     if (page->title)
         substitute_text(&r, page->title, &title);
     else
-        title_case(&title, fs_basename(opts->page_name ? opts->page_name : "page"));
+        dash_title_case(&title, fs_basename(opts->page_name ? opts->page_name : "page"));
     r.html = html;
     page_head(&r, title.buf, root.buf);
     for (i = 0; i < page->nblocks; i++) {

@@ -88,6 +88,8 @@ void dash_render_report_release(struct dash_render_report *r);
 int dash_render_page(const struct dash_page *page, const struct dash_render_options *opts,
                      struct strbuf *html, struct dash_render_report *report);
 
+/* Appends a title made from a name: order_count and order-count -> Order Count. */
+void dash_title_case(struct strbuf *sb, const char *name);
 /* Appends s URL-encoded as JavaScript's encodeURIComponent does. */
 void dash_url_encode(struct strbuf *sb, const char *s);
 

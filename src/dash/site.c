@@ -139,20 +139,6 @@ static void find_sources(struct dash_site *s, const char *dir)
     closedir(d);
 }
 
-static char *title_from_name(const char *name)
-{
-    struct strbuf sb = STRBUF_INIT;
-    const char *base = fs_basename(name);
-    int start = 1;
-
-    for (; *base; base++) {
-        char c = *base == '_' || *base == '-' ? ' ' : *base;
-        strbuf_addch(&sb, start && c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c);
-        start = c == ' ';
-    }
-    return strbuf_detach(&sb, NULL);
-}
-
 int dash_site_load(struct dash_site *s, const char *dir)
 {
     char *ev = fs_join(dir, "evidence/pages"), *pages_dir = NULL, *sources_dir = NULL;
@@ -197,8 +183,11 @@ int dash_site_load(struct dash_site *s, const char *dir)
             s->pages[i].title = pg.title ? xstrdup(pg.title) : NULL;
             dash_page_release(&pg);
         }
-        if (!s->pages[i].title)
-            s->pages[i].title = title_from_name(s->pages[i].name);
+        if (!s->pages[i].title) {
+            struct strbuf t = STRBUF_INIT;
+            dash_title_case(&t, fs_basename(s->pages[i].name));
+            s->pages[i].title = strbuf_detach(&t, NULL);
+        }
         s->nav[i].name = s->pages[i].name;
         s->nav[i].title = s->pages[i].title;
         strbuf_release(&text);

@@ -93,7 +93,7 @@ Test(dashboard, broken_pages_show_their_problems)
              "# Broken\n"
              "\n"
              "```sql good\n"
-             "select x, y from t\n"
+             "select x, y from t order by x desc\n"
              "```\n"
              "\n"
              "```sql bad\n"

@@ -40,6 +40,8 @@ int cmd_setup(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_ask(int argc, char **argv);
+int cmd_chat(int argc, char **argv);
 int cmd_dashboard(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 

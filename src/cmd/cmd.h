@@ -46,9 +46,12 @@ int cmd_dashboard(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
 /*
- * The dashboards' pages folder: arg when given, else <root>/dashboards, else <root> when it is
- * an Evidence project (evidence/pages). NULL without a platform root. The caller frees.
+ * The rest of a dashboard command's arguments after getopt (at most one PAGES_DIR) and the
+ * platform: *paths, and *pages = PAGES_DIR, else <root>/dashboards, else <root> when it is an
+ * Evidence project (evidence/pages). Returns EXIT_OK (the caller releases *paths and frees
+ * *pages), or an exit code after a message (nothing to release).
  */
-char *cmd_dashboard_pages_dir(const struct platform_paths *paths, const char *arg);
+int cmd_dashboard_setup(int argc, char **argv, const char *usage_text, struct platform_paths *paths,
+                        char **pages);
 
 #endif

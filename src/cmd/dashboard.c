@@ -68,23 +68,38 @@ static void on_page(void *ctx, const char *name, size_t files, double seconds)
         say("built %s in %.2f s", name, seconds);
 }
 
-/* The pages folder: the argument, else <root>/dashboards, else <root> for an Evidence project. */
-char *cmd_dashboard_pages_dir(const struct platform_paths *paths, const char *arg)
+int cmd_dashboard_setup(int argc, char **argv, const char *usage_text, struct platform_paths *paths,
+                        char **pages)
 {
-    char *d, *ev;
+    const char *arg = optind < argc ? argv[optind++] : NULL;
+    char *ev;
 
-    if (arg)
-        return xstrdup(arg);
-    if (!paths->root)
-        return NULL;
-    d = fs_join(paths->root, "dashboards");
+    *pages = NULL;
+    if (optind < argc)
+        return cmd_usage_error(usage_text, "unexpected argument '%s' (one PAGES_DIR at most)",
+                               argv[optind]);
+    cmd_locate(paths);
+    if (platform_require_warehouse(paths) < 0) {
+        platform_paths_release(paths);
+        return EXIT_USAGE;
+    }
+    if (arg) {
+        *pages = xstrdup(arg);
+        return EXIT_OK;
+    }
+    if (!paths->root) {
+        platform_paths_release(paths);
+        error("no pages folder: name one, or run inside a platform folder");
+        return EXIT_USAGE;
+    }
+    *pages = fs_join(paths->root, "dashboards");
     ev = fs_join(paths->root, "evidence/pages");
-    if (!fs_is_dir(d) && fs_is_dir(ev)) {
-        free(d);
-        d = xstrdup(paths->root);
+    if (!fs_is_dir(*pages) && fs_is_dir(ev)) {
+        free(*pages);
+        *pages = xstrdup(paths->root);
     }
     free(ev);
-    return d;
+    return EXIT_OK;
 }
 
 int cmd_dashboard(int argc, char **argv)
@@ -97,7 +112,7 @@ int cmd_dashboard(int argc, char **argv)
     struct dash_site site;
     struct dash_build_options bo = {0};
     struct dash_build_report rep;
-    const char *out = NULL, *pages_arg = NULL;
+    const char *out = NULL;
     char *pages = NULL, *out_dir = NULL, *end;
     int opt, ret = EXIT_FAIL;
 
@@ -123,21 +138,10 @@ int cmd_dashboard(int argc, char **argv)
         default: return cmd_usage_error(usage, "unknown option");
         }
     }
-    if (optind < argc)
-        pages_arg = argv[optind++];
-    if (optind < argc)
-        return cmd_usage_error(usage, "unexpected argument '%s' (one PAGES_DIR at most)",
-                               argv[optind]);
-
-    cmd_locate(&paths);
-    if (platform_require_warehouse(&paths) < 0) {
-        platform_paths_release(&paths);
-        return EXIT_USAGE;
-    }
-    pages = cmd_dashboard_pages_dir(&paths, pages_arg);
-    if (!pages || dash_site_load(&site, pages) < 0) {
-        if (!pages)
-            error("no pages folder: name one, or run inside a platform folder");
+    if ((ret = cmd_dashboard_setup(argc, argv, usage, &paths, &pages)) != EXIT_OK)
+        return ret;
+    ret = EXIT_FAIL;
+    if (dash_site_load(&site, pages) < 0) {
         ret = EXIT_USAGE;
         goto out;
     }

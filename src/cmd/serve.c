@@ -57,10 +57,9 @@ int cmd_serve(int argc, char **argv)
     struct dash_serve_options so = {0};
     struct platform_paths paths;
     struct sigaction sa;
-    const char *pages_arg = NULL;
     char *pages = NULL, *end;
     long port = 3000;
-    int opt, ret = EXIT_FAIL;
+    int opt, ret;
 
     optind = 1;
     while ((opt = getopt_long(argc, argv, "hp:", longopts, NULL)) != -1) {
@@ -76,22 +75,8 @@ int cmd_serve(int argc, char **argv)
         default: return cmd_usage_error(usage, "unknown option");
         }
     }
-    if (optind < argc)
-        pages_arg = argv[optind++];
-    if (optind < argc)
-        return cmd_usage_error(usage, "unexpected argument '%s' (one PAGES_DIR at most)",
-                               argv[optind]);
-    cmd_locate(&paths);
-    if (platform_require_warehouse(&paths) < 0) {
-        platform_paths_release(&paths);
-        return EXIT_USAGE;
-    }
-    pages = cmd_dashboard_pages_dir(&paths, pages_arg);
-    if (!pages) {
-        error("no pages folder: name one, or run inside a platform folder");
-        ret = EXIT_USAGE;
-        goto out;
-    }
+    if ((ret = cmd_dashboard_setup(argc, argv, usage, &paths, &pages)) != EXIT_OK)
+        return ret;
     so.pages_dir = pages;
     so.warehouse = paths.warehouse;
     so.port = (int)port;
@@ -103,7 +88,6 @@ int cmd_serve(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     ret = dash_serve(&so, &stop_flag) < 0 ? EXIT_USAGE : EXIT_OK;
-out:
     free(pages);
     platform_paths_release(&paths);
     return ret;

@@ -234,6 +234,15 @@ double dash_site_mtime(const struct dash_site *s)
     return newest;
 }
 
+static void page_link(struct strbuf *html, const struct dash_site_page *p)
+{
+    strbuf_addstr(html, "<a href=\"");
+    html_escape(html, p->name);
+    strbuf_addstr(html, ".html\">");
+    html_escape(html, p->title);
+    strbuf_addstr(html, "</a>");
+}
+
 void dash_site_index(const struct dash_site *s, struct strbuf *html)
 {
     size_t i;
@@ -243,20 +252,13 @@ void dash_site_index(const struct dash_site *s, struct strbuf *html)
                         "<title>Dashboards</title><link rel=\"stylesheet\" "
                         "href=\"_mdp/dash.css\"></head>\n<body>\n<nav class=\"site-nav\"><a "
                         "class=\"home\" href=\"index.html\" aria-current=\"page\">Dashboards</a>");
-    for (i = 0; i < s->npages; i++) {
-        strbuf_addstr(html, "<a href=\"");
-        html_escape(html, s->pages[i].name);
-        strbuf_addstr(html, ".html\">");
-        html_escape(html, s->pages[i].title);
-        strbuf_addstr(html, "</a>");
-    }
+    for (i = 0; i < s->npages; i++)
+        page_link(html, &s->pages[i]);
     strbuf_addstr(html, "</nav>\n<main>\n<h1>Dashboards</h1>\n<ul class=\"pages\">\n");
     for (i = 0; i < s->npages; i++) {
-        strbuf_addstr(html, "<li><a href=\"");
-        html_escape(html, s->pages[i].name);
-        strbuf_addstr(html, ".html\">");
-        html_escape(html, s->pages[i].title);
-        strbuf_addstr(html, "</a></li>\n");
+        strbuf_addstr(html, "<li>");
+        page_link(html, &s->pages[i]);
+        strbuf_addstr(html, "</li>\n");
     }
     strbuf_addstr(html, "</ul>\n</main>\n</body></html>\n");
 }

@@ -1260,7 +1260,7 @@ static void render_component(struct render *r, const struct dash_component *c)
                 c->name);
 }
 
-static void page_head(struct render *r, const char *title, const char *root)
+static void page_head(struct render *r, const char *title, const char *root, int with_h1)
 {
     size_t i;
 
@@ -1282,9 +1282,12 @@ static void page_head(struct render *r, const char *title, const char *root)
         html_escape(r->html, n->title);
         strbuf_addstr(r->html, "</a>");
     }
-    strbuf_addstr(r->html, "</nav>\n<main>\n<h1>");
-    html_escape(r->html, title);
-    strbuf_addstr(r->html, "</h1>\n");
+    strbuf_addstr(r->html, "</nav>\n<main>\n");
+    if (with_h1) {
+        strbuf_addstr(r->html, "<h1>");
+        html_escape(r->html, title);
+        strbuf_addstr(r->html, "</h1>\n");
+    }
 }
 
 int dash_render_page(const struct dash_page *page, const struct dash_render_options *opts,
@@ -1295,7 +1298,7 @@ int dash_render_page(const struct dash_page *page, const struct dash_render_opti
     struct markdown_options mo;
     const char *p;
     size_t i;
-    int ret = 0;
+    int ret = 0, heading_is_title = 0;
 
     memset(report, 0, sizeof(*report));
     r.page = page;
@@ -1318,12 +1321,23 @@ int dash_render_page(const struct dash_page *page, const struct dash_render_opti
             goto out;
         }
 
-    if (page->title)
+    /* the title: the front matter's, else a first "# heading" (shown once), else the name */
+    if (page->title) {
         substitute_text(&r, page->title, &title);
-    else
+    } else if (page->nblocks && page->blocks[0].kind == DASH_BLOCK_MARKDOWN &&
+               !strncmp(page->blocks[0].text, "# ", 2)) {
+        const char *h = page->blocks[0].text + 2;
+        struct strbuf raw = STRBUF_INIT;
+        strbuf_add(&raw, h, strcspn(h, "\n"));
+        strbuf_trim(&raw);
+        substitute_text(&r, raw.buf, &title);
+        strbuf_release(&raw);
+        heading_is_title = 1;
+    } else {
         dash_title_case(&title, fs_basename(opts->page_name ? opts->page_name : "page"));
+    }
     r.html = html;
-    page_head(&r, title.buf, root.buf);
+    page_head(&r, title.buf, root.buf, !heading_is_title);
     for (i = 0; i < page->nblocks; i++) {
         const struct dash_block *b = &page->blocks[i];
         switch (b->kind) {

@@ -56,7 +56,7 @@ struct dash_render_options {
     const struct dash_source *sources; /* NULL or nsources entries */
     size_t nsources;
     const char *page_name;   /* "sales" */
-    const char *source_path; /* "dashboards/sales.md", for messages */
+    const char *source_path; /* "sales.md", shown in the page's problem boxes */
     const struct dash_nav_item *nav;
     size_t nnav;
     /* requested input values (from a URL or a precomputed combination); others default */

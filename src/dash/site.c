@@ -317,7 +317,7 @@ static int build_page(const struct dash_site *s, size_t pi, struct wh *sb, struc
                       const struct dash_build_options *o, struct dash_build_report *rep)
 {
     const struct dash_site_page *sp = &s->pages[pi];
-    struct strbuf text = STRBUF_INIT, html = STRBUF_INIT, file = STRBUF_INIT;
+    struct strbuf text = STRBUF_INIT, html = STRBUF_INIT, file = STRBUF_INIT, rel = STRBUF_INIT;
     struct strbuf combos = STRBUF_INIT, key = STRBUF_INIT;
     struct dash_page page;
     struct dash_render_options ro = {0};
@@ -335,7 +335,8 @@ static int build_page(const struct dash_site *s, size_t pi, struct wh *sb, struc
     ro.sources = s->sources;
     ro.nsources = s->nsources;
     ro.page_name = sp->name;
-    ro.source_path = sp->path;
+    strbuf_addf(&rel, "%s.md", sp->name);
+    ro.source_path = rel.buf;
     ro.nav = s->nav;
     ro.nnav = s->npages;
     ro.cache = cache;
@@ -424,6 +425,7 @@ out:
     free(names);
     free(values);
     strbuf_release(&text);
+    strbuf_release(&rel);
     strbuf_release(&html);
     strbuf_release(&file);
     strbuf_release(&combos);
@@ -483,7 +485,7 @@ int dash_site_render(const struct dash_site *s, struct wh *sandbox, const char *
                      const char *const *input_names, const char *const *input_values,
                      size_t ninputs, struct strbuf *html, struct dash_render_report *report)
 {
-    struct strbuf text = STRBUF_INIT;
+    struct strbuf text = STRBUF_INIT, rel = STRBUF_INIT;
     struct dash_render_options ro = {0};
     struct dash_page page;
     size_t i;
@@ -495,14 +497,17 @@ int dash_site_render(const struct dash_site *s, struct wh *sandbox, const char *
             break;
     if (i == s->npages)
         return 0;
-    if (fs_read_file(&text, s->pages[i].path) < 0)
-        return -1;
+    if (fs_read_file(&text, s->pages[i].path) < 0) { /* removed since the site was loaded */
+        strbuf_release(&text);
+        return 0;
+    }
     dash_page_parse(text.buf, &page);
     ro.sandbox = sandbox;
     ro.sources = s->sources;
     ro.nsources = s->nsources;
     ro.page_name = s->pages[i].name;
-    ro.source_path = s->pages[i].path;
+    strbuf_addf(&rel, "%s.md", s->pages[i].name);
+    ro.source_path = rel.buf;
     ro.nav = s->nav;
     ro.nnav = s->npages;
     ro.input_names = input_names;
@@ -512,5 +517,6 @@ int dash_site_render(const struct dash_site *s, struct wh *sandbox, const char *
     ret = dash_render_page(&page, &ro, html, report) < 0 ? -1 : 1;
     dash_page_release(&page);
     strbuf_release(&text);
+    strbuf_release(&rel);
     return ret;
 }

@@ -72,7 +72,8 @@ int dash_site_build(const struct dash_site *site, const struct dash_build_option
 
 /*
  * Renders page `name` for the requested inputs, live (dropdowns ask the server). Returns 1 and
- * html, 0 when there is no such page, -1 when an input value is refused (error()).
+ * html, 0 when there is no such page (or its file is gone), -1 when an input value is refused
+ * (error()).
  */
 int dash_site_render(const struct dash_site *site, struct wh *sandbox, const char *name,
                      const char *const *input_names, const char *const *input_values,

@@ -12,7 +12,10 @@
  *   - on a phone in dark mode: no sideways scrolling, a dark background, charts drawn.
  * Screenshots go to OUTDIR/PAGE.png.
  *
- * usage: node check_dashboards.js BASE_URL OUTDIR PAGE... [--dropdown PAGE]
+ * With --problems PAGE, a page with a failing query and an unknown component: both shown in
+ * visible boxes, its other charts still drawn, no console errors.
+ *
+ * usage: node check_dashboards.js BASE_URL OUTDIR PAGE... [--dropdown PAGE] [--problems PAGE]
  * Prints one line per check; exits 1 when a check fails.
  */
 "use strict";
@@ -25,11 +28,12 @@ const path = require("path");
 const args = process.argv.slice(2);
 const base = args.shift();
 const outdir = args.shift();
-let dropdownPage = null;
+let dropdownPage = null, problemPage = null;
 const pages = [];
 while (args.length) {
   const a = args.shift();
   if (a === "--dropdown") dropdownPage = args.shift();
+  else if (a === "--problems") problemPage = args.shift();
   else pages.push(a);
 }
 fs.mkdirSync(outdir, { recursive: true });
@@ -195,6 +199,21 @@ async function main() {
     await send("Emulation.setEmulatedMedia", { features: [] }, sessionId);
     await send("Emulation.setDeviceMetricsOverride",
       { width: 1280, height: 900, deviceScaleFactor: 1, mobile: false }, sessionId);
+  }
+
+  if (problemPage) {
+    problems.length = 0;
+    const s = await load(`${base}${problemPage}.html`);
+    const r = await send("Runtime.evaluate", {
+      expression: `JSON.stringify(Array.from(document.querySelectorAll(".mdp-error, .mdp-warning"))
+        .map((e) => ({ cls: e.className, shown: e.offsetHeight > 0 && getComputedStyle(e).visibility === "visible" })))`,
+      returnByValue: true }, sessionId);
+    const boxes = JSON.parse(r.result.value);
+    check(boxes.some((b) => b.cls === "mdp-error" && b.shown), `${problemPage}: the failing query is shown in an error box`);
+    check(boxes.some((b) => b.cls === "mdp-warning" && b.shown), `${problemPage}: the unknown component is shown in a warning box`);
+    check(s.charts.length > 0 && s.charts.every((c) => c.marks > 3), `${problemPage}: its other charts are drawn`);
+    check(problems.length === 0, `${problemPage}: no console errors`, problems.join(" | "));
+    await screenshot(problemPage);
   }
 
   if (dropdownPage) {

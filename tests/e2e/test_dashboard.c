@@ -56,6 +56,13 @@ Test(dashboard, sample_site_in_chromium, .timeout = 400)
     file_has(dir, "site/sales.html", "\"combos\":{\"year=");
     file_has(dir, "site/sales.1.html", "<select class=\"mdp-input\" name=\"year\">");
 
+    /* a page with problems, added after the build: the server finds it */
+    tl_write(dir, "dashboards/broken.md",
+             "# Broken\n\n```sql bad\nselect no_such_column from marts.fct_orders\n```\n"
+             "```sql good\nselect category, count(*) as n from marts.fct_orders group by 1\n```\n"
+             "<Sparkline data={good}/>\n<BarChart data={good} x=category y=n/>\n"
+             "<LineChart data={bad} x=a y=b/>\n");
+
     /* served on a free port; the browser checks every page and a dropdown change */
     tl_sh(&r,
           "cd '%s' && { \"$MDP_BIN\" serve --port 0 >serve.out 2>serve.err & echo $! >serve.pid; "
@@ -68,7 +75,9 @@ Test(dashboard, sample_site_in_chromium, .timeout = 400)
     tl_sh(&r,
           "cd '%s' && url=$(grep -o 'http://[^ ]*' serve.out) && node "
           "'%s/tests/browser/check_dashboards.js' \"$url\" '%s/build/dash-screenshots' overview "
-          "sales products customers --dropdown sales; rc=$?; kill $(cat serve.pid); exit $rc",
+          "sales products customers --dropdown sales --problems broken; rc=$?; kill $(cat "
+          "serve.pid); "
+          "exit $rc",
           dir, src, src);
     cr_assert_eq(r.code, 0, "the browser checks failed:\n%s%s", r.out.buf, r.err.buf);
     cr_assert(strstr(r.out.buf, "all checks passed"), "%s", r.out.buf);

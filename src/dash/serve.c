@@ -113,6 +113,11 @@ static void render(struct server *s, const char *name, const struct http_request
         strbuf_release(&key);
         return;
     }
+    if (i == s->site.npages) {
+        message_page(resp, 404, "No such page", "There is no dashboard by that name.");
+        strbuf_release(&key);
+        return;
+    }
     error_clear();
     if (sandbox_open(s->o->warehouse, NULL, &sb) < 0) {
         message_page(resp, 503, "The warehouse cannot be opened", error_last());

@@ -27,6 +27,7 @@ struct wh_result;
 /* Evidence source queries: `source.table` in page SQL reads (sql). */
 struct dash_source {
     char *source, *table, *sql;
+    char *path; /* the .sql file */
 };
 
 /* A link in the navigation. */

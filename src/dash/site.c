@@ -128,6 +128,8 @@ static void find_sources(struct dash_site *s, const char *dir)
                     src->source = xstrdup(e->d_name);
                     src->table = xstrndup(f->d_name, len - 4);
                     src->sql = strbuf_detach(&sql, NULL);
+                    src->path = path;
+                    path = NULL;
                 }
                 strbuf_release(&sql);
                 free(path);
@@ -209,6 +211,7 @@ void dash_site_release(struct dash_site *s)
         free(s->sources[i].source);
         free(s->sources[i].table);
         free(s->sources[i].sql);
+        free(s->sources[i].path);
     }
     free(s->sources);
     free(s->nav);
@@ -230,6 +233,9 @@ double dash_site_mtime(const struct dash_site *s)
 
     for (i = 0; i < s->npages; i++)
         if ((t = dash_file_mtime(s->pages[i].path)) > newest)
+            newest = t;
+    for (i = 0; i < s->nsources; i++)
+        if ((t = dash_file_mtime(s->sources[i].path)) > newest)
             newest = t;
     return newest;
 }

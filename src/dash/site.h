@@ -44,7 +44,10 @@ struct dash_site {
  */
 int dash_site_load(struct dash_site *site, const char *dir);
 void dash_site_release(struct dash_site *site);
-/* The newest modification time of the pages and their folder, in seconds with nanoseconds. */
+/*
+ * The newest modification time of the pages, their folder and the source queries, in seconds
+ * with nanoseconds.
+ */
 double dash_site_mtime(const struct dash_site *site);
 /* A file's modification time in seconds with nanoseconds; 0 when it is missing. */
 double dash_file_mtime(const char *path);

@@ -224,6 +224,12 @@ Test(dashboard, evidence_project_and_live_changes, .timeout = 120)
     fetch(&r, dir, "/");
     cr_assert(strstr(r.out.buf, "class=\"bv-value\">1,100<"), "%s", r.out.buf);
     tl_run_release(&r);
+    /* so does a source query */
+    tl_write(dir, "evidence/sources/warehouse/orders.sql",
+             "select * from marts.orders where x < 4\n");
+    fetch(&r, dir, "/");
+    cr_assert(strstr(r.out.buf, "class=\"bv-value\">60<"), "%s", r.out.buf);
+    tl_run_release(&r);
     fetch(&r, dir, "/nope");
     cr_assert(!strncmp(r.out.buf, "404\n", 4), "%s", r.out.buf);
     tl_run_release(&r);

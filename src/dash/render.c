@@ -1266,7 +1266,7 @@ static void page_head(struct render *r, const char *title, const char *root, int
 
     strbuf_addstr(r->html, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                            "<meta name=\"viewport\" content=\"width=device-width, "
-                           "initial-scale=1\"><title>");
+                           "initial-scale=1\"><link rel=\"icon\" href=\"data:,\"><title>");
     html_escape(r->html, title);
     strbuf_addf(r->html,
                 "</title><link rel=\"stylesheet\" href=\"%s_mdp/dash.css\">"

@@ -62,7 +62,7 @@ static void message_page(struct http_response *resp, int status, const char *tit
 {
     resp->status = status;
     strbuf_addstr(&resp->body, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                               "<title>");
+                               "<link rel=\"icon\" href=\"data:,\"><title>");
     html_escape(&resp->body, title);
     strbuf_addstr(&resp->body, "</title><link rel=\"stylesheet\" href=\"/_mdp/dash.css\"></head>"
                                "<body><main><h1>");

@@ -253,11 +253,13 @@ void dash_site_index(const struct dash_site *s, struct strbuf *html)
 {
     size_t i;
 
-    strbuf_addstr(html, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                        "<title>Dashboards</title><link rel=\"stylesheet\" "
-                        "href=\"_mdp/dash.css\"></head>\n<body>\n<nav class=\"site-nav\"><a "
-                        "class=\"home\" href=\"index.html\" aria-current=\"page\">Dashboards</a>");
+    strbuf_addstr(
+        html,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        "<link rel=\"icon\" href=\"data:,\"><title>Dashboards</title><link rel=\"stylesheet\" "
+        "href=\"_mdp/dash.css\"></head>\n<body>\n<nav class=\"site-nav\"><a "
+        "class=\"home\" href=\"index.html\" aria-current=\"page\">Dashboards</a>");
     for (i = 0; i < s->npages; i++)
         page_link(html, &s->pages[i]);
     strbuf_addstr(html, "</nav>\n<main>\n<h1>Dashboards</h1>\n<ul class=\"pages\">\n");

@@ -29,6 +29,7 @@ static const struct command commands[] = {
     {"setup", cmd_setup, "init and generate when needed, then pipeline: a warehouse from nothing"},
     {"query", cmd_query, "SQL shell on the warehouse (-c SQL, or interactive)"},
     {"catalog", cmd_catalog, "what mdp inferred about the warehouse: keys, joins, roles, layers"},
+    {"ask", cmd_ask, "answer a question about the warehouse in plain English, with the SQL"},
     {"eval", cmd_eval, "run evaluation cases: ground-truth SQL and assertions on answers"},
 };
 

@@ -40,5 +40,6 @@ int cmd_setup(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_ask(int argc, char **argv);
 
 #endif

@@ -92,39 +92,38 @@ static void build_and_check(const char *from, const char *cases, size_t min_case
     free(dir);
 }
 
-Test(evalsets, vetclinic_raw_camel_case)
+/*
+ * The set tests/evals/<name>: its platform is the folder itself, or `platform` when given
+ * (the seed's cases live here, its files outside); its cases are <folder>/evals/cases.yml, or
+ * tests/evals/<name>/cases.yml beside an outside platform.
+ */
+static void check_set(const char *name, const char *platform, size_t min_cases)
 {
     char *src = fs_absolute(tl_src());
-    char *from = xstrfmt("%s/tests/evals/vetclinic", src);
-    char *cases = xstrfmt("%s/evals/cases.yml", from);
+    char *set = xstrfmt("%s/tests/evals/%s", src, name);
+    char *cases = xstrfmt("%s/%scases.yml", set, platform ? "" : "evals/");
 
-    build_and_check(from, cases, 30);
+    build_and_check(platform ? platform : set, cases, min_cases);
     free(cases);
-    free(from);
+    free(set);
     free(src);
+}
+
+Test(evalsets, vetclinic_raw_camel_case)
+{
+    check_set("vetclinic", NULL, 30);
 }
 
 Test(evalsets, saas_dbt_project)
 {
-    char *src = fs_absolute(tl_src());
-    char *from = xstrfmt("%s/tests/evals/saas", src);
-    char *cases = xstrfmt("%s/evals/cases.yml", from);
-
-    build_and_check(from, cases, 30);
-    free(cases);
-    free(from);
-    free(src);
+    check_set("saas", NULL, 30);
 }
 
 Test(evalsets, seed_platform_raw_tables)
 {
     char *seed = tl_seed_platform();
-    char *src = fs_absolute(tl_src());
-    char *cases = xstrfmt("%s/tests/evals/seed/cases.yml", src);
 
     cr_assert(seed != NULL, "no seed platform: set MDP_SEED_PLATFORM to ../shared/seed-platform");
-    build_and_check(seed, cases, 15);
-    free(cases);
+    check_set("seed", seed, 15);
     free(seed);
-    free(src);
 }

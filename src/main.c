@@ -30,6 +30,8 @@ static const struct command commands[] = {
     {"query", cmd_query, "SQL shell on the warehouse (-c SQL, or interactive)"},
     {"catalog", cmd_catalog, "what mdp inferred about the warehouse: keys, joins, roles, layers"},
     {"ask", cmd_ask, "answer a question about the warehouse in plain English, with the SQL"},
+    {"chat", cmd_chat, "questions in a conversation, with follow-ups (alias: agent)"},
+    {"agent", cmd_chat, "the same as chat"},
     {"eval", cmd_eval, "run evaluation cases: ground-truth SQL and assertions on answers"},
 };
 

@@ -75,6 +75,11 @@ struct eval_report {
     size_t passed, failed;
     struct tag_rate *tags; /* in order of first appearance */
     size_t ntags;
+    /*
+     * Cases with a refuses assertion, and those of them the answerer answered without marking
+     * the answer unanswerable (a confident answer to a question the data cannot answer).
+     */
+    size_t unanswerable, confident_unanswerable;
     double p50_ms, p95_ms; /* answer latency (verification SQL time with sql_only) */
     double elapsed_ms;
 };
@@ -102,7 +107,10 @@ void eval_report_release(struct eval_report *report);
  * error). verbose adds the verification SQL in --sql-only mode.
  */
 void eval_case_print(FILE *f, const struct case_result *result, int sql_only, int verbose);
-/* Pass rates per tag and overall, latency, and "N passed, N failed" as the last line. */
+/*
+ * Pass rates per tag and overall, "confident answers to unanswerable questions: N of M" (not
+ * with sql_only), latency, and "N passed, N failed" as the last line.
+ */
 void eval_summary_print(FILE *f, const struct eval_report *report);
 /* Every case (failed ones only when failed_only) then the summary. */
 void eval_report_print(FILE *f, const struct eval_report *report, int verbose, int failed_only);

@@ -701,10 +701,14 @@ static int derive_revenue(const struct catalog *c, int t, struct plan_measure *m
     m->ncols = 2;
     for (i = 0; i < tab->ncolumns; i++) {
         const struct cat_column *col = &tab->columns[i];
+        /* a rate multiplies each line whether or not it repeats over a group */
         if (is_numeric(col) && col_word(col, "discount") && col->has_range && col->min >= 0 &&
-            col->max <= 1 && col->repeated_within < 0) {
+            col->max <= 100 &&
+            (col->max <= 1 || col->type != WH_T_DECIMAL || col_word(col, "pct") ||
+             col_word(col, "percent"))) {
             m->cols[2] = (struct plan_col){t, (int)i};
-            m->ops[1] = '%'; /* times (1 - discount) */
+            /* times (1 - discount), a fraction 0..1 or a percentage 0..100 */
+            m->ops[1] = col->max <= 1 ? '%' : '&';
             m->ncols = 3;
         }
     }
@@ -1232,9 +1236,11 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     }
     /* money words with no column of their own: revenue, sales */
     for (i = 0; i < t->n; i++) {
-        static const char *const mw[] = {
-            "revenue", "revenues", "sales", "sale", "turnover", "sold",     "sell",    "earned",
-            "earn",    "earnings", "paid",  "pay",  "spent",    "grossing", "grossed", NULL};
+        static const char *const mw[] = {"revenue", "revenues", "sales",  "sale",     "turnover",
+                                         "sold",    "sell",     "earned", "earn",     "earnings",
+                                         "paid",    "pay",      "spent",  "grossing", "grossed",
+                                         "money",   "billed",   "bill",   "billing",  "worth",
+                                         "charged", "income",   "made",   "make",     NULL};
         if (t->v[i].use == TOK_UNUSED && tok_in(t, i, mw)) {
             if (money_link < 0)
                 money_link = (int)i;
@@ -1585,7 +1591,9 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 p->has_measure = 1;
                 add_note(p, "no amount is stored, so revenue is %s x %s%s, computed per row",
                          col_of(c, p->measure.cols[0])->name, col_of(c, p->measure.cols[1])->name,
-                         p->measure.ncols > 2 ? " x (1 - discount)" : "");
+                         p->measure.ncols > 2 ? p->measure.ops[1] == '&' ? " x (1 - discount / 100)"
+                                                                         : " x (1 - discount)"
+                                              : "");
             } else {
                 refuse(p, "%s has no amount, price or quantity to add up as revenue",
                        base->relation);

@@ -439,7 +439,12 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
             } else {
                 strbuf_addf(text, "The %s %s%s%s is ", op_words(p->op), what, scope.len ? " " : "",
                             scope.buf);
-                add_number(text, v, money);
+                if (wh_type_is_temporal(r->cols[0].type))
+                    strbuf_addstr(text, wh_result_text(r, 0, 0)); /* a date, as written */
+                else
+                    add_number(text, v, money);
+                if (p->measure.span)
+                    strbuf_addf(text, " %s", p->measure.span_unit_name);
                 strbuf_addch(text, '.');
             }
             a->chart = CHART_NONE;

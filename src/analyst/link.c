@@ -15,7 +15,8 @@
 
 static int linkable(const struct token *k)
 {
-    return k->use == TOK_UNUSED && (k->kind == TOK_WORD || k->kind == TOK_QUOTED);
+    return k->use == TOK_UNUSED &&
+           (k->kind == TOK_QUOTED || (k->kind == TOK_WORD && !tok_is_money_verb(k->word)));
 }
 
 /* May a span start or end at token k? Not on a function or operator word. */

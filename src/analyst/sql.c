@@ -71,6 +71,14 @@ static void add_measure(const struct sqlctx *x, struct strbuf *sb)
         strbuf_addstr(sb, m->learned);
         return;
     }
+    if (m->span) {
+        strbuf_addstr(sb, "(epoch(");
+        add_col(x, sb, m->span_to);
+        strbuf_addstr(sb, ") - epoch(");
+        add_col(x, sb, m->span_from);
+        strbuf_addf(sb, ")) / %.0f", m->span_unit);
+        return;
+    }
     for (i = 1; i < m->ncols; i++)
         strbuf_addch(sb, '(');
     add_col(x, sb, m->cols[0]);

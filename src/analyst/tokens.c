@@ -403,6 +403,24 @@ static const char *const operator_words[] = {
     "rows",       "row",        "entries",     "records",   "list",       "name",       "names",
     "times",      "minus",      "plus",        "divided",   "multiplied", NULL};
 
+/*
+ * Verbs and nouns that mean money changing hands (billed, paid, earned, made, worth, money):
+ * they ask for an amount, and are never matched against names alone.
+ */
+int tok_is_money_verb(const char *word)
+{
+    static const char *const mv[] = {
+        "sold",     "sell",    "sells",  "earned", "earn",    "paid",      "pay",      "spent",
+        "grossing", "grossed", "money",  "billed", "bill",    "billing",   "worth",    "charged",
+        "made",     "make",    "brings", "bring",  "brought", "generated", "generate", NULL};
+    size_t i;
+
+    for (i = 0; mv[i]; i++)
+        if (!strcmp(mv[i], word))
+            return 1;
+    return 0;
+}
+
 int tok_is_operator(const char *word)
 {
     size_t i;

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "eval/answerer.h"
+#include "analyst/answer.h"
 #include "eval/cases.h"
 
 struct strbuf;

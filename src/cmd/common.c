@@ -6,8 +6,6 @@
 
 #include "cmd/cmd.h"
 
-struct global_options global;
-
 int cmd_help(const char *usage)
 {
     fputs(usage, stdout);
@@ -27,7 +25,7 @@ int cmd_usage_error(const char *usage, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-void cmd_locate(struct platform_paths *out)
+int cmd_ready(const struct session *s)
 {
-    platform_locate(global.project, global.warehouse, out);
+    return session_check(s) < 0 ? EXIT_USAGE : 0;
 }

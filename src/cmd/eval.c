@@ -88,7 +88,7 @@ static void print_result(const struct case_result *cr, void *ctx)
     fflush(stdout);
 }
 
-int cmd_eval(int argc, char **argv)
+int cmd_eval(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {
         {"sql-only", no_argument, NULL, 'S'},      {"tag", required_argument, NULL, 't'},
@@ -101,7 +101,6 @@ int cmd_eval(int argc, char **argv)
     char *cases_path = NULL, *end;
     int json = 0, opt, ret = EXIT_USAGE, rc;
     struct eval_options eo;
-    struct platform_paths paths = {0};
     struct case_set set = CASE_SET_INIT;
     struct answerer answerer;
     struct eval_report report;
@@ -159,16 +158,15 @@ int cmd_eval(int argc, char **argv)
         goto out;
     }
 
-    cmd_locate(&paths);
     if (optind < argc) {
         cases_path = xstrdup(argv[optind]);
     } else {
-        if (!paths.root) {
+        if (!s->root) {
             error("no platform folder found, so no evals/cases.yml: give the case file as an "
                   "argument, or use --project DIR (mdp init makes a platform)");
             goto out;
         }
-        cases_path = fs_join(paths.root, "evals/cases.yml");
+        cases_path = fs_join(s->root, "evals/cases.yml");
         if (!fs_is_file(cases_path)) {
             error("'%s' does not exist: write evaluation cases there (see mdp init's sample) "
                   "or give a case file as an argument",
@@ -176,7 +174,7 @@ int cmd_eval(int argc, char **argv)
             goto out;
         }
     }
-    if (platform_require_warehouse(&paths) < 0)
+    if (session_require_warehouse(s) < 0)
         goto out;
     if (cases_load(cases_path, &set) < 0)
         goto out;
@@ -186,7 +184,7 @@ int cmd_eval(int argc, char **argv)
         have_answerer = 1;
         eo.answerer = &answerer;
     }
-    eo.warehouse = paths.warehouse;
+    eo.warehouse = s->warehouse;
     eo.tags = tags.v;
     eo.ntags = tags.n;
     eo.ids = ids.v;
@@ -247,7 +245,6 @@ out:
     if (have_answerer && answerer.release)
         answerer.release(&answerer);
     case_set_release(&set);
-    platform_paths_release(&paths);
     free(cases_path);
     free(tags.v);
     free(ids.v);

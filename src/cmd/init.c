@@ -22,7 +22,7 @@ static const char usage[] =
     "  --force       scaffold even when DIR is already a platform, overwriting its files\n"
     "  -h, --help    this help\n";
 
-int cmd_init(int argc, char **argv)
+int cmd_init(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {
         {"empty", no_argument, NULL, 'e'},
@@ -49,8 +49,8 @@ int cmd_init(int argc, char **argv)
         dir = argv[optind++];
     if (optind < argc)
         return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-    if (global.project && dir[0] == '.' && !dir[1])
-        dir = global.project;
+    if (s->project_override && dir[0] == '.' && !dir[1])
+        dir = s->project_override;
 
     ret = scaffold_run(dir, &opts, &report);
     if (!term_quiet && (report.nr_written || report.nr_kept)) {

@@ -77,8 +77,11 @@ static int has_dbt_project(const char *root)
     return ret;
 }
 
-static int run_pipeline(const char *root, const char *warehouse, int full_refresh, int fail_fast)
+/* The warehouse is opened once, read-write, after sync, and shared by the other stages. */
+static int run_pipeline(struct session *s, int full_refresh, int fail_fast)
 {
+    const char *root = s->root;
+    struct wh *wh;
     struct step steps[4] = {
         {"sync", -2, 0}, {"ingest", -2, 0}, {"transform", -2, 0}, {"test", -2, 0}};
     struct sync_options so = {0};
@@ -102,11 +105,16 @@ static int run_pipeline(const char *root, const char *warehouse, int full_refres
         goto summary;
 
     step_header("ingest");
+    t0 = clock_seconds();
+    s->mode = WH_READ_WRITE;
+    if (!(wh = session_wh(s))) {
+        step_end(&steps[1], -1, t0);
+        goto summary;
+    }
     io.full_refresh = full_refresh;
     io.fail_fast = fail_fast;
     memset(&ir, 0, sizeof(ir));
-    t0 = clock_seconds();
-    i = ingest_run(root, warehouse, &io, &ir);
+    i = ingest_run(root, wh, &io, &ir);
     if (!term_quiet || i)
         ingest_report_print(stdout, &ir);
     ingest_report_release(&ir);
@@ -125,7 +133,7 @@ static int run_pipeline(const char *root, const char *warehouse, int full_refres
     step_header("transform");
     memset(&tr, 0, sizeof(tr));
     t0 = clock_seconds();
-    i = transform_run(root, warehouse, &to, &tr);
+    i = transform_run(root, wh, &to, &tr);
     if (!term_quiet || i)
         transform_report_print(stdout, &tr);
     transform_report_release(&tr);
@@ -136,7 +144,7 @@ static int run_pipeline(const char *root, const char *warehouse, int full_refres
     step_header("test");
     memset(&dtr, 0, sizeof(dtr));
     t0 = clock_seconds();
-    i = dbt_test_run(root, warehouse, &dto, &dtr);
+    i = dbt_test_run(root, wh, &dto, &dtr);
     if (!term_quiet || i)
         dbt_test_report_print(stdout, &dtr);
     dbt_test_report_release(&dtr);
@@ -167,14 +175,13 @@ summary:
     return fatal || failed ? EXIT_FAIL : EXIT_OK;
 }
 
-int cmd_pipeline(int argc, char **argv)
+int cmd_pipeline(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {{"full-refresh", no_argument, NULL, 'F'},
                                              {"fail-fast", no_argument, NULL, 'x'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    struct platform_paths paths;
-    int opt, full_refresh = 0, fail_fast = 0, ret;
+    int opt, full_refresh = 0, fail_fast = 0;
 
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -187,14 +194,9 @@ int cmd_pipeline(int argc, char **argv)
     }
     if (optind < argc)
         return cmd_usage_error(pipeline_usage, "unexpected argument '%s'", argv[optind]);
-    cmd_locate(&paths);
-    if (platform_require_root(&paths) < 0) {
-        platform_paths_release(&paths);
+    if (cmd_ready(s))
         return EXIT_USAGE;
-    }
-    ret = run_pipeline(paths.root, paths.warehouse, full_refresh, fail_fast);
-    platform_paths_release(&paths);
-    return ret;
+    return run_pipeline(s, full_refresh, fail_fast);
 }
 
 /* Does dir/sources hold any data file (csv, parquet, json, ndjson) in a system folder? */
@@ -231,14 +233,13 @@ static int has_source_files(const char *root)
     return found;
 }
 
-int cmd_setup(int argc, char **argv)
+int cmd_setup(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {{"scale", required_argument, NULL, 's'},
                                              {"seed", required_argument, NULL, 'S'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     struct generate_options go = {0};
-    struct platform_paths paths;
     char *root = NULL, *end;
     int opt, ret = EXIT_FAIL;
 
@@ -264,9 +265,7 @@ int cmd_setup(int argc, char **argv)
     if (optind < argc)
         return cmd_usage_error(setup_usage, "unexpected argument '%s'", argv[optind]);
 
-    cmd_locate(&paths);
-    root = xstrdup(paths.root ? paths.root : ".");
-    platform_paths_release(&paths);
+    root = xstrdup(s->root ? s->root : ".");
     if (!scaffold_platform_marker(root)) {
         struct scaffold_options so = {0};
         struct scaffold_report sr;
@@ -298,10 +297,8 @@ int cmd_setup(int argc, char **argv)
                 "generate` to write new sample data)");
     }
     /* Now a platform: locate again so the warehouse path follows the usual rules. */
-    global.project = root;
-    cmd_locate(&paths);
-    ret = run_pipeline(paths.root, paths.warehouse, 0, 0);
-    platform_paths_release(&paths);
+    session_relocate(s, root);
+    ret = run_pipeline(s, 0, 0);
 out:
     free(root);
     return ret;

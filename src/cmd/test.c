@@ -26,7 +26,7 @@ static const char usage[] =
     "Exit status: 0 no test failed, 1 a test failed or errored, 2 bad usage or a bad project\n"
     "file.\n";
 
-int cmd_test(int argc, char **argv)
+int cmd_test(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {{"select", required_argument, NULL, 's'},
                                              {"models", required_argument, NULL, 's'},
@@ -35,7 +35,7 @@ int cmd_test(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     struct dbt_test_options o = {0};
     struct dbt_test_report rep;
-    struct platform_paths paths;
+    struct wh *wh;
     const char **select = xcalloc((size_t)argc + 1, sizeof(*select));
     size_t nselect = 0;
     int opt, ret, saw_select = 0;
@@ -64,18 +64,19 @@ int cmd_test(int argc, char **argv)
     o.select = select;
     o.nselect = nselect;
 
-    cmd_locate(&paths);
-    if (platform_require_root(&paths) < 0 || platform_require_warehouse(&paths) < 0) {
-        platform_paths_release(&paths);
+    if (cmd_ready(s)) {
         free(select);
         return EXIT_USAGE;
     }
-    ret = dbt_test_run(paths.root, paths.warehouse, &o, &rep);
+    if (!(wh = session_wh(s))) {
+        free(select);
+        return EXIT_FAIL;
+    }
+    ret = dbt_test_run(s->root, wh, &o, &rep);
     if (ret >= 0 && (!term_quiet || ret > 0))
         dbt_test_report_print(ret > 0 && term_quiet ? stderr : stdout, &rep);
     ret = ret == 0 ? EXIT_OK : ret > 0 ? EXIT_FAIL : rep.bad_input ? EXIT_USAGE : EXIT_FAIL;
     dbt_test_report_release(&rep);
-    platform_paths_release(&paths);
     free(select);
     return ret;
 }

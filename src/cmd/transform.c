@@ -43,7 +43,7 @@ static void on_sigint(int sig)
     cancel_flag = 1;
 }
 
-int cmd_transform(int argc, char **argv)
+int cmd_transform(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {{"select", required_argument, NULL, 's'},
                                              {"models", required_argument, NULL, 's'},
@@ -54,7 +54,7 @@ int cmd_transform(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     struct transform_options o = {0};
     struct transform_report rep;
-    struct platform_paths paths;
+    struct wh *wh;
     struct sigaction sa;
     const char **select = xcalloc((size_t)argc + 1, sizeof(*select));
     size_t nselect = 0;
@@ -92,25 +92,26 @@ int cmd_transform(int argc, char **argv)
     o.select = select;
     o.nselect = nselect;
 
-    cmd_locate(&paths);
-    if (platform_require_root(&paths) < 0) {
-        platform_paths_release(&paths);
+    if (cmd_ready(s)) {
         free(select);
         return EXIT_USAGE;
+    }
+    if (!(wh = session_wh(s))) {
+        free(select);
+        return EXIT_FAIL;
     }
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     o.cancel = &cancel_flag;
-    ret = transform_run(paths.root, paths.warehouse, &o, &rep);
+    ret = transform_run(s->root, wh, &o, &rep);
     if (ret >= 0 && !term_quiet)
         transform_report_print(stdout, &rep);
     else if (ret > 0)
         transform_report_print(stderr, &rep);
     ret = ret == 0 ? EXIT_OK : ret > 0 ? EXIT_FAIL : rep.bad_input ? EXIT_USAGE : EXIT_FAIL;
     transform_report_release(&rep);
-    platform_paths_release(&paths);
     free(select);
     return ret;
 }

@@ -178,7 +178,7 @@ static void run_columns(struct wh *wh, const struct dbt_project *p, struct subje
     }
 }
 
-int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_options *opts,
+int dbt_test_run(const char *root, struct wh *warehouse, const struct dbt_test_options *opts,
                  struct dbt_test_report *rep)
 {
     static const struct dbt_test_options defaults;
@@ -208,7 +208,7 @@ int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_
     }
     so.timeout_ms = 10 * 60 * 1000;
     so.max_rows = 1;
-    if (sandbox_open(warehouse, &so, &wh) < 0)
+    if (sandbox_connect(warehouse, &so, &wh) < 0)
         goto out;
     for (i = 0; i < p.nsources && !opts->nselect; i++) {
         struct strbuf rel = STRBUF_INIT;

@@ -571,12 +571,11 @@ static int select_sources(const struct manifest *m, const struct ingest_options 
     return 0;
 }
 
-int ingest_run(const char *root, const char *warehouse, const struct ingest_options *opts,
+int ingest_run(const char *root, struct wh *wh, const struct ingest_options *opts,
                struct ingest_report *report)
 {
     static const struct ingest_options defaults;
     struct manifest m;
-    struct wh *wh = NULL;
     unsigned char *want = NULL;
     double t0 = clock_seconds();
     size_t i;
@@ -600,8 +599,6 @@ int ingest_run(const char *root, const char *warehouse, const struct ingest_opti
         report->bad_input = 1;
         goto out;
     }
-    if (wh_open(warehouse, WH_READ_WRITE, &wh) < 0)
-        goto out;
     if (wh_exec(wh, "CREATE SCHEMA IF NOT EXISTS " INGEST_SCHEMA "; CREATE SCHEMA IF NOT EXISTS "
                     "_mdp; CREATE TABLE IF NOT EXISTS _mdp.ingest_state (table_name VARCHAR, "
                     "path VARCHAR, file_size UBIGINT, file_mtime_ns BIGINT, content_hash "
@@ -638,7 +635,6 @@ int ingest_run(const char *root, const char *warehouse, const struct ingest_opti
     }
 out:
     report->seconds = clock_seconds() - t0;
-    wh_close(wh);
     free(want);
     manifest_release(&m);
     return ret;

@@ -64,13 +64,15 @@ struct ingest_report {
     int bad_input; /* the failure was the user's input (manifest, table names) */
 };
 
+struct wh;
+
 /*
- * Loads the sources of <root>/sources/sources.yml into the warehouse at `warehouse` (opened
- * read-write and closed again). Returns 0 when every selected source loaded or was skipped,
+ * Loads the sources of <root>/sources/sources.yml into wh, open read-write (borrowed: left
+ * open). Returns 0 when every selected source loaded or was skipped,
  * 1 when some failed (the others were still loaded unless fail_fast), -1 on a fatal error
- * (invalid manifest, unknown table name: report->bad_input set; or the warehouse cannot open).
+ * (invalid manifest, unknown table name: report->bad_input set; or the warehouse failed).
  */
-int ingest_run(const char *root, const char *warehouse, const struct ingest_options *opts,
+int ingest_run(const char *root, struct wh *wh, const struct ingest_options *opts,
                struct ingest_report *report);
 /* Prints one line per source (status, rows, columns, size, time), its notes, and a total. */
 void ingest_report_print(FILE *f, const struct ingest_report *report);

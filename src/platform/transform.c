@@ -421,13 +421,11 @@ static void run_build(struct wh *wh, const struct dbt_project *p,
     free(w);
 }
 
-int transform_run(const char *root, const char *warehouse, const struct transform_options *opts,
+int transform_run(const char *root, struct wh *wh, const struct transform_options *opts,
                   struct transform_report *rep)
 {
     static const struct transform_options defaults;
     struct dbt_project p;
-    struct wh *wh = NULL;
-    struct wh_options wo = {0};
     unsigned char *selected = NULL;
     double t0 = clock_seconds();
     int ret = -1;
@@ -453,10 +451,7 @@ int transform_run(const char *root, const char *warehouse, const struct transfor
         memset(selected, 1, p.nmodels);
     }
 
-    wo.mode = WH_READ_WRITE;
-    wo.no_external_access = 1;
-    wo.lock_configuration = 1;
-    if (wh_open_ext(warehouse, &wo, &wh) < 0)
+    if (wh_lock_down(wh) < 0)
         goto out;
     if (wh_exec(wh, metadata_ddl) < 0 || record_sources(wh, &p) < 0 ||
         create_schemas(wh, &p, selected) < 0)
@@ -466,7 +461,6 @@ int transform_run(const char *root, const char *warehouse, const struct transfor
     ret = rep->failed || rep->skipped ? 1 : 0;
 out:
     rep->seconds = clock_seconds() - t0;
-    wh_close(wh);
     free(selected);
     dbt_project_release(&p);
     return ret;

@@ -154,6 +154,17 @@ void wh_close(struct wh *wh)
     free(wh);
 }
 
+int wh_lock_down(struct wh *wh)
+{
+    char *locked = wh_query_value(wh, "SELECT current_setting('lock_configuration')::VARCHAR");
+    int ret = 0;
+
+    if (!locked || strcmp(locked, "true"))
+        ret = wh_exec(wh, "SET enable_external_access = false; SET lock_configuration = true");
+    free(locked);
+    return ret;
+}
+
 const char *wh_path(const struct wh *wh)
 {
     return wh->path;

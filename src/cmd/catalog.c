@@ -77,7 +77,7 @@ int cmd_catalog(int argc, char **argv, struct session *s)
     rc = session_catalog(s, &c);
     if (rc < 0) {
         /* a malformed platform file is bad input; an unreadable warehouse is a failure */
-        ret = rc == -2 ? EXIT_USAGE : EXIT_FAIL;
+        ret = cmd_exit_code(rc, rc == -2);
         goto out;
     }
     if (json && table) {

@@ -28,6 +28,28 @@ int cmd_usage_error(const char *usage, const char *fmt, ...) __attribute__((form
  */
 int cmd_ready(const struct session *s);
 
+/*
+ * The exit code for a library's result: 0 -> EXIT_OK, > 0 (some items failed) -> EXIT_FAIL,
+ * < 0 -> EXIT_USAGE when the input was bad (bad_input), else EXIT_FAIL.
+ */
+int cmd_exit_code(int rc, int bad_input);
+
+/*
+ * dbt selectors from -s/--select/-m/--models, as dbt takes them: repeated, or several after
+ * one --select (`-s a b+`). Add each option's value with select_list_add(), then
+ * select_list_finish() takes the remaining arguments (refused without a --select).
+ */
+struct select_list {
+    const char **v; /* borrowed from argv */
+    size_t n;
+    int seen;
+};
+void select_list_init(struct select_list *l, int argc);
+void select_list_add(struct select_list *l, const char *selector);
+/* Returns 0, or EXIT_USAGE after the usage error. */
+int select_list_finish(struct select_list *l, const char *usage, int argc, char **argv);
+void select_list_release(struct select_list *l);
+
 int cmd_init(int argc, char **argv, struct session *s);
 int cmd_generate(int argc, char **argv, struct session *s);
 int cmd_sync(int argc, char **argv, struct session *s);

@@ -2,9 +2,12 @@
  * Helpers shared by the command files.
  */
 #include <stdarg.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cmd/cmd.h"
+#include "util/xmalloc.h"
 
 int cmd_help(const char *usage)
 {
@@ -28,4 +31,41 @@ int cmd_usage_error(const char *usage, const char *fmt, ...)
 int cmd_ready(const struct session *s)
 {
     return session_check(s) < 0 ? EXIT_USAGE : 0;
+}
+
+int cmd_exit_code(int rc, int bad_input)
+{
+    if (rc == 0)
+        return EXIT_OK;
+    return rc < 0 && bad_input ? EXIT_USAGE : EXIT_FAIL;
+}
+
+void select_list_init(struct select_list *l, int argc)
+{
+    l->v = xcalloc((size_t)argc + 1, sizeof(*l->v));
+    l->n = 0;
+    l->seen = 0;
+}
+
+void select_list_add(struct select_list *l, const char *selector)
+{
+    l->v[l->n++] = selector;
+    l->seen = 1;
+}
+
+int select_list_finish(struct select_list *l, const char *usage, int argc, char **argv)
+{
+    if (optind < argc && !l->seen)
+        return cmd_usage_error(usage, "unexpected argument '%s' (select models with --select)",
+                               argv[optind]);
+    while (optind < argc)
+        l->v[l->n++] = argv[optind++];
+    return 0;
+}
+
+void select_list_release(struct select_list *l)
+{
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
 }

@@ -237,7 +237,7 @@ int cmd_eval(int argc, char **argv, struct session *s)
     } else {
         eval_summary_print(stdout, &report);
     }
-    ret = rc ? EXIT_FAIL : EXIT_OK;
+    ret = cmd_exit_code(rc, 0);
 out:
     fflush(stdout);
     if (have_report)

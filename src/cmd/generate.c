@@ -79,5 +79,5 @@ int cmd_generate(int argc, char **argv, struct session *s)
             generate_report_print(stdout, &report);
     }
     generate_report_release(&report);
-    return ret == 0 ? EXIT_OK : EXIT_FAIL;
+    return cmd_exit_code(ret, 0);
 }

@@ -59,10 +59,7 @@ int cmd_ingest(int argc, char **argv, struct session *s)
     ret = ingest_run(s->root, wh, &opts, &report);
     if (ret >= 0 && !term_quiet)
         ingest_report_print(stdout, &report);
-    if (ret < 0)
-        ret = report.bad_input ? EXIT_USAGE : EXIT_FAIL;
-    else
-        ret = ret ? EXIT_FAIL : EXIT_OK;
+    ret = cmd_exit_code(ret, report.bad_input);
     ingest_report_release(&report);
     return ret;
 }

@@ -60,5 +60,5 @@ int cmd_init(int argc, char **argv, struct session *s)
             printf("next: cd %s && mdp generate && mdp pipeline\n", dir);
     }
     scaffold_report_release(&report);
-    return ret == 0 ? EXIT_OK : EXIT_FAIL;
+    return cmd_exit_code(ret, 0);
 }

@@ -45,13 +45,9 @@ int cmd_sync(int argc, char **argv, struct session *s)
     if (session_require_root(s) < 0)
         return EXIT_USAGE;
     ret = sync_run(s->root, &opts, &report);
-    if (ret == 0) {
-        if (!term_quiet)
-            sync_report_print(stdout, &report);
-        ret = EXIT_OK;
-    } else {
-        ret = report.bad_input ? EXIT_USAGE : EXIT_FAIL;
-    }
+    if (ret == 0 && !term_quiet)
+        sync_report_print(stdout, &report);
+    ret = cmd_exit_code(ret, report.bad_input);
     sync_report_release(&report);
     return ret;
 }

@@ -36,47 +36,34 @@ int cmd_test(int argc, char **argv, struct session *s)
     struct dbt_test_options o = {0};
     struct dbt_test_report rep;
     struct wh *wh;
-    const char **select = xcalloc((size_t)argc + 1, sizeof(*select));
-    size_t nselect = 0;
-    int opt, ret, saw_select = 0;
+    struct select_list sel;
+    int opt, ret;
 
+    select_list_init(&sel, argc);
     optind = 1;
     while ((opt = getopt_long(argc, argv, "s:m:h", longopts, NULL)) != -1) {
         switch (opt) {
         case 's':
-        case 'm':
-            select[nselect++] = optarg;
-            saw_select = 1;
-            break;
+        case 'm': select_list_add(&sel, optarg); break;
         case 'V': o.vars = optarg; break;
-        case 'h': free(select); return cmd_help(usage);
-        default: free(select); return cmd_usage_error(usage, "unknown option");
+        case 'h': ret = cmd_help(usage); goto out;
+        default: ret = cmd_usage_error(usage, "unknown option"); goto out;
         }
     }
-    if (optind < argc && !saw_select) {
-        ret = cmd_usage_error(usage, "unexpected argument '%s' (select models with --select)",
-                              argv[optind]);
-        free(select);
-        return ret;
-    }
-    while (optind < argc)
-        select[nselect++] = argv[optind++];
-    o.select = select;
-    o.nselect = nselect;
+    if ((ret = select_list_finish(&sel, usage, argc, argv)) || (ret = cmd_ready(s)))
+        goto out;
+    o.select = sel.v;
+    o.nselect = sel.n;
 
-    if (cmd_ready(s)) {
-        free(select);
-        return EXIT_USAGE;
-    }
-    if (!(wh = session_wh(s))) {
-        free(select);
-        return EXIT_FAIL;
-    }
+    ret = EXIT_FAIL;
+    if (!(wh = session_wh(s)))
+        goto out;
     ret = dbt_test_run(s->root, wh, &o, &rep);
     if (ret >= 0 && (!term_quiet || ret > 0))
         dbt_test_report_print(ret > 0 && term_quiet ? stderr : stdout, &rep);
-    ret = ret == 0 ? EXIT_OK : ret > 0 ? EXIT_FAIL : rep.bad_input ? EXIT_USAGE : EXIT_FAIL;
+    ret = cmd_exit_code(ret, rep.bad_input);
     dbt_test_report_release(&rep);
-    free(select);
+out:
+    select_list_release(&sel);
     return ret;
 }

@@ -104,6 +104,28 @@ static size_t list_dir(const char *dir, int want_dirs, char ***out)
     return n;
 }
 
+int sync_has_source_files(const char *root)
+{
+    char *dir = fs_join(root, "sources"), **systems = NULL;
+    size_t nsystems = list_dir(dir, 1, &systems), i, j;
+    int found = 0;
+
+    for (i = 0; i < nsystems; i++) {
+        char *sys = fs_join(dir, systems[i]), **files = NULL;
+        size_t nfiles = list_dir(sys, 0, &files);
+
+        found |= nfiles > 0;
+        for (j = 0; j < nfiles; j++)
+            free(files[j]);
+        free(files);
+        free(sys);
+        free(systems[i]);
+    }
+    free(systems);
+    free(dir);
+    return found;
+}
+
 /* The path without "./" prefixes and doubled slashes, for comparing manifest paths. */
 static char *normal_path(const char *p)
 {

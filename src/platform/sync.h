@@ -45,6 +45,12 @@ void sync_report_print(FILE *f, const struct sync_report *report);
 void sync_report_release(struct sync_report *report);
 
 /*
+ * Does <root>/sources/<system>/ hold any file sync would list (the manifest's formats, any
+ * case: .csv, .tsv, .csv.gz, .parquet, .json, .ndjson, .jsonl)? 1 or 0.
+ */
+int sync_has_source_files(const char *root);
+
+/*
  * The table name for a file name (its stem, sanitised as described above); the caller frees.
  * Exposed for tests.
  */

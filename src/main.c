@@ -9,6 +9,7 @@
 #include "cmd/cmd.h"
 #include "platform/locate.h"
 #include "session/session.h"
+#include "util/error.h"
 #include "util/term.h"
 
 #define MDP_VERSION "0.1.0"
@@ -176,6 +177,7 @@ int main(int argc, char **argv)
     argc = take_global_options(argc, argv, &no_color);
     if (argc < 0)
         return EXIT_USAGE;
+    error_verbose(term_verbose);
     term_color = !no_color && !(nc && *nc) && isatty(STDOUT_FILENO);
     if (argc < 2) {
         print_usage(stderr);

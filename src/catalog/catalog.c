@@ -22,7 +22,6 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/strutil.h"
-#include "util/term.h"
 #include "util/xmalloc.h"
 #include "wh/connection.h"
 #include "wh/wh.h"
@@ -390,8 +389,7 @@ static void step_done(const char *what, double *since)
 {
     double now = clock_seconds();
 
-    if (term_verbose)
-        fprintf(stderr, "catalog: %s %.0f ms\n", what, (now - *since) * 1e3);
+    trace("catalog: %s %.0f ms", what, (now - *since) * 1e3);
     *since = now;
 }
 
@@ -424,11 +422,11 @@ static void write_cache(const char *path, const struct cat_build *b, const char 
 {
     struct json *j = cat_to_json(b->c, 1, b);
     struct strbuf sb = STRBUF_INIT;
-    int quiet = error_quiet(!term_verbose);
+    int quiet = error_quiet(!error_is_verbose());
 
     json_set_str(j, "stamp", stamp);
     json_print(&sb, j, 0);
-    if (fs_write_atomic(path, sb.buf, sb.len) < 0 && term_verbose)
+    if (fs_write_atomic(path, sb.buf, sb.len) < 0 && error_is_verbose())
         warning("the catalog is not cached: %s", error_last());
     error_quiet(quiet);
     strbuf_release(&sb);

@@ -337,11 +337,4 @@ void catalog_to_json(const struct catalog *c, struct strbuf *sb, int pretty, int
 void catalog_table_to_json(const struct catalog *c, int table, struct strbuf *sb, int pretty,
                            int with_values);
 
-/*
- * The readable report `mdp catalog` prints: every table (or only `table` when not NULL) with
- * its layer, rows, grain, keys, joins, measures, dimensions, time ranges, caveats and
- * description. Returns 0, or -1 with error() when `table` names no table.
- */
-int catalog_report(const struct catalog *c, const char *table, struct strbuf *sb);
-
 #endif

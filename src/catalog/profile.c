@@ -17,7 +17,6 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/strutil.h"
-#include "util/term.h"
 #include "util/xmalloc.h"
 #include "wh/wh.h"
 
@@ -678,11 +677,9 @@ int cat_profile_table(struct cat_build *b, struct cat_table *t)
     t4 = clock_seconds();
     if (profile_composite_grain(b, t) < 0)
         return -1;
-    if (term_verbose)
-        fprintf(stderr,
-                "catalog: %s: stats %.0f ms, values %.0f ms, patterns %.0f ms, keys %.0f ms, "
-                "grain %.0f ms\n",
-                t->relation, (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, (t4 - t3) * 1e3,
-                (clock_seconds() - t4) * 1e3);
+    trace("catalog: %s: stats %.0f ms, values %.0f ms, patterns %.0f ms, keys %.0f ms, "
+          "grain %.0f ms",
+          t->relation, (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, (t4 - t3) * 1e3,
+          (clock_seconds() - t4) * 1e3);
     return 0;
 }

@@ -7,6 +7,7 @@
 
 #include "catalog/catalog.h"
 #include "cmd/cmd.h"
+#include "render/catalog.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/term.h"

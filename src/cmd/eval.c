@@ -12,6 +12,8 @@
 #include "eval/answerer.h"
 #include "eval/cases.h"
 #include "eval/runner.h"
+#include "render/eval.h"
+#include "render/progress.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
@@ -190,7 +192,8 @@ int cmd_eval(int argc, char **argv, struct session *s)
     eo.ids = ids.v;
     eo.nids = ids.n;
     /* a progress bar would tear the cases printed on the same terminal */
-    eo.progress = !term_quiet && (json || !isatty(STDOUT_FILENO));
+    if (!term_quiet && (json || !isatty(STDOUT_FILENO)))
+        eo.progress = render_progress;
     if (!json) {
         eo.on_result = print_result;
         eo.on_result_ctx = &eo;

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "render/progress.h"
+#include "render/report.h"
 #include "platform/generate.h"
 #include "util/term.h"
 
@@ -70,7 +72,7 @@ int cmd_generate(int argc, char **argv, struct session *s)
     if (optind < argc)
         return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 
-    opts.progress = !json;
+    opts.progress = json ? NULL : render_progress;
     ret = generate_run(s->root ? s->root : ".", &opts, &report);
     if (ret == 0 && !term_quiet) {
         if (json)

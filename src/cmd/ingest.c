@@ -6,6 +6,8 @@
 #include <stdio.h>
 
 #include "cmd/cmd.h"
+#include "render/progress.h"
+#include "render/report.h"
 #include "platform/ingest.h"
 #include "util/term.h"
 
@@ -50,6 +52,7 @@ int cmd_ingest(int argc, char **argv, struct session *s)
         default: return cmd_usage_error(usage, "unknown option");
         }
     }
+    opts.progress = render_progress;
     opts.tables = (const char *const *)argv + optind;
     opts.ntables = (size_t)(argc - optind);
     if (cmd_ready(s))

@@ -9,6 +9,7 @@
 
 #include "cmd/cmd.h"
 #include "platform/pipeline.h"
+#include "render/progress.h"
 #include "render/report.h"
 #include "util/xmalloc.h"
 
@@ -51,6 +52,7 @@ static int run_pipeline(struct session *s, int full_refresh, int fail_fast)
     o.fail_fast = fail_fast;
     o.open_wh = open_wh;
     o.on_event = render_pipeline_event;
+    o.progress = render_progress;
     o.ctx = s;
     rc = pipeline_run(s->root, &o, &r);
     render_pipeline_summary(stdout, &r);
@@ -116,7 +118,7 @@ int cmd_setup(int argc, char **argv, struct session *s)
 
     root = xstrdup(s->root ? s->root : ".");
     so.generate = go;
-    so.generate.progress = 1;
+    so.generate.progress = render_progress;
     so.on_event = render_pipeline_event;
     if (setup_run(root, &so) < 0)
         goto out;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "cmd/cmd.h"
+#include "render/report.h"
 #include "platform/sync.h"
 #include "util/fs.h"
 #include "util/term.h"

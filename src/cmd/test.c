@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "cmd/cmd.h"
+#include "render/report.h"
 #include "platform/dbt_test.h"
 #include "util/term.h"
 #include "util/xmalloc.h"

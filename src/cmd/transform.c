@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "render/progress.h"
+#include "render/report.h"
 #include "platform/transform.h"
 #include "util/term.h"
 #include "util/xmalloc.h"
@@ -91,6 +93,7 @@ int cmd_transform(int argc, char **argv, struct session *s)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     o.cancel = &cancel_flag;
+    o.progress = render_progress;
     ret = transform_run(s->root, wh, &o, &rep);
     if (ret >= 0 && !term_quiet)
         transform_report_print(stdout, &rep);

@@ -57,7 +57,5 @@ struct wh;
 int dbt_test_run(const char *root, struct wh *warehouse, const struct dbt_test_options *opts,
                  struct dbt_test_report *report);
 void dbt_test_report_release(struct dbt_test_report *report);
-/* One PASS/WARN/FAIL/ERROR/SKIP line per test and a summary line. */
-void dbt_test_report_print(FILE *f, const struct dbt_test_report *report);
 
 #endif

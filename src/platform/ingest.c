@@ -18,7 +18,6 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
-#include "util/term.h"
 #include "util/xmalloc.h"
 #include "util/yaml.h"
 #include "wh/wh.h"
@@ -316,9 +315,17 @@ out:
     return ret;
 }
 
+/* DuckDB's progress on the source being read, passed on to the caller. */
+struct progress_ctx {
+    const struct ingest_options *opts;
+    const char *table;
+};
+
 static void on_progress(double percent, void *ctx)
 {
-    term_progress((const char *)ctx, percent, 100);
+    const struct progress_ctx *p = ctx;
+
+    p->opts->progress(p->table, percent, 100, p->opts->progress_ctx);
 }
 
 struct file_state {
@@ -395,6 +402,7 @@ static int load_source(struct wh *wh, const char *root, const struct manifest *m
     struct strbuf sql = STRBUF_INIT, entry = STRBUF_INIT;
     struct typing_result typing = {0};
     struct wh_limits lim = {0};
+    struct progress_ctx pctx;
     struct stat sb;
     char *file = s->path[0] == '/' ? xstrdup(s->path) : fs_join(root, s->path);
     char *stage = xstrfmt("%s__mdp_stage", s->table);
@@ -457,8 +465,12 @@ static int load_source(struct wh *wh, const char *root, const struct manifest *m
     hints.ctx = &sniff;
     hints.careful = 0;
 
-    lim.progress = on_progress;
-    lim.progress_ctx = (void *)s->table;
+    if (o->progress) {
+        pctx.opts = o;
+        pctx.table = s->table;
+        lim.progress = on_progress;
+        lim.progress_ctx = &pctx;
+    }
 retry:
     if (wh_begin(wh) < 0)
         goto fail_msg;
@@ -472,7 +484,8 @@ retry:
     quiet = error_quiet(1);
     ret = wh_exec_limited(wh, sql.buf, &lim);
     error_quiet(quiet);
-    term_progress_end();
+    if (o->progress)
+        o->progress(NULL, 0, 0, o->progress_ctx);
     if (ret < 0) {
         const char *msg = error_last();
         if (s->format == SOURCE_CSV && !full_sniff && strstr(msg, "auto-detected")) {
@@ -520,9 +533,8 @@ retry:
         goto fail_msg;
     in_txn = 0;
     it->status = INGEST_LOADED;
-    if (term_verbose)
-        fprintf(stderr, "%s: read %.2f s, typing %.2f s, swap and commit %.2f s\n", s->table,
-                t_read - t0, t_typed - t_read, clock_seconds() - t_typed);
+    trace("%s: read %.2f s, typing %.2f s, swap and commit %.2f s", s->table, t_read - t0,
+          t_typed - t_read, clock_seconds() - t_typed);
     ret = 0;
     goto out;
 fail_msg:
@@ -638,74 +650,6 @@ out:
     free(want);
     manifest_release(&m);
     return ret;
-}
-
-static void add_size(struct strbuf *sb, uint64_t bytes)
-{
-    if (bytes < 1024)
-        strbuf_addf(sb, "%" PRIu64 " B", bytes);
-    else if (bytes < 1024 * 1024)
-        strbuf_addf(sb, "%.1f KB", (double)bytes / 1024);
-    else if (bytes < 1024ULL * 1024 * 1024)
-        strbuf_addf(sb, "%.1f MB", (double)bytes / (1024 * 1024));
-    else
-        strbuf_addf(sb, "%.2f GB", (double)bytes / (1024.0 * 1024 * 1024));
-}
-
-void ingest_report_print(FILE *f, const struct ingest_report *r)
-{
-    static const char *status[] = {"not run", "loaded", "skipped", "FAILED"};
-    size_t i, k, w = 5;
-    struct strbuf sb = STRBUF_INIT, num = STRBUF_INIT, size = STRBUF_INIT;
-
-    for (i = 0; i < r->n; i++)
-        if (strlen(r->items[i].table) > w)
-            w = strlen(r->items[i].table);
-    strbuf_addf(&sb, "%s%-*s  %-8s %12s %5s %10s %8s%s\n", term_bold(), (int)w, "table", "status",
-                "rows", "cols", "size", "time", term_reset());
-    for (i = 0; i < r->n; i++) {
-        const struct ingest_item *it = &r->items[i];
-        const char *color = it->status == INGEST_FAILED    ? term_red()
-                            : it->status == INGEST_LOADED  ? term_green()
-                            : it->status == INGEST_SKIPPED ? term_dim()
-                                                           : term_yellow();
-        strbuf_reset(&num);
-        strbuf_reset(&size);
-        strbuf_add_count(&num, it->rows);
-        add_size(&size, it->bytes);
-        strbuf_addf(&sb, "%-*s  %s%-8s%s ", (int)w, it->table, color, status[it->status],
-                    term_reset());
-        if (it->status == INGEST_FAILED || it->status == INGEST_NOT_RUN)
-            strbuf_addf(&sb, "%12s %5s %10s", "-", "-", size.buf);
-        else
-            strbuf_addf(&sb, "%12s %5zu %10s", num.buf, it->columns, size.buf);
-        if (it->status == INGEST_SKIPPED)
-            strbuf_addf(&sb, " %8s  unchanged since the last load\n", "-");
-        else if (it->status == INGEST_NOT_RUN)
-            strbuf_addf(&sb, " %8s\n", "-");
-        else
-            strbuf_addf(&sb, " %7.2fs\n", it->seconds);
-        if (it->error)
-            strbuf_addf(&sb, "%*s  %s%s%s\n", (int)w, "", term_red(), it->error, term_reset());
-        for (k = 0; k < it->nnotes; k++)
-            strbuf_addf(&sb, "%*s  %s%s%s\n", (int)w, "", term_dim(), it->notes[k], term_reset());
-    }
-    strbuf_reset(&num);
-    strbuf_reset(&size);
-    strbuf_add_count(&num, r->rows_loaded);
-    add_size(&size, r->bytes_loaded);
-    strbuf_addf(&sb, "ingest: %zu loaded, %zu skipped, %zu failed", r->loaded, r->skipped,
-                r->failed);
-    if (r->n > r->loaded + r->skipped + r->failed)
-        strbuf_addf(&sb, ", %zu not run (--fail-fast)", r->n - r->loaded - r->skipped - r->failed);
-    strbuf_addf(&sb, "; %s rows, %s in %.2f s", num.buf, size.buf, r->seconds);
-    if (r->rows_loaded && r->seconds > 0)
-        strbuf_addf(&sb, " (%.0f rows/s)", (double)r->rows_loaded / r->seconds);
-    strbuf_addch(&sb, '\n');
-    fwrite(sb.buf, 1, sb.len, f);
-    strbuf_release(&sb);
-    strbuf_release(&num);
-    strbuf_release(&size);
 }
 
 void ingest_report_release(struct ingest_report *r)

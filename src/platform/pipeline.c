@@ -93,6 +93,7 @@ int pipeline_run(const char *root, const struct pipeline_options *o, struct pipe
     }
     io.full_refresh = o->full_refresh;
     io.fail_fast = o->fail_fast;
+    io.progress = to.progress = o->progress;
     i = ingest_run(root, wh, &io, &ir);
     ev.status = end_step(&rep->steps[PIPELINE_INGEST], i, t0);
     ev.ingest = &ir;

@@ -64,6 +64,7 @@ struct pipeline_options {
     struct wh *(*open_wh)(void *ctx); /* the warehouse, read-write; NULL after error() */
     pipeline_event_fn *on_event;      /* may be NULL */
     void *ctx;                        /* for open_wh and on_event */
+    progress_fn *progress;            /* ingest's and transform's progress; may be NULL */
 };
 
 struct pipeline_step {

@@ -14,7 +14,6 @@
 #include "util/fs.h"
 #include "util/strbuf.h"
 #include "util/strutil.h"
-#include "util/term.h"
 #include "util/xmalloc.h"
 
 /* DuckDB's reserved keywords: a table named like one would need quoting everywhere. */
@@ -255,25 +254,6 @@ out:
     manifest_release(&m);
     free(sources_dir);
     return ret;
-}
-
-void sync_report_print(FILE *f, const struct sync_report *r)
-{
-    size_t i, added = 0;
-
-    for (i = 0; i < r->n; i++) {
-        int plus = r->changes[i].op == '+';
-        added += plus;
-        fprintf(f, "%s%c %s (%s)%s\n", plus ? term_green() : term_red(), r->changes[i].op,
-                r->changes[i].table, r->changes[i].path, term_reset());
-    }
-    if (!r->n)
-        fprintf(f, "%s is up to date (%zu source%s)\n", MANIFEST_PATH, r->total,
-                r->total == 1 ? "" : "s");
-    else
-        fprintf(f, "%s: %zu added, %zu removed, %zu source%s%s\n", MANIFEST_PATH, added,
-                r->n - added, r->total, r->total == 1 ? "" : "s",
-                r->dry_run ? " (dry run: nothing written)" : "");
 }
 
 void sync_report_release(struct sync_report *r)

@@ -40,8 +40,6 @@ struct sync_report {
  * changes), or -1 with error() (report->bad_input set when the manifest itself is invalid).
  */
 int sync_run(const char *root, const struct sync_options *opts, struct sync_report *report);
-/* Prints "+ table (path)" / "- table (path)" lines and a one-line summary. */
-void sync_report_print(FILE *f, const struct sync_report *report);
 void sync_report_release(struct sync_report *report);
 
 /*

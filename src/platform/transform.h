@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "util/progress.h"
+
 #define TRANSFORM_DEFAULT_THREADS 4
 
 struct transform_options {
@@ -27,6 +29,9 @@ struct transform_options {
     int threads;      /* models built at once on separate connections; 0: the default */
     volatile sig_atomic_t *cancel; /* set non-zero (e.g. on SIGINT) to interrupt the running
                                       model (it keeps its previous version) and stop */
+    progress_fn *progress;         /* models done of all, or with one thread each model's progress;
+                                      then NULL; may be NULL */
+    void *progress_ctx;
 };
 
 enum transform_status { TRANSFORM_OK, TRANSFORM_FAILED, TRANSFORM_SKIPPED };
@@ -63,7 +68,5 @@ struct wh;
 int transform_run(const char *root, struct wh *wh, const struct transform_options *opts,
                   struct transform_report *report);
 void transform_report_release(struct transform_report *report);
-/* One line per model (status, materialization, relation, rows, seconds, message) and totals. */
-void transform_report_print(FILE *f, const struct transform_report *report);
 
 #endif

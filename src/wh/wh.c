@@ -102,10 +102,9 @@ int wh_open_ext(const char *path, const struct wh_options *o, struct wh **out)
             break;
         if (err && strstr(err, "Could not set lock") && now_ms() < deadline) {
             if (!said_waiting++)
-                fprintf(stderr,
-                        "waiting for '%s': another process is using it (%s to change how "
-                        "long)\n",
-                        path, "MDP_LOCK_TIMEOUT_MS");
+                inform("waiting for '%s': another process is using it (%s to change how "
+                       "long)",
+                       path, "MDP_LOCK_TIMEOUT_MS");
             duckdb_free(err);
             err = NULL;
             usleep(200 * 1000);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "platform/ingest.h"
+#include "platform/records.h"
 #include "platform/manifest.h"
 #include "platform/typing.h"
 #include "util/clock.h"
@@ -20,6 +21,7 @@
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 #include "util/yaml.h"
+#include "wh/meta.h"
 #include "wh/wh.h"
 
 /* Bumped when what a load produces changes, so old state no longer counts as up to date. */
@@ -288,13 +290,7 @@ static int measure(struct wh *wh, const char *stage, struct ingest_item *it)
         goto out;
     it->rows = strtoull(v, NULL, 10);
     free(v);
-    strbuf_reset(&sql);
-    strbuf_addstr(&sql,
-                  "SELECT column_name FROM duckdb_columns() WHERE schema_name = '" INGEST_SCHEMA
-                  "' AND table_name = ");
-    strbuf_add_sql_string(&sql, stage);
-    strbuf_addstr(&sql, " ORDER BY column_index");
-    if (wh_query(wh, sql.buf, NULL, &r) < 0)
+    if (wh_meta_table_columns(wh, INGEST_SCHEMA, stage, &r) < 0)
         goto out;
     it->columns = r->nrows;
     for (i = 0; i < r->nrows; i++) {
@@ -328,6 +324,7 @@ static void on_progress(double percent, void *ctx)
     p->opts->progress(p->table, percent, 100, p->opts->progress_ctx);
 }
 
+/* A file's state: _mdp.ingest_state's record without the counts. */
 struct file_state {
     uint64_t size;
     int64_t mtime_ns;
@@ -339,28 +336,17 @@ struct file_state {
 static int read_state(struct wh *wh, const char *table, struct file_state *st, uint64_t *rows,
                       size_t *cols)
 {
-    struct strbuf sql = STRBUF_INIT;
-    struct wh_result *r = NULL;
-    int ret = -1;
+    struct ingest_state_record rec;
+    int ret = records_read_ingest_state(wh, table, &rec);
 
-    strbuf_addstr(&sql, "SELECT file_size, file_mtime_ns, content_hash, options_hash, row_count, "
-                        "column_count FROM _mdp.ingest_state WHERE table_name = ");
-    strbuf_add_sql_string(&sql, table);
-    if (wh_query(wh, sql.buf, NULL, &r) < 0)
-        goto out;
-    ret = 0;
-    if (!r->nrows)
-        goto out;
-    st->size = strtoull(wh_result_text(r, 0, 0), NULL, 10);
-    st->mtime_ns = strtoll(wh_result_text(r, 0, 1), NULL, 10);
-    snprintf(st->content, sizeof(st->content), "%s", wh_result_text(r, 0, 2));
-    snprintf(st->options, sizeof(st->options), "%s", wh_result_text(r, 0, 3));
-    *rows = strtoull(wh_result_text(r, 0, 4), NULL, 10);
-    *cols = (size_t)strtoul(wh_result_text(r, 0, 5), NULL, 10);
-    ret = 1;
-out:
-    wh_result_free(r);
-    strbuf_release(&sql);
+    if (ret == 1) {
+        st->size = rec.size;
+        st->mtime_ns = rec.mtime_ns;
+        memcpy(st->content, rec.content, sizeof(st->content));
+        memcpy(st->options, rec.options, sizeof(st->options));
+        *rows = rec.rows;
+        *cols = rec.columns;
+    }
     return ret;
 }
 
@@ -611,11 +597,8 @@ int ingest_run(const char *root, struct wh *wh, const struct ingest_options *opt
         report->bad_input = 1;
         goto out;
     }
-    if (wh_exec(wh, "CREATE SCHEMA IF NOT EXISTS " INGEST_SCHEMA "; CREATE SCHEMA IF NOT EXISTS "
-                    "_mdp; CREATE TABLE IF NOT EXISTS _mdp.ingest_state (table_name VARCHAR, "
-                    "path VARCHAR, file_size UBIGINT, file_mtime_ns BIGINT, content_hash "
-                    "VARCHAR, options_hash VARCHAR, row_count UBIGINT, column_count INTEGER, "
-                    "loaded_at TIMESTAMP, seconds DOUBLE, notes VARCHAR[])") < 0)
+    if (wh_exec(wh, "CREATE SCHEMA IF NOT EXISTS " INGEST_SCHEMA) < 0 ||
+        records_create_ingest_state(wh) < 0)
         goto out;
     ret = 0;
     for (i = 0; i < m.n; i++) {

@@ -6,22 +6,16 @@
 #include <string.h>
 
 #include "platform/dbt_project.h"
+#include "platform/records.h"
 #include "platform/transform.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 #include "wh/connection.h"
+#include "wh/meta.h"
 #include "wh/statement.h"
 #include "wh/wh.h"
-
-static const char metadata_ddl[] =
-    "CREATE SCHEMA IF NOT EXISTS _mdp;\n"
-    "CREATE TABLE IF NOT EXISTS _mdp.models(name VARCHAR, schema_name VARCHAR, relation "
-    "VARCHAR, materialized VARCHAR, path VARCHAR, description VARCHAR, raw_sql VARCHAR, "
-    "compiled_sql VARCHAR, depends_on VARCHAR[], built_at TIMESTAMP);\n"
-    "CREATE TABLE IF NOT EXISTS _mdp.model_columns(model VARCHAR, column_name VARCHAR, "
-    "description VARCHAR, tests VARCHAR);\n";
 
 static void add_str_or_null(struct strbuf *sb, const char *s)
 {
@@ -115,27 +109,6 @@ static int record_sources(struct wh *wh, const struct dbt_project *p)
     return ret;
 }
 
-/* "table", "view" or NULL: what schema.name is now. */
-static char *existing_kind(struct wh *wh, const char *schema, const char *name)
-{
-    struct strbuf sql = STRBUF_INIT;
-    char *kind;
-
-    strbuf_addstr(&sql, "SELECT 'table' FROM duckdb_tables() WHERE schema_name = ");
-    strbuf_add_sql_string(&sql, schema);
-    strbuf_addstr(&sql, " AND table_name = ");
-    strbuf_add_sql_string(&sql, name);
-    strbuf_addstr(&sql, " AND database_name = current_database() UNION ALL SELECT 'view' FROM "
-                        "duckdb_views() WHERE schema_name = ");
-    strbuf_add_sql_string(&sql, schema);
-    strbuf_addstr(&sql, " AND view_name = ");
-    strbuf_add_sql_string(&sql, name);
-    strbuf_addstr(&sql, " AND database_name = current_database() AND NOT internal");
-    kind = wh_query_value(wh, sql.buf);
-    strbuf_release(&sql);
-    return kind;
-}
-
 /* DuckDB's progress on the running model, passed on to the caller. */
 struct progress_ctx {
     const struct transform_options *opts;
@@ -166,7 +139,7 @@ static int build_model(struct wh *wh, const struct dbt_model *m, volatile sig_at
     dbt_model_relation(m, &rel);
     if (wh_check_single_select(wh, m->compiled_sql) < 0)
         goto out;
-    kind = existing_kind(wh, dbt_model_schema(m), dbt_model_alias(m));
+    kind = wh_meta_relation_kind(wh, dbt_model_schema(m), dbt_model_alias(m));
     if (wh_begin(wh) < 0)
         goto out;
     in_tx = 1;
@@ -464,7 +437,7 @@ int transform_run(const char *root, struct wh *wh, const struct transform_option
 
     if (wh_lock_down(wh) < 0)
         goto out;
-    if (wh_exec(wh, metadata_ddl) < 0 || record_sources(wh, &p) < 0 ||
+    if (records_create_models(wh) < 0 || record_sources(wh, &p) < 0 ||
         create_schemas(wh, &p, selected) < 0)
         goto out;
     run_build(wh, &p, opts, selected, opts->threads > 0 ? opts->threads : TRANSFORM_DEFAULT_THREADS,

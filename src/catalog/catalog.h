@@ -224,7 +224,7 @@ struct catalog {
     char **notes; /* problems met while reading the platform's files (skipped, not fatal) */
     size_t nnotes;
     struct vocab *vocab;
-    struct cat_index *index; /* word -> hits; built by the first lookup */
+    struct cat_index *index; /* word -> hits; built by catalog_load() */
 };
 
 struct catalog_options {

@@ -49,6 +49,11 @@ static const struct command commands[] = {
     {"query", cmd_query, NEED_WAREHOUSE, "SQL shell on the warehouse (-c SQL, or interactive)"},
     {"catalog", cmd_catalog, NEED_WAREHOUSE,
      "what mdp inferred about the warehouse: keys, joins, roles, layers"},
+    {"ask", cmd_ask, NEED_WAREHOUSE,
+     "answer a question about the warehouse in plain English, with the SQL"},
+    {"chat", cmd_chat, NEED_WAREHOUSE,
+     "questions in a conversation, with follow-ups (alias: agent)"},
+    {"agent", cmd_chat, NEED_WAREHOUSE, "the same as chat"},
     {"eval", cmd_eval, 0, "run evaluation cases: ground-truth SQL and assertions on answers"},
 };
 

@@ -61,5 +61,7 @@ int cmd_setup(int argc, char **argv, struct session *s);
 int cmd_query(int argc, char **argv, struct session *s);
 int cmd_catalog(int argc, char **argv, struct session *s);
 int cmd_eval(int argc, char **argv, struct session *s);
+int cmd_ask(int argc, char **argv, struct session *s);
+int cmd_chat(int argc, char **argv, struct session *s);
 
 #endif

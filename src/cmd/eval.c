@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "analyst/analyst.h"
+#include "catalog/catalog.h"
 #include "eval/answerer.h"
 #include "eval/cases.h"
 #include "eval/runner.h"
@@ -19,6 +21,8 @@
 #include "util/strbuf.h"
 #include "util/term.h"
 #include "util/xmalloc.h"
+#include "wh/sandbox.h"
+#include "wh/wh.h"
 
 static const char usage[] =
     "usage: mdp eval [CASES] [--sql-only] [--tag T]... [--id ID]... [--json] [--junit FILE]\n"
@@ -105,6 +109,8 @@ int cmd_eval(int argc, char **argv, struct session *s)
     struct eval_options eo;
     struct case_set set = CASE_SET_INIT;
     struct answerer answerer;
+    struct catalog *catalog = NULL;
+    struct wh *sandbox;
     struct eval_report report;
     const struct eval_case **sel = NULL;
     int have_answerer = 0, have_report = 0, selected;
@@ -151,14 +157,6 @@ int cmd_eval(int argc, char **argv, struct session *s)
         ret = cmd_usage_error(usage, "--sql-only asks no questions, so --answers has no use");
         goto out;
     }
-    if (!eo.sql_only && !answers) {
-        fprintf(stderr,
-                "error: no answerer in this build: mdp cannot answer questions by itself yet\n"
-                "  use --answers FILE to score answers written elsewhere (a YAML map of case id "
-                "to {answer: TEXT, sql: [...]}),\n"
-                "  or --sql-only to check that every case's verification_sql runs\n");
-        goto out;
-    }
 
     if (optind < argc) {
         cases_path = xstrdup(argv[optind]);
@@ -183,6 +181,13 @@ int cmd_eval(int argc, char **argv, struct session *s)
     if (answers) {
         if (answerer_file_init(&answerer, answers) < 0)
             goto out;
+        have_answerer = 1;
+        eo.answerer = &answerer;
+    } else if (!eo.sql_only) {
+        /* the offline analyst; verified SQL is never consulted here */
+        if (session_catalog(s, &catalog) < 0 || !(sandbox = session_sandbox(s)))
+            goto out;
+        answerer_offline_init(&answerer, catalog, sandbox);
         have_answerer = 1;
         eo.answerer = &answerer;
     }

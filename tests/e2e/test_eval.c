@@ -299,11 +299,11 @@ Test(eval, bad_input_and_usage)
 {
     struct tl_run r;
 
+    /* with no --answers the offline analyst answers, and the run ends with the summary */
     tl_sh(&r, "cd '%s' && \"$MDP_BIN\" eval", root);
-    cr_assert_eq(r.code, 2);
-    cr_assert(strstr(r.err.buf, "no answerer") && strstr(r.err.buf, "--answers") &&
-                  strstr(r.err.buf, "--sql-only"),
-              "%s", r.err.buf);
+    cr_assert(r.code == 0 || r.code == 1, "%d %s", r.code, r.err.buf);
+    cr_assert(strstr(last_line(&r.out), " passed, "), "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "offline") || strstr(r.out.buf, "answer:"), "%s", r.out.buf);
     tl_run_release(&r);
 
     tl_write(root, "bad.yml",

@@ -1,0 +1,892 @@
+/*
+ * The offline analyst's orchestration: tokens, time, links, plan, SQL, the sandbox, and the
+ * answer in words, with the interpretation, the caveats and every stage for --explain.
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "analyst/analyst.h"
+#include "analyst/plan.h"
+#include "catalog/catalog.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/strutil.h"
+#include "util/xmalloc.h"
+#include "wh/wh.h"
+
+/* "in 2024", "in November 2024", but "last quarter", "since 2023", "the last 90 days" */
+static int needs_in(const char *label)
+{
+    static const char *const bare[] = {
+        "last",     "this",         "since",     "before",       "after",
+        "year to",  "quarter to",   "month to",  "week to",      "ytd",
+        "mtd",      "qtd",          "today",     "yesterday",    "the last",
+        "the past", "the previous", "the prior", "the trailing", "the recent",
+        "past",     "previous",     "prior",     "current",      NULL};
+    size_t i;
+
+    for (i = 0; bare[i]; i++)
+        if (!strncmp(label, bare[i], strlen(bare[i])))
+            return 0;
+    return 1;
+}
+
+static void strbuf_insert_str(struct strbuf *sb, const char *s)
+{
+    char *old = strbuf_detach(sb, NULL);
+
+    strbuf_addstr(sb, s);
+    strbuf_addstr(sb, old);
+    free(old);
+}
+
+static void caveat(struct analyst_answer *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void caveat(struct analyst_answer *a, const char *fmt, ...)
+{
+    va_list ap;
+    struct strbuf sb = STRBUF_INIT;
+    size_t i;
+
+    va_start(ap, fmt);
+    strbuf_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    for (i = 0; i < a->ncaveats; i++)
+        if (!strcmp(a->caveats[i], sb.buf)) {
+            strbuf_release(&sb);
+            return;
+        }
+    a->caveats = xrealloc(a->caveats, (a->ncaveats + 1) * sizeof(*a->caveats));
+    a->caveats[a->ncaveats++] = strbuf_detach(&sb, NULL);
+}
+
+/* 1234567.891 -> "1,234,567.89"; whole numbers without decimals. */
+static void add_number(struct strbuf *sb, double v, int money)
+{
+    double a = fabs(v);
+    char buf[64];
+    int whole = fabs(a - floor(a + 0.5)) < 1e-9 && !money, decimals;
+
+    if (v < 0)
+        strbuf_addch(sb, '-');
+    if (money)
+        strbuf_addch(sb, '$');
+    if (a >= 1e15) {
+        strbuf_addf(sb, "%.6g", a);
+        return;
+    }
+    decimals = whole ? 0 : (a >= 100 || money) ? 2 : a >= 1 ? 2 : 4;
+    snprintf(buf, sizeof(buf), "%.*f", decimals, a);
+    {
+        char *dot = strchr(buf, '.');
+        size_t intlen = dot ? (size_t)(dot - buf) : strlen(buf), i;
+        for (i = 0; i < intlen; i++) {
+            if (i && (intlen - i) % 3 == 0)
+                strbuf_addch(sb, ',');
+            strbuf_addch(sb, buf[i]);
+        }
+        if (dot)
+            strbuf_addstr(sb, dot);
+    }
+}
+
+static int is_money_col(const struct analyst_answer *a, const struct plan *p)
+{
+    (void)a;
+    return p->has_measure && p->measure.money &&
+           (p->op == OP_SUM || p->op == OP_AVG || p->op == OP_MEDIAN || p->op == OP_MIN ||
+            p->op == OP_MAX);
+}
+
+static const char *op_words(enum plan_op op)
+{
+    switch (op) {
+    case OP_COUNT: return "number of";
+    case OP_COUNT_DISTINCT: return "number of distinct";
+    case OP_SUM: return "total";
+    case OP_AVG: return "average";
+    case OP_MEDIAN: return "median";
+    case OP_MIN: return "lowest";
+    case OP_MAX: return "highest";
+    }
+    return "";
+}
+
+/* A cell as the answer writes it: numbers formatted, months named, NULL as "(none)". */
+static void add_cell(struct strbuf *sb, const struct wh_result *r, size_t row, size_t col,
+                     int money, enum time_grain grain)
+{
+    const char *txt = wh_result_text(r, row, col);
+    double v;
+
+    if (!txt) {
+        strbuf_addstr(sb, "(none)");
+        return;
+    }
+    if (r->cols[col].type == WH_T_DATE &&
+        (grain == GRAIN_MONTH || grain == GRAIN_QUARTER || grain == GRAIN_YEAR)) {
+        static const char *const mn[] = {"January",   "February", "March",    "April",
+                                         "May",       "June",     "July",     "August",
+                                         "September", "October",  "November", "December"};
+        int y, m, d;
+        if (sscanf(txt, "%d-%d-%d", &y, &m, &d) == 3 && m >= 1 && m <= 12) {
+            if (grain == GRAIN_MONTH)
+                strbuf_addf(sb, "%s %d", mn[m - 1], y);
+            else if (grain == GRAIN_QUARTER)
+                strbuf_addf(sb, "Q%d %d", (m - 1) / 3 + 1, y);
+            else
+                strbuf_addf(sb, "%d", y);
+            return;
+        }
+    }
+    if (wh_type_is_numeric(r->cols[col].type) && wh_result_num(r, row, col, &v) == 0 &&
+        r->cols[col].type != WH_T_BOOL) {
+        add_number(sb, v, money);
+        return;
+    }
+    strbuf_addstr(sb, txt);
+}
+
+/* What the groups are called: "brand", "category, month". */
+static const char *group_name(const struct catalog *c, const struct plan *p)
+{
+    if (p->ngroups)
+        return c->tables[p->groups[0].table].columns[p->groups[0].column].name;
+    return p->grain == GRAIN_WEEKDAY ? "weekday" : "period";
+}
+
+static void describe_filters(const struct catalog *c, const struct plan *p, struct strbuf *sb,
+                             int part)
+{
+    size_t i, k;
+    int n = 0;
+
+    for (i = 0; i < p->nfilters; i++) {
+        const struct plan_filter *f = &p->filters[i];
+        const char *name = c->tables[f->col.table].columns[f->col.column].name;
+        if (f->share_part != part)
+            continue;
+        strbuf_addstr(sb, n++ ? " and " : "");
+        switch (f->op) {
+        case F_EQ:
+        case F_IN:
+            strbuf_addf(sb, "%s %s ", name,
+                        f->negate        ? "is not"
+                        : f->nvalues > 1 ? "is one of"
+                                         : "is");
+            for (k = 0; k < f->nvalues; k++)
+                strbuf_addf(sb, "%s'%s'", k ? ", " : "", f->values[k]);
+            break;
+        case F_NULL: strbuf_addf(sb, "%s is missing", name); break;
+        case F_NOT_NULL: strbuf_addf(sb, "%s is known", name); break;
+        case F_ZERO:
+            strbuf_addf(sb, f->negate ? "%s is not zero" : "%s is zero or missing", name);
+            break;
+        case F_CMP: strbuf_addf(sb, "%s %s %.15g", name, f->cmp, f->num); break;
+        }
+    }
+}
+
+void plan_describe(const struct catalog *c, const struct plan *p, struct strbuf *sb)
+{
+    size_t i;
+
+    if (p->base < 0) {
+        strbuf_addstr(sb, "(no plan)");
+        return;
+    }
+    switch (p->kind) {
+    case PLAN_SHARE: strbuf_addstr(sb, "share of "); break;
+    case PLAN_COMPARE: strbuf_addstr(sb, "comparison of "); break;
+    case PLAN_PER_GROUP: strbuf_addstr(sb, "average rows per group of "); break;
+    case PLAN_RATIO: strbuf_addstr(sb, "ratio of "); break;
+    case PLAN_ABSENT: strbuf_addstr(sb, "count of rows with no match of "); break;
+    default: break;
+    }
+    if (p->kind != PLAN_PER_GROUP && p->kind != PLAN_ABSENT) {
+        strbuf_addf(sb, "%s ", op_words(p->op));
+        if (p->op == OP_COUNT)
+            strbuf_addstr(sb, "rows");
+        else if (p->op == OP_COUNT_DISTINCT) {
+            if (p->nidentity > 1) {
+                strbuf_addch(sb, '(');
+                for (i = 0; i < p->nidentity; i++)
+                    strbuf_addf(
+                        sb, "%s%s", i ? ", " : "",
+                        c->tables[p->identity[i].table].columns[p->identity[i].column].name);
+                strbuf_addch(sb, ')');
+            } else
+                strbuf_addstr(sb, c->tables[p->entity.table].columns[p->entity.column].name);
+        } else
+            strbuf_addstr(sb, p->measure.label ? p->measure.label : "?");
+    } else if (p->kind == PLAN_ABSENT)
+        strbuf_addstr(sb, c->tables[p->absent_fk.table].relation);
+    else
+        for (i = 0; i < p->nidentity; i++)
+            strbuf_addf(sb, "%s%s", i ? ", " : "",
+                        c->tables[p->identity[i].table].columns[p->identity[i].column].name);
+    strbuf_addf(sb, " over %s", c->tables[p->base].relation);
+    for (i = 0; i < p->njoins; i++)
+        strbuf_addf(sb, " joined to %s", c->tables[c->joins[p->joins[i]].to_table].relation);
+    if (p->nfilters) {
+        size_t before = sb->len;
+        strbuf_addstr(sb, " where ");
+        describe_filters(c, p, sb, 0);
+        if (sb->len == before + 7)
+            strbuf_setlen(sb, before);
+    }
+    if (p->kind == PLAN_SHARE) {
+        strbuf_addstr(sb, ", the part where ");
+        describe_filters(c, p, sb, 1);
+    }
+    if (p->time.nranges && p->time_col.table >= 0) {
+        const char *tc = c->tables[p->time_col.table].columns[p->time_col.column].name;
+        for (i = 0; i < (size_t)p->time.nranges; i++) {
+            strbuf_addf(sb, "%s%s in %s (", i ? " vs" : ",", tc, p->time.r[i].label);
+            if (p->time.r[i].from != INT_MIN)
+                days_add(sb, p->time.r[i].from);
+            strbuf_addstr(sb, " .. ");
+            if (p->time.r[i].to != INT_MAX)
+                days_add(sb, p->time.r[i].to - 1);
+            strbuf_addch(sb, ')');
+        }
+    }
+    if (p->time.future)
+        strbuf_addstr(sb, ", dated after today");
+    if (p->ngroups || p->grain) {
+        strbuf_addstr(sb, ", by ");
+        for (i = 0; i < p->ngroups; i++)
+            strbuf_addf(sb, "%s%s", i ? ", " : "",
+                        c->tables[p->groups[i].table].columns[p->groups[i].column].name);
+        if (p->grain)
+            strbuf_addf(sb, "%s%s", p->ngroups ? ", " : "",
+                        p->grain == GRAIN_DAY       ? "day"
+                        : p->grain == GRAIN_WEEK    ? "week"
+                        : p->grain == GRAIN_MONTH   ? "month"
+                        : p->grain == GRAIN_QUARTER ? "quarter"
+                        : p->grain == GRAIN_YEAR    ? "year"
+                        : p->grain == GRAIN_WEEKDAY ? "weekday"
+                        : p->grain == GRAIN_HOUR    ? "hour"
+                                                    : "month of the year");
+        if (p->order_desc || p->order_asc)
+            strbuf_addf(sb, ", %s first", p->order_desc ? "highest" : "lowest");
+        if (p->limit)
+            strbuf_addf(sb, ", top %d", p->limit);
+    }
+}
+
+/* Words the warehouse does have that look like w: names of tables and columns. */
+static void suggest(const struct catalog *c, const char *w, struct strbuf *sb)
+{
+    const char *best[5] = {0};
+    size_t bestd[5], nb = 0, i, j, k;
+
+    for (i = 0; i < c->ntables; i++)
+        for (j = 0; j < c->tables[i].ncolumns; j++) {
+            const char *name = c->tables[i].columns[j].name;
+            size_t d = str_edit_distance(w, name), seen = 0;
+            if (d > strlen(name) / 2 + 1 && !strstr(name, w))
+                continue;
+            if (strstr(name, w))
+                d = 1;
+            for (k = 0; k < nb; k++)
+                seen |= !strcasecmp(best[k], name);
+            if (seen)
+                continue;
+            if (nb < 5) {
+                best[nb] = name;
+                bestd[nb++] = d;
+            } else {
+                size_t worst = 0;
+                for (k = 1; k < nb; k++)
+                    if (bestd[k] > bestd[worst])
+                        worst = k;
+                if (d < bestd[worst]) {
+                    best[worst] = name;
+                    bestd[worst] = d;
+                }
+            }
+        }
+    for (k = 0; k < nb; k++)
+        strbuf_addf(sb, "%s%s", k ? ", " : "", best[k]);
+}
+
+/* What the warehouse has, for a refusal: its larger tables and their measures. */
+static void overview(const struct catalog *c, struct strbuf *sb)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < c->ntables && n < 6; i++) {
+        if (c->tables[i].layer == CAT_LAYER_STAGING)
+            continue;
+        strbuf_addf(sb, "%s%s", n++ ? ", " : "", c->tables[i].relation);
+    }
+}
+
+static int run(struct wh *sandbox, const char *sql, const struct analyst_options *o,
+               struct wh_result **out, double *ms)
+{
+    double t0 = clock_seconds();
+    struct wh_limits lim;
+    int ret;
+
+    memset(&lim, 0, sizeof(lim));
+    lim.cancel = o ? o->cancel : NULL;
+    ret = wh_query(sandbox, sql, &lim, out);
+
+    *ms += (clock_seconds() - t0) * 1000;
+    return ret;
+}
+
+static void explain_stages(const struct catalog *c, const struct tokens *t, const struct links *l,
+                           const struct plan *p, struct strbuf *sb)
+{
+    static const char *const uses[] = {"?", "function", "operator", "time", "linked"};
+    size_t i, k;
+
+    strbuf_addstr(sb, "tokens:\n");
+    for (i = 0; i < t->n; i++)
+        strbuf_addf(sb, "  %-16s %s\n", t->v[i].text, uses[t->v[i].use]);
+    strbuf_addstr(sb, "links:\n");
+    for (i = 0; i < l->n; i++) {
+        strbuf_addf(sb, "  \"%s\"\n", l->v[i].phrase);
+        for (k = 0; k < l->v[i].nc && k < 6; k++) {
+            const struct link_cand *lc = &l->v[i].c[k];
+            strbuf_addf(sb, "    %.2f %-22s ", lc->score, lc->why);
+            if (lc->kind == LINK_TABLE)
+                strbuf_addstr(sb, c->tables[lc->table].relation);
+            else if (lc->kind == LINK_MEASURE)
+                strbuf_addstr(sb, c->measures[lc->measure].expression);
+            else {
+                strbuf_addf(sb, "%s.%s", c->tables[lc->table].relation,
+                            c->tables[lc->table].columns[lc->column].name);
+                if (lc->kind == LINK_VALUE)
+                    strbuf_addf(sb, " = '%s'",
+                                c->tables[lc->table].columns[lc->column].values[lc->value].text);
+            }
+            strbuf_addch(sb, '\n');
+        }
+        if (l->v[i].nc > 6)
+            strbuf_addf(sb, "    (%zu more)\n", l->v[i].nc - 6);
+    }
+    strbuf_addstr(sb, "plan:\n  ");
+    plan_describe(c, p, sb);
+    strbuf_addch(sb, '\n');
+    if (p->refusal)
+        strbuf_addf(sb, "refused: %s\n", p->refusal);
+}
+
+static int today_days(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&now, &tm);
+    return days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* The first cell of a one-row result as a number. */
+static int cell(const struct wh_result *r, size_t row, size_t col, double *v)
+{
+    return r && row < r->nrows && col < r->ncols ? wh_result_num(r, row, col, v) : -1;
+}
+
+static void compose(const struct catalog *c, const struct plan *p, struct wh_result *r,
+                    struct wh_result *r2, struct analyst_answer *a, struct strbuf *text)
+{
+    int money = is_money_col(a, p);
+    const char *what = p->has_measure && p->op != OP_COUNT && p->op != OP_COUNT_DISTINCT
+                           ? p->measure.label
+                           : p->entity_label;
+    struct strbuf scope = STRBUF_INIT;
+    double v, v2;
+    size_t i;
+
+    /* "where status is 'completed', in 2024" / "in 2024" */
+    if (p->nfilters) {
+        describe_filters(c, p, &scope, 0);
+        if (scope.len) {
+            strbuf_insert_str(&scope, "where ");
+        }
+    }
+    if (p->time.nranges == 1)
+        strbuf_addf(&scope, "%s%s%s", scope.len ? ", " : "",
+                    needs_in(p->time.r[0].label) ? "in " : "", p->time.r[0].label);
+    switch (p->kind) {
+    case PLAN_AGGREGATE:
+    case PLAN_EXTREME:
+        if (!p->ngroups && !p->grain) {
+            if (cell(r, 0, 0, &v) < 0) {
+                strbuf_addf(text, "There is no %s%s%s: no rows match.", what, scope.len ? " " : "",
+                            scope.buf);
+                break;
+            }
+            if (p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT) {
+                strbuf_addstr(text, "There are ");
+                add_number(text, v, 0);
+                strbuf_addf(text, " %s%s%s.", p->per_line ? "rows of " : "", what,
+                            scope.len ? "" : "");
+                if (scope.len) {
+                    strbuf_setlen(text, text->len - 1);
+                    strbuf_addf(text, " %s.", scope.buf);
+                }
+            } else {
+                strbuf_addf(text, "The %s %s%s%s is ", op_words(p->op), what, scope.len ? " " : "",
+                            scope.buf);
+                add_number(text, v, money);
+                strbuf_addch(text, '.');
+            }
+            a->chart = CHART_NONE;
+        } else {
+            size_t shown = r->nrows < 10 ? r->nrows : 10, vc = r->ncols - 1;
+            int ranked = p->rank_named || p->order_desc || p->order_asc;
+            a->label_col = 0;
+            a->value_col = (int)vc;
+            a->chart = p->grain && !ranked ? CHART_SERIES : CHART_BARS;
+            if (!r->nrows) {
+                strbuf_addf(text, "No rows match%s%s.", scope.len ? ": " : "", scope.buf);
+                break;
+            }
+            if (ranked && p->rank_named && !p->limit) {
+                /* the answer to "which X": the first, and any tied with it */
+                size_t ties = 1;
+                strbuf_addstr(text, "");
+                for (i = 0; i < r->ncols - 1; i++) {
+                    if (i)
+                        strbuf_addstr(text, ", ");
+                    add_cell(text, r, 0, i, 0, p->grain);
+                }
+                strbuf_addf(text, " has the %s %s%s%s: ", p->order_asc ? "lowest" : "highest",
+                            p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT ? "number of"
+                                                                            : op_words(p->op),
+                            p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT ? " " : " ", what);
+                add_cell(text, r, 0, vc, money, GRAIN_NONE);
+                while (ties < r->nrows && wh_result_text(r, ties, vc) && wh_result_text(r, 0, vc) &&
+                       !strcmp(wh_result_text(r, ties, vc), wh_result_text(r, 0, vc)))
+                    ties++;
+                if (ties > 1) {
+                    strbuf_addstr(text, ", tied with ");
+                    for (i = 1; i < ties && i < 10; i++) {
+                        if (i > 1)
+                            strbuf_addstr(text, ", ");
+                        add_cell(text, r, i, 0, 0, p->grain);
+                    }
+                }
+                strbuf_addch(text, '.');
+                if (scope.len)
+                    strbuf_addf(text, " (%s)", scope.buf);
+                if (r->nrows > 1)
+                    strbuf_addstr(text, " Next:");
+                for (i = ties; i < shown && i < ties + 4; i++) {
+                    strbuf_addstr(text, i > ties ? "; " : " ");
+                    add_cell(text, r, i, 0, 0, p->grain);
+                    strbuf_addstr(text, " ");
+                    add_cell(text, r, i, vc, money, GRAIN_NONE);
+                }
+                if (r->nrows > 1)
+                    strbuf_addch(text, '.');
+            } else {
+                strbuf_addf(text, "%s%s %s", p->limit ? "Top " : "",
+                            p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT ? "Number of"
+                                                                            : op_words(p->op),
+                            what);
+                if (p->limit) {
+                    strbuf_reset(text);
+                    strbuf_addf(text, "%s %d %s by %s %s", p->order_asc ? "Bottom" : "Top",
+                                p->limit, group_name(c, p),
+                                p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT ? "number of"
+                                                                                : op_words(p->op),
+                                what);
+                }
+                if (text->buf[0] >= 'a' && text->buf[0] <= 'z')
+                    text->buf[0] = (char)(text->buf[0] - 32);
+                if (scope.len)
+                    strbuf_addf(text, " (%s)", scope.buf);
+                strbuf_addstr(text, ":");
+                for (i = 0; i < shown; i++) {
+                    size_t k;
+                    strbuf_addf(text, "%s", i ? "; " : " ");
+                    if (ranked)
+                        strbuf_addf(text, "%zu. ", i + 1);
+                    for (k = 0; k < r->ncols - 1; k++) {
+                        if (k)
+                            strbuf_addstr(text, ", ");
+                        add_cell(text, r, i, k, 0, p->grain);
+                    }
+                    strbuf_addstr(text, " ");
+                    add_cell(text, r, i, vc, money, GRAIN_NONE);
+                }
+                if (r->nrows > shown)
+                    strbuf_addf(text, "; and %zu more", r->nrows - shown);
+                strbuf_addch(text, '.');
+            }
+        }
+        break;
+    case PLAN_COMPARE:
+        if (cell(r, 0, 0, &v) < 0 || cell(r, 0, 1, &v2) < 0) {
+            strbuf_addf(text, "There is no %s in one of the periods (%s, %s).", what,
+                        p->time.r[0].label, p->time.r[1].label);
+            break;
+        }
+        {
+            /* "from A to B": B against A; "A vs B", "A than B": A against B */
+            int from_first = 0;
+            double newer, older;
+            const char *ln, *lo;
+            for (i = 0; i < a->ncaveats; i++)
+                ;
+            from_first = p->order_asc; /* set by the caller when "from ... to" */
+            newer = from_first ? v2 : v;
+            older = from_first ? v : v2;
+            ln = from_first ? p->time.r[1].label : p->time.r[0].label;
+            lo = from_first ? p->time.r[0].label : p->time.r[1].label;
+            strbuf_addf(text, "%s %s: ", op_words(p->op), what);
+            text->buf[0] = (char)(text->buf[0] >= 'a' && text->buf[0] <= 'z' ? text->buf[0] - 32
+                                                                             : text->buf[0]);
+            strbuf_addf(text, "%s ", ln);
+            add_number(text, newer, money);
+            strbuf_addf(text, " against %s ", lo);
+            add_number(text, older, money);
+            strbuf_addstr(text, "; a difference of ");
+            add_number(text, newer - older, money);
+            if (older != 0) {
+                strbuf_addstr(text, " (");
+                add_number(text, 100.0 * (newer - older) / fabs(older), 0);
+                strbuf_addstr(text, "%)");
+            }
+            strbuf_addch(text, '.');
+            if (scope.len)
+                strbuf_addf(text, " (%s)", scope.buf);
+        }
+        break;
+    case PLAN_SHARE:
+        if (cell(r, 0, 2, &v) < 0) {
+            strbuf_addstr(text, "There is nothing to take a share of: no rows match.");
+            break;
+        }
+        add_number(text, v, 0);
+        strbuf_addf(text, "%% of %s%s%s is where ",
+                    p->op == OP_SUM || p->op == OP_AVG ? op_words(p->op) : "",
+                    p->op == OP_SUM || p->op == OP_AVG ? " " : "", what);
+        {
+            struct strbuf part = STRBUF_INIT;
+            describe_filters(c, p, &part, 1);
+            strbuf_add(text, part.buf, part.len);
+            strbuf_release(&part);
+        }
+        strbuf_addstr(text, " (");
+        cell(r, 0, 0, &v);
+        add_number(text, v, money);
+        strbuf_addstr(text, " of ");
+        cell(r, 0, 1, &v);
+        add_number(text, v, money);
+        strbuf_addch(text, ')');
+        if (scope.len)
+            strbuf_addf(text, ", where %s", scope.buf);
+        strbuf_addch(text, '.');
+        break;
+    case PLAN_PER_GROUP:
+        if (cell(r, 0, 0, &v) < 0)
+            break;
+        strbuf_addstr(text, "On average ");
+        add_number(text, v, 0);
+        strbuf_addf(text, " rows per %s", p->entity_label);
+        if (cell(r, 0, 1, &v) == 0) {
+            strbuf_addstr(text, " (median ");
+            add_number(text, v, 0);
+            cell(r, 0, 2, &v);
+            strbuf_addstr(text, ", most ");
+            add_number(text, v, 0);
+            strbuf_addch(text, ')');
+        }
+        strbuf_addch(text, '.');
+        break;
+    case PLAN_RATIO:
+        if (cell(r, 0, 2, &v) < 0)
+            break;
+        strbuf_addstr(text, "On average ");
+        add_number(text, v, 0);
+        strbuf_addf(text, " %s each (", p->entity_label);
+        cell(r, 0, 0, &v);
+        add_number(text, v, 0);
+        strbuf_addf(text, " %s over ", p->entity_label);
+        cell(r, 0, 1, &v);
+        add_number(text, v, 0);
+        strbuf_addf(text, " distinct %s).",
+                    c->tables[p->absent_fk.table].columns[p->absent_fk.column].name);
+        break;
+    case PLAN_ABSENT:
+        if (cell(r, 0, 0, &v) < 0)
+            break;
+        strbuf_addstr(text, "There are ");
+        add_number(text, v, 0);
+        strbuf_addf(text, " %s with no row in %s.", p->entity_label,
+                    c->tables[p->absent_fk.table].relation);
+        break;
+    }
+    /* the companion figure */
+    if (r2 && r2->nrows) {
+        if (p->has_measure && p->measure.repeated &&
+            (p->op == OP_SUM || p->op == OP_AVG || p->op == OP_MEDIAN)) {
+            const char *gk = c->tables[p->identity[0].table].columns[p->identity[0].column].name;
+            strbuf_addf(text, " Taken once per %s instead of summed over its rows: ", gk);
+            if (r2->ncols == 1 || p->kind == PLAN_SHARE || p->kind == PLAN_COMPARE) {
+                if (p->kind == PLAN_COMPARE && cell(r2, 0, 0, &v) == 0 &&
+                    cell(r2, 0, 1, &v2) == 0) {
+                    int ff = p->order_asc;
+                    double newer = ff ? v2 : v, older = ff ? v : v2;
+                    add_number(text, newer, money);
+                    strbuf_addstr(text, " against ");
+                    add_number(text, older, money);
+                    strbuf_addstr(text, ", a difference of ");
+                    add_number(text, newer - older, money);
+                    if (older != 0) {
+                        strbuf_addstr(text, " (");
+                        add_number(text, 100.0 * (newer - older) / fabs(older), 0);
+                        strbuf_addstr(text, "%)");
+                    }
+                } else if (p->kind == PLAN_SHARE && cell(r2, 0, 2, &v) == 0) {
+                    add_number(text, v, 0);
+                    strbuf_addch(text, '%');
+                } else if (cell(r2, 0, 0, &v) == 0)
+                    add_number(text, v, money);
+            } else {
+                size_t n2 = r2->nrows < 10 ? r2->nrows : 10;
+                for (i = 0; i < n2; i++) {
+                    size_t k;
+                    strbuf_addstr(text, i ? "; " : "");
+                    for (k = 0; k + 1 < r2->ncols; k++) {
+                        add_cell(text, r2, i, k, 0, p->grain);
+                        strbuf_addch(text, ' ');
+                    }
+                    add_cell(text, r2, i, r2->ncols - 1, money, GRAIN_NONE);
+                }
+            }
+            strbuf_addch(text, '.');
+        } else if (cell(r2, 0, 0, &v) == 0) {
+            strbuf_addstr(text, " Those are ");
+            add_number(text, v, 0);
+            strbuf_addstr(text, " rows.");
+        }
+    }
+    strbuf_release(&scope);
+}
+
+/* Caveats from the catalog that bear on what the plan reads. */
+static void plan_caveats(const struct catalog *c, const struct plan *p, struct analyst_answer *a)
+{
+    size_t i;
+
+    for (i = 0; i < p->nnotes; i++)
+        caveat(a, "%s", p->notes[i]);
+    if (p->has_measure && p->measure.repeated && p->nidentity) {
+        const struct cat_column *m = &c->tables[p->base].columns[p->measure.cols[0].column];
+        struct strbuf id = STRBUF_INIT;
+        for (i = 0; i < p->nidentity; i++)
+            strbuf_addf(&id, "%s%s", i ? ", " : "",
+                        c->tables[p->identity[i].table].columns[p->identity[i].column].name);
+        caveat(a,
+               "%s is the same on every row of one %s: the headline sums it over rows as stored, "
+               "as the platform's models do; the figure once per (%s) is given too",
+               m->name, c->tables[p->base].columns[p->identity[0].column].name, id.buf);
+        strbuf_release(&id);
+    }
+    if (p->op == OP_COUNT_DISTINCT && p->nidentity > 1)
+        caveat(a,
+               "one %s is identified by its %s together with the columns that stay the same "
+               "over its rows, since an id can be reused",
+               p->entity_label ? p->entity_label : "group",
+               c->tables[p->identity[0].table].columns[p->identity[0].column].name);
+    if (p->time.relative && p->time_col.table >= 0) {
+        const struct cat_column *tc = &c->tables[p->time_col.table].columns[p->time_col.column];
+        caveat(a, "'%s' is anchored to the latest %s in the data (%s), not to today",
+               p->time.r[0].label, tc->name, tc->anchor ? tc->anchor : "?");
+    }
+    if (p->time_col.table >= 0 && (p->time.nranges || p->grain)) {
+        const struct cat_column *tc = &c->tables[p->time_col.table].columns[p->time_col.column];
+        if (tc->future_rows)
+            caveat(a, "%llu rows have a %s after today", (unsigned long long)tc->future_rows,
+                   tc->name);
+    }
+    for (i = 0; i < p->nfilters; i++) {
+        const struct plan_filter *f = &p->filters[i];
+        const struct cat_column *col = &c->tables[f->col.table].columns[f->col.column];
+        if (f->negate && col->null_fraction > 0 && (f->op == F_EQ || f->op == F_IN))
+            caveat(a, "rows with no %s count as not '%s'", col->name, f->values[0]);
+    }
+    if (p->rank_named)
+        for (i = 0; i < p->ngroups; i++) {
+            const struct cat_column *col =
+                &c->tables[p->groups[i].table].columns[p->groups[i].column];
+            if (col->null_fraction > 0)
+                caveat(a, "rows with no %s are left out of the ranking", col->name);
+        }
+}
+
+int analyst_ask(const struct catalog *c, struct wh *sandbox, const char *question,
+                const struct analyst_options *opts, struct analyst_answer *a)
+{
+    struct tokens t;
+    struct links l;
+    struct plan p;
+    struct time_expr tx;
+    struct strbuf sql = STRBUF_INIT, sql2 = STRBUF_INIT, text = STRBUF_INIT, ex = STRBUF_INIT;
+    struct wh_result *r = NULL, *r2 = NULL;
+    double t0 = clock_seconds();
+    int today = opts && opts->today ? opts->today : today_days(), ret = -1;
+    size_t i;
+
+    memset(a, 0, sizeof(*a));
+    a->base.mode = xstrdup("offline");
+    a->label_col = a->value_col = -1;
+    tokens_split(question, &t);
+    timex_find(&t, today, today, &tx);
+    links_find(c, &t, &l);
+    plan_build(c, &t, &l, today, &p);
+    if (opts && opts->explain) {
+        explain_stages(c, &t, &l, &p, &ex);
+    }
+
+    if (!t.n) {
+        free(p.refusal);
+        p.refusal = xstrdup("the question is empty");
+    }
+    if (p.refusal) {
+        a->base.unanswerable = 1;
+        strbuf_addf(&text, "I can't answer that from this warehouse: %s.", p.refusal);
+        for (i = 0; i < p.nunknown; i++) {
+            struct strbuf s = STRBUF_INIT;
+            suggest(c, p.unknown[i], &s);
+            if (s.len)
+                strbuf_addf(&text, " Closest to '%s': %s.", p.unknown[i], s.buf);
+            strbuf_release(&s);
+        }
+        strbuf_addstr(&text, " The warehouse has: ");
+        overview(c, &text);
+        strbuf_addch(&text, '.');
+        ret = 0;
+        goto done;
+    }
+
+    {
+        struct strbuf d = STRBUF_INIT;
+        plan_describe(c, &p, &d);
+        a->interpretation = strbuf_detach(&d, NULL);
+    }
+    plan_sql(c, &p, 0, &sql);
+    if (ex.len)
+        strbuf_addf(&ex, "sql:\n%s\n", sql.buf);
+    answer_add_sql(&a->base, sql.buf);
+    if (run(sandbox, sql.buf, opts, &r, &a->query_ms) < 0)
+        goto done;
+    if (plan_sql(c, &p, 1, &sql2) == 0) {
+        answer_add_sql(&a->base, sql2.buf);
+        if (ex.len)
+            strbuf_addf(&ex, "sql (companion):\n%s\n", sql2.buf);
+        if (run(sandbox, sql2.buf, opts, &r2, &a->query_ms) < 0) {
+            r2 = NULL;
+            error_clear();
+        }
+    }
+    {
+        /* "from 2023 to 2024" compares the second period against the first */
+        int from_first = 0;
+        for (i = 0; i + 1 < t.n; i++)
+            if (tok_is(&t, i, "from") && t.v[i + 1].use == TOK_TIME)
+                from_first = 1;
+        if (p.kind == PLAN_COMPARE)
+            p.order_asc = from_first;
+    }
+    plan_caveats(c, &p, a);
+    compose(c, &p, r, r2, a, &text);
+    a->table = r;
+    r = NULL;
+    ret = 0;
+done:
+    if (text.len)
+        a->base.text = strbuf_detach(&text, NULL);
+    if (ex.len)
+        a->explain = strbuf_detach(&ex, NULL);
+    wh_result_free(r);
+    wh_result_free(r2);
+    strbuf_release(&sql);
+    strbuf_release(&sql2);
+    strbuf_release(&text);
+    strbuf_release(&ex);
+    plan_release(&p);
+    links_release(&l);
+    tokens_release(&t);
+    a->elapsed_ms = (clock_seconds() - t0) * 1000;
+    if (ret < 0 && !a->base.error)
+        a->base.error = xstrdup(error_last() ? error_last() : "the query failed");
+    return ret;
+}
+
+void analyst_answer_release(struct analyst_answer *a)
+{
+    answer_release(&a->base);
+    free(a->interpretation);
+    strv_free(a->caveats, a->ncaveats);
+    wh_result_free(a->table);
+    free(a->explain);
+    memset(a, 0, sizeof(*a));
+}
+
+/* ---- the answerer for mdp eval ------------------------------------------------------------ */
+
+struct offline_state {
+    const struct catalog *c;
+    struct wh *sandbox;
+};
+
+static int offline_ask(struct answerer *self, const struct question *q, struct answer *out)
+{
+    struct offline_state *s = self->state;
+    struct analyst_answer a;
+    struct strbuf text = STRBUF_INIT;
+    size_t i;
+
+    if (analyst_ask(s->c, s->sandbox, q->text, NULL, &a) < 0) {
+        out->error = xstrdup(a.base.error ? a.base.error : "the query failed");
+        analyst_answer_release(&a);
+        return -1;
+    }
+    strbuf_addstr(&text, a.base.text ? a.base.text : "");
+    for (i = 0; i < a.ncaveats; i++)
+        strbuf_addf(&text, "\nNote: %s.", a.caveats[i]);
+    out->text = strbuf_detach(&text, NULL);
+    out->sql = a.base.sql;
+    out->nsql = a.base.nsql;
+    a.base.sql = NULL;
+    a.base.nsql = 0;
+    out->mode = xstrdup("offline");
+    out->unanswerable = a.base.unanswerable;
+    analyst_answer_release(&a);
+    return 0;
+}
+
+static void offline_release(struct answerer *self)
+{
+    free(self->state);
+    self->state = NULL;
+}
+
+void answerer_offline_init(struct answerer *a, const struct catalog *c, struct wh *sandbox)
+{
+    struct offline_state *s = xcalloc(1, sizeof(*s));
+
+    s->c = c;
+    s->sandbox = sandbox;
+    memset(a, 0, sizeof(*a));
+    a->name = "offline";
+    a->ask = offline_ask;
+    a->release = offline_release;
+    a->state = s;
+    a->concurrent = 0;
+}

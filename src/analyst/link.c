@@ -1,0 +1,211 @@
+/*
+ * Links: spans of a question's content words matched against the catalog (tables, columns,
+ * values from the value index, measures learned from known-good SQL, and the thesaurus),
+ * longest span first, each with its candidates, scores and the reason they matched.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyst/plan.h"
+#include "catalog/catalog.h"
+#include "util/strbuf.h"
+#include "util/xmalloc.h"
+
+#define MAX_SPAN 4
+
+static int linkable(const struct token *k)
+{
+    return k->use == TOK_UNUSED && (k->kind == TOK_WORD || k->kind == TOK_QUOTED);
+}
+
+/* May a span start or end at token k? Not on a function or operator word. */
+static int edge_ok(const struct token *k)
+{
+    return k->kind == TOK_QUOTED || (!tok_is_function_word(k->word) && !tok_is_operator(k->word));
+}
+
+static const char *why_of(const struct cat_hit *h)
+{
+    int thesaurus = h->score < 0.99 && h->score != 0.5;
+
+    switch (h->kind) {
+    case CAT_HIT_TABLE: return thesaurus ? "table name (thesaurus)" : "table name";
+    case CAT_HIT_COLUMN:
+        return h->score <= 0.5 ? "word of a column name"
+               : thesaurus     ? "column name (thesaurus)"
+                               : "column name";
+    case CAT_HIT_VALUE:
+        return thesaurus ? "value in the data (other spelling)" : "value in the data";
+    case CAT_HIT_MEASURE: return "measure in known-good SQL";
+    }
+    return "";
+}
+
+/*
+ * Keeps the hits a span of n tokens may stand for: a span of several words must be a whole
+ * name, value or synonym (not one word of a longer name); values must be whole values.
+ */
+static size_t keep_hits(const struct cat_hit *h, size_t nh, size_t n, int quoted,
+                        struct link_cand **out)
+{
+    struct link_cand *c = NULL;
+    size_t i, nc = 0, alloc = 0;
+
+    for (i = 0; i < nh; i++) {
+        if (n > 1 && h[i].score < 0.6)
+            continue;
+        if (h[i].kind == CAT_HIT_VALUE && h[i].score < 0.6)
+            continue;
+        if (quoted && h[i].kind != CAT_HIT_VALUE)
+            continue;
+        ALLOC_GROW(c, nc + 1, alloc);
+        c[nc].kind = h[i].kind == CAT_HIT_TABLE    ? LINK_TABLE
+                     : h[i].kind == CAT_HIT_COLUMN ? LINK_COLUMN
+                     : h[i].kind == CAT_HIT_VALUE  ? LINK_VALUE
+                                                   : LINK_MEASURE;
+        c[nc].table = h[i].table;
+        c[nc].column = h[i].column;
+        c[nc].value = h[i].value;
+        c[nc].measure = h[i].measure;
+        c[nc].score = h[i].score;
+        c[nc].why = why_of(&h[i]);
+        nc++;
+    }
+    *out = c;
+    return nc;
+}
+
+void links_find(const struct catalog *c, struct tokens *t, struct links *out)
+{
+    size_t len, i, j, alloc = 0;
+
+    memset(out, 0, sizeof(*out));
+    for (len = MAX_SPAN; len >= 1; len--) {
+        for (i = 0; i + len <= t->n; i++) {
+            struct strbuf phrase = STRBUF_INIT;
+            struct cat_hit *hits = NULL;
+            struct link_cand *cands;
+            size_t nh, nc;
+            int ok = 1;
+
+            for (j = i; j < i + len && ok; j++)
+                ok = linkable(&t->v[j]) && (len == 1 || t->v[j].kind != TOK_QUOTED);
+            if (!ok || !edge_ok(&t->v[i]) || !edge_ok(&t->v[i + len - 1]))
+                continue;
+            for (j = i; j < i + len; j++) {
+                if (j > i)
+                    strbuf_addch(&phrase, ' ');
+                strbuf_addstr(&phrase, t->v[j].text);
+            }
+            nh = catalog_lookup(c, phrase.buf, &hits);
+            nc = keep_hits(hits, nh, len, t->v[i].kind == TOK_QUOTED, &cands);
+            free(hits);
+            if (!nc) {
+                strbuf_release(&phrase);
+                continue;
+            }
+            ALLOC_GROW(out->v, out->n + 1, alloc);
+            out->v[out->n].from = i;
+            out->v[out->n].to = i + len;
+            out->v[out->n].phrase = strbuf_detach(&phrase, NULL);
+            out->v[out->n].c = cands;
+            out->v[out->n].nc = nc;
+            out->v[out->n].negated = 0;
+            out->n++;
+            for (j = i; j < i + len; j++)
+                t->v[j].use = TOK_LINKED;
+        }
+        if (len == 1)
+            break;
+    }
+    /*
+     * A verb or adverb that usually names nothing may be a value of the data: "visits that
+     * were not done" when a status is 'done'. Only a whole value, never part of a name.
+     */
+    for (i = 0; i < t->n; i++) {
+        static const char *const core[] = {
+            "a",     "an",   "the",  "of",   "in",    "on",    "at",  "to",   "for",  "from",
+            "with",  "and",  "or",   "as",   "is",    "are",   "was", "were", "be",   "it",
+            "its",   "we",   "our",  "us",   "i",     "me",    "my",  "you",  "your", "they",
+            "their", "this", "that", "what", "which", "who",   "how", "do",   "does", "did",
+            "by",    "per",  "each", "all",  "any",   "there", "s",   "t",    NULL};
+        struct token *k = &t->v[i];
+        struct cat_hit *hits = NULL;
+        struct link_cand *cands;
+        size_t nh, nc, q, keep = 0;
+        if (k->use != TOK_UNUSED || k->kind != TOK_WORD || !tok_is_function_word(k->word) ||
+            tok_in(t, i, core))
+            continue;
+        nh = catalog_lookup(c, k->text, &hits);
+        nc = keep_hits(hits, nh, 1, 0, &cands);
+        free(hits);
+        for (q = 0; q < nc; q++)
+            if (cands[q].kind == LINK_VALUE && cands[q].score >= 0.99)
+                cands[keep++] = cands[q];
+        if (!keep) {
+            free(cands);
+            continue;
+        }
+        ALLOC_GROW(out->v, out->n + 1, alloc);
+        out->v[out->n].from = i;
+        out->v[out->n].to = i + 1;
+        out->v[out->n].phrase = xstrdup(k->text);
+        out->v[out->n].c = cands;
+        out->v[out->n].nc = keep;
+        out->v[out->n].negated = 0;
+        out->n++;
+        k->use = TOK_LINKED;
+    }
+    /*
+     * A word that usually says what is asked may end a noun phrase as a column's name: "the
+     * largest single order total". It links when a column is named exactly so.
+     */
+    for (i = 1; i < t->n; i++) {
+        struct token *k = &t->v[i];
+        struct cat_hit *hits = NULL;
+        struct link_cand *cands;
+        size_t nh, nc, q, keep = 0;
+        if (k->use != TOK_UNUSED || k->kind != TOK_WORD || !tok_is_operator(k->word) ||
+            (i + 1 < t->n && t->v[i + 1].kind != TOK_PUNCT) || t->v[i - 1].kind != TOK_WORD ||
+            tok_is_function_word(t->v[i - 1].word))
+            continue;
+        nh = catalog_lookup(c, k->text, &hits);
+        nc = keep_hits(hits, nh, 1, 0, &cands);
+        free(hits);
+        for (q = 0; q < nc; q++)
+            if (cands[q].kind == LINK_COLUMN && cands[q].score >= 0.99)
+                cands[keep++] = cands[q];
+        if (!keep) {
+            free(cands);
+            continue;
+        }
+        ALLOC_GROW(out->v, out->n + 1, alloc);
+        out->v[out->n].from = i;
+        out->v[out->n].to = i + 1;
+        out->v[out->n].phrase = xstrdup(k->text);
+        out->v[out->n].c = cands;
+        out->v[out->n].nc = keep;
+        out->v[out->n].negated = 0;
+        out->n++;
+        k->use = TOK_LINKED;
+    }
+    /* in question order */
+    for (i = 1; i < out->n; i++)
+        for (j = i; j > 0 && out->v[j - 1].from > out->v[j].from; j--) {
+            struct link tmp = out->v[j];
+            out->v[j] = out->v[j - 1];
+            out->v[j - 1] = tmp;
+        }
+}
+
+void links_release(struct links *l)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++) {
+        free(l->v[i].phrase);
+        free(l->v[i].c);
+    }
+    free(l->v);
+    memset(l, 0, sizeof(*l));
+}

@@ -1,0 +1,100 @@
+/*
+ * mdp ask [--json] [--explain] [--offline] "QUESTION": answer one question about the
+ * warehouse in plain English, with the SQL behind the answer.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyst/analyst.h"
+#include "catalog/catalog.h"
+#include "cmd/cmd.h"
+#include "render/answer.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/term.h"
+#include "wh/sandbox.h"
+#include "wh/wh.h"
+
+static const char usage[] =
+    "usage: mdp ask [--json] [--explain] [--offline] \"QUESTION\"\n"
+    "\n"
+    "Answer a question about the warehouse in plain English: the answer with its numbers, the\n"
+    "result table, a chart for a series or a ranking, how the question was read, caveats, and\n"
+    "the SQL that produced it. With no LLM configured the offline analyst answers: it reads the\n"
+    "question against what `mdp catalog` inferred (tables, columns, values, measures, joins,\n"
+    "time columns). A question it cannot read with confidence is refused, naming the words\n"
+    "that matched nothing and what the warehouse does have (exit 1).\n"
+    "\n"
+    "  --json        print one JSON object: question, answer, mode, interpretation, sql,\n"
+    "                columns, rows, caveats, elapsed_ms (and unanswerable)\n"
+    "  --explain     print every stage: tokens, links with scores, the plan, the SQL\n"
+    "  --offline     use the offline analyst (the default: no LLM provider is built in yet)\n"
+    "  -h, --help    this help\n"
+    "\n"
+    "Exit status: 0 answered, 1 unanswerable or the query failed, 2 bad usage.\n";
+
+int cmd_ask(int argc, char **argv, struct session *s)
+{
+    static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
+                                             {"explain", no_argument, NULL, 'e'},
+                                             {"offline", no_argument, NULL, 'o'},
+                                             {"provider", required_argument, NULL, 'p'},
+                                             {"model", required_argument, NULL, 'm'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    struct analyst_options ao = {0};
+    struct analyst_answer a;
+    struct catalog *c = NULL;
+    struct wh *sandbox;
+    struct strbuf q = STRBUF_INIT, out = STRBUF_INIT;
+    int opt, json = 0, ret = EXIT_FAIL, have = 0;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'j': json = 1; break;
+        case 'e': ao.explain = 1; break;
+        case 'o': break;
+        case 'p':
+        case 'm':
+            return cmd_usage_error(usage, "no LLM provider is built into this version of mdp; "
+                                          "the offline analyst answers (drop --provider/--model)");
+        case 'h': return cmd_help(usage);
+        default: return cmd_usage_error(usage, "unknown option");
+        }
+    }
+    for (; optind < argc; optind++) {
+        if (q.len)
+            strbuf_addch(&q, ' ');
+        strbuf_addstr(&q, argv[optind]);
+    }
+    strbuf_trim(&q);
+    if (!q.len)
+        return cmd_usage_error(usage, "ask what? give the question as an argument");
+
+    if (cmd_ready(s)) {
+        ret = EXIT_USAGE;
+        goto out;
+    }
+    if (session_catalog(s, &c) < 0 || !(sandbox = session_sandbox(s)))
+        goto out;
+    if (analyst_ask(c, sandbox, q.buf, &ao, &a) < 0) {
+        analyst_answer_release(&a);
+        goto out;
+    }
+    have = 1;
+    if (json)
+        render_answer_json(&out, q.buf, &a);
+    else
+        render_answer(&out, &a, term_color, term_width());
+    fputs(out.buf, stdout);
+    ret = a.base.unanswerable ? EXIT_FAIL : EXIT_OK;
+out:
+    if (have)
+        analyst_answer_release(&a);
+    strbuf_release(&q);
+    strbuf_release(&out);
+    return ret;
+}

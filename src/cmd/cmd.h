@@ -27,6 +27,8 @@ int cmd_usage_error(const char *usage, const char *fmt, ...) __attribute__((form
  * Returns 0, or EXIT_USAGE after the error.
  */
 int cmd_ready(const struct session *s);
+/* cmd_ready(), then the session's warehouse in *wh: 0, EXIT_USAGE or EXIT_FAIL after error. */
+int cmd_open_wh(struct session *s, struct wh **wh);
 
 /*
  * The exit code for a library's result: 0 -> EXIT_OK, > 0 (some items failed) -> EXIT_FAIL,

@@ -69,3 +69,11 @@ void select_list_release(struct select_list *l)
     l->v = NULL;
     l->n = 0;
 }
+
+int cmd_open_wh(struct session *s, struct wh **wh)
+{
+    if (cmd_ready(s))
+        return EXIT_USAGE;
+    *wh = session_wh(s);
+    return *wh ? 0 : EXIT_FAIL;
+}

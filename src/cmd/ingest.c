@@ -55,10 +55,8 @@ int cmd_ingest(int argc, char **argv, struct session *s)
     opts.progress = render_progress;
     opts.tables = (const char *const *)argv + optind;
     opts.ntables = (size_t)(argc - optind);
-    if (cmd_ready(s))
-        return EXIT_USAGE;
-    if (!(wh = session_wh(s)))
-        return EXIT_FAIL;
+    if ((ret = cmd_open_wh(s, &wh)))
+        return ret;
     ret = ingest_run(s->root, wh, &opts, &report);
     if (ret >= 0 && !term_quiet)
         ingest_report_print(stdout, &report);

@@ -51,14 +51,10 @@ int cmd_test(int argc, char **argv, struct session *s)
         default: ret = cmd_usage_error(usage, "unknown option"); goto out;
         }
     }
-    if ((ret = select_list_finish(&sel, usage, argc, argv)) || (ret = cmd_ready(s)))
+    if ((ret = select_list_finish(&sel, usage, argc, argv)) || (ret = cmd_open_wh(s, &wh)))
         goto out;
     o.select = sel.v;
     o.nselect = sel.n;
-
-    ret = EXIT_FAIL;
-    if (!(wh = session_wh(s)))
-        goto out;
     ret = dbt_test_run(s->root, wh, &o, &rep);
     if (ret >= 0 && (!term_quiet || ret > 0))
         dbt_test_report_print(ret > 0 && term_quiet ? stderr : stdout, &rep);

@@ -80,19 +80,15 @@ int cmd_transform(int argc, char **argv, struct session *s)
         default: ret = cmd_usage_error(usage, "unknown option"); goto out;
         }
     }
-    if ((ret = select_list_finish(&sel, usage, argc, argv)) || (ret = cmd_ready(s)))
-        goto out;
-    o.select = sel.v;
-    o.nselect = sel.n;
-
-    ret = EXIT_FAIL;
-    if (!(wh = session_wh(s)))
+    if ((ret = select_list_finish(&sel, usage, argc, argv)) || (ret = cmd_open_wh(s, &wh)))
         goto out;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     o.cancel = &cancel_flag;
+    o.select = sel.v;
+    o.nselect = sel.n;
     o.progress = render_progress;
     ret = transform_run(s->root, wh, &o, &rep);
     if (ret >= 0 && !term_quiet)

@@ -66,13 +66,23 @@ out:
     return ret;
 }
 
-/* The rows of sql on _mdp.<table>, or none when the table does not exist. */
-static int read_rows(struct wh *wh, const char *table, const char *sql, struct wh_result **r)
+/*
+ * Runs sql on _mdp.<table> (no rows when the table does not exist): *r and *n its rows, *out a
+ * zeroed array of *n records of `size` bytes. 0, or -1 with error().
+ */
+static int read_records(struct wh *wh, const char *table, const char *sql, size_t size, void *out,
+                        size_t *n, struct wh_result **r)
 {
+    *(void **)out = NULL;
+    *n = 0;
     *r = NULL;
     if (!wh_relation_exists(wh, "_mdp", table))
         return 0;
-    return wh_query(wh, sql, NULL, r);
+    if (wh_query(wh, sql, NULL, r) < 0)
+        return -1;
+    *n = (*r)->nrows;
+    *(void **)out = xcalloc(*n + 1, size);
+    return 0;
 }
 
 int records_read_ingest_fingerprints(struct wh *wh, struct ingest_fingerprint **out, size_t *n)
@@ -80,20 +90,15 @@ int records_read_ingest_fingerprints(struct wh *wh, struct ingest_fingerprint **
     struct wh_result *r;
     size_t i;
 
-    *out = NULL;
-    *n = 0;
-    if (read_rows(wh, "ingest_state",
-                  "SELECT table_name, content_hash || '/' || options_hash FROM _mdp.ingest_state",
-                  &r) < 0)
+    if (read_records(
+            wh, "ingest_state",
+            "SELECT table_name, content_hash || '/' || options_hash FROM _mdp.ingest_state",
+            sizeof(**out), out, n, &r) < 0)
         return -1;
-    if (!r)
-        return 0;
-    *out = xcalloc(r->nrows + 1, sizeof(**out));
-    for (i = 0; i < r->nrows; i++) {
+    for (i = 0; i < *n; i++) {
         (*out)[i].table = xstrdup(wh_result_text(r, i, 0) ? wh_result_text(r, i, 0) : "");
         (*out)[i].fingerprint = dup_or_null(wh_result_text(r, i, 1));
     }
-    *n = r->nrows;
     wh_result_free(r);
     return 0;
 }
@@ -114,17 +119,12 @@ int records_read_models(struct wh *wh, struct model_record **out, size_t *n)
     struct wh_result *r;
     size_t i;
 
-    *out = NULL;
-    *n = 0;
-    if (read_rows(wh, "models",
-                  "SELECT name, schema_name, relation, description, compiled_sql, "
-                  "CAST(built_at AS VARCHAR) FROM _mdp.models",
-                  &r) < 0)
+    if (read_records(wh, "models",
+                     "SELECT name, schema_name, relation, description, compiled_sql, "
+                     "CAST(built_at AS VARCHAR) FROM _mdp.models",
+                     sizeof(**out), out, n, &r) < 0)
         return -1;
-    if (!r)
-        return 0;
-    *out = xcalloc(r->nrows + 1, sizeof(**out));
-    for (i = 0; i < r->nrows; i++) {
+    for (i = 0; i < *n; i++) {
         struct model_record *m = &(*out)[i];
         m->name = dup_or_null(wh_result_text(r, i, 0));
         m->schema = dup_or_null(wh_result_text(r, i, 1));
@@ -133,7 +133,6 @@ int records_read_models(struct wh *wh, struct model_record **out, size_t *n)
         m->compiled_sql = dup_or_null(wh_result_text(r, i, 4));
         m->built_at = xstrdup(wh_result_text(r, i, 5) ? wh_result_text(r, i, 5) : "");
     }
-    *n = r->nrows;
     wh_result_free(r);
     return 0;
 }
@@ -158,22 +157,17 @@ int records_read_model_columns(struct wh *wh, struct model_column_record **out, 
     struct wh_result *r;
     size_t i;
 
-    *out = NULL;
-    *n = 0;
-    if (read_rows(wh, "model_columns",
-                  "SELECT model, column_name, description, tests FROM _mdp.model_columns", &r) < 0)
+    if (read_records(wh, "model_columns",
+                     "SELECT model, column_name, description, tests FROM _mdp.model_columns",
+                     sizeof(**out), out, n, &r) < 0)
         return -1;
-    if (!r)
-        return 0;
-    *out = xcalloc(r->nrows + 1, sizeof(**out));
-    for (i = 0; i < r->nrows; i++) {
+    for (i = 0; i < *n; i++) {
         struct model_column_record *c = &(*out)[i];
         c->model = dup_or_null(wh_result_text(r, i, 0));
         c->column = dup_or_null(wh_result_text(r, i, 1));
         c->description = dup_or_null(wh_result_text(r, i, 2));
         c->tests = dup_or_null(wh_result_text(r, i, 3));
     }
-    *n = r->nrows;
     wh_result_free(r);
     return 0;
 }

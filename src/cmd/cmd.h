@@ -46,6 +46,12 @@ struct select_list {
     size_t n;
     int seen;
 };
+/* The options test and transform share (getopt_long entries): --select, --models, --vars. */
+#define SELECT_LIST_LONGOPTS                                                                       \
+    {"select", required_argument, NULL, 's'}, {"models", required_argument, NULL, 's'},            \
+    {                                                                                              \
+        "vars", required_argument, NULL, 'V'                                                       \
+    }
 void select_list_init(struct select_list *l, int argc);
 void select_list_add(struct select_list *l, const char *selector);
 /* Returns 0, or EXIT_USAGE after the usage error. */

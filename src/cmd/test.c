@@ -29,15 +29,12 @@ static const char usage[] =
 
 int cmd_test(int argc, char **argv, struct session *s)
 {
-    static const struct option longopts[] = {{"select", required_argument, NULL, 's'},
-                                             {"models", required_argument, NULL, 's'},
-                                             {"vars", required_argument, NULL, 'V'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        SELECT_LIST_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    struct select_list sel;
     struct dbt_test_options o = {0};
     struct dbt_test_report rep;
     struct wh *wh;
-    struct select_list sel;
     int opt, ret;
 
     select_list_init(&sel, argc);

@@ -47,9 +47,7 @@ static void on_sigint(int sig)
 
 int cmd_transform(int argc, char **argv, struct session *s)
 {
-    static const struct option longopts[] = {{"select", required_argument, NULL, 's'},
-                                             {"models", required_argument, NULL, 's'},
-                                             {"vars", required_argument, NULL, 'V'},
+    static const struct option longopts[] = {SELECT_LIST_LONGOPTS,
                                              {"full-refresh", no_argument, NULL, 'F'},
                                              {"threads", required_argument, NULL, 't'},
                                              {"help", no_argument, NULL, 'h'},

@@ -699,8 +699,8 @@ static void plan_caveats(const struct catalog *c, const struct plan *p, struct a
     }
     if (p->op == OP_COUNT_DISTINCT && p->nidentity > 1)
         caveat(a,
-               "one %s is identified by its %s together with the columns that stay the same "
-               "over its rows, since an id can be reused",
+               "%s are told apart by %s together with the columns that stay the same "
+               "over their rows, since an id can be reused",
                p->entity_label ? p->entity_label : "group",
                c->tables[p->identity[0].table].columns[p->identity[0].column].name);
     if (p->time.relative && p->time_col.table >= 0) {

@@ -529,8 +529,10 @@ static int groupable(const struct cat_column *c)
 {
     if (!is_plain(c->type) || c->unique || c->distinct < 2 || c->roles & CAT_ROLE_PII)
         return 0;
+    /* a reference to a party (an order's customer) tells a reused group id apart */
     return c->roles & (CAT_ROLE_MEASURE | CAT_ROLE_TIME | CAT_ROLE_FLAG) ||
-           (c->roles & CAT_ROLE_DIMENSION && c->distinct <= 50);
+           (c->roles & CAT_ROLE_DIMENSION && c->distinct <= 50) ||
+           (cat_name_is_id(c->name) && c->type != WH_T_FLOAT);
 }
 
 /*

@@ -18,6 +18,9 @@
  *     sql:                              # optional: a list, or one statement
  *       - SELECT sum(total) FROM ...
  *   top_brand: "ProBrand"               # a plain string is the answer alone
+ *   churn_rate:
+ *     answer: "Nothing records churn."  # optional when unanswerable is true
+ *     unanswerable: true                # the answerer says the data cannot answer it
  *
  * A case without an entry gets an error ("no answer for 'id' in FILE"), so a missing answer
  * fails its case instead of passing silently. Fills *a (call a->release(a) when done) and

@@ -147,7 +147,7 @@ static void run_case(struct run *run, size_t idx)
     for (i = 0; i < c->nassertions; i++) {
         struct assertion_result *ar = &cr->asserts[cr->nasserts++];
         ar->assertion = &c->assertions[i];
-        ar->pass = assertion_check(&c->assertions[i], &expect[i], cr->answer.text, &ar->message);
+        ar->pass = assertion_check(&c->assertions[i], &expect[i], &cr->answer, &ar->message);
         cr->pass &= ar->pass;
     }
 out:
@@ -204,6 +204,16 @@ static double percentile(const double *v, size_t n, double p)
     return v[rank ? rank - 1 : 0];
 }
 
+static int has_refuses(const struct eval_case *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->nassertions; i++)
+        if (c->assertions[i].type == ASSERT_REFUSES)
+            return 1;
+    return 0;
+}
+
 static void summarise(struct eval_report *rep)
 {
     double *lat = xcalloc(rep->n ? rep->n : 1, sizeof(*lat));
@@ -219,6 +229,12 @@ static void summarise(struct eval_report *rep)
             lat[nlat++] = cr->sql_ms;
         else if (cr->answer.text || cr->answer.error)
             lat[nlat++] = cr->answer_ms;
+        if (!rep->sql_only && has_refuses(cr->c)) {
+            rep->unanswerable++;
+            /* answered (the assertions ran) without the unanswerable mark */
+            if (cr->nasserts && !cr->answer.unanswerable)
+                rep->confident_unanswerable++;
+        }
         for (j = 0; j < cr->c->ntags; j++) {
             for (k = 0; k < rep->ntags; k++)
                 if (!strcmp(rep->tags[k].tag, cr->c->tags[j]))
@@ -398,6 +414,10 @@ void eval_report_json(struct strbuf *sb, const struct eval_report *rep)
     json_set_num(sum, "passed", (double)rep->passed);
     json_set_num(sum, "failed", (double)rep->failed);
     json_set_num(sum, "pass_rate", round(eval_pass_rate(rep->passed, rep->n) * 10) / 1000);
+    if (!rep->sql_only) {
+        json_set_num(sum, "unanswerable", (double)rep->unanswerable);
+        json_set_num(sum, "confident_unanswerable", (double)rep->confident_unanswerable);
+    }
     for (i = 0; i < rep->ntags; i++) {
         struct json *t = json_new_object();
         json_set_num(t, "passed", (double)rep->tags[i].passed);
@@ -459,6 +479,14 @@ void eval_report_junit(struct strbuf *sb, const struct eval_report *rep)
     add_xml(sb, rep->cases_path);
     strbuf_addf(sb, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n", rep->n,
                 failures, errors, rep->elapsed_ms / 1000);
+    if (!rep->sql_only)
+        strbuf_addf(sb,
+                    "    <properties>\n"
+                    "      <property name=\"unanswerable\" value=\"%zu\"/>\n"
+                    "      <property name=\"confident answers to unanswerable questions\" "
+                    "value=\"%zu\"/>\n"
+                    "    </properties>\n",
+                    rep->unanswerable, rep->confident_unanswerable);
     for (i = 0; i < rep->n; i++) {
         const struct case_result *cr = &rep->results[i];
         struct strbuf detail = STRBUF_INIT;

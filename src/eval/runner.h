@@ -77,6 +77,11 @@ struct eval_report {
     size_t passed, failed;
     struct tag_rate *tags; /* in order of first appearance */
     size_t ntags;
+    /*
+     * Cases with a refuses assertion, and those of them the answerer answered without marking
+     * the answer unanswerable (a confident answer to a question the data cannot answer).
+     */
+    size_t unanswerable, confident_unanswerable;
     double p50_ms, p95_ms; /* answer latency (verification SQL time with sql_only) */
     double elapsed_ms;
 };

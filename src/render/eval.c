@@ -111,6 +111,9 @@ void eval_summary_print(FILE *f, const struct eval_report *rep)
     }
     fprintf(f, "pass rate: %zu/%zu %.1f%%%s\n", rep->passed, rep->n,
             eval_pass_rate(rep->passed, rep->n), rep->sql_only ? " (verification SQL only)" : "");
+    if (!rep->sql_only)
+        fprintf(f, "confident answers to unanswerable questions: %zu of %zu\n",
+                rep->confident_unanswerable, rep->unanswerable);
     fprintf(f, "%s latency: p50 ", rep->sql_only ? "verification SQL" : "answer");
     print_ms(f, rep->p50_ms);
     fputs(", p95 ", f);

@@ -14,7 +14,10 @@
  * error). verbose adds the verification SQL in --sql-only mode.
  */
 void eval_case_print(FILE *f, const struct case_result *result, int sql_only, int verbose);
-/* Pass rates per tag and overall, latency, and "N passed, N failed" as the last line. */
+/*
+ * Pass rates per tag and overall, "confident answers to unanswerable questions: N of M" (not
+ * with sql_only), latency, and "N passed, N failed" as the last line.
+ */
 void eval_summary_print(FILE *f, const struct eval_report *report);
 /* Every case (failed ones only when failed_only) then the summary. */
 void eval_report_print(FILE *f, const struct eval_report *report, int verbose, int failed_only);

@@ -68,7 +68,7 @@ static void on_page(void *ctx, const char *name, size_t files, double seconds)
         say("built %s in %.2f s", name, seconds);
 }
 
-int cmd_dashboard_setup(int argc, char **argv, const char *usage_text, struct platform_paths *paths,
+int cmd_dashboard_pages(int argc, char **argv, const char *usage_text, struct session *s,
                         char **pages)
 {
     const char *arg = optind < argc ? argv[optind++] : NULL;
@@ -78,37 +78,32 @@ int cmd_dashboard_setup(int argc, char **argv, const char *usage_text, struct pl
     if (optind < argc)
         return cmd_usage_error(usage_text, "unexpected argument '%s' (one PAGES_DIR at most)",
                                argv[optind]);
-    cmd_locate(paths);
-    if (platform_require_warehouse(paths) < 0) {
-        platform_paths_release(paths);
+    if (cmd_ready(s))
         return EXIT_USAGE;
-    }
     if (arg) {
         *pages = xstrdup(arg);
         return EXIT_OK;
     }
-    if (!paths->root) {
-        platform_paths_release(paths);
+    if (!s->root) {
         error("no pages folder: name one, or run inside a platform folder");
         return EXIT_USAGE;
     }
-    *pages = fs_join(paths->root, "dashboards");
-    ev = fs_join(paths->root, "evidence/pages");
+    *pages = fs_join(s->root, "dashboards");
+    ev = fs_join(s->root, "evidence/pages");
     if (!fs_is_dir(*pages) && fs_is_dir(ev)) {
         free(*pages);
-        *pages = xstrdup(paths->root);
+        *pages = xstrdup(s->root);
     }
     free(ev);
     return EXIT_OK;
 }
 
-int cmd_dashboard(int argc, char **argv)
+int cmd_dashboard(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
                                              {"max-queries", required_argument, NULL, 'm'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    struct platform_paths paths;
     struct dash_site site;
     struct dash_build_options bo = {0};
     struct dash_build_report rep;
@@ -138,16 +133,19 @@ int cmd_dashboard(int argc, char **argv)
         default: return cmd_usage_error(usage, "unknown option");
         }
     }
-    if ((ret = cmd_dashboard_setup(argc, argv, usage, &paths, &pages)) != EXIT_OK)
+    if ((ret = cmd_dashboard_pages(argc, argv, usage, s, &pages)) != EXIT_OK)
         return ret;
     ret = EXIT_FAIL;
     if (dash_site_load(&site, pages) < 0) {
         ret = EXIT_USAGE;
         goto out;
     }
-    out_dir = out ? xstrdup(out) : fs_join(paths.root ? paths.root : ".", "site");
+    if (!(bo.sandbox = session_sandbox(s))) {
+        dash_site_release(&site);
+        goto out;
+    }
+    out_dir = out ? xstrdup(out) : fs_join(s->root ? s->root : ".", "site");
     bo.out_dir = out_dir;
-    bo.warehouse = paths.warehouse;
     bo.on_problem = on_problem;
     bo.on_page = on_page;
     if (dash_site_build(&site, &bo, &rep) < 0) {
@@ -166,6 +164,5 @@ int cmd_dashboard(int argc, char **argv)
 out:
     free(pages);
     free(out_dir);
-    platform_paths_release(&paths);
     return ret;
 }

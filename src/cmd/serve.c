@@ -48,14 +48,13 @@ static void on_request(void *ctx, const char *path, int status, double seconds)
         fprintf(stderr, "%d %s (%.0f ms)\n", status, path, seconds * 1000);
 }
 
-int cmd_serve(int argc, char **argv)
+int cmd_serve(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {{"port", required_argument, NULL, 'p'},
                                              {"host", required_argument, NULL, 'H'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     struct dash_serve_options so = {0};
-    struct platform_paths paths;
     struct sigaction sa;
     char *pages = NULL, *end;
     long port = 3000;
@@ -75,10 +74,12 @@ int cmd_serve(int argc, char **argv)
         default: return cmd_usage_error(usage, "unknown option");
         }
     }
-    if ((ret = cmd_dashboard_setup(argc, argv, usage, &paths, &pages)) != EXIT_OK)
+    if ((ret = cmd_dashboard_pages(argc, argv, usage, s, &pages)) != EXIT_OK)
         return ret;
+    /* not the session's sandbox: each render opens the warehouse and closes it after, so that
+     * the pipeline can write it between requests */
     so.pages_dir = pages;
-    so.warehouse = paths.warehouse;
+    so.warehouse = s->warehouse;
     so.port = (int)port;
     so.on_ready = on_ready;
     so.on_request = on_request;
@@ -89,6 +90,5 @@ int cmd_serve(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     ret = dash_serve(&so, &stop_flag) < 0 ? EXIT_USAGE : EXIT_OK;
     free(pages);
-    platform_paths_release(&paths);
     return ret;
 }

@@ -17,7 +17,6 @@
 #include "util/strbuf.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
-#include "wh/sandbox.h"
 #include "wh/wh.h"
 
 #define MAX_DIR_DEPTH 8
@@ -446,13 +445,10 @@ int dash_site_build(const struct dash_site *s, const struct dash_build_options *
 {
     static const char *const assets[] = {"dash.css", "dash.js", "echarts.min.js"};
     struct dash_cache cache = {0};
-    struct wh *sb = NULL;
     size_t i;
     int ret = -1, has_index = 0;
 
     memset(rep, 0, sizeof(*rep));
-    if (sandbox_open(o->warehouse, NULL, &sb) < 0)
-        return -1;
     if (fs_mkdirs(o->out_dir, 0755) < 0)
         goto out;
     for (i = 0; i < ARRAY_SIZE(assets); i++) {
@@ -470,7 +466,7 @@ int dash_site_build(const struct dash_site *s, const struct dash_build_options *
     for (i = 0; i < s->npages; i++) {
         if (!strcmp(s->pages[i].name, "index"))
             has_index = 1;
-        if (build_page(s, i, sb, &cache, o, rep) < 0)
+        if (build_page(s, i, o->sandbox, &cache, o, rep) < 0)
             goto out;
     }
     if (!has_index) {
@@ -485,7 +481,6 @@ int dash_site_build(const struct dash_site *s, const struct dash_build_options *
     ret = 0;
 out:
     dash_cache_release(&cache);
-    wh_close(sb);
     return ret;
 }
 

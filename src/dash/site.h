@@ -54,8 +54,8 @@ double dash_file_mtime(const char *path);
 
 struct dash_build_options {
     const char *out_dir;
-    const char *warehouse; /* opened as a sandbox */
-    size_t max_queries;    /* per page for precomputed combinations; 0: 200 */
+    struct wh *sandbox; /* where the pages' SQL runs (sandbox.h); borrowed */
+    size_t max_queries; /* per page for precomputed combinations; 0: 200 */
     /* a problem on a page (file is the .md); error = 1 for a failed query */
     void (*on_problem)(void *ctx, const char *file, int line, int col, int error, const char *msg);
     /* a page written: its name, files written for it, seconds taken */
@@ -68,8 +68,10 @@ struct dash_build_report {
     size_t skipped_combinations; /* pages whose combinations were too many to precompute */
 };
 
-/* Builds the site. Returns 0, or -1 with error() when nothing could be built (no sandbox, a
- * write failed). Failed queries do not stop it: they are in the report. */
+/*
+ * Builds the site. Returns 0, or -1 with error() when a file could not be written. Failed
+ * queries do not stop it: they are in the report.
+ */
 int dash_site_build(const struct dash_site *site, const struct dash_build_options *opts,
                     struct dash_build_report *report);
 

@@ -1015,7 +1015,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     int entity_table = -1, entity_link = -1, fact_link = -1, measure_link = -1, money_link = -1;
     int entity_col_link = -1;
     int anchor = today, expr_links[4], nexpr = 0;
-    char expr_ops[3];
+    char expr_ops[3], *learned = NULL;
     int group_links[PLAN_MAX_GROUPS], ngroup_links = 0;
     int cmp_link = -1;
     char cmp_op[3] = "";
@@ -1725,10 +1725,10 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             p->has_measure = 1;
             p->measure.money = is_money(col_of(c, p->measure.cols[0]));
         } else if (measure_link >= 0 && cand_of(&l->v[measure_link], LINK_MEASURE) &&
-                   !cand_of(&l->v[measure_link], LINK_COLUMN)) {
-            const struct cat_measure *m =
-                &c->measures[cand_of(&l->v[measure_link], LINK_MEASURE)->measure];
-            p->measure.learned = xstrdup(m->expression);
+                   !cand_of(&l->v[measure_link], LINK_COLUMN) &&
+                   (learned = link_measure_row_expression(
+                        &c->measures[cand_of(&l->v[measure_link], LINK_MEASURE)->measure]))) {
+            p->measure.learned = learned;
             p->has_measure = 1;
         } else if (measure_link >= 0) {
             const struct link *lk = &l->v[measure_link];

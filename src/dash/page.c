@@ -401,7 +401,7 @@ void dash_page_parse(const char *text, struct dash_page *out)
         if (f && qi < nq && q[qi].line == ps.line) {
             flush_markdown(&ps);
             if (q[qi].name) {
-                struct dash_query *dq;
+                struct md_query *dq;
                 ALLOC_GROW(out->queries, out->nqueries + 1, ps.queries_alloc);
                 dq = &out->queries[out->nqueries];
                 dq->name = xstrdup(q[qi].name);
@@ -481,11 +481,7 @@ void dash_page_release(struct dash_page *p)
         component_release(&p->blocks[i].component);
     }
     free(p->blocks);
-    for (i = 0; i < p->nqueries; i++) {
-        free(p->queries[i].name);
-        free(p->queries[i].sql);
-    }
-    free(p->queries);
+    md_queries_free(p->queries, p->nqueries);
     free(p->title);
     memset(p, 0, sizeof(*p));
 }
@@ -505,14 +501,4 @@ const char *dash_attr(const struct dash_component *c, const char *name)
     const struct dash_attr *a = dash_attr_find(c, name);
 
     return a ? a->value : NULL;
-}
-
-const struct dash_query *dash_page_query(const struct dash_page *p, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < p->nqueries; i++)
-        if (!strcmp(p->queries[i].name, name))
-            return &p->queries[i];
-    return NULL;
 }

@@ -23,6 +23,8 @@
 
 #include <stddef.h>
 
+#include "catalog/sqlscan.h"
+
 struct dash_attr {
     char *name;
     char *value;
@@ -54,15 +56,13 @@ struct dash_block {
     struct dash_component component;
 };
 
-struct dash_query {
-    char *name; /* never NULL: blocks without a name are problems, not queries */
-    char *sql;  /* as written, a final ';' removed */
-    int line;
-};
-
 struct dash_page {
     char *title; /* the front matter's title, or NULL */
-    struct dash_query *queries;
+    /*
+     * The named sql blocks (catalog/sqlscan.h), each sql without a final ';'. name is never
+     * NULL: blocks without a name are problems, not queries.
+     */
+    struct md_query *queries;
     size_t nqueries;
     struct dash_block *blocks;
     size_t nblocks;
@@ -75,7 +75,5 @@ void dash_page_release(struct dash_page *p);
 /* The attribute's value, or NULL when c has no such attribute (names are case-sensitive). */
 const char *dash_attr(const struct dash_component *c, const char *name);
 const struct dash_attr *dash_attr_find(const struct dash_component *c, const char *name);
-/* The query by name, or NULL. */
-const struct dash_query *dash_page_query(const struct dash_page *p, const char *name);
 
 #endif

@@ -1218,7 +1218,7 @@ out:
 
 static void render_query_block(struct render *r, size_t qi)
 {
-    const struct dash_query *q = &r->page->queries[qi];
+    const struct md_query *q = &r->page->queries[qi];
     struct strbuf msg = STRBUF_INIT;
     const struct wh_result *res;
     const char *error;

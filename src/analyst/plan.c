@@ -500,7 +500,18 @@ static int negated_before(const struct tokens *t, const struct link *l)
     for (i = l->from; i-- > lo;) {
         if (t->v[i].kind == TOK_PUNCT && strcmp(t->v[i].word, "("))
             return 0;
-        if (is_negation(t, i))
+        if (is_negation(t, i) || tok_is(t, i, "ignoring") ||
+            (tok_is(t, i, "leaving") && tok_is(t, i + 1, "out")))
+            return 1;
+    }
+    /* after it: "void ones excluded", "(upgrades don't count)" */
+    for (i = l->to; i < t->n && i < l->to + 4; i++) {
+        if (t->v[i].kind == TOK_PUNCT && strcmp(t->v[i].word, ")"))
+            break;
+        if (tok_is(t, i, "excluded") || tok_is(t, i, "aside") ||
+            ((tok_is(t, i, "don't") || tok_is(t, i, "doesn't") || tok_is(t, i, "not")) &&
+             (tok_is(t, i + 1, "count") || tok_is(t, i + 1, "counted") ||
+              tok_is(t, i + 1, "included"))))
             return 1;
     }
     return 0;
@@ -508,6 +519,15 @@ static int negated_before(const struct tokens *t, const struct link *l)
 
 static int null_word_near(const struct tokens *t, const struct link *l)
 {
+    /* "don't have an account manager", "never got a rating" */
+    if (negated_before(t, l)) {
+        size_t k, lo2 = l->from > 4 ? l->from - 4 : 0;
+        for (k = lo2; k < l->from; k++)
+            if (tok_is(t, k, "have") || tok_is(t, k, "has") || tok_is(t, k, "had") ||
+                tok_is(t, k, "got") || tok_is(t, k, "get") || tok_is(t, k, "gave") ||
+                tok_is(t, k, "given"))
+                return 1;
+    }
     static const char *const before[] = {"no",    "without", "missing", "unknown", "null", "blank",
                                          "empty", "lacking", "lack",    "lacks",   NULL};
     static const char *const after[] = {"missing", "null",     "blank", "empty",
@@ -531,6 +551,22 @@ static int null_word_near(const struct tokens *t, const struct link *l)
     return 0;
 }
 
+/* Is every word of phrase a word of col's name ("plan" for plan_name)? */
+static int phrase_names(const struct cat_column *col, const char *phrase)
+{
+    char *key = vocab_key(phrase), *p, *sp;
+    int ok = *key != 0;
+
+    for (p = key; ok && *p; p = sp ? sp + 1 : p + strlen(p)) {
+        sp = strchr(p, ' ');
+        if (sp)
+            *sp = 0;
+        ok = col_word(col, p);
+    }
+    free(key);
+    return ok;
+}
+
 /* Is a value link beside link i (within one word) whose column has the same name? */
 static int value_beside(const struct catalog *c, const struct links *l, size_t i)
 {
@@ -546,8 +582,9 @@ static int value_beside(const struct catalog *c, const struct links *l, size_t i
         for (q = 0; q < o->nc; q++)
             for (r = 0; r < lk->nc; r++)
                 if (o->c[q].kind == LINK_VALUE && lk->c[r].kind == LINK_COLUMN &&
-                    !strcasecmp(c->tables[o->c[q].table].columns[o->c[q].column].name,
-                                c->tables[lk->c[r].table].columns[lk->c[r].column].name))
+                    (!strcasecmp(c->tables[o->c[q].table].columns[o->c[q].column].name,
+                                 c->tables[lk->c[r].table].columns[lk->c[r].column].name) ||
+                     phrase_names(&c->tables[o->c[q].table].columns[o->c[q].column], lk->phrase)))
                     return 1;
     }
     return 0;
@@ -1370,7 +1407,8 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                  tok_is(t, lk->from - 1, "any") || tok_is(t, lk->from - 1, "each")))
                 continue;
             if (entity_col_link < 0 && (in.count || in.distinct) &&
-                (in.count_at == SIZE_MAX || lk->from <= in.count_at + 1)) {
+                (in.count_at == SIZE_MAX ||
+                 (lk->from >= in.count_at && lk->from <= in.count_at + 1))) {
                 entity_col_link = (int)i;
                 continue;
             }
@@ -1463,6 +1501,13 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             continue;
         }
         if (tok_is_function_word(k->word) || tok_is_operator(k->word))
+            continue;
+        /* a generic noun closing a named column: "satisfaction rating", "quality score" */
+        if (i > 0 && t->v[i - 1].use == TOK_LINKED &&
+            (tok_is(t, i, "rating") || tok_is(t, i, "ratings") || tok_is(t, i, "score") ||
+             tok_is(t, i, "scores") || tok_is(t, i, "level") || tok_is(t, i, "levels") ||
+             tok_is(t, i, "figure") || tok_is(t, i, "figures") || tok_is(t, i, "info") ||
+             tok_is(t, i, "information") || tok_is(t, i, "details") || tok_is(t, i, "field")))
             continue;
         p->unknown = xrealloc(p->unknown, (p->nunknown + 1) * sizeof(*p->unknown));
         p->unknown[p->nunknown++] = xstrdup(k->text);
@@ -1751,7 +1796,9 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             p->measure.money = 1;
             p->has_measure = 1;
         } else if (money_link >= 0 || in.cheapest || in.priciest ||
-                   (in.how_much && !in.count && !count_sum && !span_unit)) {
+                   (in.how_much && !in.count && !count_sum && !span_unit) ||
+                   ((in.max || in.min) && !in.count && !span_unit && !when_q &&
+                    entity_table == p->base && money_column(c, p->base, 0) >= 0)) {
             int col = -1;
             if (in.cheapest || in.priciest) {
                 col = measure_named(c, p->base, "price", 0);
@@ -1956,7 +2003,17 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             else
                 tc = NULL;
             if (cc && rc) {
-                p->groups[p->ngroups++] = place(c, p, pc);
+                struct plan_col g = place(c, p, pc);
+                const struct cat_column *gc = col_of(c, g);
+                /* by an id: the name it stands for, fetched through the join */
+                if (gc->ref_table >= 0 && (gc->roles & (CAT_ROLE_FOREIGN_KEY | CAT_ROLE_KEY))) {
+                    int nm = name_column(c, gc->ref_table, NULL);
+                    if (nm >= 0 && forward_path(c, g.table, gc->ref_table, (int[2]){0, 0}) > 0) {
+                        use_path(c, p, g.table == p->base ? p->base : g.table, gc->ref_table);
+                        g = (struct plan_col){gc->ref_table, nm};
+                    }
+                }
+                p->groups[p->ngroups++] = g;
             } else if (tc) {
                 /* by an entity: its name, on the base when the base carries it */
                 char *stem = vocab_key(lk->phrase);

@@ -551,6 +551,17 @@ static int null_word_near(const struct tokens *t, const struct link *l)
     return 0;
 }
 
+/* Does the question name a period, a grain or first/last? */
+static int has_time_words(const struct tokens *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->n; i++)
+        if (t->v[i].use == TOK_TIME)
+            return 1;
+    return 0;
+}
+
 /* Is every word of phrase a word of col's name ("plan" for plan_name)? */
 static int phrase_names(const struct cat_column *col, const char *phrase)
 {
@@ -783,6 +794,10 @@ static const struct adjective {
                   {"longer", "duration", 1},
                   {"longest", "duration", 1},
                   {"shortest", "duration", -1},
+                  {"happy", "satisfaction", 0},
+                  {"happier", "satisfaction", 1},
+                  {"happiest", "satisfaction", 1},
+                  {"satisfied", "satisfaction", 0},
                   {NULL, NULL, 0}};
 
 /*
@@ -857,6 +872,8 @@ static int name_column(const struct catalog *c, int t, const char *entity_stem)
     size_t i;
     int fallback = -1;
 
+    int person = -1;
+
     for (i = 0; i < tab->ncolumns; i++) {
         const struct cat_column *col = &tab->columns[i];
         if (col->type != WH_T_TEXT)
@@ -866,9 +883,11 @@ static int name_column(const struct catalog *c, int t, const char *entity_stem)
                 return (int)i;
             if (fallback < 0 && !(col->roles & CAT_ROLE_PII))
                 fallback = (int)i;
+            if (person < 0)
+                person = (int)i; /* a person's or company's name: still its name */
         }
     }
-    return fallback;
+    return fallback >= 0 ? fallback : person;
 }
 
 /* Which grouping of table t counts the entity: the group key with the most constant columns. */
@@ -1348,6 +1367,42 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             if (ngroup_links < PLAN_MAX_GROUPS)
                 group_links[ngroup_links++] = (int)i;
             continue;
+        }
+        /* "opened in the last 30 days": a date column named by the verb, not a status value */
+        if (vc && lk->to < t->n &&
+            (t->v[lk->to].use == TOK_TIME ||
+             ((tok_is(t, lk->to, "in") || tok_is(t, lk->to, "during") || tok_is(t, lk->to, "on") ||
+               tok_is(t, lk->to, "since")) &&
+              lk->to + 1 < t->n && t->v[lk->to + 1].use == TOK_TIME))) {
+            struct cat_hit *hits = NULL;
+            size_t nh = catalog_lookup(c, lk->phrase, &hits), q;
+            int found = 0;
+            for (q = 0; q < nh && !found; q++)
+                found = hits[q].kind == CAT_HIT_COLUMN && hits[q].score >= 0.5 &&
+                        is_time(&c->tables[hits[q].table].columns[hits[q].column]);
+            free(hits);
+            if (found) {
+                struct link *ml = &l->v[i];
+                size_t keep = 0;
+                nh = catalog_lookup(c, lk->phrase, &hits);
+                for (q = 0; q < nh && keep < 16; q++)
+                    if (hits[q].kind == CAT_HIT_COLUMN &&
+                        is_time(&c->tables[hits[q].table].columns[hits[q].column])) {
+                        ml->c = xrealloc(ml->c, (keep + 1) * sizeof(*ml->c));
+                        ml->c[keep].kind = LINK_COLUMN;
+                        ml->c[keep].table = hits[q].table;
+                        ml->c[keep].column = hits[q].column;
+                        ml->c[keep].value = 0;
+                        ml->c[keep].measure = -1;
+                        ml->c[keep].score = hits[q].score;
+                        ml->c[keep].why = "date column named by the verb";
+                        keep++;
+                    }
+                free(hits);
+                ml->nc = keep;
+                time_link = (int)i;
+                continue;
+            }
         }
         /* a value is a filter, unless the words name a column or table as well as it does */
         if (vc && (!cc || vc->score >= cc->score) &&
@@ -1865,6 +1920,11 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             /* "not closed yet": an event that has not happened is a NULL time */
             if (negated_before(t, lk) || (lk->to < t->n && tok_is(t, lk->to, "yet"))) {
                 filter_add(p, p->time_col, F_NULL, 0, NULL);
+                p->time_col.table = -1;
+            } else if (!has_time_words(t) && !when_q && !span_unit && p->time_col.table >= 0 &&
+                       col_of(c, p->time_col)->null_fraction > 0) {
+                /* "ended subscriptions": the event happened, its date is set */
+                filter_add(p, p->time_col, F_NOT_NULL, 0, NULL);
                 p->time_col.table = -1;
             }
         }

@@ -600,14 +600,17 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
         if (cell(r, 0, 0, &v) < 0)
             break;
         strbuf_addstr(text, "On average ");
-        add_number(text, v, 0);
-        strbuf_addf(text, " rows per %s", p->entity_label);
+        add_number(text, v, p->has_measure && p->measure.money);
+        if (p->has_measure)
+            strbuf_addf(text, " of %s per %s", p->measure.label, p->entity_label);
+        else
+            strbuf_addf(text, " rows per %s", p->entity_label);
         if (cell(r, 0, 1, &v) == 0) {
             strbuf_addstr(text, " (median ");
-            add_number(text, v, 0);
+            add_number(text, v, p->has_measure && p->measure.money);
             cell(r, 0, 2, &v);
             strbuf_addstr(text, ", most ");
-            add_number(text, v, 0);
+            add_number(text, v, p->has_measure && p->measure.money);
             strbuf_addch(text, ')');
         }
         strbuf_addch(text, '.');

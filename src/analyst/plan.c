@@ -1843,7 +1843,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 p->has_measure = 1;
                 p->measure.money = is_money(col_of(c, pc));
             }
-        } else if ((in.sum || in.how_much) && !in.count && entity_table == p->base &&
+        } else if (!in.count && !in.distinct && !in.share && entity_table == p->base &&
                    table_says_money(c, p->base) && money_column(c, p->base, 0) >= 0) {
             /* "total chocolate sales": the table is named for the money it records */
             p->measure.cols[0] = (struct plan_col){p->base, money_column(c, p->base, 0)};
@@ -2205,6 +2205,13 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 }
             }
         }
+    }
+    /* "the average invoice worth": an amount summed per invoice, then averaged */
+    if (p->kind == PLAN_AGGREGATE && p->op == OP_AVG && p->has_measure && !p->measure.repeated &&
+        !p->measure.span && entity_table == p->base && c->tables[p->base].key < 0 && !p->ngroups &&
+        !p->grain && !p->per_line && group_of(c, p->base) >= 0) {
+        p->kind = PLAN_PER_GROUP;
+        set_identity(c, p, p->base, group_of(c, p->base));
     }
     if (p->kind == PLAN_AGGREGATE && (p->ngroups || p->grain)) {
         p->order_desc = in.rank_desc;

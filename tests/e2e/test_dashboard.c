@@ -26,12 +26,27 @@ static void file_has(const char *dir, const char *rel, const char *needle)
     free(path);
 }
 
+/* Starts `mdp ARGS --port 0` in dir (its pid in serve.pid, its URL in serve.out). */
+static void start_serve(const char *dir, const char *args)
+{
+    struct tl_run r;
+    int up;
+
+    tl_sh(&r,
+          "cd '%s' && { \"$MDP_BIN\" %s --port 0 >serve.out 2>serve.err & echo $! >serve.pid; }; "
+          "for i in $(seq 100); do grep -q http serve.out 2>/dev/null && break; sleep 0.1; done; "
+          "cat serve.out",
+          dir, args);
+    up = strstr(r.out.buf, "http://127.0.0.1:") != NULL;
+    tl_run_release(&r);
+    cr_assert(up, "mdp %s printed no URL", args);
+}
+
 Test(dashboard, sample_site_in_chromium, .timeout = 400)
 {
     char *dir = tl_tmpdir(), *src = fs_absolute(tl_src());
     struct tl_run r;
     size_t i;
-    int up = 0;
 
     /* init writes the pages; setup builds a small warehouse */
     tl_sh(&r, "cd '%s' && \"$MDP_BIN\" -q init . && \"$MDP_BIN\" -q setup --scale 0.05", dir);
@@ -64,14 +79,7 @@ Test(dashboard, sample_site_in_chromium, .timeout = 400)
              "<LineChart data={bad} x=a y=b/>\n");
 
     /* served on a free port; the browser checks every page and a dropdown change */
-    tl_sh(&r,
-          "cd '%s' && { \"$MDP_BIN\" serve --port 0 >serve.out 2>serve.err & echo $! >serve.pid; "
-          "}; for i in $(seq 100); do grep -q http serve.out 2>/dev/null && break; sleep 0.1; "
-          "done; cat serve.out",
-          dir);
-    up = strstr(r.out.buf, "http://127.0.0.1:") != NULL;
-    tl_run_release(&r);
-    cr_assert(up, "mdp serve printed no URL");
+    start_serve(dir, "serve");
     tl_sh(&r,
           "cd '%s' && url=$(grep -o 'http://[^ ]*' serve.out) && node "
           "'%s/tests/browser/check_dashboards.js' \"$url\" '%s/build/dash-screenshots' overview "
@@ -164,7 +172,6 @@ Test(dashboard, evidence_project_and_live_changes, .timeout = 120)
 {
     char *dir = tl_tmpdir();
     struct tl_run r;
-    int up;
 
     tl_sh(&r,
           "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --write -c \"CREATE SCHEMA marts; "
@@ -193,14 +200,7 @@ Test(dashboard, evidence_project_and_live_changes, .timeout = 120)
     file_has(dir, "out/reports/detail.html", "class=\"bv-value\">3<");
     file_has(dir, "out/reports/detail.html", "<td class=\"num\">40</td>");
 
-    tl_sh(&r,
-          "cd '%s' && { \"$MDP_BIN\" --warehouse w.duckdb serve . --port 0 >serve.out "
-          "2>serve.err & echo $! >serve.pid; }; for i in $(seq 100); do grep -q http serve.out "
-          "2>/dev/null && break; sleep 0.1; done; cat serve.out",
-          dir);
-    up = strstr(r.out.buf, "http://127.0.0.1:") != NULL;
-    tl_run_release(&r);
-    cr_assert(up, "mdp serve printed no URL");
+    start_serve(dir, "--warehouse w.duckdb serve .");
     fetch(&r, dir, "/reports/detail");
     cr_assert(!strncmp(r.out.buf, "200\n", 4) && strstr(r.out.buf, "<h1>Detail</h1>"), "%s",
               r.out.buf);

@@ -30,6 +30,8 @@ static const struct command commands[] = {
     {"query", cmd_query, "SQL shell on the warehouse (-c SQL, or interactive)"},
     {"catalog", cmd_catalog, "what mdp inferred about the warehouse: keys, joins, roles, layers"},
     {"ask", cmd_ask, "answer a question about the warehouse in plain English, with the SQL"},
+    {"analyze", cmd_analyze,
+     "run an analysis: bought together, lifetime value, anomalies, quality"},
     {"eval", cmd_eval, "run evaluation cases: ground-truth SQL and assertions on answers"},
 };
 

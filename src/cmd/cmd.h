@@ -41,5 +41,6 @@ int cmd_query(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_ask(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 
 #endif

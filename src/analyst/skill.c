@@ -1,0 +1,503 @@
+/*
+ * The skills' dispatch and what they share: recorded SQL, wording of numbers, and the choice
+ * of inputs from catalog roles.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "analyst/plan.h"
+#include "analyst/skill_internal.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/xmalloc.h"
+#include "wh/wh.h"
+
+const char *const skill_names[] = {"basket", "clv", "anomalies", "quality", "distribution", NULL};
+
+static const struct {
+    const char *name;
+    int (*run)(struct skill_ctx *x);
+    const char *summary;
+} skills[] = {
+    {"basket", skill_basket, "items bought together: pairs per basket, support, confidence, lift"},
+    {"clv", skill_clv, "customer lifetime value: revenue per customer, AOV x frequency"},
+    {"anomalies", skill_anomalies,
+     "unusual days of the main measure (robust z, median/MAD) and data-quality findings"},
+    {"quality", skill_quality,
+     "data quality: negative values, duplicate keys and rows, future dates, NULL spikes"},
+    {"distribution", skill_distribution,
+     "percentiles and a histogram of a measure, outliers named"},
+};
+
+const char *skill_summary(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(skills) / sizeof(skills[0]); i++)
+        if (!strcmp(skills[i].name, name))
+            return skills[i].summary;
+    return NULL;
+}
+
+static int today_days(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&now, &tm);
+    return days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int skill_run(const char *name, const struct catalog *c, struct wh *sandbox,
+              const struct skill_options *opts, struct analyst_answer *out)
+{
+    static const struct skill_options none = {0};
+    struct skill_ctx x;
+    double t0 = clock_seconds();
+    size_t i;
+    int ret;
+
+    memset(out, 0, sizeof(*out));
+    out->base.mode = xstrdup("offline");
+    out->label_col = out->value_col = -1;
+    if (!opts)
+        opts = &none;
+    memset(&x, 0, sizeof(x));
+    x.c = c;
+    x.wh = sandbox;
+    x.opts = opts;
+    x.a = out;
+    x.today = opts->today ? opts->today : today_days();
+    x.top = opts->top > 0 ? opts->top : 10;
+    x.table = -1;
+    for (i = 0; i < sizeof(skills) / sizeof(skills[0]); i++)
+        if (name && !strcasecmp(skills[i].name, name))
+            break;
+    if (i == sizeof(skills) / sizeof(skills[0])) {
+        struct strbuf sb = STRBUF_INIT;
+        size_t k;
+        for (k = 0; skill_names[k]; k++)
+            strbuf_addf(&sb, "%s%s", k ? ", " : "", skill_names[k]);
+        ret = error("unknown skill '%s' (the skills are %s)", name ? name : "", sb.buf);
+        strbuf_release(&sb);
+        return ret;
+    }
+    if (opts->table && *opts->table) {
+        x.table = catalog_find_table(c, opts->table);
+        if (x.table < 0)
+            return sk_refuse(&x, "there is no table '%s' in this warehouse", opts->table);
+    }
+    ret = skills[i].run(&x);
+    out->elapsed_ms = (clock_seconds() - t0) * 1000;
+    return ret;
+}
+
+/* ---- answers ------------------------------------------------------------------------------ */
+
+int sk_query(struct skill_ctx *x, const char *sql, struct wh_result **out)
+{
+    double t0 = clock_seconds();
+    int ret;
+
+    answer_add_sql(&x->a->base, sql);
+    ret = wh_query(x->wh, sql, NULL, out);
+    x->a->query_ms += (clock_seconds() - t0) * 1000;
+    return ret;
+}
+
+int sk_refuse(struct skill_ctx *x, const char *fmt, ...)
+{
+    struct strbuf sb = STRBUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    strbuf_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    free(x->a->base.text);
+    x->a->base.text = strbuf_detach(&sb, NULL);
+    x->a->base.unanswerable = 1;
+    return 0;
+}
+
+void sk_caveat(struct skill_ctx *x, const char *fmt, ...)
+{
+    struct analyst_answer *a = x->a;
+    struct strbuf sb = STRBUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    strbuf_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    a->caveats = xrealloc(a->caveats, (a->ncaveats + 1) * sizeof(*a->caveats));
+    a->caveats[a->ncaveats++] = strbuf_detach(&sb, NULL);
+}
+
+void sk_number(struct strbuf *sb, double v, int money)
+{
+    double a = fabs(v);
+    char buf[64], *dot;
+    int whole = fabs(a - floor(a + 0.5)) < 1e-9 && !money;
+    size_t intlen, i;
+
+    if (v < 0 && a >= 0.005)
+        strbuf_addch(sb, '-');
+    if (money)
+        strbuf_addch(sb, '$');
+    if (a >= 1e15) {
+        strbuf_addf(sb, "%.6g", a);
+        return;
+    }
+    snprintf(buf, sizeof(buf), "%.*f", whole ? 0 : (a >= 1 || money) ? 2 : 4, a);
+    dot = strchr(buf, '.');
+    intlen = dot ? (size_t)(dot - buf) : strlen(buf);
+    for (i = 0; i < intlen; i++) {
+        if (i && (intlen - i) % 3 == 0)
+            strbuf_addch(sb, ',');
+        strbuf_addch(sb, buf[i]);
+    }
+    if (dot)
+        strbuf_addstr(sb, dot);
+}
+
+void sk_col(struct skill_ctx *x, struct strbuf *sb, const char *alias, int t, int col)
+{
+    if (alias)
+        strbuf_addf(sb, "%s.", alias);
+    wh_add_ident(x->wh, sb, x->c->tables[t].columns[col].name);
+}
+
+double sk_num(const struct wh_result *r, size_t row, size_t col, double dflt)
+{
+    double v;
+
+    if (!r || row >= r->nrows || col >= r->ncols || wh_result_num(r, row, col, &v) < 0)
+        return dflt;
+    return v;
+}
+
+void sk_day(struct strbuf *sb, int days)
+{
+    days_add(sb, days);
+}
+
+/* ---- inputs from roles ---------------------------------------------------------------------- */
+
+static int words_have(char *const *words, size_t n, const char *w)
+{
+    size_t i, len = strlen(w);
+
+    for (i = 0; i < n; i++) {
+        const char *p = words[i];
+        while ((p = strstr(p, w))) {
+            if ((p == words[i] || p[-1] == ' ') && (p[len] == 0 || p[len] == ' '))
+                return 1;
+            p++;
+        }
+    }
+    return 0;
+}
+
+int sk_col_word(const struct cat_column *col, const char *w)
+{
+    return words_have(col->words, col->nwords, w);
+}
+
+static int col_any_word(const struct cat_column *col, const char *const *words)
+{
+    size_t i;
+
+    for (i = 0; words[i]; i++)
+        if (sk_col_word(col, words[i]))
+            return 1;
+    return 0;
+}
+
+int sk_is_numeric(const struct cat_column *col)
+{
+    return col->type == WH_T_INT || col->type == WH_T_FLOAT || col->type == WH_T_DECIMAL;
+}
+
+int sk_is_datetime(const struct cat_column *col)
+{
+    return col->type == WH_T_DATE || col->type == WH_T_TIMESTAMP;
+}
+
+int sk_is_measure(const struct cat_column *col)
+{
+    return sk_is_numeric(col) && (col->roles & CAT_ROLE_MEASURE) &&
+           !(col->roles & (CAT_ROLE_KEY | CAT_ROLE_FOREIGN_KEY | CAT_ROLE_GROUP_KEY));
+}
+
+/* Names of money and of quantities that cannot be negative: language, not any warehouse. */
+static const char *const money_words[] = {
+    "revenu", "sale",    "amount", "total",  "price",  "cost",   "spend", "fee",  "charg",
+    "paid",   "payment", "valu",   "budget", "profit", "margin", "tax",   "ship", "discount",
+    "subtot", "incom",   "salari", "wage",   "fare",   "net",    "gross", NULL};
+static const char *const count_words[] = {
+    "quantiti", "qti",    "count", "unit", "seat", "impress", "click", "durat",
+    "age",      "second", "minut", "hour", "view", "visit",   "item",  NULL};
+/* Money that may be negative by nature: margins, profits, net changes. */
+static const char *const signed_words[] = {"margin", "profit", "net",    "chang",
+                                           "delta",  "diff",   "balanc", NULL};
+
+int sk_is_money(const struct cat_column *col)
+{
+    return sk_is_numeric(col) &&
+           (col->pattern == CAT_PAT_MONEY_TEXT || col_any_word(col, money_words));
+}
+
+int sk_is_nonnegative_by_name(const struct cat_column *col)
+{
+    return sk_is_measure(col) && !col_any_word(col, signed_words) &&
+           (sk_is_money(col) || col_any_word(col, count_words));
+}
+
+int sk_layer_rank(const struct cat_table *t)
+{
+    switch (t->layer) {
+    case CAT_LAYER_MART: return 3;
+    case CAT_LAYER_INTERMEDIATE: return 2;
+    case CAT_LAYER_STAGING: return 1;
+    default: return 0;
+    }
+}
+
+int sk_money_column(const struct catalog *c, int t)
+{
+    static const char *const ranked[] = {"revenu", "sale", "amount",  "total",  "net", "gross",
+                                         "valu",   "paid", "payment", "subtot", NULL};
+    static const char *const not_paid[] = {"tax",   "discount", "cost",  "margin", "profit",
+                                           "count", "ship",     "spend", "budget", NULL};
+    const struct cat_table *tab = &c->tables[t];
+    size_t i, r;
+
+    for (r = 0; ranked[r]; r++)
+        for (i = 0; i < tab->ncolumns; i++) {
+            const struct cat_column *col = &tab->columns[i];
+            if (sk_is_measure(col) && sk_col_word(col, ranked[r]) && !col_any_word(col, not_paid))
+                return (int)i;
+        }
+    return -1;
+}
+
+int sk_time_column(const struct catalog *c, int t)
+{
+    static const char *const stamps[] = {"creat",  "updat", "modifi", "load", "insert",
+                                         "ingest", "sync",  "etl",    NULL};
+    const struct cat_table *tab = &c->tables[t];
+    int best = -1, best_score = -1;
+    size_t i;
+
+    for (i = 0; i < tab->ncolumns; i++) {
+        const struct cat_column *col = &tab->columns[i];
+        int score;
+        if (!sk_is_datetime(col) || !(col->roles & CAT_ROLE_TIME) || !col->anchor)
+            continue;
+        score = (col_any_word(col, stamps) ? 0 : 2) + (col->null_fraction < 0.5);
+        if (score > best_score) {
+            best = (int)i;
+            best_score = score;
+        }
+    }
+    return best;
+}
+
+int sk_name_column(const struct catalog *c, int t)
+{
+    static const char *const ranked[] = {"name", "titl", "label", "descript", NULL};
+    const struct cat_table *tab = &c->tables[t];
+    size_t i, r;
+    int best = -1;
+
+    for (r = 0; ranked[r]; r++)
+        for (i = 0; i < tab->ncolumns; i++)
+            if (tab->columns[i].type == WH_T_TEXT && !(tab->columns[i].roles & CAT_ROLE_PII) &&
+                sk_col_word(&tab->columns[i], ranked[r]))
+                return (int)i;
+    /* else the text dimension with the most distinct values */
+    for (i = 0; i < tab->ncolumns; i++) {
+        const struct cat_column *col = &tab->columns[i];
+        if (col->type == WH_T_TEXT && col->roles & CAT_ROLE_DIMENSION &&
+            !(col->roles & (CAT_ROLE_PII | CAT_ROLE_KEY)) &&
+            (best < 0 || col->distinct > tab->columns[best].distinct))
+            best = (int)i;
+    }
+    return best;
+}
+
+int sk_customer_column(const struct catalog *c, int t)
+{
+    static const char *const people[] = {"custom", "user",    "client",   "account", "member",
+                                         "buyer",  "shopper", "subscrib", "patron",  "guest",
+                                         "player", "student", "patient",  "borrow",  NULL};
+    const struct cat_table *tab = &c->tables[t];
+    int best = -1, best_score = 0;
+    size_t i, k, j;
+
+    for (i = 0; i < tab->ncolumns; i++) {
+        const struct cat_column *col = &tab->columns[i];
+        const struct cat_table *ref;
+        int score = 0, pii = 0;
+        if (!(col->roles & CAT_ROLE_FOREIGN_KEY) || col->ref_table < 0)
+            continue;
+        ref = &c->tables[col->ref_table];
+        for (k = 0; people[k]; k++)
+            if (sk_col_word(col, people[k]) || words_have(ref->words, ref->nwords, people[k]))
+                score = 2;
+        for (j = 0; j < ref->ncolumns; j++)
+            if (ref->columns[j].roles & (CAT_ROLE_PII | CAT_ROLE_GEOGRAPHY))
+                pii = 1;
+        score += pii;
+        if (score > best_score) {
+            best = (int)i;
+            best_score = score;
+        }
+    }
+    return best;
+}
+
+const struct cat_grouping *sk_grouping(const struct catalog *c, int t, int g)
+{
+    size_t i;
+
+    for (i = 0; i < c->tables[t].ngroupings; i++)
+        if (c->tables[t].groupings[i].column == g)
+            return &c->tables[t].groupings[i];
+    return NULL;
+}
+
+int sk_group_key(const struct catalog *c, int t)
+{
+    const struct cat_table *tab = &c->tables[t];
+    int best = -1;
+    uint64_t most = 0;
+    size_t i;
+
+    for (i = 0; i < tab->ngroupings; i++) {
+        const struct cat_grouping *g = &tab->groupings[i];
+        if (!(tab->columns[g->column].roles & CAT_ROLE_GROUP_KEY) || g->multi == 0)
+            continue;
+        if (best < 0 || g->multi > most) {
+            best = g->column;
+            most = g->multi;
+        }
+    }
+    return best;
+}
+
+int sk_find_column(struct skill_ctx *x, int t, const char *name)
+{
+    const struct cat_table *tab = &x->c->tables[t];
+    struct strbuf sb = STRBUF_INIT;
+    int col = catalog_find_column(x->c, t, name);
+    size_t i;
+
+    if (col >= 0)
+        return col;
+    for (i = 0; i < tab->ncolumns; i++)
+        strbuf_addf(&sb, "%s%s", i ? ", " : "", tab->columns[i].name);
+    sk_refuse(x, "%s has no column '%s' (its columns: %s)", tab->relation, name, sb.buf);
+    strbuf_release(&sb);
+    return -1;
+}
+
+/* ---- a basket's identity ------------------------------------------------------------------ */
+
+int sk_basket_identity(struct skill_ctx *x, int t, int g, int exclude, int cols[4],
+                       long long *reused)
+{
+    const struct catalog *c = x->c;
+    const struct cat_table *tab = &c->tables[t];
+    const struct cat_grouping *gr = sk_grouping(c, t, g);
+    struct strbuf sql = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    int cand[8], ncand = 0, n = 1, time_col = sk_time_column(c, t), ret = -1;
+    size_t i, k;
+
+    cols[0] = g;
+    *reused = 0;
+    for (i = 0; i < tab->ncolumns && ncand < 8; i++)
+        if ((int)i != g && (int)i != exclude && tab->columns[i].roles & CAT_ROLE_FOREIGN_KEY &&
+            !(tab->columns[i].roles & CAT_ROLE_GROUP_KEY) && tab->columns[i].null_fraction < 0.05)
+            cand[ncand++] = (int)i;
+    if (ncand) {
+        strbuf_addstr(&sql, "SELECT count(*)");
+        for (k = 0; k < (size_t)ncand; k++)
+            strbuf_addf(&sql, ", count(*) FILTER (WHERE c%zu)", k);
+        strbuf_addstr(&sql, " FROM (SELECT ");
+        for (k = 0; k < (size_t)ncand; k++) {
+            strbuf_addf(&sql, "%scount(DISTINCT ", k ? ", " : "");
+            sk_col(x, &sql, NULL, t, cand[k]);
+            strbuf_addstr(&sql, ") = 1 AND count(");
+            sk_col(x, &sql, NULL, t, cand[k]);
+            strbuf_addf(&sql, ") = count(*) AS c%zu", k);
+        }
+        strbuf_addf(&sql, " FROM %s WHERE ", tab->relation);
+        sk_col(x, &sql, NULL, t, g);
+        strbuf_addstr(&sql, " IS NOT NULL GROUP BY ");
+        sk_col(x, &sql, NULL, t, g);
+        strbuf_addstr(&sql, " HAVING count(*) > 1)");
+        if (sk_query(x, sql.buf, &r) < 0)
+            goto out;
+        for (k = 0; k < (size_t)ncand && n < 3; k++)
+            if (sk_num(r, 0, 0, 0) > 0 && sk_num(r, 0, k + 1, 0) >= 0.9 * sk_num(r, 0, 0, 0))
+                cols[n++] = cand[k];
+        wh_result_free(r);
+        r = NULL;
+    }
+    if (time_col >= 0 && gr)
+        for (k = 0; k < gr->nconstant; k++)
+            if (gr->constant[k] == time_col)
+                cols[n++] = time_col;
+    if (n > 1) {
+        strbuf_reset(&sql);
+        strbuf_addstr(&sql, "SELECT count(*) FILTER (WHERE n > 1) FROM (SELECT count(DISTINCT (");
+        for (k = 1; k < (size_t)n; k++) {
+            strbuf_addstr(&sql, k > 1 ? ", " : "");
+            sk_col(x, &sql, NULL, t, cols[k]);
+        }
+        strbuf_addf(&sql, ")) AS n FROM %s WHERE ", tab->relation);
+        sk_col(x, &sql, NULL, t, g);
+        strbuf_addstr(&sql, " IS NOT NULL GROUP BY ");
+        sk_col(x, &sql, NULL, t, g);
+        strbuf_addstr(&sql, ")");
+        if (sk_query(x, sql.buf, &r) < 0)
+            goto out;
+        *reused = (long long)sk_num(r, 0, 0, 0);
+    }
+    ret = n;
+out:
+    wh_result_free(r);
+    strbuf_release(&sql);
+    return ret;
+}
+
+void sk_identity_select(struct skill_ctx *x, struct strbuf *sb, const char *alias, int t,
+                        const int *cols, int n)
+{
+    int k;
+
+    for (k = 0; k < n; k++) {
+        strbuf_addstr(sb, k ? ", " : "");
+        sk_col(x, sb, alias, t, cols[k]);
+        strbuf_addf(sb, " AS b%d", k);
+    }
+}
+
+void sk_identity_words(struct skill_ctx *x, struct strbuf *sb, int t, const int *cols, int n)
+{
+    int k;
+
+    for (k = 0; k < n; k++)
+        strbuf_addf(sb, "%s%s",
+                    k == 0       ? ""
+                    : k == n - 1 ? " and "
+                                 : ", ",
+                    x->c->tables[t].columns[cols[k]].name);
+}

@@ -36,8 +36,8 @@ static int item_candidate(const struct catalog *c, int t, int i, int customer)
            i != customer && !(col->roles & CAT_ROLE_GROUP_KEY) && col->null_fraction < 0.5;
 }
 
-/* The item column of t chosen from roles alone (before the identity query), or -1. */
-static int item_guess(const struct catalog *c, int t, int g)
+/* The item column of t: a foreign key that is not part of the basket's identity, or -1. */
+static int item_guess(const struct catalog *c, int t, int g, const int *ident, int nident)
 {
     const struct cat_grouping *gr = sk_grouping(c, t, g);
     int customer = sk_customer_column(c, t), best = -1, best_score = -1;
@@ -49,6 +49,8 @@ static int item_guess(const struct catalog *c, int t, int g)
             continue;
         for (k = 0; gr && k < gr->nconstant; k++)
             constant |= gr->constant[k] == (int)i;
+        for (k = 0; k < (size_t)nident; k++)
+            constant |= ident[k] == (int)i;
         if (constant)
             continue;
         score = (sk_name_column(c, c->tables[t].columns[i].ref_table) >= 0) * 2 +
@@ -72,7 +74,7 @@ static int choose_table(struct skill_ctx *x, struct basket_input *in)
         if (x->table >= 0 && (int)t != x->table)
             continue;
         g = sk_group_key(c, (int)t);
-        if (g < 0 || item_guess(c, (int)t, g) < 0)
+        if (g < 0 || item_guess(c, (int)t, g, NULL, 0) < 0)
             continue;
         rank = sk_layer_rank(&c->tables[t]) * 4 + (sk_money_column(c, (int)t) >= 0) * 2 +
                (sk_time_column(c, (int)t) >= 0);
@@ -227,10 +229,22 @@ int skill_basket(struct skill_ctx *x)
         goto out;
     }
     tab = &c->tables[in.t];
-    in.item = item_guess(c, in.t, in.g);
-    in.nident = sk_basket_identity(x, in.t, in.g, in.item, in.ident, &in.reused);
+    /*
+     * The basket's identity first: a foreign key constant within the group key (a store, a
+     * customer) is part of the basket, not an item.
+     */
+    in.nident = sk_basket_identity(x, in.t, in.g, -1, in.ident, &in.reused);
     if (in.nident < 0)
         goto out;
+    in.item = item_guess(c, in.t, in.g, in.ident, in.nident);
+    if (in.item < 0) {
+        ret = sk_refuse(x,
+                        "I can't find items bought together in %s: every foreign key next to "
+                        "its group key %s is constant within it (a basket's attribute, not an "
+                        "item)",
+                        tab->relation, tab->columns[in.g].name);
+        goto out;
+    }
     in.ref = tab->columns[in.item].ref_table;
     in.ref_key = tab->columns[in.item].ref_column;
     in.name = sk_name_column(c, in.ref);
@@ -336,10 +350,10 @@ int skill_basket(struct skill_ctx *x)
                                  "lift, then by name).");
     }
     if (rid && rid->nrows) {
-        int same = !strcmp(wh_result_text(r, 0, 1) ? wh_result_text(r, 0, 1) : "",
-                           wh_result_text(rid, 0, 2) ? wh_result_text(rid, 0, 2) : "") &&
-                   !strcmp(wh_result_text(r, 0, 2) ? wh_result_text(r, 0, 2) : "",
-                           wh_result_text(rid, 0, 4) ? wh_result_text(rid, 0, 4) : "");
+        const char *a1 = wh_result_text(r, 0, 1), *b1 = wh_result_text(r, 0, 2);
+        const char *a2 = wh_result_text(rid, 0, 2), *b2 = wh_result_text(rid, 0, 4);
+        int same = a1 && b1 && a2 && b2 &&
+                   ((!strcmp(a1, a2) && !strcmp(b1, b2)) || (!strcmp(a1, b2) && !strcmp(b1, a2)));
         strbuf_addf(&text, " Pairs are counted by %s: ", c->tables[in.ref].columns[in.name].name);
         sk_number(&text, sk_num(cnt, 0, 0, 0), 0);
         strbuf_addf(&text, " %s values share ", tab->columns[in.item].name);

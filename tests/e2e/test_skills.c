@@ -447,3 +447,39 @@ Test(skills_usage, help_and_bad_usage)
     cr_expect_eq(tl_sh(&r, "\"$MDP_BIN\" analyze"), 2);
     tl_run_release(&r);
 }
+
+/* ---- distributions -------------------------------------------------------------------------- */
+
+Test(skills_grocery, distribution, .init = grocery_init, .fini = fixture_close, .timeout = 120)
+{
+    int code;
+    struct json *a = analyze(&code, "distribution --by line_amount");
+    double n = qnum("SELECT count(line_amount) FROM shop.receipt_lines");
+    double q1 = qnum("SELECT quantile_cont(line_amount, 0.25) FROM shop.receipt_lines");
+    double q3 = qnum("SELECT quantile_cont(line_amount, 0.75) FROM shop.receipt_lines");
+    double inside = 0, fence_hi = q3 + 1.5 * (q3 - q1), fence_lo = q1 - 1.5 * (q3 - q1);
+    char *sql = xstrfmt("SELECT count(*) FROM shop.receipt_lines WHERE line_amount >= %.17g AND "
+                        "line_amount <= %.17g",
+                        fence_lo, fence_hi);
+    size_t i;
+
+    cr_assert_eq(code, 0, "%s", json_get_str(a, "answer"));
+    /* the histogram holds every value inside the fences */
+    for (i = 0; i < json_size(json_get(a, "rows")); i++)
+        inside += cnum(a, i, "rows");
+    cr_expect_eq(inside, qnum(sql));
+    {
+        char *want = xstrfmt("median $%.2f", qnum("SELECT quantile_cont(line_amount, 0.5) FROM "
+                                                  "shop.receipt_lines"));
+        cr_expect(strstr(json_get_str(a, "answer"), want), "%s", json_get_str(a, "answer"));
+        free(want);
+    }
+    {
+        char *want = xstrfmt("(%s values)", n == 10205 ? "10,205" : "?");
+        cr_expect(strstr(json_get_str(a, "answer"), want), "%s", json_get_str(a, "answer"));
+        free(want);
+    }
+    /* the planted spike's lines are the high outliers */
+    cr_expect(strstr(json_get_str(a, "answer"), " high, "));
+    free(sql);
+}

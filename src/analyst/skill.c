@@ -18,7 +18,8 @@
 #include "util/xmalloc.h"
 #include "wh/wh.h"
 
-const char *const skill_names[] = {"basket", "clv", "anomalies", "quality", "distribution", NULL};
+const char *const skill_names[] = {"basket",       "clv",    "anomalies", "quality",
+                                   "distribution", "growth", NULL};
 
 static const struct {
     const char *name;
@@ -33,6 +34,8 @@ static const struct {
      "data quality: negative values, duplicate keys and rows, future dates, NULL spikes"},
     {"distribution", skill_distribution,
      "percentiles and a histogram of a measure, outliers named"},
+    {"growth", skill_growth,
+     "the latest month against the one before and a year earlier, and what drove the change"},
 };
 
 const char *skill_summary(const char *name)
@@ -357,6 +360,30 @@ int sk_customer_column(const struct catalog *c, int t)
         if (score > best_score) {
             best = (int)i;
             best_score = score;
+        }
+    }
+    return best;
+}
+
+int sk_best_table(struct skill_ctx *x, unsigned needs)
+{
+    const struct catalog *c = x->c;
+    int best = -1, best_rank = -1;
+    size_t t;
+
+    for (t = 0; t < c->ntables; t++) {
+        int money = sk_money_column(c, (int)t) >= 0, time = sk_time_column(c, (int)t) >= 0;
+        int rank;
+        if ((x->table >= 0 && (int)t != x->table) || !c->tables[t].rows)
+            continue;
+        if ((needs & SK_NEED_MONEY && !money) || (needs & SK_NEED_TIME && !time) ||
+            (needs & SK_NEED_CUSTOMER && sk_customer_column(c, (int)t) < 0))
+            continue;
+        rank = sk_layer_rank(&c->tables[t]) * 8 + money * 4 + time * 2 +
+               (sk_group_key(c, (int)t) >= 0);
+        if (rank > best_rank) {
+            best = (int)t;
+            best_rank = rank;
         }
     }
     return best;

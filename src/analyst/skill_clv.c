@@ -28,22 +28,8 @@ struct clv_input {
 static int choose_table(struct skill_ctx *x, struct clv_input *in)
 {
     const struct catalog *c = x->c;
-    int best = -1, best_rank = -1;
-    size_t t;
+    int best = sk_best_table(x, SK_NEED_MONEY | SK_NEED_CUSTOMER);
 
-    for (t = 0; t < c->ntables; t++) {
-        int rank;
-        if (x->table >= 0 && (int)t != x->table)
-            continue;
-        if (sk_customer_column(c, (int)t) < 0 || sk_money_column(c, (int)t) < 0)
-            continue;
-        rank = sk_layer_rank(&c->tables[t]) * 4 + (sk_time_column(c, (int)t) >= 0) * 2 +
-               (sk_group_key(c, (int)t) >= 0);
-        if (rank > best_rank) {
-            best = (int)t;
-            best_rank = rank;
-        }
-    }
     if (best < 0)
         return -1;
     in->t = best;

@@ -57,6 +57,17 @@ int sk_time_column(const struct catalog *c, int t);
 int sk_name_column(const struct catalog *c, int t);
 /* A foreign key of t to a table of people or accounts (customers, users, clients), or -1. */
 int sk_customer_column(const struct catalog *c, int t);
+enum sk_need {
+    SK_NEED_MONEY = 1 << 0,    /* a money measure (sk_money_column) */
+    SK_NEED_TIME = 1 << 1,     /* a main time column (sk_time_column) */
+    SK_NEED_CUSTOMER = 1 << 2, /* a customer key (sk_customer_column) */
+};
+/*
+ * The table to analyse: x->table when given (if it has what is needed), else the one with
+ * everything in `needs` that is most meant to be queried (marts first), then has money, a
+ * time column and a group key. -1 when none has it.
+ */
+int sk_best_table(struct skill_ctx *x, unsigned needs);
 /* The grouping of t on column g, or NULL. */
 const struct cat_grouping *sk_grouping(const struct catalog *c, int t, int g);
 /* The main group key of t (a GROUP_KEY with the most multi-row groups), or -1. */
@@ -88,6 +99,7 @@ int skill_clv(struct skill_ctx *x);
 int skill_anomalies(struct skill_ctx *x);
 int skill_quality(struct skill_ctx *x);
 int skill_distribution(struct skill_ctx *x);
+int skill_growth(struct skill_ctx *x);
 
 /*
  * The data-quality findings of the tables (or x->table) as a ranked table (kind, relation,

@@ -483,3 +483,33 @@ Test(skills_grocery, distribution, .init = grocery_init, .fini = fixture_close, 
     cr_expect(strstr(json_get_str(a, "answer"), " high, "));
     free(sql);
 }
+
+/* ---- growth and drivers --------------------------------------------------------------------- */
+
+Test(skills_grocery, growth, .init = grocery_init, .fini = fixture_close, .timeout = 120)
+{
+    int code;
+    struct json *a = analyze(&code, "growth --by department");
+    /* the data end on 2024-06-30: June is the latest complete month */
+    double june = qnum("SELECT sum(line_amount) FROM shop.receipt_lines WHERE sold_at >= "
+                       "'2024-06-01' AND sold_at < '2024-07-01'");
+    double may = qnum("SELECT sum(line_amount) FROM shop.receipt_lines WHERE sold_at >= "
+                      "'2024-05-01' AND sold_at < '2024-06-01'");
+    const struct json *top = query_row(
+        "SELECT department, sum(line_amount) FILTER (WHERE sold_at >= '2024-06-01') - "
+        "sum(line_amount) FILTER (WHERE sold_at < '2024-06-01') AS change FROM "
+        "shop.receipt_lines JOIN shop.articles USING (sku) WHERE sold_at >= '2024-05-01' AND "
+        "sold_at < '2024-07-01' GROUP BY 1 ORDER BY change * sign((SELECT sum(line_amount) "
+        "FILTER (WHERE sold_at >= '2024-06-01') - sum(line_amount) FILTER (WHERE sold_at < "
+        "'2024-06-01') FROM shop.receipt_lines WHERE sold_at >= '2024-05-01')) DESC LIMIT 1");
+    double change;
+    char *want = xstrfmt("%s 2024 was $", "June");
+
+    cr_assert_eq(code, 0, "%s", json_get_str(a, "answer"));
+    cr_expect(strstr(json_get_str(a, "answer"), want), "%s", json_get_str(a, "answer"));
+    json_num(json_get(top, "change"), &change);
+    cr_expect_str_eq(json_str(cell(a, 0, "value")), json_get_str(top, "department"));
+    cr_expect(near(cnum(a, 0, "change"), change));
+    cr_expect(near(cnum(a, 0, "share_of_change"), round(1000 * change / (june - may)) / 10));
+    free(want);
+}

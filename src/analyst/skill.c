@@ -444,8 +444,10 @@ int sk_basket_identity(struct skill_ctx *x, int t, int g, int exclude, int cols[
     const struct cat_grouping *gr = sk_grouping(c, t, g);
     struct strbuf sql = STRBUF_INIT;
     struct wh_result *r = NULL;
-    int cand[8], ncand = 0, n = 1, time_col = sk_time_column(c, t), ret = -1;
-    size_t i, k;
+    int cand[9], ncand = 0, nfk, n = 1, time_col = sk_time_column(c, t), ret = -1, k;
+    unsigned chosen = 0;
+    double multi = 0, same[9] = {0};
+    size_t i, row;
 
     cols[0] = g;
     *reused = 0;
@@ -453,51 +455,63 @@ int sk_basket_identity(struct skill_ctx *x, int t, int g, int exclude, int cols[
         if ((int)i != g && (int)i != exclude && tab->columns[i].roles & CAT_ROLE_FOREIGN_KEY &&
             !(tab->columns[i].roles & CAT_ROLE_GROUP_KEY) && tab->columns[i].null_fraction < 0.05)
             cand[ncand++] = (int)i;
-    if (ncand) {
-        strbuf_addstr(&sql, "SELECT count(*)");
-        for (k = 0; k < (size_t)ncand; k++)
-            strbuf_addf(&sql, ", count(*) FILTER (WHERE c%zu)", k);
-        strbuf_addstr(&sql, " FROM (SELECT ");
-        for (k = 0; k < (size_t)ncand; k++) {
-            strbuf_addf(&sql, "%scount(DISTINCT ", k ? ", " : "");
-            sk_col(x, &sql, NULL, t, cand[k]);
-            strbuf_addstr(&sql, ") = 1 AND count(");
-            sk_col(x, &sql, NULL, t, cand[k]);
-            strbuf_addf(&sql, ") = count(*) AS c%zu", k);
-        }
-        strbuf_addf(&sql, " FROM %s WHERE ", tab->relation);
-        sk_col(x, &sql, NULL, t, g);
-        strbuf_addstr(&sql, " IS NOT NULL GROUP BY ");
-        sk_col(x, &sql, NULL, t, g);
-        strbuf_addstr(&sql, " HAVING count(*) > 1)");
-        if (sk_query(x, sql.buf, &r) < 0)
-            goto out;
-        for (k = 0; k < (size_t)ncand && n < 3; k++)
-            if (sk_num(r, 0, 0, 0) > 0 && sk_num(r, 0, k + 1, 0) >= 0.9 * sk_num(r, 0, 0, 0))
-                cols[n++] = cand[k];
-        wh_result_free(r);
-        r = NULL;
+    nfk = ncand;
+    /* the main time column, when the catalog found it constant within the group key */
+    for (i = 0; time_col >= 0 && gr && i < gr->nconstant; i++)
+        if (gr->constant[i] == time_col)
+            cand[ncand++] = time_col;
+    if (!ncand) {
+        ret = 1;
+        goto out;
     }
-    if (time_col >= 0 && gr)
-        for (k = 0; k < gr->nconstant; k++)
-            if (gr->constant[k] == time_col)
-                cols[n++] = time_col;
-    if (n > 1) {
-        strbuf_reset(&sql);
-        strbuf_addstr(&sql, "SELECT count(*) FILTER (WHERE n > 1) FROM (SELECT count(DISTINCT (");
-        for (k = 1; k < (size_t)n; k++) {
-            strbuf_addstr(&sql, k > 1 ? ", " : "");
-            sk_col(x, &sql, NULL, t, cols[k]);
-        }
-        strbuf_addf(&sql, ")) AS n FROM %s WHERE ", tab->relation);
-        sk_col(x, &sql, NULL, t, g);
-        strbuf_addstr(&sql, " IS NOT NULL GROUP BY ");
-        sk_col(x, &sql, NULL, t, g);
-        strbuf_addstr(&sql, ")");
-        if (sk_query(x, sql.buf, &r) < 0)
-            goto out;
-        *reused = (long long)sk_num(r, 0, 0, 0);
+
+    /*
+     * One pass over the groups: which candidates are filled and constant within each (cmask),
+     * and which take several values (rmask: the id stands for several baskets).
+     */
+    strbuf_addstr(&sql, "SELECT cmask, rmask, count(*) AS groups, count(*) FILTER (WHERE n > 1) "
+                        "AS multi FROM (SELECT count(*) AS n, 0");
+    for (k = 0; k < ncand; k++) {
+        strbuf_addf(&sql, " + CASE WHEN count(DISTINCT ");
+        sk_col(x, &sql, NULL, t, cand[k]);
+        strbuf_addstr(&sql, ") = 1 AND count(");
+        sk_col(x, &sql, NULL, t, cand[k]);
+        strbuf_addf(&sql, ") = count(*) THEN %d ELSE 0 END", 1 << k);
     }
+    strbuf_addstr(&sql, " AS cmask, 0");
+    for (k = 0; k < ncand; k++) {
+        strbuf_addf(&sql, " + CASE WHEN count(DISTINCT ");
+        sk_col(x, &sql, NULL, t, cand[k]);
+        strbuf_addf(&sql, ") > 1 THEN %d ELSE 0 END", 1 << k);
+    }
+    strbuf_addf(&sql, " AS rmask FROM %s WHERE ", tab->relation);
+    sk_col(x, &sql, NULL, t, g);
+    strbuf_addstr(&sql, " IS NOT NULL GROUP BY ");
+    sk_col(x, &sql, NULL, t, g);
+    strbuf_addstr(&sql, ") GROUP BY ALL");
+    if (sk_query(x, sql.buf, &r) < 0)
+        goto out;
+    for (row = 0; row < r->nrows; row++) {
+        unsigned cmask = (unsigned)sk_num(r, row, 0, 0);
+        double m = sk_num(r, row, 3, 0);
+        multi += m;
+        for (k = 0; k < ncand; k++)
+            if (cmask & (1u << k))
+                same[k] += m;
+    }
+    /* foreign keys constant on 90% of the multi-row groups (at most two), and the time */
+    for (k = 0; k < nfk && n < 3; k++)
+        if (multi > 0 && same[k] >= 0.9 * multi) {
+            cols[n++] = cand[k];
+            chosen |= 1u << k;
+        }
+    if (ncand > nfk) {
+        cols[n++] = time_col;
+        chosen |= 1u << nfk;
+    }
+    for (row = 0; row < r->nrows; row++)
+        if ((unsigned)sk_num(r, row, 1, 0) & chosen)
+            *reused += (long long)sk_num(r, row, 2, 0);
     ret = n;
 out:
     wh_result_free(r);

@@ -83,9 +83,9 @@ int skill_distribution(struct skill_ctx *x)
             goto out;
         strbuf_addstr(&src, "SELECT ");
         sk_col(x, &src, NULL, t, g);
-        strbuf_addstr(&src, " AS label, any_value(");
+        strbuf_addstr(&src, " AS label, CAST(any_value(");
         sk_col(x, &src, NULL, t, m);
-        strbuf_addf(&src, ") AS v FROM %s GROUP BY ", tab->relation);
+        strbuf_addf(&src, ") AS DOUBLE) AS v FROM %s GROUP BY ", tab->relation);
         for (i = 0; i < (size_t)nident; i++) {
             strbuf_addstr(&src, i ? ", " : "");
             sk_col(x, &src, NULL, t, ident[i]);
@@ -97,9 +97,9 @@ int skill_distribution(struct skill_ctx *x)
             sk_col(x, &src, NULL, t, label);
         else
             strbuf_addstr(&src, "NULL");
-        strbuf_addstr(&src, " AS label, ");
+        strbuf_addstr(&src, " AS label, CAST(");
         sk_col(x, &src, NULL, t, m);
-        strbuf_addf(&src, " AS v FROM %s", tab->relation);
+        strbuf_addf(&src, " AS DOUBLE) AS v FROM %s", tab->relation);
     }
 
     strbuf_addf(&sql,

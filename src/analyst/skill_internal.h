@@ -102,9 +102,10 @@ int skill_distribution(struct skill_ctx *x);
 int skill_growth(struct skill_ctx *x);
 
 /*
- * The data-quality findings of the tables (or x->table) as a ranked table (kind, relation,
- * column, rows, share, finding, see_sql) in *out; 0, or -1 when a query failed.
+ * The data-quality findings of table `only` (-1: every table that is not a view) as a ranked
+ * table (kind, relation, column, rows, share, finding, see_sql) in *out; 0, or -1 when a
+ * query failed.
  */
-int sk_quality_findings(struct skill_ctx *x, struct wh_result **out);
+int sk_quality_findings(struct skill_ctx *x, int only, struct wh_result **out);
 
 #endif

@@ -19,7 +19,7 @@
 #include "wh/wh.h"
 
 const char *const skill_names[] = {"basket",       "clv",    "anomalies", "quality",
-                                   "distribution", "growth", NULL};
+                                   "distribution", "growth", "cohorts",   NULL};
 
 static const struct {
     const char *name;
@@ -34,6 +34,8 @@ static const struct {
      "data quality: negative values, duplicate keys and rows, future dates, NULL spikes"},
     {"distribution", skill_distribution,
      "percentiles and a histogram of a measure, outliers named"},
+    {"cohorts", skill_cohorts,
+     "customers by the month of their first order, and the share ordering again later"},
     {"growth", skill_growth,
      "the latest month against the one before and a year earlier, and what drove the change"},
 };

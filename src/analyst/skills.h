@@ -18,6 +18,10 @@
  *   quality       the data-quality findings alone: negative values, duplicate keys, exact
  *                 duplicate rows, future dates, NULL spikes, ranked, each with the SQL to see it
  *   distribution  percentiles and a histogram of a measure, outliers named
+ *   growth        the latest complete month against the month before and a year earlier,
+ *                 and which values of the main dimensions drove the change
+ *   cohorts       customers by the month of their first order, and the share of each cohort
+ *                 ordering again 1..12 months later
  *
  * Deterministic: the same catalog and data give the same SQL and wording.
  * Ownership: *out owns everything (analyst_answer_release()); catalog and sandbox are borrowed.

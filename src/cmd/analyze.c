@@ -35,6 +35,8 @@ static const char usage[] =
     "  distribution  percentiles and a histogram of a measure, outliers named\n"
     "  growth        the latest complete month against the month before and a year earlier,\n"
     "                and which values of the main dimensions drove the change\n"
+    "  cohorts       customers by the month of their first order, and the share of each\n"
+    "                cohort ordering again 1..12 months later (a retention matrix)\n"
     "\n"
     "  --table T     analyse table T (schema.name or name) instead of the one chosen\n"
     "  --by COL      basket: the item level (e.g. a category column of the item's table);\n"

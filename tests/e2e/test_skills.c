@@ -513,3 +513,29 @@ Test(skills_grocery, growth, .init = grocery_init, .fini = fixture_close, .timeo
     cr_expect(near(cnum(a, 0, "share_of_change"), round(1000 * change / (june - may)) / 10));
     free(want);
 }
+
+/* ---- cohorts -------------------------------------------------------------------------------- */
+
+Test(skills_grocery, cohorts, .init = grocery_init, .fini = fixture_close, .timeout = 120)
+{
+    int code;
+    struct json *a = analyze(&code, "cohorts");
+    size_t jan;
+    /* members by the month of their first receipt; the share with a receipt a month later */
+    double size = qnum("SELECT count(*) FROM (SELECT member_no FROM shop.receipt_lines WHERE "
+                       "member_no IS NOT NULL GROUP BY 1 HAVING min(sold_at) < '2024-02-01')");
+    double m1 = qnum(
+        "WITH f AS (SELECT member_no FROM shop.receipt_lines WHERE member_no IS NOT NULL GROUP "
+        "BY 1 HAVING min(sold_at) < '2024-02-01') SELECT round(100.0 * count(DISTINCT "
+        "member_no) / (SELECT count(*) FROM f), 1) FROM shop.receipt_lines WHERE member_no IN "
+        "(SELECT member_no FROM f) AND sold_at >= '2024-02-01' AND sold_at < '2024-03-01'");
+
+    cr_assert_eq(code, 0, "%s", json_get_str(a, "answer"));
+    jan = json_size(json_get(a, "rows")) - 1;
+    cr_expect_str_eq(json_str(cell(a, jan, "cohort")), "2024-01");
+    cr_expect_eq(cnum(a, jan, "customers"), size);
+    cr_expect(near(cnum(a, jan, "m1"), m1), "%g vs %g", cnum(a, jan, "m1"), m1);
+    /* June 2024 is the last month: the January cohort's seventh month is unknown */
+    cr_expect(json_is_null(cell(a, jan, "m6")));
+    cr_expect(!json_is_null(cell(a, jan, "m5")));
+}

@@ -31,7 +31,9 @@ static const struct command commands[] = {
     {"catalog", cmd_catalog, "what mdp inferred about the warehouse: keys, joins, roles, layers"},
     {"ask", cmd_ask, "answer a question about the warehouse in plain English, with the SQL"},
     {"analyze", cmd_analyze,
-     "run an analysis: bought together, lifetime value, anomalies, quality"},
+     "run an analysis: bought together, lifetime value, anomalies, quality, growth, cohorts"},
+    {"chat", cmd_chat, "questions in a conversation, with follow-ups (alias: agent)"},
+    {"agent", cmd_chat, "the same as chat"},
     {"eval", cmd_eval, "run evaluation cases: ground-truth SQL and assertions on answers"},
 };
 

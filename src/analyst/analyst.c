@@ -2,6 +2,7 @@
  * The offline analyst's orchestration: tokens, time, links, plan, SQL, the sandbox, and the
  * answer in words, with the interpretation, the caveats and every stage for --explain.
  */
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -18,6 +19,32 @@
 #include "util/strutil.h"
 #include "util/xmalloc.h"
 #include "wh/wh.h"
+
+/* "in 2024", "in November 2024", but "last quarter", "since 2023", "the last 90 days" */
+static int needs_in(const char *label)
+{
+    static const char *const bare[] = {
+        "last",     "this",         "since",     "before",       "after",
+        "year to",  "quarter to",   "month to",  "week to",      "ytd",
+        "mtd",      "qtd",          "today",     "yesterday",    "the last",
+        "the past", "the previous", "the prior", "the trailing", "the recent",
+        "past",     "previous",     "prior",     "current",      NULL};
+    size_t i;
+
+    for (i = 0; bare[i]; i++)
+        if (!strncmp(label, bare[i], strlen(bare[i])))
+            return 0;
+    return 1;
+}
+
+static void strbuf_insert_str(struct strbuf *sb, const char *s)
+{
+    char *old = strbuf_detach(sb, NULL);
+
+    strbuf_addstr(sb, s);
+    strbuf_addstr(sb, old);
+    free(old);
+}
 
 static void caveat(struct analyst_answer *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -124,6 +151,14 @@ static void add_cell(struct strbuf *sb, const struct wh_result *r, size_t row, s
         return;
     }
     strbuf_addstr(sb, txt);
+}
+
+/* What the groups are called: "brand", "category, month". */
+static const char *group_name(const struct catalog *c, const struct plan *p)
+{
+    if (p->ngroups)
+        return c->tables[p->groups[0].table].columns[p->groups[0].column].name;
+    return p->grain == GRAIN_WEEKDAY ? "weekday" : "period";
 }
 
 static void describe_filters(const struct catalog *c, const struct plan *p, struct strbuf *sb,
@@ -294,10 +329,16 @@ static void overview(const struct catalog *c, struct strbuf *sb)
     }
 }
 
-static int run(struct wh *sandbox, const char *sql, struct wh_result **out, double *ms)
+static int run(struct wh *sandbox, const char *sql, const struct analyst_options *o,
+               struct wh_result **out, double *ms)
 {
     double t0 = clock_seconds();
-    int ret = wh_query(sandbox, sql, NULL, out);
+    struct wh_limits lim;
+    int ret;
+
+    memset(&lim, 0, sizeof(lim));
+    lim.cancel = o ? o->cancel : NULL;
+    ret = wh_query(sandbox, sql, &lim, out);
 
     *ms += (clock_seconds() - t0) * 1000;
     return ret;
@@ -367,19 +408,23 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
     double v, v2;
     size_t i;
 
+    /* "where status is 'completed', in 2024" / "in 2024" */
     if (p->nfilters) {
         describe_filters(c, p, &scope, 0);
+        if (scope.len) {
+            strbuf_insert_str(&scope, "where ");
+        }
     }
-    if (p->time.nranges == 1) {
-        strbuf_addf(&scope, "%s%s", scope.len ? ", in " : "in ", p->time.r[0].label);
-    }
+    if (p->time.nranges == 1)
+        strbuf_addf(&scope, "%s%s%s", scope.len ? ", " : "",
+                    needs_in(p->time.r[0].label) ? "in " : "", p->time.r[0].label);
     switch (p->kind) {
     case PLAN_AGGREGATE:
     case PLAN_EXTREME:
         if (!p->ngroups && !p->grain) {
             if (cell(r, 0, 0, &v) < 0) {
-                strbuf_addf(text, "There is no %s%s%s: no rows match.", what,
-                            scope.len ? " where " : "", scope.buf);
+                strbuf_addf(text, "There is no %s%s%s: no rows match.", what, scope.len ? " " : "",
+                            scope.buf);
                 break;
             }
             if (p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT) {
@@ -387,11 +432,13 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
                 add_number(text, v, 0);
                 strbuf_addf(text, " %s%s%s.", p->per_line ? "rows of " : "", what,
                             scope.len ? "" : "");
-                if (scope.len)
-                    strbuf_addf(text, " (%s)", scope.buf);
+                if (scope.len) {
+                    strbuf_setlen(text, text->len - 1);
+                    strbuf_addf(text, " %s.", scope.buf);
+                }
             } else {
-                strbuf_addf(text, "The %s %s%s%s is ", op_words(p->op), what,
-                            scope.len ? " where " : "", scope.buf);
+                strbuf_addf(text, "The %s %s%s%s is ", op_words(p->op), what, scope.len ? " " : "",
+                            scope.buf);
                 add_number(text, v, money);
                 strbuf_addch(text, '.');
             }
@@ -451,7 +498,8 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
                             what);
                 if (p->limit) {
                     strbuf_reset(text);
-                    strbuf_addf(text, "%s %d by %s %s", p->order_asc ? "Bottom" : "Top", p->limit,
+                    strbuf_addf(text, "%s %d %s by %s %s", p->order_asc ? "Bottom" : "Top",
+                                p->limit, group_name(c, p),
                                 p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT ? "number of"
                                                                                 : op_words(p->op),
                                 what);
@@ -523,12 +571,13 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
             break;
         }
         add_number(text, v, 0);
-        strbuf_addf(text, "%% of %s %s", p->op == OP_SUM || p->op == OP_AVG ? op_words(p->op) : "",
-                    what);
+        strbuf_addf(text, "%% of %s%s%s is where ",
+                    p->op == OP_SUM || p->op == OP_AVG ? op_words(p->op) : "",
+                    p->op == OP_SUM || p->op == OP_AVG ? " " : "", what);
         {
             struct strbuf part = STRBUF_INIT;
             describe_filters(c, p, &part, 1);
-            strbuf_addf(text, " had %s", part.buf);
+            strbuf_add(text, part.buf, part.len);
             strbuf_release(&part);
         }
         strbuf_addstr(text, " (");
@@ -583,7 +632,8 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
     }
     /* the companion figure */
     if (r2 && r2->nrows) {
-        if (p->has_measure && p->measure.repeated) {
+        if (p->has_measure && p->measure.repeated &&
+            (p->op == OP_SUM || p->op == OP_AVG || p->op == OP_MEDIAN)) {
             const char *gk = c->tables[p->identity[0].table].columns[p->identity[0].column].name;
             strbuf_addf(text, " Taken once per %s instead of summed over its rows: ", gk);
             if (r2->ncols == 1 || p->kind == PLAN_SHARE || p->kind == PLAN_COMPARE) {
@@ -733,13 +783,13 @@ int analyst_ask(const struct catalog *c, struct wh *sandbox, const char *questio
     if (ex.len)
         strbuf_addf(&ex, "sql:\n%s\n", sql.buf);
     answer_add_sql(&a->base, sql.buf);
-    if (run(sandbox, sql.buf, &r, &a->query_ms) < 0)
+    if (run(sandbox, sql.buf, opts, &r, &a->query_ms) < 0)
         goto done;
     if (plan_sql(c, &p, 1, &sql2) == 0) {
         answer_add_sql(&a->base, sql2.buf);
         if (ex.len)
             strbuf_addf(&ex, "sql (companion):\n%s\n", sql2.buf);
-        if (run(sandbox, sql2.buf, &r2, &a->query_ms) < 0) {
+        if (run(sandbox, sql2.buf, opts, &r2, &a->query_ms) < 0) {
             r2 = NULL;
             error_clear();
         }

@@ -13,6 +13,7 @@
 #ifndef MDP_ANALYST_H
 #define MDP_ANALYST_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "eval/answerer.h"
@@ -38,8 +39,9 @@ struct analyst_answer {
 };
 
 struct analyst_options {
-    int explain; /* fill answer->explain */
-    int today;   /* days since 1970-01-01; 0: the clock's date */
+    int explain;                   /* fill answer->explain */
+    int today;                     /* days since 1970-01-01; 0: the clock's date */
+    volatile sig_atomic_t *cancel; /* set non-zero (from SIGINT) to interrupt the query */
 };
 
 /*
@@ -50,6 +52,13 @@ struct analyst_options {
 int analyst_ask(const struct catalog *c, struct wh *sandbox, const char *question,
                 const struct analyst_options *opts, struct analyst_answer *out);
 void analyst_answer_release(struct analyst_answer *a);
+
+/*
+ * A follow-up in a conversation ("and in 2023?", "break that down by category", "only
+ * Electronics", "top 10 instead") read against the previous question: returns the question it
+ * stands for (the caller frees it), or NULL when text is a question of its own.
+ */
+char *analyst_followup(const char *previous, const char *text);
 
 /*
  * The offline analyst as an answerer for `mdp eval`: it borrows the catalog and the sandbox,

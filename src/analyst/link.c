@@ -118,6 +118,77 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
         if (len == 1)
             break;
     }
+    /*
+     * A verb or adverb that usually names nothing may be a value of the data: "visits that
+     * were not done" when a status is 'done'. Only a whole value, never part of a name.
+     */
+    for (i = 0; i < t->n; i++) {
+        static const char *const core[] = {
+            "a",     "an",   "the",  "of",   "in",    "on",    "at",  "to",   "for",  "from",
+            "with",  "and",  "or",   "as",   "is",    "are",   "was", "were", "be",   "it",
+            "its",   "we",   "our",  "us",   "i",     "me",    "my",  "you",  "your", "they",
+            "their", "this", "that", "what", "which", "who",   "how", "do",   "does", "did",
+            "by",    "per",  "each", "all",  "any",   "there", "s",   "t",    NULL};
+        struct token *k = &t->v[i];
+        struct cat_hit *hits = NULL;
+        struct link_cand *cands;
+        size_t nh, nc, q, keep = 0;
+        if (k->use != TOK_UNUSED || k->kind != TOK_WORD || !tok_is_function_word(k->word) ||
+            tok_in(t, i, core))
+            continue;
+        nh = catalog_lookup(c, k->text, &hits);
+        nc = keep_hits(hits, nh, 1, 0, &cands);
+        free(hits);
+        for (q = 0; q < nc; q++)
+            if (cands[q].kind == LINK_VALUE && cands[q].score >= 0.99)
+                cands[keep++] = cands[q];
+        if (!keep) {
+            free(cands);
+            continue;
+        }
+        ALLOC_GROW(out->v, out->n + 1, alloc);
+        out->v[out->n].from = i;
+        out->v[out->n].to = i + 1;
+        out->v[out->n].phrase = xstrdup(k->text);
+        out->v[out->n].c = cands;
+        out->v[out->n].nc = keep;
+        out->v[out->n].negated = 0;
+        out->n++;
+        k->use = TOK_LINKED;
+    }
+    /*
+     * A word that usually says what is asked may end a noun phrase as a column's name: "the
+     * largest single order total". It links when a column is named exactly so.
+     */
+    for (i = 1; i < t->n; i++) {
+        struct token *k = &t->v[i];
+        struct cat_hit *hits = NULL;
+        struct link_cand *cands;
+        size_t nh, nc, q, keep = 0;
+        if (k->use != TOK_UNUSED || k->kind != TOK_WORD || !tok_is_operator(k->word) ||
+            (i + 1 < t->n && t->v[i + 1].kind != TOK_PUNCT) || t->v[i - 1].kind != TOK_WORD ||
+            tok_is_function_word(t->v[i - 1].word))
+            continue;
+        nh = catalog_lookup(c, k->text, &hits);
+        nc = keep_hits(hits, nh, 1, 0, &cands);
+        free(hits);
+        for (q = 0; q < nc; q++)
+            if (cands[q].kind == LINK_COLUMN && cands[q].score >= 0.99)
+                cands[keep++] = cands[q];
+        if (!keep) {
+            free(cands);
+            continue;
+        }
+        ALLOC_GROW(out->v, out->n + 1, alloc);
+        out->v[out->n].from = i;
+        out->v[out->n].to = i + 1;
+        out->v[out->n].phrase = xstrdup(k->text);
+        out->v[out->n].c = cands;
+        out->v[out->n].nc = keep;
+        out->v[out->n].negated = 0;
+        out->n++;
+        k->use = TOK_LINKED;
+    }
     /* in question order */
     for (i = 1; i < out->n; i++)
         for (j = i; j > 0 && out->v[j - 1].from > out->v[j].from; j--) {

@@ -89,6 +89,11 @@ static int is_numeric(const struct cat_column *col)
     return col->type == WH_T_INT || col->type == WH_T_FLOAT || col->type == WH_T_DECIMAL;
 }
 
+static int is_flag(const struct cat_column *col)
+{
+    return col->type == WH_T_BOOL;
+}
+
 static int is_time(const struct cat_column *col)
 {
     return col->type == WH_T_DATE || col->type == WH_T_TIMESTAMP;
@@ -107,6 +112,11 @@ static const char *const money_words[] = {
     "paid",   "payment", "valu",   "budget", "profit", "margin", "tax",   "ship", "discount",
     "subtot", "incom",   "salari", "wage",   "fare",   "net",    "gross", NULL};
 
+/* Words that name money even on whole numbers (a price in cents is still a price). */
+static const char *const strong_money_words[] = {"revenu", "price", "cost",  "amount", "salari",
+                                                 "wage",   "fee",   "spend", "budget", "paid",
+                                                 "fare",   "incom", NULL};
+
 static int is_money(const struct cat_column *col)
 {
     size_t i;
@@ -115,6 +125,11 @@ static int is_money(const struct cat_column *col)
         return 0;
     if (col->pattern == CAT_PAT_MONEY_TEXT)
         return 1;
+    for (i = 0; strong_money_words[i]; i++)
+        if (col_word(col, strong_money_words[i]))
+            return 1;
+    if (col->type == WH_T_INT)
+        return 0; /* "boxes shipped", "tax year": a count or a code */
     for (i = 0; money_words[i]; i++)
         if (col_word(col, money_words[i]))
             return 1;
@@ -205,6 +220,7 @@ struct intent {
     size_t share_at;
     size_t verb_at; /* the clause's verb after the subject, for shares */
     size_t by_at[PLAN_MAX_GROUPS];
+    int by_weak[PLAN_MAX_GROUPS]; /* "what X": a group only when X is a category */
     size_t nby;
     int from_first; /* "from 2023 to 2024": the first period is the earlier one */
 };
@@ -231,7 +247,10 @@ static void read_intent(struct tokens *t, struct intent *in)
     memset(in, 0, sizeof(*in));
     in->count_at = in->share_at = in->verb_at = SIZE_MAX;
     for (i = 0; i < t->n; i++) {
-        if (t->v[i].use == TOK_TIME)
+        if (t->v[i].use == TOK_TIME &&
+            (tok_is(t, i, "vs") || tok_is(t, i, "versus") || tok_is(t, i, "than")))
+            in->compare = 1;
+        if (t->v[i].use == TOK_TIME || t->v[i].use == TOK_LINKED)
             continue;
         if (tok_is(t, i, "how") && (tok_is(t, i + 1, "many") || tok_is(t, i + 1, "much"))) {
             if (tok_is(t, i + 1, "many")) {
@@ -302,8 +321,18 @@ static void read_intent(struct tokens *t, struct intent *in)
                 in->limit = (int)t->v[i + 1].num;
                 op_mark(t, i + 1);
                 t->v[i + 1].use = TOK_OPERATOR;
-            } else
-                in->limit = 10;
+            } else {
+                /* "the top seller": one; "top sellers": ten */
+                size_t k = i + 1;
+                while (k + 1 < t->n && t->v[k + 1].kind == TOK_WORD &&
+                       !tok_is_function_word(t->v[k + 1].word) &&
+                       !tok_is_operator(t->v[k + 1].word))
+                    k++;
+                in->limit = k < t->n && t->v[k].kind == TOK_WORD &&
+                                    t->v[k].word[strlen(t->v[k].word) - 1] != 's'
+                                ? 1
+                                : 10;
+            }
             if (top)
                 in->rank_desc = 1;
             else
@@ -314,6 +343,15 @@ static void read_intent(struct tokens *t, struct intent *in)
             tok_is(t, i, "biggest") || tok_is(t, i, "greatest") || tok_is(t, i, "best") ||
             tok_is(t, i, "busiest") || tok_is(t, i, "max") || tok_is(t, i, "maximum") ||
             tok_is(t, i, "popular") || tok_is(t, i, "longest") || tok_is(t, i, "higher")) {
+            if (tok_is(t, i + 1, "first") || tok_is(t, i + 1, "last")) {
+                /* "highest first": an order, not a maximum */
+                in->rank_desc = !tok_is(t, i + 1, "last");
+                in->rank_asc = tok_is(t, i + 1, "last");
+                op_mark(t, i);
+                op_mark(t, i + 1);
+                i++;
+                continue;
+            }
             if (tok_is(t, i, "most") &&
                 (tok_is(t, i + 1, "expensive") || tok_is(t, i + 1, "costly"))) {
                 in->priciest = 1;
@@ -381,9 +419,15 @@ static void read_intent(struct tokens *t, struct intent *in)
         if (tok_is(t, i, "from") && i + 1 < t->n && t->v[i + 1].use == TOK_TIME)
             in->from_first = 1;
         if (tok_is(t, i, "rank") || tok_is(t, i, "ranked") || tok_is(t, i, "ranking")) {
+            size_t at = i + 1;
             if (!in->rank_asc)
                 in->rank_desc = 1;
             op_mark(t, i);
+            /* "rank the categories by revenue": what is ranked is grouped */
+            while (at < t->n && t->v[at].kind == TOK_WORD && tok_is_function_word(t->v[at].word))
+                at++;
+            if (tok_is(t, i, "rank") && at < t->n && in->nby < PLAN_MAX_GROUPS)
+                in->by_at[in->nby++] = at;
             continue;
         }
         if ((tok_is(t, i, "first") || tok_is(t, i, "last")) && i > 0 &&
@@ -408,11 +452,14 @@ static void read_intent(struct tokens *t, struct intent *in)
             continue;
         }
         if ((tok_is(t, i, "which") || tok_is(t, i, "what")) && i + 1 < t->n &&
-            t->v[i + 1].use == TOK_UNUSED && !tok_is_function_word(t->v[i + 1].word) &&
+            (t->v[i + 1].use == TOK_UNUSED || t->v[i + 1].use == TOK_LINKED) &&
+            t->v[i + 1].kind == TOK_WORD && !tok_is_function_word(t->v[i + 1].word) &&
             !tok_is_operator(t->v[i + 1].word)) {
             in->first_listed = 1;
-            if (in->nby < PLAN_MAX_GROUPS)
+            if (in->nby < PLAN_MAX_GROUPS) {
+                in->by_weak[in->nby] = tok_is(t, i, "what");
                 in->by_at[in->nby++] = i + 1;
+            }
             continue;
         }
         if (is_negation(t, i))
@@ -438,8 +485,9 @@ static const struct link_cand *cand_of(const struct link *l, enum link_kind k)
 {
     size_t i;
 
+    /* a candidate far weaker than the best is no reading of the words */
     for (i = 0; i < l->nc; i++)
-        if (l->c[i].kind == k)
+        if (l->c[i].kind == k && l->c[i].score >= 0.6 * l->c[0].score)
             return &l->c[i];
     return NULL;
 }
@@ -480,6 +528,64 @@ static int null_word_near(const struct tokens *t, const struct link *l)
         return 1;
     if (tok_is(t, l->to, "is") && tok_in(t, l->to + 1, before))
         return 1;
+    return 0;
+}
+
+/* Is a value link beside link i (within one word) whose column has the same name? */
+static int value_beside(const struct catalog *c, const struct links *l, size_t i)
+{
+    const struct link *lk = &l->v[i];
+    size_t k, q, r;
+
+    for (k = i > 0 ? i - 1 : 0; k <= i + 1 && k < l->n; k++) {
+        const struct link *o = &l->v[k];
+        if (k == i || !cand_of(o, LINK_VALUE))
+            continue;
+        if (!(o->to + 1 >= lk->from && lk->to + 1 >= o->from))
+            continue;
+        for (q = 0; q < o->nc; q++)
+            for (r = 0; r < lk->nc; r++)
+                if (o->c[q].kind == LINK_VALUE && lk->c[r].kind == LINK_COLUMN &&
+                    !strcasecmp(c->tables[o->c[q].table].columns[o->c[q].column].name,
+                                c->tables[lk->c[r].table].columns[lk->c[r].column].name))
+                    return 1;
+    }
+    return 0;
+}
+
+static int is_money_word(const char *w)
+{
+    static const char *const mw[] = {"revenue", "revenues", "sales",    "sale", "turnover",
+                                     "income",  "gross",    "grossing", NULL};
+    size_t i;
+
+    for (i = 0; mw[i]; i++)
+        if (!strcmp(mw[i], w))
+            return 1;
+    return 0;
+}
+
+/* Is table t named for money (sales, revenue)? */
+static int table_says_money(const struct catalog *c, int t)
+{
+    const struct cat_table *tab = &c->tables[t];
+    size_t i;
+
+    for (i = 0; i < tab->nwords; i++)
+        if (word_has(tab->words[i], "sale") || word_has(tab->words[i], "revenu"))
+            return 1;
+    return 0;
+}
+
+/* Does the question use a money word (revenue, sales) no link took? */
+static int money_link_pending(const struct tokens *t)
+{
+    static const char *const mw[] = {"revenue", "revenues", "sales", "sale", "turnover", NULL};
+    size_t i;
+
+    for (i = 0; i < t->n; i++)
+        if (t->v[i].use == TOK_UNUSED && tok_in(t, i, mw))
+            return 1;
     return 0;
 }
 
@@ -567,9 +673,11 @@ static int measure_named(const struct catalog *c, int t, const char *w, int not_
     const struct cat_table *tab = &c->tables[t];
     size_t i;
 
+    /* a quantity with few values is profiled as a category; it is still a number to multiply */
     for (i = 0; i < tab->ncolumns; i++)
-        if (is_measure(&tab->columns[i]) && col_word(&tab->columns[i], w) &&
-            (!not_repeated || tab->columns[i].repeated_within < 0))
+        if (is_numeric(&tab->columns[i]) &&
+            !(tab->columns[i].roles & (CAT_ROLE_KEY | CAT_ROLE_FOREIGN_KEY | CAT_ROLE_GROUP_KEY)) &&
+            col_word(&tab->columns[i], w) && (!not_repeated || tab->columns[i].repeated_within < 0))
             return (int)i;
     return -1;
 }
@@ -827,6 +935,11 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     int null_links[8], nnull = 0;
     int value_links[8], nvalue = 0;
     int time_link = -1;
+    int qualifier[64] = {0};
+    size_t cmp_skip_from = 0, cmp_skip_to = 0;
+    int nonzero_links[4], nnonzero = 0;
+    int flag_links[4], nflag = 0;
+    int measure_need = -1, attempt, count_sum = 0;
 
     memset(p, 0, sizeof(*p));
     p->base = -1;
@@ -900,14 +1013,19 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         if (numat < t->n && t->v[numat].kind == TOK_NUMBER) {
             int best = -1;
             size_t d, bestd = 99;
+            double bestw = -1e9;
             for (j = 0; j < l->n; j++) {
                 const struct link_cand *cc = cand_of(&l->v[j], LINK_COLUMN);
+                double w;
                 if (!cc || !is_numeric(&c->tables[cc->table].columns[cc->column]))
                     continue;
                 d = l->v[j].from > numat ? l->v[j].from - numat : i - l->v[j].to + 1;
                 if (l->v[j].from < i && l->v[j].to > i)
                     continue;
-                if (d < bestd) {
+                /* the best named column near the number: "fewer than 50 units in stock" */
+                w = cc->score * 10 - (double)d;
+                if (d <= 4 && w > bestw) {
+                    bestw = w;
                     bestd = d;
                     best = (int)j;
                 }
@@ -918,6 +1036,66 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 cmp_num = t->v[numat].num;
                 for (j = i; j <= numat; j++)
                     t->v[j].use = TOK_OPERATOR;
+                if (l->v[best].from > numat) {
+                    cmp_skip_from = numat + 1;
+                    cmp_skip_to = l->v[best].from;
+                }
+            }
+        }
+    }
+
+    /*
+     * "product category", "customer city": a table's name qualifying the column after it is
+     * that table's column; the group-by or entity position moves to the column.
+     */
+    for (i = 0; i + 1 < l->n; i++) {
+        const struct link_cand *tc = cand_of(&l->v[i], LINK_TABLE);
+        const struct link *nx = &l->v[i + 1];
+        size_t q, r;
+        int match = 0;
+        if (!tc || !cand_of(nx, LINK_COLUMN) || l->v[i].to != nx->from)
+            continue;
+        for (q = 0; q < l->v[i].nc && !match; q++)
+            for (r = 0; r < nx->nc && !match; r++)
+                match = l->v[i].c[q].kind == LINK_TABLE && nx->c[r].kind == LINK_COLUMN &&
+                        l->v[i].c[q].table == nx->c[r].table;
+        if (!match)
+            continue;
+        qualifier[i] = 1;
+        for (j = 0; j < in.nby; j++)
+            if (in.by_at[j] == l->v[i].from)
+                in.by_at[j] = nx->from;
+        if (in.count_at == l->v[i].from)
+            in.count_at = nx->from;
+    }
+
+    /*
+     * "boxes ... shipped": two words that are each only part of one column's name, close
+     * together, are that column.
+     */
+    for (i = 0; i < l->n && i < 64; i++) {
+        struct link *a = &l->v[i];
+        if (qualifier[i] || !cand_of(a, LINK_COLUMN) || a->c[0].score > 0.5)
+            continue;
+        for (j = i + 1; j < l->n && j < 64; j++) {
+            struct link *b = &l->v[j];
+            size_t q, r, keep = 0;
+            if (b->from > a->to + 2 || !cand_of(b, LINK_COLUMN) || b->c[0].score > 0.5)
+                continue;
+            for (q = 0; q < a->nc; q++) {
+                int shared = 0;
+                for (r = 0; r < b->nc && !shared; r++)
+                    shared = a->c[q].kind == LINK_COLUMN && b->c[r].kind == LINK_COLUMN &&
+                             a->c[q].table == b->c[r].table && a->c[q].column == b->c[r].column;
+                if (shared) {
+                    a->c[keep] = a->c[q];
+                    a->c[keep++].score = 0.9;
+                }
+            }
+            if (keep) {
+                a->nc = keep;
+                qualifier[j] = 1;
+                break;
             }
         }
     }
@@ -931,9 +1109,27 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         for (j = 0; j < (size_t)nexpr; j++)
             in_expr |= expr_links[j] == (int)i;
         for (j = 0; j < in.nby; j++)
-            is_group |= in.by_at[j] >= lk->from && in.by_at[j] < lk->to;
-        if (in_expr || (int)i == cmp_link)
+            if (in.by_at[j] >= lk->from && in.by_at[j] < lk->to)
+                is_group |=
+                    !in.by_weak[j] || !cc || !is_numeric(&c->tables[cc->table].columns[cc->column]);
+        if (in_expr || (int)i == cmp_link || qualifier[i] ||
+            (lk->from >= cmp_skip_from && lk->to <= cmp_skip_to))
             continue;
+        /* a column named beside a value of it: "the Books category", "status completed" */
+        if (cc && !vc && value_beside(c, l, i))
+            continue;
+        /* a lowercase word naming a column exactly is the column, not a value spelled alike */
+        if (vc && cc && cc->score >= 0.99 && !t->v[lk->from].capital &&
+            t->v[lk->from].kind != TOK_QUOTED)
+            vc = NULL;
+        if (is_group && cc && !tc && measure_link < 0 &&
+            is_measure(&c->tables[cc->table].columns[cc->column]) &&
+            (in.rank_desc || in.rank_asc || in.limit) && lk->from > 0 &&
+            tok_is(t, lk->from - 1, "by")) {
+            /* "top movies by revenue": ranked by the amount, not grouped by it */
+            measure_link = (int)i;
+            continue;
+        }
         if (is_group && (cc || tc)) {
             if (ngroup_links < PLAN_MAX_GROUPS)
                 group_links[ngroup_links++] = (int)i;
@@ -945,6 +1141,12 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
              t->v[lk->from].kind == TOK_QUOTED)) {
             if (nvalue < 8)
                 value_links[nvalue++] = (int)i;
+            continue;
+        }
+        if (cc && !vc && is_flag(&c->tables[cc->table].columns[cc->column])) {
+            /* "students with learning disabilities": the flag is true (false when negated) */
+            if (nflag < 4)
+                flag_links[nflag++] = (int)i;
             continue;
         }
         if (cc && null_word_near(t, lk)) {
@@ -971,35 +1173,68 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         }
         if (cc) {
             const struct cat_column *col = &c->tables[cc->table].columns[cc->column];
+            if (in.count && !in.how_much && lk->from <= in.count_at + 1 && measure_link < 0 &&
+                is_measure(col) && col->agg == CAT_AGG_SUM && !tc) {
+                /* "how many boxes were shipped": a quantity is summed */
+                measure_link = (int)i;
+                count_sum = 1;
+                continue;
+            }
             if (is_numeric(col) && !(col->roles & (CAT_ROLE_KEY | CAT_ROLE_FOREIGN_KEY)) &&
                 !(col->roles & CAT_ROLE_GROUP_KEY) && measure_link < 0 &&
+                !(in.share && in.verb_at != SIZE_MAX && lk->from > in.verb_at) &&
                 !(in.count && !in.how_much && lk->from == in.count_at)) {
                 measure_link = (int)i;
                 continue;
             }
-            if (entity_col_link < 0 && (in.count || in.distinct)) {
+            /* "counting every status": a column over all its values is no filter */
+            if (lk->from > 0 &&
+                (tok_is(t, lk->from - 1, "every") || tok_is(t, lk->from - 1, "all") ||
+                 tok_is(t, lk->from - 1, "any") || tok_is(t, lk->from - 1, "each")))
+                continue;
+            if (entity_col_link < 0 && (in.count || in.distinct) &&
+                (in.count_at == SIZE_MAX || lk->from <= in.count_at + 1)) {
                 entity_col_link = (int)i;
+                continue;
+            }
+            if (in.share && in.verb_at != SIZE_MAX && lk->from > in.verb_at && is_numeric(col)) {
+                /* "what share of orders had a discount": a non-zero amount is the part */
+                if (nnonzero < 4)
+                    nonzero_links[nnonzero++] = (int)i;
                 continue;
             }
             if (measure_link < 0 && is_numeric(col)) {
                 measure_link = (int)i;
                 continue;
             }
-            if (ngroup_links < PLAN_MAX_GROUPS) {
+            /* "top 3 brands by revenue": a category ranked is the group */
+            if ((in.rank_desc || in.rank_asc || in.limit) && !is_numeric(col) &&
+                ngroup_links < PLAN_MAX_GROUPS) {
                 group_links[ngroup_links++] = (int)i;
                 continue;
             }
+            /* a column with no role in the question: say it was not used */
+            add_note(p, "'%s' (%s) was read as context only; no filter or grouping was made of it",
+                     lk->phrase, col->name);
+            continue;
         }
         if (lk->nc && lk->c[0].kind == LINK_COLUMN && measure_link < 0) {
             measure_link = (int)i;
             continue;
         }
     }
+    /* "top 5 products by revenue": the ranked entity is the group */
+    if (!ngroup_links && entity_link >= 0 && (in.rank_desc || in.rank_asc || in.limit) &&
+        (money_link_pending(t) || measure_link >= 0 || nexpr)) {
+        group_links[ngroup_links++] = entity_link;
+        entity_link = -1;
+        entity_table = -1;
+    }
     /* money words with no column of their own: revenue, sales */
     for (i = 0; i < t->n; i++) {
-        static const char *const mw[] = {"revenue",  "revenues", "sales", "sale",
-                                         "turnover", "sold",     "sell",  "earned",
-                                         "earn",     "earnings", NULL};
+        static const char *const mw[] = {
+            "revenue", "revenues", "sales", "sale", "turnover", "sold",     "sell",    "earned",
+            "earn",    "earnings", "paid",  "pay",  "spent",    "grossing", "grossed", NULL};
         if (t->v[i].use == TOK_UNUSED && tok_in(t, i, mw)) {
             if (money_link < 0)
                 money_link = (int)i;
@@ -1069,31 +1304,34 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         NEED_FROM_LINK(value_links[i], LINK_VALUE);
     for (i = 0; i < (size_t)nnull; i++)
         NEED_FROM_LINK(null_links[i], LINK_COLUMN);
+    for (i = 0; i < (size_t)nnonzero; i++)
+        NEED_FROM_LINK(nonzero_links[i], LINK_COLUMN);
+    for (i = 0; i < (size_t)nflag; i++)
+        NEED_FROM_LINK(flag_links[i], LINK_COLUMN);
     for (i = 0; i < (size_t)nexpr; i++)
         NEED_FROM_LINK(expr_links[i], LINK_COLUMN);
     if (cmp_link >= 0)
         NEED_FROM_LINK(cmp_link, LINK_COLUMN);
     if (measure_link >= 0) {
-        if (cand_of(&l->v[measure_link], LINK_COLUMN))
+        if (cand_of(&l->v[measure_link], LINK_COLUMN)) {
+            measure_need = (int)nneeds;
             NEED_FROM_LINK(measure_link, LINK_COLUMN);
+            if ((size_t)measure_need == nneeds)
+                measure_need = -1;
+        }
     }
     for (i = 0; i < (size_t)ngroup_links; i++) {
         const struct link *lk = &l->v[group_links[i]];
-        if (cand_of(lk, LINK_COLUMN) &&
-            (!cand_of(lk, LINK_TABLE) ||
-             cand_of(lk, LINK_COLUMN)->score > cand_of(lk, LINK_TABLE)->score))
-            NEED_FROM_LINK(group_links[i], LINK_COLUMN);
-        else {
-            /* by an entity: its table, reached by a join */
-            struct need *nd = &needs[nneeds];
-            size_t q;
-            nd->n = 0;
-            for (q = 0; q < lk->nc; q++)
-                if (lk->c[q].kind == LINK_TABLE)
-                    need_add(nd, lk->c[q].table, -1);
-            if (nd->n && nneeds < ARRAY_SIZE(needs))
-                nneeds++;
-        }
+        /* by a column, or by an entity (its table, reached by a join): whichever reaches */
+        struct need *nd = &needs[nneeds];
+        size_t q;
+        nd->n = 0;
+        for (q = 0; q < lk->nc; q++)
+            if ((lk->c[q].kind == LINK_TABLE || lk->c[q].kind == LINK_COLUMN) &&
+                lk->c[q].score >= 0.6 * lk->c[0].score)
+                need_add(nd, lk->c[q].table, lk->c[q].kind == LINK_TABLE ? -1 : lk->c[q].column);
+        if (nd->n && nneeds < ARRAY_SIZE(needs))
+            nneeds++;
     }
     if (entity_col_link >= 0)
         NEED_FROM_LINK(entity_col_link, LINK_COLUMN);
@@ -1101,7 +1339,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         NEED_FROM_LINK(time_link, LINK_COLUMN);
 
     /* ---- the base table ---- */
-    {
+    for (attempt = 0; attempt < 2 && p->base < 0; attempt++) {
         double best = -1;
         int fact = fact_link >= 0   ? cand_of(&l->v[fact_link], LINK_TABLE)->table
                    : fact_link < -1 ? -2 - fact_link
@@ -1127,6 +1365,10 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             }
             if (in.count && entity_table < 0 && !nneeds && fact < 0)
                 continue;
+            /* with no entity and no amount, the table a value is at home in: one with a key */
+            if (entity_table < 0 && !money_needed && measure_link < 0 && !nexpr &&
+                c->tables[i].key >= 0)
+                s += 1;
             if (entity_table >= 0 && (int)i != entity_table && !want_fact &&
                 fk_to(c, (int)i, entity_table) < 0 && !nneeds)
                 continue;
@@ -1141,6 +1383,20 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         }
         if (want_fact)
             p->absent_fact = fact;
+        /*
+         * "revenue" named a column no table of the rest reaches (a film's revenue, asked of
+         * transactions): read it as money of the table that holds the rest.
+         */
+        if (p->base < 0 && attempt == 0 && measure_need >= 0 &&
+            is_money_word(t->v[l->v[measure_link].from].word)) {
+            memmove(&needs[measure_need], &needs[measure_need + 1],
+                    (nneeds - (size_t)measure_need - 1) * sizeof(*needs));
+            nneeds--;
+            money_link = (int)l->v[measure_link].from;
+            measure_link = -1;
+            continue;
+        }
+        break;
     }
     if (p->base < 0) {
         if (!l->n)
@@ -1223,6 +1479,34 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             if (in.share && lk->from > in.verb_at && in.verb_at != SIZE_MAX)
                 p->filters[p->nfilters - 1].share_part = 1;
         }
+        for (i = 0; i < (size_t)nflag; i++) {
+            struct need nd = {{{0, 0}}, 0};
+            const struct link *lk = &l->v[flag_links[i]];
+            size_t q;
+            for (q = 0; q < lk->nc; q++)
+                if (lk->c[q].kind == LINK_COLUMN)
+                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            if (reach(c, p->base, &nd, &pc)) {
+                pc = place(c, p, pc);
+                filter_add(p, pc, F_EQ, 0,
+                           negated_before(t, lk) || null_word_near(t, lk) ? "false" : "true");
+                if (in.share && lk->from > in.verb_at && in.verb_at != SIZE_MAX)
+                    p->filters[p->nfilters - 1].share_part = 1;
+            }
+        }
+        for (i = 0; i < (size_t)nnonzero; i++) {
+            struct need nd = {{{0, 0}}, 0};
+            const struct link *lk = &l->v[nonzero_links[i]];
+            size_t q;
+            for (q = 0; q < lk->nc; q++)
+                if (lk->c[q].kind == LINK_COLUMN)
+                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            if (reach(c, p->base, &nd, &pc)) {
+                pc = place(c, p, pc);
+                filter_add(p, pc, F_ZERO, !null_word_near(t, lk), NULL);
+                p->filters[p->nfilters - 1].share_part = 1;
+            }
+        }
         if (cmp_link >= 0) {
             struct need nd = {{{0, 0}}, 0};
             const struct link *lk = &l->v[cmp_link];
@@ -1277,6 +1561,13 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 p->has_measure = 1;
                 p->measure.money = is_money(col_of(c, pc));
             }
+        } else if ((in.sum || in.how_much) && !in.count && entity_table == p->base &&
+                   table_says_money(c, p->base) && money_column(c, p->base, 0) >= 0) {
+            /* "total chocolate sales": the table is named for the money it records */
+            p->measure.cols[0] = (struct plan_col){p->base, money_column(c, p->base, 0)};
+            p->measure.ncols = 1;
+            p->measure.money = 1;
+            p->has_measure = 1;
         } else if (money_link >= 0 || in.cheapest || in.priciest) {
             int col = -1;
             if (in.cheapest || in.priciest) {
@@ -1317,7 +1608,15 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 if (i && p->measure.ops[i - 1] == '%')
                     strbuf_addch(&lab, ')');
             }
-            p->measure.label = strbuf_detach(&lab, NULL);
+            if (money_link >= 0 && measure_link < 0 && nexpr < 2 &&
+                (t->v[money_link].word[0] == 'r' || t->v[money_link].word[0] == 's' ||
+                 t->v[money_link].word[0] == 't')) {
+                /* say the word the question used, and what it was read as */
+                char *w = xstrfmt("%s (%s)", t->v[money_link].word, lab.buf);
+                strbuf_release(&lab);
+                p->measure.label = w;
+            } else
+                p->measure.label = strbuf_detach(&lab, NULL);
         } else if (p->has_measure)
             p->measure.label = xstrdup(p->measure.learned);
 
@@ -1393,12 +1692,25 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             const struct link_cand *tc = cand_of(lk, LINK_TABLE), *cc = cand_of(lk, LINK_COLUMN);
             struct need nd = {{{0, 0}}, 0};
             size_t q;
-            if (cc && (!tc || cc->score > tc->score)) {
-                for (q = 0; q < lk->nc; q++)
-                    if (lk->c[q].kind == LINK_COLUMN)
-                        need_add(&nd, lk->c[q].table, lk->c[q].column);
-                if (reach(c, p->base, &nd, &pc))
-                    p->groups[p->ngroups++] = place(c, p, pc);
+            struct need tn = {{{0, 0}}, 0};
+            int rc = 0, rt = 0;
+            struct plan_col tpc = {-1, -1};
+            for (q = 0; q < lk->nc; q++) {
+                if (lk->c[q].score < 0.6 * lk->c[0].score)
+                    continue;
+                if (lk->c[q].kind == LINK_COLUMN)
+                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+                else if (lk->c[q].kind == LINK_TABLE)
+                    need_add(&tn, lk->c[q].table, -1);
+            }
+            rc = nd.n ? reach(c, p->base, &nd, &pc) : 0;
+            rt = tn.n ? reach(c, p->base, &tn, &tpc) : 0;
+            if (rt > rc || (rt && rt == rc && tc && cc && tc->score > cc->score))
+                cc = NULL;
+            else
+                tc = NULL;
+            if (cc && rc) {
+                p->groups[p->ngroups++] = place(c, p, pc);
             } else if (tc) {
                 /* by an entity: its name, on the base when the base carries it */
                 char *stem = vocab_key(lk->phrase);
@@ -1424,8 +1736,10 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 free(stem);
             }
         }
-        /* "the cheapest product": rank the entity's rows by the measure */
-        if ((in.cheapest || in.priciest) && !p->ngroups && entity_table >= 0) {
+        /* "the cheapest product", "the highest grossing movie": rank the entity's rows */
+        if ((in.cheapest || in.priciest || ((in.max || in.min) && p->has_measure)) && !p->ngroups &&
+            entity_table >= 0 && entity_table == p->base && c->tables[p->base].key >= 0 &&
+            !in.count) {
             char *stem = table_label(c, entity_table), *key = vocab_key(stem);
             int nc = name_column(c, p->base, key);
             if (nc >= 0)
@@ -1466,19 +1780,23 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     }
 
     /* what is computed */
+    if (count_sum) {
+        in.count = 0;
+        in.sum = 1;
+    }
     if (in.median)
         p->op = OP_MEDIAN;
     else if (in.avg && !in.count)
         p->op = OP_AVG;
-    else if (in.max && p->has_measure && !in.count)
+    else if (in.max && p->has_measure && !in.count && !p->ngroups && !p->grain)
         p->op = OP_MAX;
-    else if (in.min && p->has_measure && !in.count)
+    else if (in.min && p->has_measure && !in.count && !p->ngroups && !p->grain)
         p->op = OP_MIN;
     else if (p->has_measure && !in.count) {
         const struct cat_column *m0 = p->measure.learned ? NULL : col_of(c, p->measure.cols[0]);
         p->op = OP_SUM;
         if (m0 && p->measure.ncols == 1 && m0->agg == CAT_AGG_AVG && !in.sum && !in.how_much &&
-            money_link < 0 && !p->ngroups && !p->grain)
+            money_link < 0)
             p->op = OP_AVG;
         if (in.cheapest)
             p->op = OP_MIN;

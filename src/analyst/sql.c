@@ -486,7 +486,8 @@ int plan_sql(const struct catalog *c, const struct plan *p, int which, struct st
     if (which == 1) {
         /* the companion: a repeated amount once per group, or the rows behind a group count */
         if (p->has_measure && p->measure.repeated && p->nidentity && p->kind != PLAN_PER_GROUP &&
-            p->kind != PLAN_RATIO && p->kind != PLAN_ABSENT && p->op != OP_MIN && p->op != OP_MAX) {
+            p->kind != PLAN_RATIO && p->kind != PLAN_ABSENT &&
+            (p->op == OP_SUM || p->op == OP_AVG || p->op == OP_MEDIAN)) {
             x.dedupe = 1;
         } else if (p->kind == PLAN_AGGREGATE && p->op == OP_COUNT_DISTINCT && p->nidentity &&
                    !p->ngroups && !p->grain) {

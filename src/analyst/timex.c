@@ -432,6 +432,13 @@ int timex_find(struct tokens *t, int anchor, int today, struct time_expr *x)
             mark(t, i, i + 3);
             continue;
         }
+        if (tok_is(t, i, "all") && tok_is(t, i + 1, "time")) {
+            /* "over all time", "of all time": no range */
+            mark(t, i, i + 2);
+            if (i > 0 && (tok_is(t, i - 1, "over") || tok_is(t, i - 1, "of")))
+                t->v[i - 1].use = TOK_TIME;
+            continue;
+        }
         if (tok_is(t, i, "over") && tok_is(t, i + 1, "time")) {
             x->grain = GRAIN_MONTH;
             mark(t, i, i + 2);

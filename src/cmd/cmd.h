@@ -42,5 +42,6 @@ int cmd_catalog(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_ask(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_chat(int argc, char **argv);
 
 #endif

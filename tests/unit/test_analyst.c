@@ -1,0 +1,320 @@
+/*
+ * analyst/: each stage alone (tokens, time expressions), then links, plans, SQL and answers on a
+ * small clinic warehouse built here: patients, their visits, and the drugs dispensed per visit
+ * (a line table with a price and a quantity but no amount).
+ */
+#include <criterion/criterion.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyst/analyst.h"
+#include "analyst/plan.h"
+#include "catalog/catalog.h"
+#include "testlib.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/strbuf.h"
+#include "util/xmalloc.h"
+#include "wh/sandbox.h"
+#include "wh/wh.h"
+
+/* ---- tokens ----------------------------------------------------------------------------- */
+
+Test(analyst_tokens, kinds)
+{
+    struct tokens t;
+
+    tokens_split("How many visits in Q3 2024 cost over $1,500 or 90% in \"Home & Garden\" "
+                 "on 2024-11-05, the 2nd of November?",
+                 &t);
+    cr_assert_eq(t.v[0].kind, TOK_WORD);
+    cr_assert_str_eq(t.v[0].word, "how");
+    cr_assert_eq(t.v[4].kind, TOK_QUARTER);
+    cr_assert_eq((int)t.v[4].num, 3);
+    cr_assert_eq(t.v[5].kind, TOK_YEAR);
+    cr_assert_eq((int)t.v[5].num, 2024);
+    cr_assert_eq(t.v[8].kind, TOK_NUMBER);
+    cr_assert_eq(t.v[8].num, 1500);
+    cr_assert_eq(t.v[10].kind, TOK_NUMBER);
+    cr_assert(t.v[10].pct);
+    cr_assert_eq(t.v[12].kind, TOK_QUOTED);
+    cr_assert_str_eq(t.v[12].text, "Home & Garden");
+    cr_assert_eq(t.v[14].kind, TOK_DATE);
+    cr_assert_eq(t.v[17].kind, TOK_ORDINAL);
+    cr_assert_eq((int)t.v[17].num, 2);
+    cr_assert_eq(t.v[19].kind, TOK_MONTH);
+    cr_assert_eq((int)t.v[19].num, 11);
+    tokens_release(&t);
+
+    tokens_split("", &t);
+    cr_assert_eq(t.n, 0);
+    tokens_release(&t);
+    tokens_split("completed-order revenue (negative if it fell)", &t);
+    cr_assert_str_eq(t.v[0].word, "completed");
+    cr_assert_str_eq(t.v[1].word, "order");
+    cr_assert_eq(t.v[4].use, TOK_FUNCTION, "a sign convention is not content");
+    tokens_release(&t);
+}
+
+/* ---- time expressions ------------------------------------------------------------------- */
+
+static struct time_expr timex_of(const char *q, const char *anchor)
+{
+    struct tokens t;
+    struct time_expr x;
+    int a;
+
+    cr_assert_eq(days_parse(anchor, &a), 0);
+    tokens_split(q, &t);
+    timex_find(&t, a, a, &x);
+    tokens_release(&t);
+    return x;
+}
+
+static void assert_range(const struct time_range *r, const char *from, const char *to)
+{
+    struct strbuf sb = STRBUF_INIT;
+
+    days_add(&sb, r->from);
+    strbuf_addstr(&sb, " ");
+    days_add(&sb, r->to);
+    cr_assert_str_eq(sb.buf, xstrfmt("%s %s", from, to), "%s (%s)", sb.buf, r->label);
+    strbuf_release(&sb);
+}
+
+Test(analyst_timex, periods)
+{
+    struct time_expr x;
+
+    x = timex_of("revenue in 2024", "2024-12-31");
+    cr_assert_eq(x.nranges, 1);
+    assert_range(&x.r[0], "2024-01-01", "2025-01-01");
+    x = timex_of("visits in Q3 2024", "2024-12-31");
+    assert_range(&x.r[0], "2024-07-01", "2024-10-01");
+    x = timex_of("visits in November 2024", "2024-12-31");
+    assert_range(&x.r[0], "2024-11-01", "2024-12-01");
+    x = timex_of("the second half of 2023", "2024-12-31");
+    assert_range(&x.r[0], "2023-07-01", "2024-01-01");
+    x = timex_of("on 2024-02-29", "2024-12-31");
+    assert_range(&x.r[0], "2024-02-29", "2024-03-01");
+}
+
+Test(analyst_timex, relative_to_the_anchor)
+{
+    struct time_expr x;
+
+    x = timex_of("sales last quarter", "2024-11-15");
+    cr_assert(x.relative);
+    assert_range(&x.r[0], "2024-10-01", "2025-01-01");
+    x = timex_of("visits in the last 90 days", "2024-12-31");
+    assert_range(&x.r[0], "2024-10-03", "2025-01-01");
+    x = timex_of("year to date", "2024-05-20");
+    assert_range(&x.r[0], "2024-01-01", "2024-05-21");
+    x = timex_of("this month", "2024-02-10");
+    assert_range(&x.r[0], "2024-02-01", "2024-03-01");
+    x = timex_of("since 2023", "2024-02-10");
+    cr_assert_eq(x.r[0].to, INT_MAX);
+    /* a month with no year is the latest one in the data */
+    x = timex_of("visits in December", "2024-06-30");
+    assert_range(&x.r[0], "2023-12-01", "2024-01-01");
+}
+
+Test(analyst_timex, comparisons_and_grains)
+{
+    struct time_expr x;
+
+    x = timex_of("2024 vs 2023", "2024-12-31");
+    cr_assert_eq(x.nranges, 2);
+    assert_range(&x.r[1], "2023-01-01", "2024-01-01");
+    x = timex_of("Q4 2024 than in Q3", "2024-12-31");
+    cr_assert_eq(x.nranges, 2);
+    assert_range(&x.r[1], "2024-07-01", "2024-10-01");
+    cr_assert_eq(timex_of("monthly visits", "2024-12-31").grain, GRAIN_MONTH);
+    cr_assert_eq(timex_of("visits per year", "2024-12-31").grain, GRAIN_YEAR);
+    cr_assert_eq(timex_of("which month had the most visits", "2024-12-31").grain, GRAIN_MONTH);
+    cr_assert_eq(timex_of("the busiest day of the week", "2024-12-31").grain, GRAIN_WEEKDAY);
+    cr_assert_eq(timex_of("the first name of patients", "2024-12-31").nranges, 0,
+                 "'first name' is no period");
+}
+
+Test(analyst_timex, civil_days)
+{
+    int y, m, d;
+
+    cr_assert_eq(days_from_civil(1970, 1, 1), 0);
+    civil_from_days(days_from_civil(2000, 2, 29), &y, &m, &d);
+    cr_assert(y == 2000 && m == 2 && d == 29);
+    civil_from_days(-1, &y, &m, &d);
+    cr_assert(y == 1969 && m == 12 && d == 31);
+}
+
+/* ---- links, plans, SQL and answers on a clinic ------------------------------------------ */
+
+static const char clinic_sql[] =
+    "CREATE SCHEMA clinic;"
+    "CREATE TABLE clinic.patients AS SELECT i AS patient_id, 'Patient ' || i AS full_name,"
+    "  ['Lyon', 'Nantes', 'Lille'][i % 3 + 1] AS city,"
+    "  CASE WHEN i % 10 = 0 THEN NULL ELSE 'p' || i || '@mail.fr' END AS email,"
+    "  DATE '2022-01-01' + i::INTEGER AS signup_date FROM range(1, 301) r(i);"
+    "CREATE TABLE clinic.visits AS SELECT i AS visit_id, 1 + i % 300 AS patient_id,"
+    "  DATE '2023-01-01' + (i % 730)::INTEGER AS visit_date,"
+    "  ['Cardiology', 'Dermatology', 'Pediatrics'][i % 3 + 1] AS department,"
+    "  ['done', 'cancelled', 'no_show', 'done'][i % 4 + 1] AS status,"
+    "  CASE WHEN i % 7 = 0 THEN NULL ELSE TIMESTAMP '2023-01-01 10:00' + to_days((i % "
+    "730)::INTEGER) END"
+    "    AS discharged_at FROM range(1, 2001) r(i);"
+    "CREATE TABLE clinic.dispensed AS SELECT i AS line_no, 1 + i % 1999 AS visit_id,"
+    "  ['Aspirin', 'Ibuprofen', 'Amoxicillin', 'Insulin'][i % 4 + 1] AS drug,"
+    "  (2 + i % 4 * 3)::DECIMAL(8,2) AS price, 1 + i % 3 AS quantity FROM range(1, 5001) r(i);";
+
+static char *dir, *warehouse;
+static struct catalog *cat;
+static struct wh *sb;
+
+static void clinic_init(void)
+{
+    struct wh *wh;
+    struct catalog_options o = {0};
+
+    dir = tl_tmpdir();
+    warehouse = fs_join(dir, "hospital.duckdb");
+    cr_assert_eq(wh_open(warehouse, WH_READ_WRITE, &wh), 0);
+    cr_assert_eq(wh_exec(wh, clinic_sql), 0, "%s", error_last());
+    wh_close(wh);
+    o.no_cache = 1;
+    cr_assert_eq(catalog_load(warehouse, &o, &cat), 0, "%s", error_last());
+    cr_assert_eq(sandbox_open(warehouse, NULL, &sb), 0, "%s", error_last());
+}
+
+static void clinic_fini(void)
+{
+    wh_close(sb);
+    catalog_free(cat);
+    tl_rmdir(dir);
+    free(dir);
+    free(warehouse);
+}
+
+/* The answer to q; its text and first SQL statement checked by the caller. */
+static struct analyst_answer ask(const char *q)
+{
+    struct analyst_answer a;
+    struct analyst_options o = {0};
+
+    cr_assert_eq(days_parse("2025-06-01", &o.today), 0);
+    o.explain = 1;
+    cr_assert_eq(analyst_ask(cat, sb, q, &o, &a), 0, "%s: %s", q, error_last());
+    return a;
+}
+
+/* The answer's first result cell equals the first cell of sql, run here. */
+static void assert_same(const struct analyst_answer *a, const char *sql)
+{
+    struct wh_result *r;
+
+    cr_assert(a->table && a->table->nrows, "%s", a->base.text);
+    cr_assert_eq(wh_query(sb, sql, NULL, &r), 0, "%s", error_last());
+    cr_assert_str_eq(wh_result_text(a->table, 0, a->table->ncols - 1), wh_result_text(r, 0, 0),
+                     "%s\n%s", a->base.text, a->explain);
+    wh_result_free(r);
+}
+
+TestSuite(analyst, .init = clinic_init, .fini = clinic_fini);
+
+Test(analyst, counts_and_filters_from_values)
+{
+    struct analyst_answer a = ask("How many patients do we have?");
+    assert_same(&a, "SELECT count(*) FROM clinic.patients");
+    analyst_answer_release(&a);
+
+    a = ask("How many visits were cancelled in Cardiology?");
+    assert_same(&a, "SELECT count(*) FROM clinic.visits WHERE status = 'cancelled' AND "
+                    "department = 'Cardiology'");
+    analyst_answer_release(&a);
+
+    a = ask("How many visits were not done?");
+    assert_same(&a, "SELECT count(*) FROM clinic.visits WHERE status IS DISTINCT FROM 'done'");
+    analyst_answer_release(&a);
+
+    a = ask("How many patients have no email?");
+    assert_same(&a, "SELECT count(*) FROM clinic.patients WHERE email IS NULL");
+    analyst_answer_release(&a);
+
+    a = ask("How many different cities do patients live in?");
+    assert_same(&a, "SELECT count(DISTINCT city) FROM clinic.patients");
+    analyst_answer_release(&a);
+}
+
+Test(analyst, time_group_and_rank)
+{
+    struct analyst_answer a = ask("How many visits in Q2 2024?");
+    assert_same(&a, "SELECT count(*) FROM clinic.visits WHERE visit_date >= DATE '2024-04-01' "
+                    "AND visit_date < DATE '2024-07-01'");
+    analyst_answer_release(&a);
+
+    a = ask("Which department had the most visits?");
+    assert_same(&a, "SELECT count(*) AS n FROM clinic.visits GROUP BY department "
+                    "ORDER BY n DESC LIMIT 1");
+    cr_assert_eq(a.chart, CHART_BARS);
+    analyst_answer_release(&a);
+
+    a = ask("visits per month in 2024");
+    cr_assert_eq(a.chart, CHART_SERIES);
+    cr_assert_eq(a.table->nrows, 12, "%s", a.base.sql[0]);
+    analyst_answer_release(&a);
+}
+
+Test(analyst, shares_and_comparisons)
+{
+    struct analyst_answer a = ask("What percentage of visits were cancelled?");
+    struct wh_result *r;
+
+    cr_assert_eq(wh_query(sb,
+                          "SELECT round(100.0 * count(*) FILTER (WHERE status = 'cancelled') / "
+                          "count(*), 2) FROM clinic.visits",
+                          NULL, &r),
+                 0);
+    cr_assert(strstr(a.base.text, "25%") && atof(wh_result_text(r, 0, 0)) == 25, "%s", a.base.text);
+    wh_result_free(r);
+    analyst_answer_release(&a);
+
+    a = ask("visits in 2024 vs 2023");
+    cr_assert(strstr(a.base.text, "2024") && strstr(a.base.text, "difference"), "%s", a.base.text);
+    analyst_answer_release(&a);
+}
+
+Test(analyst, revenue_without_an_amount_is_price_times_quantity)
+{
+    struct analyst_answer a = ask("What was the total revenue from Insulin?");
+
+    assert_same(&a, "SELECT sum(price * quantity) FROM clinic.dispensed WHERE drug = 'Insulin'");
+    cr_assert(a.ncaveats && strstr(a.caveats[0], "price x quantity"), "%s",
+              a.ncaveats ? a.caveats[0] : "(none)");
+    analyst_answer_release(&a);
+}
+
+Test(analyst, refuses_what_the_data_lacks)
+{
+    struct analyst_answer a = ask("What is the average salary of our nurses?");
+
+    cr_assert(a.base.unanswerable);
+    cr_assert(strstr(a.base.text, "salary") && strstr(a.base.text, "nurses"), "%s", a.base.text);
+    cr_assert_eq(a.base.nsql, 0);
+    analyst_answer_release(&a);
+
+    a = ask("How many visits were in Marseille?");
+    cr_assert(a.base.unanswerable, "a place in no column is no filter to drop: %s", a.base.text);
+    analyst_answer_release(&a);
+}
+
+Test(analyst, deterministic)
+{
+    struct analyst_answer a = ask("top 2 drugs by revenue"), b = ask("top 2 drugs by revenue");
+
+    cr_assert(a.base.nsql && b.base.nsql, "%s", a.base.text);
+    cr_assert_str_eq(a.base.sql[0], b.base.sql[0]);
+    cr_assert_str_eq(a.base.text, b.base.text);
+    analyst_answer_release(&a);
+    analyst_answer_release(&b);
+}

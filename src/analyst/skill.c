@@ -18,8 +18,8 @@
 #include "util/xmalloc.h"
 #include "wh/wh.h"
 
-const char *const skill_names[] = {"basket",       "clv",    "anomalies", "quality",
-                                   "distribution", "growth", "cohorts",   NULL};
+const char *const skill_names[] = {"basket", "clv",     "anomalies", "quality", "distribution",
+                                   "growth", "cohorts", "funnel",    NULL};
 
 static const struct {
     const char *name;
@@ -36,6 +36,8 @@ static const struct {
      "percentiles and a histogram of a measure, outliers named"},
     {"cohorts", skill_cohorts,
      "customers by the month of their first order, and the share ordering again later"},
+    {"funnel", skill_funnel,
+     "journeys through the steps of a purchase, in order, and where they drop off"},
     {"growth", skill_growth,
      "the latest month against the one before and a year earlier, and what drove the change"},
 };

@@ -22,6 +22,8 @@
  *                 and which values of the main dimensions drove the change
  *   cohorts       customers by the month of their first order, and the share of each cohort
  *                 ordering again 1..12 months later
+ *   funnel        journeys (sessions, else customers) through the steps of a purchase named
+ *                 in event rows, in time order, and where they drop off
  *
  * Deterministic: the same catalog and data give the same SQL and wording.
  * Ownership: *out owns everything (analyst_answer_release()); catalog and sandbox are borrowed.

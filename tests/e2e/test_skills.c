@@ -539,3 +539,36 @@ Test(skills_grocery, cohorts, .init = grocery_init, .fini = fixture_close, .time
     cr_expect(json_is_null(cell(a, jan, "m6")));
     cr_expect(!json_is_null(cell(a, jan, "m5")));
 }
+
+/* ---- funnels -------------------------------------------------------------------------------- */
+
+Test(skills_sample, funnel, .init = sample_init, .fini = fixture_close, .timeout = 240)
+{
+    int code;
+    struct json *a = analyze(&code, "funnel");
+    /* sessions whose first search or category page comes at or after their first home page */
+    double home = qnum("SELECT count(DISTINCT session_id) FROM staging.stg_pageviews WHERE "
+                       "page_type = 'home'");
+    double second = qnum(
+        "WITH p AS (SELECT session_id, min(event_time) FILTER (WHERE page_type = 'home') AS h, "
+        "min(event_time) FILTER (WHERE page_type IN ('search', 'category')) AS s FROM "
+        "staging.stg_pageviews GROUP BY 1) SELECT count(*) FROM p WHERE h IS NOT NULL AND s >= h");
+
+    cr_assert_eq(code, 0, "%s", json_get_str(a, "answer"));
+    cr_expect_str_eq(json_str(cell(a, 0, "step")), "home");
+    cr_expect_eq(cnum(a, 0, "reached"), home);
+    cr_expect(strstr(json_str(cell(a, 1, "step")), "search") &&
+              strstr(json_str(cell(a, 1, "step")), "category"));
+    cr_expect_eq(cnum(a, 1, "reached"), second);
+    cr_expect(caveat_has(a, "'account'"), "a value that is no stage is named");
+}
+
+Test(skills_grocery, funnel_refused, .init = grocery_init, .fini = fixture_close, .timeout = 60)
+{
+    int code;
+    struct json *a = analyze(&code, "funnel");
+
+    cr_expect_eq(code, 1);
+    cr_expect(strstr(json_get_str(a, "answer"), "no dated table has a column whose values name"),
+              "%s", json_get_str(a, "answer"));
+}

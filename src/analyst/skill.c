@@ -19,7 +19,7 @@
 #include "wh/wh.h"
 
 const char *const skill_names[] = {"basket", "clv",     "anomalies", "quality", "distribution",
-                                   "growth", "cohorts", "funnel",    NULL};
+                                   "growth", "cohorts", "funnel",    "roas",    NULL};
 
 static const struct {
     const char *name;
@@ -38,6 +38,7 @@ static const struct {
      "customers by the month of their first order, and the share ordering again later"},
     {"funnel", skill_funnel,
      "journeys through the steps of a purchase, in order, and where they drop off"},
+    {"roas", skill_roas, "campaign return on ad spend: attributed revenue over spend"},
     {"growth", skill_growth,
      "the latest month against the one before and a year earlier, and what drove the change"},
 };

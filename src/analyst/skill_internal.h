@@ -102,6 +102,7 @@ int skill_distribution(struct skill_ctx *x);
 int skill_growth(struct skill_ctx *x);
 int skill_cohorts(struct skill_ctx *x);
 int skill_funnel(struct skill_ctx *x);
+int skill_roas(struct skill_ctx *x);
 
 /*
  * The data-quality findings of table `only` (-1: every table that is not a view) as a ranked

@@ -24,6 +24,8 @@
  *                 ordering again 1..12 months later
  *   funnel        journeys (sessions, else customers) through the steps of a purchase named
  *                 in event rows, in time order, and where they drop off
+ *   roas          campaign return on ad spend: attributed revenue over spend, the spend
+ *                 counted once per campaign
  *
  * Deterministic: the same catalog and data give the same SQL and wording.
  * Ownership: *out owns everything (analyst_answer_release()); catalog and sandbox are borrowed.

@@ -39,6 +39,8 @@ static const char usage[] =
     "                cohort ordering again 1..12 months later (a retention matrix)\n"
     "  funnel        journeys (sessions) through the steps of a purchase named in event rows,\n"
     "                in order, and where they drop off\n"
+    "  roas          campaign return on ad spend: revenue attributed to each campaign over\n"
+    "                its spend (counted once per campaign)\n"
     "\n"
     "  --table T     analyse table T (schema.name or name) instead of the one chosen\n"
     "  --by COL      basket: the item level (e.g. a category column of the item's table);\n"

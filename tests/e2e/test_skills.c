@@ -572,3 +572,22 @@ Test(skills_grocery, funnel_refused, .init = grocery_init, .fini = fixture_close
     cr_expect(strstr(json_get_str(a, "answer"), "no dated table has a column whose values name"),
               "%s", json_get_str(a, "answer"));
 }
+
+/* ---- campaign return on ad spend ------------------------------------------------------------ */
+
+Test(skills_sample, roas, .init = sample_init, .fini = fixture_close, .timeout = 240)
+{
+    int code;
+    struct json *a = analyze(&code, "roas");
+    /* an order's total once per order and campaign; spend once per campaign row */
+    double revenue = qnum("SELECT sum(total) FROM (SELECT DISTINCT transaction_id, user_id, "
+                          "transaction_date, campaign_id, total FROM marts.fct_orders WHERE "
+                          "campaign_id IS NOT NULL)");
+    double spend = qnum("SELECT sum(actual_spend) FROM staging.stg_campaigns");
+
+    cr_assert_eq(code, 0, "%s", json_get_str(a, "answer"));
+    cr_expect(near(cnum(a, 0, "total_revenue"), revenue), "%f vs %f", cnum(a, 0, "total_revenue"),
+              revenue);
+    cr_expect(near(cnum(a, 0, "total_spend"), spend));
+    cr_expect(strstr(json_get_str(a, "interpretation"), "actual_spend"));
+}

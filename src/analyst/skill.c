@@ -133,6 +133,17 @@ int sk_refuse(struct skill_ctx *x, const char *fmt, ...)
     return 0;
 }
 
+void sk_evidence(struct skill_ctx *x, struct wh_result **r, enum chart_kind chart, int label_col,
+                 int value_col)
+{
+    wh_result_free(x->a->table);
+    x->a->table = *r;
+    *r = NULL;
+    x->a->chart = chart;
+    x->a->label_col = label_col;
+    x->a->value_col = value_col;
+}
+
 void sk_caveat(struct skill_ctx *x, const char *fmt, ...)
 {
     struct analyst_answer *a = x->a;

@@ -543,11 +543,7 @@ int skill_anomalies(struct skill_ctx *x)
                     tab->relation);
     x->a->base.text = strbuf_detach(&text, NULL);
     x->a->interpretation = strbuf_detach(&how, NULL);
-    x->a->table = r;
-    r = NULL;
-    x->a->chart = CHART_BARS;
-    x->a->label_col = 0;
-    x->a->value_col = 2;
+    sk_evidence(x, &r, CHART_BARS, 0, 2);
     ret = 0;
 out:
     wh_result_free(r);

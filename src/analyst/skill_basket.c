@@ -399,11 +399,7 @@ int skill_basket(struct skill_ctx *x)
     }
     sk_caveat(x, "an item appearing on several lines of one basket counts once in it");
 
-    x->a->table = r;
-    r = NULL;
-    x->a->chart = CHART_BARS;
-    x->a->label_col = 0;
-    x->a->value_col = wh_result_col(x->a->table, "baskets_together");
+    sk_evidence(x, &r, CHART_BARS, 0, wh_result_col(r, "baskets_together"));
     ret = 0;
 out:
     wh_result_free(r);

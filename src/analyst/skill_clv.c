@@ -255,11 +255,7 @@ int skill_clv(struct skill_ctx *x)
         x->a->base.text = strbuf_detach(&text, NULL);
 
         if (seg) {
-            x->a->table = seg;
-            seg = NULL;
-            x->a->chart = CHART_BARS;
-            x->a->label_col = 0;
-            x->a->value_col = 1;
+            sk_evidence(x, &seg, CHART_BARS, 0, 1);
         } else {
             struct wh_result *m = wh_result_new(3, names, types);
             add_metric(m, "revenue", revenue, 1, "money of every order");

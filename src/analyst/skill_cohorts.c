@@ -106,11 +106,7 @@ int skill_cohorts(struct skill_ctx *x)
     sk_caveat(x, "customers who never ordered are in no cohort; a signup date would make "
                  "cohorts of all customers");
     sk_caveat(x, "every row counts as activity, whatever its status");
-    x->a->table = r;
-    r = NULL;
-    x->a->chart = CHART_BARS;
-    x->a->label_col = 0;
-    x->a->value_col = 2;
+    sk_evidence(x, &r, CHART_BARS, 0, 2);
     ret = 0;
 out:
     wh_result_free(r);

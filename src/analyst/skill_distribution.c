@@ -204,11 +204,7 @@ int skill_distribution(struct skill_ctx *x)
                   "%lld %s values are reused; the orders are told apart by the other columns "
                   "of their identity",
                   reused, tab->columns[g].name);
-    x->a->table = h;
-    h = NULL;
-    x->a->chart = CHART_BARS;
-    x->a->label_col = 0;
-    x->a->value_col = 1;
+    sk_evidence(x, &h, CHART_BARS, 0, 1);
     ret = 0;
 out:
     wh_result_free(st);

@@ -209,11 +209,7 @@ int skill_funnel(struct skill_ctx *x)
     if (tab->columns[tc].future_rows)
         sk_caveat(x, "%llu rows dated after today are left out",
                   (unsigned long long)tab->columns[tc].future_rows);
-    x->a->table = r;
-    r = NULL;
-    x->a->chart = CHART_BARS;
-    x->a->label_col = 1;
-    x->a->value_col = 2;
+    sk_evidence(x, &r, CHART_BARS, 1, 2);
     ret = 0;
 out:
     for (s = 0; s < STAGES; s++)

@@ -328,11 +328,7 @@ int skill_growth(struct skill_ctx *x)
                   "their identity",
                   reused, tab->columns[g].name);
     if (drv) {
-        x->a->table = drv;
-        drv = NULL;
-        x->a->chart = CHART_BARS;
-        x->a->label_col = 1;
-        x->a->value_col = 4;
+        sk_evidence(x, &drv, CHART_BARS, 1, 4);
     }
     ret = 0;
 out:

@@ -29,6 +29,10 @@ int sk_query(struct skill_ctx *x, const char *sql, struct wh_result **out);
 /* Sets the answer unanswerable with the formatted text; returns 0. */
 int sk_refuse(struct skill_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sk_caveat(struct skill_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hands *r to the answer as its evidence (*r becomes NULL), drawn as chart of value_col by
+   label_col. */
+void sk_evidence(struct skill_ctx *x, struct wh_result **r, enum chart_kind chart, int label_col,
+                 int value_col);
 /* Appends 1234567.891 as "1,234,567.89" ("$" first when money); whole numbers bare. */
 void sk_number(struct strbuf *sb, double v, int money);
 /* Appends [alias.]column of table t, quoted where SQL needs it. */

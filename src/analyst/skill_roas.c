@@ -171,11 +171,7 @@ int skill_roas(struct skill_ctx *x)
     if (ct->columns[spend].null_fraction > 0)
         sk_caveat(x, "%.1f%% of %s values are missing and count as no spend",
                   100 * ct->columns[spend].null_fraction, ct->columns[spend].name);
-    x->a->table = r;
-    r = NULL;
-    x->a->chart = CHART_BARS;
-    x->a->label_col = 0;
-    x->a->value_col = 2;
+    sk_evidence(x, &r, CHART_BARS, 0, 2);
     ret = 0;
 out:
     wh_result_free(r);

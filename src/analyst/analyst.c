@@ -439,7 +439,12 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
             } else {
                 strbuf_addf(text, "The %s %s%s%s is ", op_words(p->op), what, scope.len ? " " : "",
                             scope.buf);
-                add_number(text, v, money);
+                if (wh_type_is_temporal(r->cols[0].type))
+                    strbuf_addstr(text, wh_result_text(r, 0, 0)); /* a date, as written */
+                else
+                    add_number(text, v, money);
+                if (p->measure.span)
+                    strbuf_addf(text, " %s", p->measure.span_unit_name);
                 strbuf_addch(text, '.');
             }
             a->chart = CHART_NONE;
@@ -699,8 +704,8 @@ static void plan_caveats(const struct catalog *c, const struct plan *p, struct a
     }
     if (p->op == OP_COUNT_DISTINCT && p->nidentity > 1)
         caveat(a,
-               "one %s is identified by its %s together with the columns that stay the same "
-               "over its rows, since an id can be reused",
+               "%s are told apart by %s together with the columns that stay the same "
+               "over their rows, since an id can be reused",
                p->entity_label ? p->entity_label : "group",
                c->tables[p->identity[0].table].columns[p->identity[0].column].name);
     if (p->time.relative && p->time_col.table >= 0) {

@@ -16,7 +16,7 @@
 #include <signal.h>
 #include <stddef.h>
 
-#include "eval/answerer.h"
+#include "analyst/answer.h"
 
 struct catalog;
 struct strbuf;

@@ -15,7 +15,8 @@
 
 static int linkable(const struct token *k)
 {
-    return k->use == TOK_UNUSED && (k->kind == TOK_WORD || k->kind == TOK_QUOTED);
+    return k->use == TOK_UNUSED &&
+           (k->kind == TOK_QUOTED || (k->kind == TOK_WORD && !tok_is_money_verb(k->word)));
 }
 
 /* May a span start or end at token k? Not on a function or operator word. */
@@ -52,7 +53,8 @@ static size_t keep_hits(const struct cat_hit *h, size_t nh, size_t n, int quoted
     size_t i, nc = 0, alloc = 0;
 
     for (i = 0; i < nh; i++) {
-        if (n > 1 && h[i].score < 0.6)
+        /* several words must be a whole name, or a phrase of the thesaurus ("signed up") */
+        if (n > 1 && h[i].score < 0.6 && !(h[i].kind == CAT_HIT_COLUMN && h[i].score >= 0.39))
             continue;
         if (h[i].kind == CAT_HIT_VALUE && h[i].score < 0.6)
             continue;
@@ -98,6 +100,14 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
                 strbuf_addstr(&phrase, t->v[j].text);
             }
             nh = catalog_lookup(c, phrase.buf, &hits);
+            if (!nh && len == 1 && t->v[i].kind == TOK_WORD) {
+                /* "PayPal" is the value 'paypal', not the words "pay pal" */
+                nh = catalog_lookup(c, t->v[i].word, &hits);
+                if (!nh) {
+                    free(hits);
+                    hits = NULL;
+                }
+            }
             nc = keep_hits(hits, nh, len, t->v[i].kind == TOK_QUOTED, &cands);
             free(hits);
             if (!nc) {

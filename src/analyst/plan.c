@@ -701,16 +701,104 @@ static int derive_revenue(const struct catalog *c, int t, struct plan_measure *m
     m->ncols = 2;
     for (i = 0; i < tab->ncolumns; i++) {
         const struct cat_column *col = &tab->columns[i];
+        /* a rate multiplies each line whether or not it repeats over a group */
         if (is_numeric(col) && col_word(col, "discount") && col->has_range && col->min >= 0 &&
-            col->max <= 1 && col->repeated_within < 0) {
+            col->max <= 100 &&
+            (col->max <= 1 || col->type != WH_T_DECIMAL || col_word(col, "pct") ||
+             col_word(col, "percent"))) {
             m->cols[2] = (struct plan_col){t, (int)i};
-            m->ops[1] = '%'; /* times (1 - discount) */
+            /* times (1 - discount), a fraction 0..1 or a percentage 0..100 */
+            m->ops[1] = col->max <= 1 ? '%' : '&';
             m->ncols = 3;
         }
     }
     m->derived = 1;
     m->money = 1;
     return 0;
+}
+
+/* ---- adjectives, ends of events, time between two events --------------------------------- */
+
+/*
+ * Adjectives that ask about a measure named otherwise: "how heavy", "the oldest", "the
+ * longest". Each maps to the noun of the measure and, for superlatives, to max or min.
+ */
+static const struct adjective {
+    const char *word, *noun;
+    int dir; /* 1 max, -1 min, 0 neither */
+} adjectives[] = {{"heavy", "weight", 0},
+                  {"heavier", "weight", 1},
+                  {"heaviest", "weight", 1},
+                  {"lighter", "weight", -1},
+                  {"lightest", "weight", -1},
+                  {"weigh", "weight", 0},
+                  {"weighs", "weight", 0},
+                  {"old", "age", 0},
+                  {"older", "age", 1},
+                  {"oldest", "age", 1},
+                  {"young", "age", 0},
+                  {"younger", "age", -1},
+                  {"youngest", "age", -1},
+                  {"tall", "height", 0},
+                  {"taller", "height", 1},
+                  {"tallest", "height", 1},
+                  {"long", "duration", 0},
+                  {"longer", "duration", 1},
+                  {"longest", "duration", 1},
+                  {"shortest", "duration", -1},
+                  {NULL, NULL, 0}};
+
+/*
+ * Names of the end of an event: a column named so that is NULL has not ended yet ("tickets
+ * still open", "pets still in hospital").
+ */
+static int end_like(const struct cat_column *col)
+{
+    static const char *const ends[] = {"discharg", "close",  "end",      "resolv", "finish",
+                                       "complet",  "return", "cancel",   "churn",  "leav",
+                                       "left",     "exit",   "deliv",    "settl",  "termin",
+                                       "stop",     "paid",   "checkout", NULL};
+    size_t i;
+
+    for (i = 0; ends[i]; i++)
+        if (col_word(col, ends[i]))
+            return 1;
+    return 0;
+}
+
+static int start_like(const struct cat_column *col)
+{
+    static const char *const starts[] = {
+        "admit",  "admiss", "open",   "creat",  "start", "sign",   "issu", "order",   "book",
+        "regist", "begin",  "submit", "receiv", "join",  "report", "log",  "request", NULL};
+    size_t i;
+
+    for (i = 0; starts[i]; i++)
+        if (col_word(col, starts[i]))
+            return 1;
+    return 0;
+}
+
+/* The time columns of table t that mark when an event ended (or -1) and began (or -1). */
+static void event_span(const struct catalog *c, int t, int *from, int *to)
+{
+    const struct cat_table *tab = &c->tables[t];
+    size_t i;
+
+    *from = *to = -1;
+    for (i = 0; i < tab->ncolumns; i++) {
+        const struct cat_column *col = &tab->columns[i];
+        if (!is_time(col))
+            continue;
+        if (*to < 0 && end_like(col))
+            *to = (int)i;
+        else if (*from < 0 && start_like(col))
+            *from = (int)i;
+    }
+    if (*from < 0 && *to >= 0)
+        for (i = 0; i < tab->ncolumns; i++)
+            if (is_time(&tab->columns[i]) && (int)i != *to && *from < 0)
+                *from = (int)i;
 }
 
 /* ---- the plan ------------------------------------------------------------------------------ */
@@ -939,7 +1027,9 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     size_t cmp_skip_from = 0, cmp_skip_to = 0;
     int nonzero_links[4], nnonzero = 0;
     int flag_links[4], nflag = 0;
-    int measure_need = -1, attempt, count_sum = 0;
+    int measure_need = -1, attempt, count_sum = 0, when_q = 0, still_at = -1;
+    double span_unit = 0;
+    const char *span_unit_name = "days";
 
     memset(p, 0, sizeof(*p));
     p->base = -1;
@@ -953,6 +1043,45 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
              tok_is(t, i, "rows") || tok_is(t, i, "entries") || tok_is(t, i, "records")) &&
             t->v[i].use != TOK_LINKED) {
             p->per_line = 1;
+            t->v[i].use = TOK_OPERATOR;
+        }
+
+    /* the time between two events: "how long", "how many days", "time to close, in hours" */
+    for (i = 0; i < t->n; i++) {
+        static const char *const units[] = {"minutes", "hours", "days", "weeks", NULL};
+        static const double secs[] = {60, 3600, 86400, 604800};
+        size_t u;
+        if (tok_is(t, i, "how") && tok_is(t, i + 1, "long")) {
+            if (!span_unit)
+                span_unit = 86400;
+            t->v[i].use = t->v[i + 1].use = TOK_OPERATOR;
+            in.count = 0;
+        }
+        if (tok_is(t, i, "time") && tok_is(t, i + 1, "to") && t->v[i].use == TOK_UNUSED) {
+            if (!span_unit)
+                span_unit = 86400;
+            t->v[i].use = t->v[i + 1].use = TOK_OPERATOR;
+        }
+        for (u = 0; units[u]; u++)
+            if (tok_is(t, i, units[u]) && t->v[i].use != TOK_TIME &&
+                (in.count_at == i || tok_is(t, i - 1, "in") || tok_is(t, i - 1, "average") ||
+                 tok_is(t, i - 1, "avg") || tok_is(t, i - 1, "median") || span_unit)) {
+                span_unit = secs[u];
+                span_unit_name = units[u];
+                t->v[i].use = TOK_OPERATOR;
+                if (in.count_at == i)
+                    in.count = 0;
+            }
+    }
+    if (span_unit && !in.median && !in.max && !in.min)
+        in.avg = 1;
+    /* "when did ...", "what date was ...": the answer is a date */
+    when_q = tok_is(t, 0, "when") || ((tok_is(t, 0, "what") || tok_is(t, 0, "which")) &&
+                                      (tok_is(t, 1, "date") || tok_is(t, 1, "day")));
+    /* "still open", "still in hospital": an event not ended */
+    for (i = 0; i < t->n; i++)
+        if (tok_is(t, i, "still")) {
+            still_at = (int)i;
             t->v[i].use = TOK_OPERATOR;
         }
 
@@ -1100,6 +1229,49 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         }
     }
 
+    /* adjectives that ask about a measure: "how heavy", "the oldest" */
+    for (i = 0; i < t->n; i++) {
+        size_t a;
+        if (t->v[i].use != TOK_UNUSED || t->v[i].kind != TOK_WORD)
+            continue;
+        for (a = 0; adjectives[a].word; a++) {
+            struct cat_hit *hits = NULL;
+            size_t nh, q;
+            struct link lk;
+            if (strcmp(adjectives[a].word, t->v[i].word))
+                continue;
+            nh = catalog_lookup(c, adjectives[a].noun, &hits);
+            memset(&lk, 0, sizeof(lk));
+            for (q = 0; q < nh; q++)
+                if (hits[q].kind == CAT_HIT_COLUMN &&
+                    is_numeric(&c->tables[hits[q].table].columns[hits[q].column])) {
+                    lk.c = xrealloc(lk.c, (lk.nc + 1) * sizeof(*lk.c));
+                    lk.c[lk.nc].kind = LINK_COLUMN;
+                    lk.c[lk.nc].table = hits[q].table;
+                    lk.c[lk.nc].column = hits[q].column;
+                    lk.c[lk.nc].measure = -1;
+                    lk.c[lk.nc].value = 0;
+                    lk.c[lk.nc].score = hits[q].score;
+                    lk.c[lk.nc].why = "adjective of a measure";
+                    lk.nc++;
+                }
+            free(hits);
+            if (!lk.nc)
+                break;
+            lk.from = i;
+            lk.to = i + 1;
+            lk.phrase = xstrdup(t->v[i].text);
+            l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+            l->v[l->n++] = lk;
+            t->v[i].use = TOK_LINKED;
+            if (adjectives[a].dir > 0)
+                in.max = 1;
+            else if (adjectives[a].dir < 0)
+                in.min = 1;
+            break;
+        }
+    }
+
     /* what each link is: entity, measure, value filter, null filter, group-by, time */
     for (i = 0; i < l->n; i++) {
         const struct link *lk = &l->v[i];
@@ -1112,6 +1284,11 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             if (in.by_at[j] >= lk->from && in.by_at[j] < lk->to)
                 is_group |=
                     !in.by_weak[j] || !cc || !is_numeric(&c->tables[cc->table].columns[cc->column]);
+        if (still_at >= 0 && lk->from > (size_t)still_at && lk->from <= (size_t)still_at + 3 &&
+            vc && !cc && !tc) {
+            /* "still open": the state is read from the end of the event, below */
+            continue;
+        }
         if (in_expr || (int)i == cmp_link || qualifier[i] ||
             (lk->from >= cmp_skip_from && lk->to <= cmp_skip_to))
             continue;
@@ -1225,6 +1402,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     }
     /* "top 5 products by revenue": the ranked entity is the group */
     if (!ngroup_links && entity_link >= 0 && (in.rank_desc || in.rank_asc || in.limit) &&
+        cand_of(&l->v[entity_link], LINK_TABLE)->score >= 0.8 &&
         (money_link_pending(t) || measure_link >= 0 || nexpr)) {
         group_links[ngroup_links++] = entity_link;
         entity_link = -1;
@@ -1232,11 +1410,15 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     }
     /* money words with no column of their own: revenue, sales */
     for (i = 0; i < t->n; i++) {
-        static const char *const mw[] = {
-            "revenue", "revenues", "sales", "sale", "turnover", "sold",     "sell",    "earned",
-            "earn",    "earnings", "paid",  "pay",  "spent",    "grossing", "grossed", NULL};
-        if (t->v[i].use == TOK_UNUSED && tok_in(t, i, mw)) {
-            if (money_link < 0)
+        static const char *const mw[] = {"revenue", "revenues", "sales",  "sale",     "turnover",
+                                         "sold",    "sell",     "earned", "earn",     "earnings",
+                                         "paid",    "pay",      "spent",  "grossing", "grossed",
+                                         "money",   "billed",   "bill",   "billing",  "worth",
+                                         "charged", "income",   "made",   "make",     NULL};
+        if (t->v[i].use == TOK_UNUSED && (tok_in(t, i, mw) || tok_is_money_verb(t->v[i].word))) {
+            /* "what share of invoices were paid by card": a verb after the clause's verb is
+               no amount to share */
+            if (money_link < 0 && !(in.share && in.verb_at != SIZE_MAX && i >= in.verb_at))
                 money_link = (int)i;
             t->v[i].use = TOK_OPERATOR;
         }
@@ -1568,7 +1750,8 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             p->measure.ncols = 1;
             p->measure.money = 1;
             p->has_measure = 1;
-        } else if (money_link >= 0 || in.cheapest || in.priciest) {
+        } else if (money_link >= 0 || in.cheapest || in.priciest ||
+                   (in.how_much && !in.count && !count_sum && !span_unit)) {
             int col = -1;
             if (in.cheapest || in.priciest) {
                 col = measure_named(c, p->base, "price", 0);
@@ -1585,7 +1768,9 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 p->has_measure = 1;
                 add_note(p, "no amount is stored, so revenue is %s x %s%s, computed per row",
                          col_of(c, p->measure.cols[0])->name, col_of(c, p->measure.cols[1])->name,
-                         p->measure.ncols > 2 ? " x (1 - discount)" : "");
+                         p->measure.ncols > 2 ? p->measure.ops[1] == '&' ? " x (1 - discount / 100)"
+                                                                         : " x (1 - discount)"
+                                              : "");
             } else {
                 refuse(p, "%s has no amount, price or quantity to add up as revenue",
                        base->relation);
@@ -1640,6 +1825,67 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             int tc = main_time(c, p->base);
             if (tc >= 0)
                 p->time_col = (struct plan_col){p->base, tc};
+        }
+
+        /* the time between two events of a row: from its start to its end */
+        if (span_unit && !p->has_measure) {
+            int from, to;
+            event_span(c, p->base, &from, &to);
+            if (p->time_col.table == p->base && time_link >= 0) {
+                const struct cat_column *named = &base->columns[p->time_col.column];
+                if (end_like(named) || !start_like(named))
+                    to = p->time_col.column;
+                else
+                    from = p->time_col.column;
+            }
+            if (from < 0 || to < 0 || from == to) {
+                refuse(p, "%s has no two dates to measure the time between", base->relation);
+                return;
+            }
+            p->measure.span = 1;
+            p->measure.span_from = (struct plan_col){p->base, from};
+            p->measure.span_to = (struct plan_col){p->base, to};
+            p->measure.span_unit = span_unit;
+            p->measure.span_unit_name = span_unit_name;
+            p->measure.cols[0] = p->measure.span_to;
+            p->measure.ncols = 1;
+            p->has_measure = 1;
+            p->time_col = p->measure.span_from;
+            filter_add(p, p->measure.span_to, F_NOT_NULL, 0, NULL);
+            free(p->measure.label);
+            p->measure.label = xstrfmt("%s from %s to %s", span_unit_name, base->columns[from].name,
+                                       base->columns[to].name);
+        }
+        /* "when did ...": the earliest or latest date */
+        if (when_q && !p->has_measure && p->time_col.table >= 0) {
+            p->measure.cols[0] = p->time_col;
+            p->measure.ncols = 1;
+            p->has_measure = 1;
+            for (i = 0; i < t->n; i++)
+                if (tok_is(t, i, "first") || tok_is(t, i, "earliest") || tok_is(t, i, "oldest")) {
+                    in.min = 1;
+                    t->v[i].use = TOK_OPERATOR;
+                }
+            if (!in.min)
+                in.max = 1;
+            in.count = 0;
+            free(p->measure.label);
+            p->measure.label = xstrdup(col_of(c, p->time_col)->name);
+        }
+        /* "still open": the event's end is not recorded yet */
+        if (still_at >= 0) {
+            size_t k;
+            for (k = 0; k < base->ncolumns; k++)
+                if (is_time(&base->columns[k]) && end_like(&base->columns[k]) &&
+                    base->columns[k].null_fraction > 0) {
+                    filter_add(p, (struct plan_col){p->base, (int)k}, F_NULL, 0, NULL);
+                    break;
+                }
+            if (k == base->ncolumns) {
+                refuse(p, "%s records no end of its events to tell what is still going on",
+                       base->relation);
+                return;
+            }
         }
 
         /* the entity counted */

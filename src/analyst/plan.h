@@ -76,6 +76,8 @@ int tok_in(const struct tokens *t, size_t i, const char *const *words);
 int tok_is_function_word(const char *word);
 /* A word that says what is asked (how many, average, top, share, vs, not, ...). */
 int tok_is_operator(const char *word);
+/* A word of money changing hands: billed, paid, earned, made, worth, money, brings. */
+int tok_is_money_verb(const char *word);
 
 /* ---- dates and time expressions (timex.c) ------------------------------------------------- */
 
@@ -202,6 +204,11 @@ struct plan_measure {
     int derived;   /* price x quantity, computed because no amount is stored */
     int repeated;  /* a group-level amount repeated on every row of its group */
     char *learned; /* a measure expression from known-good SQL, used as is (SQL text) */
+    /* the time between two columns of a row, in seconds per unit: a day 86400 */
+    int span;
+    struct plan_col span_from, span_to;
+    double span_unit;
+    const char *span_unit_name; /* "days", "hours" */
 };
 
 #define PLAN_MAX_FILTERS 8

@@ -71,15 +71,24 @@ static void add_measure(const struct sqlctx *x, struct strbuf *sb)
         strbuf_addstr(sb, m->learned);
         return;
     }
+    if (m->span) {
+        strbuf_addstr(sb, "(epoch(");
+        add_col(x, sb, m->span_to);
+        strbuf_addstr(sb, ") - epoch(");
+        add_col(x, sb, m->span_from);
+        strbuf_addf(sb, ")) / %.0f", m->span_unit);
+        return;
+    }
     for (i = 1; i < m->ncols; i++)
         strbuf_addch(sb, '(');
     add_col(x, sb, m->cols[0]);
     for (i = 1; i < m->ncols; i++) {
         char op = m->ops[i - 1];
-        if (op == '%') {
+        if (op == '%' || op == '&') {
+            /* times (1 - discount): a fraction, or a percentage ('&') */
             strbuf_addstr(sb, " * (1 - coalesce(");
             add_col(x, sb, m->cols[i]);
-            strbuf_addstr(sb, ", 0)))");
+            strbuf_addstr(sb, op == '&' ? ", 0) / 100.0))" : ", 0)))");
             continue;
         }
         strbuf_addf(sb, " %c ", op);

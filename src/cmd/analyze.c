@@ -52,7 +52,7 @@ static const char usage[] =
     "\n"
     "Exit status: 0 answered, 1 the warehouse lacks the inputs or a query failed, 2 bad usage.\n";
 
-int cmd_analyze(int argc, char **argv)
+int cmd_analyze(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {
         {"table", required_argument, NULL, 't'}, {"by", required_argument, NULL, 'b'},
@@ -60,10 +60,8 @@ int cmd_analyze(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     struct skill_options so = {0};
     struct analyst_answer a;
-    struct catalog_options co = {0};
-    struct platform_paths paths;
     struct catalog *c = NULL;
-    struct wh *sandbox = NULL;
+    struct wh *sandbox;
     struct strbuf out = STRBUF_INIT, q = STRBUF_INIT;
     const char *skill;
     int opt, json = 0, ret = EXIT_FAIL, have = 0;
@@ -96,15 +94,11 @@ int cmd_analyze(int argc, char **argv)
     if (!skill_names[i])
         return cmd_usage_error(usage, "unknown skill '%s'", skill);
 
-    cmd_locate(&paths);
-    if (platform_require_warehouse(&paths) < 0) {
+    if (cmd_ready(s)) {
         ret = EXIT_USAGE;
         goto out;
     }
-    co.root = paths.root;
-    if (catalog_load(paths.warehouse, &co, &c) < 0)
-        goto out;
-    if (sandbox_open(paths.warehouse, NULL, &sandbox) < 0)
+    if (session_catalog(s, &c) < 0 || !(sandbox = session_sandbox(s)))
         goto out;
     have = 1;
     if (skill_run(skill, c, sandbox, &so, &a) < 0)
@@ -121,9 +115,5 @@ out:
         analyst_answer_release(&a);
     strbuf_release(&out);
     strbuf_release(&q);
-    if (sandbox)
-        wh_close(sandbox);
-    catalog_free(c);
-    platform_paths_release(&paths);
     return ret;
 }

@@ -35,7 +35,7 @@ static const char usage[] =
     "\n"
     "Exit status: 0 answered, 1 unanswerable or the query failed, 2 bad usage.\n";
 
-int cmd_ask(int argc, char **argv)
+int cmd_ask(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
                                              {"explain", no_argument, NULL, 'e'},
@@ -46,10 +46,8 @@ int cmd_ask(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     struct analyst_options ao = {0};
     struct analyst_answer a;
-    struct catalog_options co = {0};
-    struct platform_paths paths;
     struct catalog *c = NULL;
-    struct wh *sandbox = NULL;
+    struct wh *sandbox;
     struct strbuf q = STRBUF_INIT, out = STRBUF_INIT;
     int opt, json = 0, ret = EXIT_FAIL, have = 0;
 
@@ -76,15 +74,11 @@ int cmd_ask(int argc, char **argv)
     if (!q.len)
         return cmd_usage_error(usage, "ask what? give the question as an argument");
 
-    cmd_locate(&paths);
-    if (platform_require_warehouse(&paths) < 0) {
+    if (cmd_ready(s)) {
         ret = EXIT_USAGE;
         goto out;
     }
-    co.root = paths.root;
-    if (catalog_load(paths.warehouse, &co, &c) < 0)
-        goto out;
-    if (sandbox_open(paths.warehouse, NULL, &sandbox) < 0)
+    if (session_catalog(s, &c) < 0 || !(sandbox = session_sandbox(s)))
         goto out;
     if (analyst_ask(c, sandbox, q.buf, &ao, &a) < 0) {
         analyst_answer_release(&a);
@@ -102,9 +96,5 @@ out:
         analyst_answer_release(&a);
     strbuf_release(&q);
     strbuf_release(&out);
-    if (sandbox)
-        wh_close(sandbox);
-    catalog_free(c);
-    platform_paths_release(&paths);
     return ret;
 }

@@ -6,6 +6,8 @@
 #include <stdio.h>
 
 #include "cmd/cmd.h"
+#include "render/progress.h"
+#include "render/report.h"
 #include "platform/ingest.h"
 #include "util/term.h"
 
@@ -28,7 +30,7 @@ static const char usage[] =
     "Exit status: 0 all loaded or skipped, 1 some source failed, 2 bad input (invalid\n"
     "sources.yml, unknown table).\n";
 
-int cmd_ingest(int argc, char **argv)
+int cmd_ingest(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {{"full-refresh", no_argument, NULL, 'F'},
                                              {"fail-fast", no_argument, NULL, 'x'},
@@ -37,7 +39,7 @@ int cmd_ingest(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     struct ingest_options opts = {0};
     struct ingest_report report;
-    struct platform_paths paths;
+    struct wh *wh;
     int opt, ret;
 
     optind = 1;
@@ -50,21 +52,15 @@ int cmd_ingest(int argc, char **argv)
         default: return cmd_usage_error(usage, "unknown option");
         }
     }
+    opts.progress = render_progress;
     opts.tables = (const char *const *)argv + optind;
     opts.ntables = (size_t)(argc - optind);
-    cmd_locate(&paths);
-    if (platform_require_root(&paths) < 0 || platform_require_warehouse(&paths) < 0) {
-        platform_paths_release(&paths);
-        return EXIT_USAGE;
-    }
-    ret = ingest_run(paths.root, paths.warehouse, &opts, &report);
+    if ((ret = cmd_open_wh(s, &wh)))
+        return ret;
+    ret = ingest_run(s->root, wh, &opts, &report);
     if (ret >= 0 && !term_quiet)
         ingest_report_print(stdout, &report);
-    if (ret < 0)
-        ret = report.bad_input ? EXIT_USAGE : EXIT_FAIL;
-    else
-        ret = ret ? EXIT_FAIL : EXIT_OK;
+    ret = cmd_exit_code(ret, report.bad_input);
     ingest_report_release(&report);
-    platform_paths_release(&paths);
     return ret;
 }

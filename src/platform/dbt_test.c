@@ -10,7 +10,6 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/strbuf.h"
-#include "util/term.h"
 #include "util/xmalloc.h"
 #include "wh/sandbox.h"
 #include "wh/wh.h"
@@ -178,7 +177,7 @@ static void run_columns(struct wh *wh, const struct dbt_project *p, struct subje
     }
 }
 
-int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_options *opts,
+int dbt_test_run(const char *root, struct wh *warehouse, const struct dbt_test_options *opts,
                  struct dbt_test_report *rep)
 {
     static const struct dbt_test_options defaults;
@@ -208,7 +207,7 @@ int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_
     }
     so.timeout_ms = 10 * 60 * 1000;
     so.max_rows = 1;
-    if (sandbox_open(warehouse, &so, &wh) < 0)
+    if (sandbox_connect(warehouse, &so, &wh) < 0)
         goto out;
     for (i = 0; i < p.nsources && !opts->nselect; i++) {
         struct strbuf rel = STRBUF_INIT;
@@ -256,31 +255,4 @@ void dbt_test_report_release(struct dbt_test_report *rep)
     }
     free(rep->results);
     memset(rep, 0, sizeof(*rep));
-}
-
-void dbt_test_report_print(FILE *f, const struct dbt_test_report *rep)
-{
-    static const char *const words[] = {"PASS", "WARN", "FAIL", "ERROR", "SKIP"};
-    size_t i, width = 10;
-
-    for (i = 0; i < rep->n; i++)
-        if (strlen(rep->results[i].name) > width)
-            width = strlen(rep->results[i].name);
-    for (i = 0; i < rep->n; i++) {
-        const struct dbt_test_result *r = &rep->results[i];
-        const char *color = r->status == DBT_RESULT_PASS ? term_green()
-                            : r->status == DBT_RESULT_FAIL || r->status == DBT_RESULT_ERROR
-                                ? term_red()
-                                : term_yellow();
-
-        fprintf(f, "%s%-5s%s %-*s", color, words[r->status], term_reset(), (int)width, r->name);
-        if (r->message)
-            fprintf(f, "  %s\n", r->message);
-        else
-            fprintf(f, "  %.2f s\n", r->seconds);
-    }
-    fprintf(f,
-            "test: %zu passed, %zu failed, %zu warned, %zu errors, %zu not supported "
-            "(%zu tests in %.2f s)\n",
-            rep->pass, rep->fail, rep->warn, rep->errors, rep->unsupported, rep->n, rep->seconds);
 }

@@ -47,14 +47,15 @@ struct dbt_test_report {
     int bad_input; /* stopped on the project's files (an exit-2 problem) */
 };
 
+struct wh;
+
 /*
- * Runs the tests on the warehouse file. Returns 0 when none failed or errored (warnings and
+ * Runs the tests on wh (borrowed, left open; read-only or read-write), through a sandboxed
+ * connection to it (sandbox_connect()). Returns 0 when none failed or errored (warnings and
  * unsupported tests allowed), 1 when some did, -1 on a fatal error after error().
  */
-int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_options *opts,
+int dbt_test_run(const char *root, struct wh *warehouse, const struct dbt_test_options *opts,
                  struct dbt_test_report *report);
 void dbt_test_report_release(struct dbt_test_report *report);
-/* One PASS/WARN/FAIL/ERROR/SKIP line per test and a summary line. */
-void dbt_test_report_print(FILE *f, const struct dbt_test_report *report);
 
 #endif

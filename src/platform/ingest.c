@@ -12,15 +12,16 @@
 #include <sys/stat.h>
 
 #include "platform/ingest.h"
+#include "platform/records.h"
 #include "platform/manifest.h"
 #include "platform/typing.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
-#include "util/term.h"
 #include "util/xmalloc.h"
 #include "util/yaml.h"
+#include "wh/meta.h"
 #include "wh/wh.h"
 
 /* Bumped when what a load produces changes, so old state no longer counts as up to date. */
@@ -289,13 +290,7 @@ static int measure(struct wh *wh, const char *stage, struct ingest_item *it)
         goto out;
     it->rows = strtoull(v, NULL, 10);
     free(v);
-    strbuf_reset(&sql);
-    strbuf_addstr(&sql,
-                  "SELECT column_name FROM duckdb_columns() WHERE schema_name = '" INGEST_SCHEMA
-                  "' AND table_name = ");
-    strbuf_add_sql_string(&sql, stage);
-    strbuf_addstr(&sql, " ORDER BY column_index");
-    if (wh_query(wh, sql.buf, NULL, &r) < 0)
+    if (wh_meta_table_columns(wh, INGEST_SCHEMA, stage, &r) < 0)
         goto out;
     it->columns = r->nrows;
     for (i = 0; i < r->nrows; i++) {
@@ -316,11 +311,20 @@ out:
     return ret;
 }
 
+/* DuckDB's progress on the source being read, passed on to the caller. */
+struct progress_ctx {
+    const struct ingest_options *opts;
+    const char *table;
+};
+
 static void on_progress(double percent, void *ctx)
 {
-    term_progress((const char *)ctx, percent, 100);
+    const struct progress_ctx *p = ctx;
+
+    p->opts->progress(p->table, percent, 100, p->opts->progress_ctx);
 }
 
+/* A file's state: _mdp.ingest_state's record without the counts. */
 struct file_state {
     uint64_t size;
     int64_t mtime_ns;
@@ -332,28 +336,17 @@ struct file_state {
 static int read_state(struct wh *wh, const char *table, struct file_state *st, uint64_t *rows,
                       size_t *cols)
 {
-    struct strbuf sql = STRBUF_INIT;
-    struct wh_result *r = NULL;
-    int ret = -1;
+    struct ingest_state_record rec;
+    int ret = records_read_ingest_state(wh, table, &rec);
 
-    strbuf_addstr(&sql, "SELECT file_size, file_mtime_ns, content_hash, options_hash, row_count, "
-                        "column_count FROM _mdp.ingest_state WHERE table_name = ");
-    strbuf_add_sql_string(&sql, table);
-    if (wh_query(wh, sql.buf, NULL, &r) < 0)
-        goto out;
-    ret = 0;
-    if (!r->nrows)
-        goto out;
-    st->size = strtoull(wh_result_text(r, 0, 0), NULL, 10);
-    st->mtime_ns = strtoll(wh_result_text(r, 0, 1), NULL, 10);
-    snprintf(st->content, sizeof(st->content), "%s", wh_result_text(r, 0, 2));
-    snprintf(st->options, sizeof(st->options), "%s", wh_result_text(r, 0, 3));
-    *rows = strtoull(wh_result_text(r, 0, 4), NULL, 10);
-    *cols = (size_t)strtoul(wh_result_text(r, 0, 5), NULL, 10);
-    ret = 1;
-out:
-    wh_result_free(r);
-    strbuf_release(&sql);
+    if (ret == 1) {
+        st->size = rec.size;
+        st->mtime_ns = rec.mtime_ns;
+        memcpy(st->content, rec.content, sizeof(st->content));
+        memcpy(st->options, rec.options, sizeof(st->options));
+        *rows = rec.rows;
+        *cols = rec.columns;
+    }
     return ret;
 }
 
@@ -395,6 +388,7 @@ static int load_source(struct wh *wh, const char *root, const struct manifest *m
     struct strbuf sql = STRBUF_INIT, entry = STRBUF_INIT;
     struct typing_result typing = {0};
     struct wh_limits lim = {0};
+    struct progress_ctx pctx;
     struct stat sb;
     char *file = s->path[0] == '/' ? xstrdup(s->path) : fs_join(root, s->path);
     char *stage = xstrfmt("%s__mdp_stage", s->table);
@@ -457,8 +451,12 @@ static int load_source(struct wh *wh, const char *root, const struct manifest *m
     hints.ctx = &sniff;
     hints.careful = 0;
 
-    lim.progress = on_progress;
-    lim.progress_ctx = (void *)s->table;
+    if (o->progress) {
+        pctx.opts = o;
+        pctx.table = s->table;
+        lim.progress = on_progress;
+        lim.progress_ctx = &pctx;
+    }
 retry:
     if (wh_begin(wh) < 0)
         goto fail_msg;
@@ -472,7 +470,8 @@ retry:
     quiet = error_quiet(1);
     ret = wh_exec_limited(wh, sql.buf, &lim);
     error_quiet(quiet);
-    term_progress_end();
+    if (o->progress)
+        o->progress(NULL, 0, 0, o->progress_ctx);
     if (ret < 0) {
         const char *msg = error_last();
         if (s->format == SOURCE_CSV && !full_sniff && strstr(msg, "auto-detected")) {
@@ -520,9 +519,8 @@ retry:
         goto fail_msg;
     in_txn = 0;
     it->status = INGEST_LOADED;
-    if (term_verbose)
-        fprintf(stderr, "%s: read %.2f s, typing %.2f s, swap and commit %.2f s\n", s->table,
-                t_read - t0, t_typed - t_read, clock_seconds() - t_typed);
+    trace("%s: read %.2f s, typing %.2f s, swap and commit %.2f s", s->table, t_read - t0,
+          t_typed - t_read, clock_seconds() - t_typed);
     ret = 0;
     goto out;
 fail_msg:
@@ -571,12 +569,11 @@ static int select_sources(const struct manifest *m, const struct ingest_options 
     return 0;
 }
 
-int ingest_run(const char *root, const char *warehouse, const struct ingest_options *opts,
+int ingest_run(const char *root, struct wh *wh, const struct ingest_options *opts,
                struct ingest_report *report)
 {
     static const struct ingest_options defaults;
     struct manifest m;
-    struct wh *wh = NULL;
     unsigned char *want = NULL;
     double t0 = clock_seconds();
     size_t i;
@@ -600,13 +597,8 @@ int ingest_run(const char *root, const char *warehouse, const struct ingest_opti
         report->bad_input = 1;
         goto out;
     }
-    if (wh_open(warehouse, WH_READ_WRITE, &wh) < 0)
-        goto out;
-    if (wh_exec(wh, "CREATE SCHEMA IF NOT EXISTS " INGEST_SCHEMA "; CREATE SCHEMA IF NOT EXISTS "
-                    "_mdp; CREATE TABLE IF NOT EXISTS _mdp.ingest_state (table_name VARCHAR, "
-                    "path VARCHAR, file_size UBIGINT, file_mtime_ns BIGINT, content_hash "
-                    "VARCHAR, options_hash VARCHAR, row_count UBIGINT, column_count INTEGER, "
-                    "loaded_at TIMESTAMP, seconds DOUBLE, notes VARCHAR[])") < 0)
+    if (wh_exec(wh, "CREATE SCHEMA IF NOT EXISTS " INGEST_SCHEMA) < 0 ||
+        records_create_ingest_state(wh) < 0)
         goto out;
     ret = 0;
     for (i = 0; i < m.n; i++) {
@@ -638,78 +630,9 @@ int ingest_run(const char *root, const char *warehouse, const struct ingest_opti
     }
 out:
     report->seconds = clock_seconds() - t0;
-    wh_close(wh);
     free(want);
     manifest_release(&m);
     return ret;
-}
-
-static void add_size(struct strbuf *sb, uint64_t bytes)
-{
-    if (bytes < 1024)
-        strbuf_addf(sb, "%" PRIu64 " B", bytes);
-    else if (bytes < 1024 * 1024)
-        strbuf_addf(sb, "%.1f KB", (double)bytes / 1024);
-    else if (bytes < 1024ULL * 1024 * 1024)
-        strbuf_addf(sb, "%.1f MB", (double)bytes / (1024 * 1024));
-    else
-        strbuf_addf(sb, "%.2f GB", (double)bytes / (1024.0 * 1024 * 1024));
-}
-
-void ingest_report_print(FILE *f, const struct ingest_report *r)
-{
-    static const char *status[] = {"not run", "loaded", "skipped", "FAILED"};
-    size_t i, k, w = 5;
-    struct strbuf sb = STRBUF_INIT, num = STRBUF_INIT, size = STRBUF_INIT;
-
-    for (i = 0; i < r->n; i++)
-        if (strlen(r->items[i].table) > w)
-            w = strlen(r->items[i].table);
-    strbuf_addf(&sb, "%s%-*s  %-8s %12s %5s %10s %8s%s\n", term_bold(), (int)w, "table", "status",
-                "rows", "cols", "size", "time", term_reset());
-    for (i = 0; i < r->n; i++) {
-        const struct ingest_item *it = &r->items[i];
-        const char *color = it->status == INGEST_FAILED    ? term_red()
-                            : it->status == INGEST_LOADED  ? term_green()
-                            : it->status == INGEST_SKIPPED ? term_dim()
-                                                           : term_yellow();
-        strbuf_reset(&num);
-        strbuf_reset(&size);
-        strbuf_add_count(&num, it->rows);
-        add_size(&size, it->bytes);
-        strbuf_addf(&sb, "%-*s  %s%-8s%s ", (int)w, it->table, color, status[it->status],
-                    term_reset());
-        if (it->status == INGEST_FAILED || it->status == INGEST_NOT_RUN)
-            strbuf_addf(&sb, "%12s %5s %10s", "-", "-", size.buf);
-        else
-            strbuf_addf(&sb, "%12s %5zu %10s", num.buf, it->columns, size.buf);
-        if (it->status == INGEST_SKIPPED)
-            strbuf_addf(&sb, " %8s  unchanged since the last load\n", "-");
-        else if (it->status == INGEST_NOT_RUN)
-            strbuf_addf(&sb, " %8s\n", "-");
-        else
-            strbuf_addf(&sb, " %7.2fs\n", it->seconds);
-        if (it->error)
-            strbuf_addf(&sb, "%*s  %s%s%s\n", (int)w, "", term_red(), it->error, term_reset());
-        for (k = 0; k < it->nnotes; k++)
-            strbuf_addf(&sb, "%*s  %s%s%s\n", (int)w, "", term_dim(), it->notes[k], term_reset());
-    }
-    strbuf_reset(&num);
-    strbuf_reset(&size);
-    strbuf_add_count(&num, r->rows_loaded);
-    add_size(&size, r->bytes_loaded);
-    strbuf_addf(&sb, "ingest: %zu loaded, %zu skipped, %zu failed", r->loaded, r->skipped,
-                r->failed);
-    if (r->n > r->loaded + r->skipped + r->failed)
-        strbuf_addf(&sb, ", %zu not run (--fail-fast)", r->n - r->loaded - r->skipped - r->failed);
-    strbuf_addf(&sb, "; %s rows, %s in %.2f s", num.buf, size.buf, r->seconds);
-    if (r->rows_loaded && r->seconds > 0)
-        strbuf_addf(&sb, " (%.0f rows/s)", (double)r->rows_loaded / r->seconds);
-    strbuf_addch(&sb, '\n');
-    fwrite(sb.buf, 1, sb.len, f);
-    strbuf_release(&sb);
-    strbuf_release(&num);
-    strbuf_release(&size);
 }
 
 void ingest_report_release(struct ingest_report *r)

@@ -29,15 +29,19 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "util/progress.h"
+
 /* The schema sources load into; _mdp.ingest_state records each table's file. */
 #define INGEST_SCHEMA "raw"
 
 struct ingest_options {
     const char *const *tables; /* load only these (NULL/0: all) */
     size_t ntables;
-    int full_refresh; /* reload even unchanged sources */
-    int fail_fast;    /* stop at the first failure */
-    int no_typing;    /* keep the reader's types */
+    int full_refresh;      /* reload even unchanged sources */
+    int fail_fast;         /* stop at the first failure */
+    int no_typing;         /* keep the reader's types */
+    progress_fn *progress; /* each source's read, then NULL; may be NULL */
+    void *progress_ctx;
 };
 
 enum ingest_status { INGEST_NOT_RUN, INGEST_LOADED, INGEST_SKIPPED, INGEST_FAILED };
@@ -64,16 +68,16 @@ struct ingest_report {
     int bad_input; /* the failure was the user's input (manifest, table names) */
 };
 
+struct wh;
+
 /*
- * Loads the sources of <root>/sources/sources.yml into the warehouse at `warehouse` (opened
- * read-write and closed again). Returns 0 when every selected source loaded or was skipped,
+ * Loads the sources of <root>/sources/sources.yml into wh, open read-write (borrowed: left
+ * open). Returns 0 when every selected source loaded or was skipped,
  * 1 when some failed (the others were still loaded unless fail_fast), -1 on a fatal error
- * (invalid manifest, unknown table name: report->bad_input set; or the warehouse cannot open).
+ * (invalid manifest, unknown table name: report->bad_input set; or the warehouse failed).
  */
-int ingest_run(const char *root, const char *warehouse, const struct ingest_options *opts,
+int ingest_run(const char *root, struct wh *wh, const struct ingest_options *opts,
                struct ingest_report *report);
-/* Prints one line per source (status, rows, columns, size, time), its notes, and a total. */
-void ingest_report_print(FILE *f, const struct ingest_report *report);
 void ingest_report_release(struct ingest_report *report);
 
 #endif

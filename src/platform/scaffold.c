@@ -162,13 +162,3 @@ void scaffold_report_release(struct scaffold_report *report)
     free(report->kept);
     memset(report, 0, sizeof(*report));
 }
-
-void scaffold_report_print(FILE *f, const struct scaffold_report *report)
-{
-    size_t i;
-
-    for (i = 0; i < report->nr_written; i++)
-        fprintf(f, "  wrote %s\n", report->written[i]);
-    for (i = 0; i < report->nr_kept; i++)
-        fprintf(f, "  kept  %s (exists; --force to overwrite)\n", report->kept[i]);
-}

@@ -40,9 +40,13 @@ struct sync_report {
  * changes), or -1 with error() (report->bad_input set when the manifest itself is invalid).
  */
 int sync_run(const char *root, const struct sync_options *opts, struct sync_report *report);
-/* Prints "+ table (path)" / "- table (path)" lines and a one-line summary. */
-void sync_report_print(FILE *f, const struct sync_report *report);
 void sync_report_release(struct sync_report *report);
+
+/*
+ * Does <root>/sources/<system>/ hold any file sync would list (the manifest's formats, any
+ * case: .csv, .tsv, .csv.gz, .parquet, .json, .ndjson, .jsonl)? 1 or 0.
+ */
+int sync_has_source_files(const char *root);
 
 /*
  * The table name for a file name (its stem, sanitised as described above); the caller frees.

@@ -7,6 +7,7 @@
 
 #include "util/error.h"
 #include "util/xmalloc.h"
+#include "wh/connection.h"
 #include "wh/sandbox.h"
 #include "wh/wh_internal.h"
 
@@ -23,10 +24,10 @@ static const char *const allowed_pragmas[] = {
     "metadata_info",
 };
 
-int sandbox_open(const char *path, const struct sandbox_options *opts, struct wh **out)
+/* opts with the defaults filled in. */
+static struct sandbox_options sandbox_defaults(const struct sandbox_options *opts)
 {
     struct sandbox_options d = {30000, 10000, "2GB", 0};
-    struct wh_options o = {0};
 
     if (opts) {
         if (opts->timeout_ms)
@@ -37,6 +38,27 @@ int sandbox_open(const char *path, const struct sandbox_options *opts, struct wh
             d.memory_limit = opts->memory_limit;
         d.threads = opts->threads;
     }
+    return d;
+}
+
+int sandbox_connect(struct wh *wh, const struct sandbox_options *opts, struct wh **out)
+{
+    struct sandbox_options d = sandbox_defaults(opts);
+
+    *out = NULL;
+    if (wh_lock_down(wh) < 0 || wh_connect_more(wh, out) < 0)
+        return -1;
+    (*out)->sandboxed = 1;
+    (*out)->sandbox_limits.timeout_ms = d.timeout_ms;
+    (*out)->sandbox_limits.max_rows = d.max_rows;
+    return 0;
+}
+
+int sandbox_open(const char *path, const struct sandbox_options *opts, struct wh **out)
+{
+    struct sandbox_options d = sandbox_defaults(opts);
+    struct wh_options o = {0};
+
     o.mode = WH_READ_ONLY;
     o.no_external_access = 1;
     o.lock_configuration = 1;

@@ -25,6 +25,15 @@ struct sandbox_options {
 int sandbox_open(const char *path, const struct sandbox_options *opts, struct wh **out);
 
 /*
+ * A sandboxed connection to a warehouse that is already open (e.g. read-write by `mdp
+ * pipeline`), so that it is not opened a second time: wh is locked down first (wh_lock_down()),
+ * then *out gets its own connection with the sandbox's allow-list and limits; opts may be
+ * NULL. Read-only is then the allow-list's doing, not the file's mode. Close *out with
+ * wh_close() before wh. Returns 0, or -1 with error().
+ */
+int sandbox_connect(struct wh *wh, const struct sandbox_options *opts, struct wh **out);
+
+/*
  * The allow-list on the text of one statement: its first keyword, and for PRAGMA the name.
  * Returns 0, or -1 with error("refused: ...") naming the keyword and what is allowed.
  */

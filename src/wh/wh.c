@@ -102,10 +102,9 @@ int wh_open_ext(const char *path, const struct wh_options *o, struct wh **out)
             break;
         if (err && strstr(err, "Could not set lock") && now_ms() < deadline) {
             if (!said_waiting++)
-                fprintf(stderr,
-                        "waiting for '%s': another process is using it (%s to change how "
-                        "long)\n",
-                        path, "MDP_LOCK_TIMEOUT_MS");
+                inform("waiting for '%s': another process is using it (%s to change how "
+                       "long)",
+                       path, "MDP_LOCK_TIMEOUT_MS");
             duckdb_free(err);
             err = NULL;
             usleep(200 * 1000);
@@ -152,6 +151,17 @@ void wh_close(struct wh *wh)
         duckdb_close(&wh->db);
     free(wh->path);
     free(wh);
+}
+
+int wh_lock_down(struct wh *wh)
+{
+    char *locked = wh_query_value(wh, "SELECT current_setting('lock_configuration')::VARCHAR");
+    int ret = 0;
+
+    if (!locked || strcmp(locked, "true"))
+        ret = wh_exec(wh, "SET enable_external_access = false; SET lock_configuration = true");
+    free(locked);
+    return ret;
 }
 
 const char *wh_path(const struct wh *wh)

@@ -46,6 +46,13 @@ struct wh; /* opaque */
 int wh_open(const char *path, enum wh_mode mode, struct wh **out);
 int wh_open_ext(const char *path, const struct wh_options *opts, struct wh **out);
 void wh_close(struct wh *wh);
+/*
+ * Locks an open warehouse down for code that runs SQL it did not write (model SQL, questions):
+ * external access off (no files, ATTACH, INSTALL) and the configuration locked, for the whole
+ * database and every connection to it, until it is closed. A no-op when already locked.
+ * Returns 0, or -1 with error().
+ */
+int wh_lock_down(struct wh *wh);
 /* The path the warehouse was opened with; borrowed. */
 const char *wh_path(const struct wh *wh);
 int wh_is_sandboxed(const struct wh *wh);

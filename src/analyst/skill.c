@@ -277,6 +277,13 @@ int sk_is_nonnegative_by_name(const struct cat_column *col)
            (sk_is_money(col) || col_any_word(col, count_words));
 }
 
+int sk_good_dimension(const struct cat_column *col)
+{
+    return col->roles & CAT_ROLE_DIMENSION &&
+           !(col->roles & (CAT_ROLE_PII | CAT_ROLE_KEY | CAT_ROLE_MEASURE)) && col->distinct >= 2 &&
+           col->distinct <= 30 && col->null_fraction < 0.2 && !sk_is_datetime(col);
+}
+
 int sk_layer_rank(const struct cat_table *t)
 {
     switch (t->layer) {

@@ -360,6 +360,33 @@ static int choose_series(struct skill_ctx *x, struct series_input *in)
     return 0;
 }
 
+/*
+ * The main dimension to score the series of its top values too: a category of table t with
+ * 2..30 values (constant within group key g when the measure is taken once per group), a
+ * category before a yes/no flag, then the one with the fewest values; -1 when none.
+ */
+static int series_dimension(const struct catalog *c, int t, int g)
+{
+    const struct cat_table *tab = &c->tables[t];
+    const struct cat_grouping *gr = g >= 0 ? sk_grouping(c, t, g) : NULL;
+    int best = -1;
+    size_t i, k;
+
+    for (i = 0; i < tab->ncolumns; i++) {
+        int constant = g < 0;
+        if (!sk_good_dimension(&tab->columns[i]) || !tab->columns[i].nvalues)
+            continue;
+        for (k = 0; gr && k < gr->nconstant; k++)
+            constant |= gr->constant[k] == (int)i;
+        /* a category before a yes/no flag, then the fewest values */
+        if (constant && (best < 0 || (!(tab->columns[i].roles & CAT_ROLE_FLAG) &&
+                                      (tab->columns[best].roles & CAT_ROLE_FLAG ||
+                                       tab->columns[i].distinct < tab->columns[best].distinct))))
+            best = (int)i;
+    }
+    return best;
+}
+
 int skill_anomalies(struct skill_ctx *x)
 {
     const struct catalog *c = x->c;
@@ -368,8 +395,9 @@ int skill_anomalies(struct skill_ctx *x)
     struct wh_result *r = NULL, *q = NULL;
     const struct cat_table *tab;
     const struct cat_column *tcol;
-    int ret = -1, repeated, money;
+    int ret = -1, repeated, money, dim;
     const char *grain = "day";
+    size_t k, nseg;
 
     memset(&in, 0, sizeof(in));
     if (choose_series(x, &in) < 0) {
@@ -414,6 +442,7 @@ int skill_anomalies(struct skill_ctx *x)
         if (span > 0 && (double)tab->rows / span < 5)
             grain = (double)tab->rows / span * 7 < 5 ? "month" : "week";
     }
+    dim = series_dimension(c, in.t, repeated ? in.g : -1);
     strbuf_addstr(&sql, "WITH src AS (SELECT ");
     if (repeated) {
         sk_identity_select(x, &sql, NULL, in.t, in.ident, in.nident);
@@ -432,31 +461,51 @@ int skill_anomalies(struct skill_ctx *x)
             strbuf_addstr(&sql, "1");
         strbuf_addstr(&sql, " AS v, 1 AS n");
     }
-    strbuf_addf(&sql, " FROM %s WHERE ", tab->relation);
+    strbuf_addf(&sql, ", %s(CAST(", repeated ? "any_value" : "");
+    if (dim >= 0)
+        sk_col(x, &sql, NULL, in.t, dim);
+    else
+        strbuf_addstr(&sql, "NULL");
+    strbuf_addf(&sql, " AS VARCHAR)) AS dv FROM %s WHERE ", tab->relation);
     sk_col(x, &sql, NULL, in.t, in.time);
     strbuf_addf(&sql, " <= CAST('%s' AS TIMESTAMP)", tcol->anchor);
     if (repeated)
         strbuf_addstr(&sql, " GROUP BY ALL");
+    /* the whole series, and one per top value of the main dimension */
+    strbuf_addstr(&sql, "), u AS (SELECT day, v, n, '(all)' AS seg FROM src");
+    if (dim >= 0) {
+        const struct cat_column *dc = &tab->columns[dim];
+        strbuf_addstr(&sql, " UNION ALL SELECT day, v, n, ");
+        strbuf_add_sql_string(&sql, dc->name);
+        strbuf_addstr(&sql, " || ' = ' || dv FROM src WHERE dv IN (");
+        for (k = 0; k < dc->nvalues && k < 3; k++) {
+            strbuf_addstr(&sql, k ? ", " : "");
+            strbuf_add_sql_string(&sql, dc->values[k].text);
+        }
+        strbuf_addstr(&sql, ")");
+    }
     strbuf_addf(
         &sql,
-        "), s AS (SELECT day, sum(v) AS value, sum(n) AS n FROM src WHERE day IS NOT NULL GROUP "
-        "BY day), d AS (SELECT CAST(range AS DATE) AS day FROM range((SELECT min(day) FROM s), "
-        "(SELECT max(day) FROM s) + INTERVAL 1 DAY, INTERVAL 1 %s)), f AS (SELECT d.day, "
-        "coalesce(s.value, 0) AS value, coalesce(s.n, 0) AS n, CASE WHEN %s AND count(*) OVER () "
-        ">= 56 "
-        "THEN dayofweek(d.day) ELSE -1 END AS season FROM d LEFT JOIN s USING (day)), b AS "
-        "(SELECT f.*, median(value) OVER w AS med FROM f WINDOW w AS (PARTITION BY season "
-        "ORDER BY day ROWS BETWEEN 6 PRECEDING AND 6 FOLLOWING)), e AS (SELECT b.*, "
-        "abs(value - med) AS dev FROM b), m AS (SELECT e.*, median(dev) OVER w AS mad, "
-        "avg(dev) OVER w AS meanad FROM e WINDOW w AS (PARTITION BY season ORDER BY day ROWS "
-        "BETWEEN 6 PRECEDING AND 6 FOLLOWING)), z AS (SELECT day AS %s, strftime(day, '%%A') AS "
-        "weekday, round(value, 2) AS value, round(med, 2) AS baseline, round(CASE WHEN mad > 0 "
-        "THEN 0.6745 * (value - med) / mad WHEN meanad > 0 THEN (value - med) / (1.2533 * "
-        "meanad) END, 2) AS robust_z, n AS "
-        "rows, season >= 0 AS weekly FROM m) SELECT *, count(*) OVER () "
-        "AS days, count(*) FILTER (WHERE abs(robust_z) > 3.5) OVER () AS flagged, count(*) "
-        "FILTER (WHERE robust_z > 3.5) OVER () AS high FROM z ORDER BY abs(robust_z) DESC NULLS "
-        "LAST, 1 LIMIT %d",
+        "), s AS (SELECT seg, day, sum(v) AS value, sum(n) AS n FROM u WHERE day IS NOT NULL "
+        "GROUP BY seg, day), d AS (SELECT CAST(range AS DATE) AS day FROM range((SELECT min(day) "
+        "FROM s), (SELECT max(day) FROM s) + INTERVAL 1 DAY, INTERVAL 1 %s)), f AS (SELECT "
+        "g.seg, d.day, coalesce(s.value, 0) AS value, coalesce(s.n, 0) AS n, CASE WHEN %s AND "
+        "count(*) OVER (PARTITION BY g.seg) >= 56 THEN dayofweek(d.day) ELSE -1 END AS season "
+        "FROM (SELECT DISTINCT seg FROM s) AS g CROSS JOIN d LEFT JOIN s ON s.seg = g.seg AND "
+        "s.day = d.day), b AS (SELECT f.*, median(value) OVER w AS med FROM f WINDOW w AS "
+        "(PARTITION BY seg, season ORDER BY day ROWS BETWEEN 6 PRECEDING AND 6 FOLLOWING)), e "
+        "AS (SELECT b.*, abs(value - med) AS dev FROM b), m AS (SELECT e.*, median(dev) OVER w "
+        "AS mad, avg(dev) OVER w AS meanad FROM e WINDOW w AS (PARTITION BY seg, season ORDER "
+        "BY day ROWS BETWEEN 6 PRECEDING AND 6 FOLLOWING)), z AS (SELECT day AS %s, "
+        "strftime(day, '%%A') AS weekday, round(value, 2) AS value, round(med, 2) AS baseline, "
+        "round(CASE WHEN mad > 0 THEN 0.6745 * (value - med) / mad WHEN meanad > 0 THEN (value "
+        "- med) / (1.2533 * meanad) END, 2) AS robust_z, n AS rows, season >= 0 AS weekly, seg "
+        "AS series FROM m), ranked AS (SELECT *, count(*) OVER (PARTITION BY series) AS days, "
+        "count(*) FILTER (WHERE abs(robust_z) > 3.5) OVER (PARTITION BY series) AS flagged, "
+        "count(*) FILTER (WHERE robust_z > 3.5) OVER (PARTITION BY series) AS high, "
+        "row_number() OVER (PARTITION BY series ORDER BY abs(robust_z) DESC NULLS LAST, 1) "
+        "AS rk FROM z) SELECT * EXCLUDE (rk) FROM ranked WHERE (series = '(all)' AND rk <= %d) "
+        "OR (series <> '(all)' AND rk = 1) ORDER BY series <> '(all)', rk, series",
         grain, strcmp(grain, "day") ? "false" : "true", grain, x->top);
     if (sk_query(x, sql.buf, &r) < 0)
         goto out;
@@ -499,6 +548,15 @@ int skill_anomalies(struct skill_ctx *x)
         strbuf_addf(&text, "%s (robust z %.1f).", weekly ? " for that weekday" : "", z);
         if (!wh_result_is_null(r, 0, 4) && fabs(z) <= 3.5)
             strbuf_addf(&text, " No %s stands out.", grain);
+        for (k = 0, nseg = 0; k < r->nrows; k++) {
+            const char *series = wh_result_text(r, k, 7);
+            if (!series || !strcmp(series, "(all)"))
+                continue;
+            strbuf_addf(&text, "%s %s: %s (robust z %.1f)", nseg++ ? ";" : " Most unusual for",
+                        series, wh_result_text(r, k, 0), sk_num(r, k, 4, 0));
+        }
+        if (nseg)
+            strbuf_addch(&text, '.');
         strbuf_addf(&how,
                     "series: %s, by %s of %s (the main time column; rows up to its latest "
                     "date not in the future, %s",
@@ -524,6 +582,11 @@ int skill_anomalies(struct skill_ctx *x)
         strbuf_addstr(&how, ", spread: the median absolute deviation (MAD) over the same "
                             "periods; robust z = 0.6745 × (value − median) / MAD; flagged when "
                             "|z| > 3.5");
+        if (dim >= 0)
+            strbuf_addf(&how,
+                        "; the same for the series of the %s most frequent values of %s "
+                        "(series in the table)",
+                        tab->columns[dim].nvalues < 3 ? "two" : "three", tab->columns[dim].name);
         sk_caveat(x, "yearly seasonality (holidays, a December peak) is not modelled: a "
                      "flagged period in a season that is always busy may be expected");
         if (tcol->future_rows)

@@ -48,14 +48,6 @@ static int add_months(int days, int n)
     return days_from_civil(k / 12, k % 12 + 1, 1);
 }
 
-/* A category worth splitting a change by: 2..30 values, mostly filled, not personal. */
-static int good_dim(const struct cat_column *col)
-{
-    return col->roles & CAT_ROLE_DIMENSION &&
-           !(col->roles & (CAT_ROLE_PII | CAT_ROLE_KEY | CAT_ROLE_MEASURE)) && col->distinct >= 2 &&
-           col->distinct <= 30 && col->null_fraction < 0.2 && !sk_is_datetime(col);
-}
-
 static int in_list(const int *v, size_t n, int x)
 {
     size_t i;
@@ -93,7 +85,8 @@ static size_t choose_dims(struct skill_ctx *x, int t, int repeated, const int *c
         return 0;
     }
     for (i = 0; i < tab->ncolumns && n < MAX_DIMS; i++)
-        if (good_dim(&tab->columns[i]) && (!repeated || in_list(constant, nconstant, (int)i)))
+        if (sk_good_dimension(&tab->columns[i]) &&
+            (!repeated || in_list(constant, nconstant, (int)i)))
             out[n++] = (struct dim){t, (int)i, -1};
     for (i = 0; i < tab->ncolumns && n < MAX_DIMS; i++) {
         const struct cat_column *fk = &tab->columns[i];
@@ -106,7 +99,7 @@ static size_t choose_dims(struct skill_ctx *x, int t, int repeated, const int *c
         for (j = 0; j < ref->ncolumns; j++) {
             size_t k;
             int dup = 0;
-            if (!good_dim(&ref->columns[j]))
+            if (!sk_good_dimension(&ref->columns[j]))
                 continue;
             /* a denormalised copy on the fact already stands for it */
             for (k = 0; k < n; k++)

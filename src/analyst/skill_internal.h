@@ -51,6 +51,8 @@ int sk_is_money(const struct cat_column *col);
 /* A quantity that cannot be negative by its name (money, counts, durations, ages). */
 int sk_is_nonnegative_by_name(const struct cat_column *col);
 
+/* A category worth splitting by: 2..30 values, mostly filled, no measure, not personal. */
+int sk_good_dimension(const struct cat_column *col);
 /* How much a table is meant to be queried: mart 3, intermediate 2, staging 1, raw/other 0. */
 int sk_layer_rank(const struct cat_table *t);
 /* The column that says what was paid (revenue, sales, amount, total, ...), or -1. */

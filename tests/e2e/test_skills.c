@@ -405,6 +405,11 @@ Test(skills_sample, anomalies, .init = sample_init, .fini = fixture_close, .time
     cr_expect(copies == 0 || strstr(json_get_str(a, "answer"), want), "%s",
               json_get_str(a, "answer"));
     cr_expect(strstr(json_get_str(a, "answer"), "The most unusual"));
+    /* the series of the main dimension's top values: status, constant within an order */
+    cr_expect(strstr(json_get_str(a, "answer"), "Most unusual for status = ") &&
+                  strstr(json_get_str(a, "answer"), "status = completed: "),
+              "%s", json_get_str(a, "answer"));
+    cr_expect_str_eq(json_str(cell(a, 0, "series")), "(all)");
     free(want);
 }
 

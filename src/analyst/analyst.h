@@ -42,6 +42,7 @@ struct analyst_options {
     int explain;                   /* fill answer->explain */
     int today;                     /* days since 1970-01-01; 0: the clock's date */
     volatile sig_atomic_t *cancel; /* set non-zero (from SIGINT) to interrupt the query */
+    int no_verified; /* do not answer from semantic/verified.yml (mdp eval measures reading) */
 };
 
 /*
@@ -64,6 +65,19 @@ char *analyst_followup(const char *previous, const char *text);
  * The offline analyst as an answerer for `mdp eval`: it borrows the catalog and the sandbox,
  * which must outlive it. Fills *a (a->release(a) frees its state).
  */
-void answerer_offline_init(struct answerer *a, const struct catalog *c, struct wh *sandbox);
+void answerer_offline_init(struct answerer *a, const struct catalog *c, struct wh *sandbox,
+                           int with_verified);
+
+/*
+ * The verified query (an index into c->examples) whose question reads like question: the same
+ * content words up to one in four, and the same numbers, dates and quoted values; or -1.
+ */
+int analyst_verified_match(const struct catalog *c, const char *question);
+
+/*
+ * Appends question and its SQL to <root>/semantic/verified.yml (made when missing), so the
+ * next time the question is asked it is answered from this SQL. Returns 0, or -1 with error().
+ */
+int analyst_save_verified(const char *root, const char *question, const char *sql);
 
 #endif

@@ -25,6 +25,12 @@ static int edge_ok(const struct token *k)
     return k->kind == TOK_QUOTED || (!tok_is_function_word(k->word) && !tok_is_operator(k->word));
 }
 
+/* A span may end on a verb's particle: "signed up", "checked out". */
+static int end_ok(const struct token *k)
+{
+    return edge_ok(k) || !strcmp(k->word, "up") || !strcmp(k->word, "out");
+}
+
 static const char *why_of(const struct cat_hit *h)
 {
     int thesaurus = h->score < 0.99 && h->score != 0.5;
@@ -92,7 +98,7 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
 
             for (j = i; j < i + len && ok; j++)
                 ok = linkable(&t->v[j]) && (len == 1 || t->v[j].kind != TOK_QUOTED);
-            if (!ok || !edge_ok(&t->v[i]) || !edge_ok(&t->v[i + len - 1]))
+            if (!ok || !edge_ok(&t->v[i]) || !(len > 1 ? end_ok : edge_ok)(&t->v[i + len - 1]))
                 continue;
             for (j = i; j < i + len; j++) {
                 if (j > i)

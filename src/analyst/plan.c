@@ -500,7 +500,18 @@ static int negated_before(const struct tokens *t, const struct link *l)
     for (i = l->from; i-- > lo;) {
         if (t->v[i].kind == TOK_PUNCT && strcmp(t->v[i].word, "("))
             return 0;
-        if (is_negation(t, i))
+        if (is_negation(t, i) || tok_is(t, i, "ignoring") ||
+            (tok_is(t, i, "leaving") && tok_is(t, i + 1, "out")))
+            return 1;
+    }
+    /* after it: "void ones excluded", "(upgrades don't count)" */
+    for (i = l->to; i < t->n && i < l->to + 4; i++) {
+        if (t->v[i].kind == TOK_PUNCT && strcmp(t->v[i].word, ")"))
+            break;
+        if (tok_is(t, i, "excluded") || tok_is(t, i, "aside") ||
+            ((tok_is(t, i, "don't") || tok_is(t, i, "doesn't") || tok_is(t, i, "not")) &&
+             (tok_is(t, i + 1, "count") || tok_is(t, i + 1, "counted") ||
+              tok_is(t, i + 1, "included"))))
             return 1;
     }
     return 0;
@@ -508,6 +519,15 @@ static int negated_before(const struct tokens *t, const struct link *l)
 
 static int null_word_near(const struct tokens *t, const struct link *l)
 {
+    /* "don't have an account manager", "never got a rating" */
+    if (negated_before(t, l)) {
+        size_t k, lo2 = l->from > 4 ? l->from - 4 : 0;
+        for (k = lo2; k < l->from; k++)
+            if (tok_is(t, k, "have") || tok_is(t, k, "has") || tok_is(t, k, "had") ||
+                tok_is(t, k, "got") || tok_is(t, k, "get") || tok_is(t, k, "gave") ||
+                tok_is(t, k, "given"))
+                return 1;
+    }
     static const char *const before[] = {"no",    "without", "missing", "unknown", "null", "blank",
                                          "empty", "lacking", "lack",    "lacks",   NULL};
     static const char *const after[] = {"missing", "null",     "blank", "empty",
@@ -531,6 +551,33 @@ static int null_word_near(const struct tokens *t, const struct link *l)
     return 0;
 }
 
+/* Does the question name a period, a grain or first/last? */
+static int has_time_words(const struct tokens *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->n; i++)
+        if (t->v[i].use == TOK_TIME)
+            return 1;
+    return 0;
+}
+
+/* Is every word of phrase a word of col's name ("plan" for plan_name)? */
+static int phrase_names(const struct cat_column *col, const char *phrase)
+{
+    char *key = vocab_key(phrase), *p, *sp;
+    int ok = *key != 0;
+
+    for (p = key; ok && *p; p = sp ? sp + 1 : p + strlen(p)) {
+        sp = strchr(p, ' ');
+        if (sp)
+            *sp = 0;
+        ok = col_word(col, p);
+    }
+    free(key);
+    return ok;
+}
+
 /* Is a value link beside link i (within one word) whose column has the same name? */
 static int value_beside(const struct catalog *c, const struct links *l, size_t i)
 {
@@ -546,8 +593,9 @@ static int value_beside(const struct catalog *c, const struct links *l, size_t i
         for (q = 0; q < o->nc; q++)
             for (r = 0; r < lk->nc; r++)
                 if (o->c[q].kind == LINK_VALUE && lk->c[r].kind == LINK_COLUMN &&
-                    !strcasecmp(c->tables[o->c[q].table].columns[o->c[q].column].name,
-                                c->tables[lk->c[r].table].columns[lk->c[r].column].name))
+                    (!strcasecmp(c->tables[o->c[q].table].columns[o->c[q].column].name,
+                                 c->tables[lk->c[r].table].columns[lk->c[r].column].name) ||
+                     phrase_names(&c->tables[o->c[q].table].columns[o->c[q].column], lk->phrase)))
                     return 1;
     }
     return 0;
@@ -746,6 +794,10 @@ static const struct adjective {
                   {"longer", "duration", 1},
                   {"longest", "duration", 1},
                   {"shortest", "duration", -1},
+                  {"happy", "satisfaction", 0},
+                  {"happier", "satisfaction", 1},
+                  {"happiest", "satisfaction", 1},
+                  {"satisfied", "satisfaction", 0},
                   {NULL, NULL, 0}};
 
 /*
@@ -820,6 +872,8 @@ static int name_column(const struct catalog *c, int t, const char *entity_stem)
     size_t i;
     int fallback = -1;
 
+    int person = -1;
+
     for (i = 0; i < tab->ncolumns; i++) {
         const struct cat_column *col = &tab->columns[i];
         if (col->type != WH_T_TEXT)
@@ -829,9 +883,11 @@ static int name_column(const struct catalog *c, int t, const char *entity_stem)
                 return (int)i;
             if (fallback < 0 && !(col->roles & CAT_ROLE_PII))
                 fallback = (int)i;
+            if (person < 0)
+                person = (int)i; /* a person's or company's name: still its name */
         }
     }
-    return fallback;
+    return fallback >= 0 ? fallback : person;
 }
 
 /* Which grouping of table t counts the entity: the group key with the most constant columns. */
@@ -1312,6 +1368,42 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 group_links[ngroup_links++] = (int)i;
             continue;
         }
+        /* "opened in the last 30 days": a date column named by the verb, not a status value */
+        if (vc && lk->to < t->n &&
+            (t->v[lk->to].use == TOK_TIME ||
+             ((tok_is(t, lk->to, "in") || tok_is(t, lk->to, "during") || tok_is(t, lk->to, "on") ||
+               tok_is(t, lk->to, "since")) &&
+              lk->to + 1 < t->n && t->v[lk->to + 1].use == TOK_TIME))) {
+            struct cat_hit *hits = NULL;
+            size_t nh = catalog_lookup(c, lk->phrase, &hits), q;
+            int found = 0;
+            for (q = 0; q < nh && !found; q++)
+                found = hits[q].kind == CAT_HIT_COLUMN && hits[q].score >= 0.5 &&
+                        is_time(&c->tables[hits[q].table].columns[hits[q].column]);
+            free(hits);
+            if (found) {
+                struct link *ml = &l->v[i];
+                size_t keep = 0;
+                nh = catalog_lookup(c, lk->phrase, &hits);
+                for (q = 0; q < nh && keep < 16; q++)
+                    if (hits[q].kind == CAT_HIT_COLUMN &&
+                        is_time(&c->tables[hits[q].table].columns[hits[q].column])) {
+                        ml->c = xrealloc(ml->c, (keep + 1) * sizeof(*ml->c));
+                        ml->c[keep].kind = LINK_COLUMN;
+                        ml->c[keep].table = hits[q].table;
+                        ml->c[keep].column = hits[q].column;
+                        ml->c[keep].value = 0;
+                        ml->c[keep].measure = -1;
+                        ml->c[keep].score = hits[q].score;
+                        ml->c[keep].why = "date column named by the verb";
+                        keep++;
+                    }
+                free(hits);
+                ml->nc = keep;
+                time_link = (int)i;
+                continue;
+            }
+        }
         /* a value is a filter, unless the words name a column or table as well as it does */
         if (vc && (!cc || vc->score >= cc->score) &&
             (!tc || vc->score > tc->score || t->v[lk->from].capital ||
@@ -1370,7 +1462,8 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                  tok_is(t, lk->from - 1, "any") || tok_is(t, lk->from - 1, "each")))
                 continue;
             if (entity_col_link < 0 && (in.count || in.distinct) &&
-                (in.count_at == SIZE_MAX || lk->from <= in.count_at + 1)) {
+                (in.count_at == SIZE_MAX ||
+                 (lk->from >= in.count_at && lk->from <= in.count_at + 1))) {
                 entity_col_link = (int)i;
                 continue;
             }
@@ -1463,6 +1556,13 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             continue;
         }
         if (tok_is_function_word(k->word) || tok_is_operator(k->word))
+            continue;
+        /* a generic noun closing a named column: "satisfaction rating", "quality score" */
+        if (i > 0 && t->v[i - 1].use == TOK_LINKED &&
+            (tok_is(t, i, "rating") || tok_is(t, i, "ratings") || tok_is(t, i, "score") ||
+             tok_is(t, i, "scores") || tok_is(t, i, "level") || tok_is(t, i, "levels") ||
+             tok_is(t, i, "figure") || tok_is(t, i, "figures") || tok_is(t, i, "info") ||
+             tok_is(t, i, "information") || tok_is(t, i, "details") || tok_is(t, i, "field")))
             continue;
         p->unknown = xrealloc(p->unknown, (p->nunknown + 1) * sizeof(*p->unknown));
         p->unknown[p->nunknown++] = xstrdup(k->text);
@@ -1743,7 +1843,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 p->has_measure = 1;
                 p->measure.money = is_money(col_of(c, pc));
             }
-        } else if ((in.sum || in.how_much) && !in.count && entity_table == p->base &&
+        } else if (!in.count && !in.distinct && !in.share && entity_table == p->base &&
                    table_says_money(c, p->base) && money_column(c, p->base, 0) >= 0) {
             /* "total chocolate sales": the table is named for the money it records */
             p->measure.cols[0] = (struct plan_col){p->base, money_column(c, p->base, 0)};
@@ -1751,7 +1851,9 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             p->measure.money = 1;
             p->has_measure = 1;
         } else if (money_link >= 0 || in.cheapest || in.priciest ||
-                   (in.how_much && !in.count && !count_sum && !span_unit)) {
+                   (in.how_much && !in.count && !count_sum && !span_unit) ||
+                   ((in.max || in.min) && !in.count && !span_unit && !when_q &&
+                    entity_table == p->base && money_column(c, p->base, 0) >= 0)) {
             int col = -1;
             if (in.cheapest || in.priciest) {
                 col = measure_named(c, p->base, "price", 0);
@@ -1818,6 +1920,11 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             /* "not closed yet": an event that has not happened is a NULL time */
             if (negated_before(t, lk) || (lk->to < t->n && tok_is(t, lk->to, "yet"))) {
                 filter_add(p, p->time_col, F_NULL, 0, NULL);
+                p->time_col.table = -1;
+            } else if (!has_time_words(t) && !when_q && !span_unit && p->time_col.table >= 0 &&
+                       col_of(c, p->time_col)->null_fraction > 0) {
+                /* "ended subscriptions": the event happened, its date is set */
+                filter_add(p, p->time_col, F_NOT_NULL, 0, NULL);
                 p->time_col.table = -1;
             }
         }
@@ -1956,7 +2063,17 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             else
                 tc = NULL;
             if (cc && rc) {
-                p->groups[p->ngroups++] = place(c, p, pc);
+                struct plan_col g = place(c, p, pc);
+                const struct cat_column *gc = col_of(c, g);
+                /* by an id: the name it stands for, fetched through the join */
+                if (gc->ref_table >= 0 && (gc->roles & (CAT_ROLE_FOREIGN_KEY | CAT_ROLE_KEY))) {
+                    int nm = name_column(c, gc->ref_table, NULL);
+                    if (nm >= 0 && forward_path(c, g.table, gc->ref_table, (int[2]){0, 0}) > 0) {
+                        use_path(c, p, g.table == p->base ? p->base : g.table, gc->ref_table);
+                        g = (struct plan_col){gc->ref_table, nm};
+                    }
+                }
+                p->groups[p->ngroups++] = g;
             } else if (tc) {
                 /* by an entity: its name, on the base when the base carries it */
                 char *stem = vocab_key(lk->phrase);
@@ -2088,6 +2205,13 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 }
             }
         }
+    }
+    /* "the average invoice worth": an amount summed per invoice, then averaged */
+    if (p->kind == PLAN_AGGREGATE && p->op == OP_AVG && p->has_measure && !p->measure.repeated &&
+        !p->measure.span && entity_table == p->base && c->tables[p->base].key < 0 && !p->ngroups &&
+        !p->grain && !p->per_line && group_of(c, p->base) >= 0) {
+        p->kind = PLAN_PER_GROUP;
+        set_identity(c, p, p->base, group_of(c, p->base));
     }
     if (p->kind == PLAN_AGGREGATE && (p->ngroups || p->grain)) {
         p->order_desc = in.rank_desc;

@@ -441,7 +441,13 @@ static void sql_per_group(const struct sqlctx *x, struct strbuf *sb)
         add_col(x, sb, p->identity[i]);
         strbuf_addstr(sb, ", ");
     }
-    strbuf_addstr(sb, "count(*) AS n");
+    if (p->has_measure) {
+        /* an amount per group: the sum of its rows */
+        strbuf_addstr(sb, "sum(");
+        add_measure(x, sb);
+        strbuf_addstr(sb, ") AS n");
+    } else
+        strbuf_addstr(sb, "count(*) AS n");
     add_from(x, sb);
     add_where(x, sb, 1, 0);
     strbuf_addstr(sb, "\nGROUP BY ALL)");

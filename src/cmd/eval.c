@@ -26,7 +26,7 @@
 
 static const char usage[] =
     "usage: mdp eval [CASES] [--sql-only] [--tag T]... [--id ID]... [--json] [--junit FILE]\n"
-    "                [-j N] [--answers FILE] [--timeout MS]\n"
+    "                [-j N] [--answers FILE] [--with-verified] [--timeout MS]\n"
     "\n"
     "Run evaluation cases: each case's verification_sql gives the truth (run in the sandbox),\n"
     "the question is answered, and the answer is checked by the case's assertions\n"
@@ -40,6 +40,9 @@ static const char usage[] =
     "  CASES            the case file (default: <project>/evals/cases.yml)\n"
     "  --sql-only       only check that every verification_sql runs and returns a row\n"
     "                   (and that from_sql values are usable); no question is asked\n"
+    "  (no --answers)   the offline analyst answers, as `mdp ask` does, but without\n"
+    "                   semantic/verified.yml, so the pass rate measures reading, not recall\n"
+    "  --with-verified  let the offline analyst answer from semantic/verified.yml too\n"
     "  --answers FILE   score the answers in FILE, a YAML map of case id to\n"
     "                   {answer: TEXT, sql: [STATEMENTS], unanswerable: BOOL} (or just\n"
     "                   TEXT): for testing cases and for scoring answers produced elsewhere\n"
@@ -98,13 +101,19 @@ static void print_result(const struct case_result *cr, void *ctx)
 
 int cmd_eval(int argc, char **argv, struct session *s)
 {
-    static const struct option longopts[] = {
-        {"sql-only", no_argument, NULL, 'S'},      {"tag", required_argument, NULL, 't'},
-        {"id", required_argument, NULL, 'i'},      {"json", no_argument, NULL, 'J'},
-        {"junit", required_argument, NULL, 'U'},   {"jobs", required_argument, NULL, 'j'},
-        {"answers", required_argument, NULL, 'A'}, {"timeout", required_argument, NULL, 'T'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"sql-only", no_argument, NULL, 'S'},
+                                             {"tag", required_argument, NULL, 't'},
+                                             {"id", required_argument, NULL, 'i'},
+                                             {"json", no_argument, NULL, 'J'},
+                                             {"junit", required_argument, NULL, 'U'},
+                                             {"jobs", required_argument, NULL, 'j'},
+                                             {"answers", required_argument, NULL, 'A'},
+                                             {"timeout", required_argument, NULL, 'T'},
+                                             {"with-verified", no_argument, NULL, 'W'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     struct optlist tags = {0}, ids = {0};
+    int with_verified = 0;
     const char *junit = NULL, *answers = NULL;
     char *cases_path = NULL, *end;
     int json = 0, opt, ret = EXIT_USAGE, rc;
@@ -129,6 +138,7 @@ int cmd_eval(int argc, char **argv, struct session *s)
         case 'J': json = 1; break;
         case 'U': junit = optarg; break;
         case 'A': answers = optarg; break;
+        case 'W': with_verified = 1; break;
         case 'j':
             n = strtol(optarg, &end, 10);
             if (*end || n < 1 || n > 64) {
@@ -189,7 +199,7 @@ int cmd_eval(int argc, char **argv, struct session *s)
         /* the offline analyst; verified SQL is never consulted here */
         if (session_catalog(s, &catalog) < 0 || !(sandbox = session_sandbox(s)))
             goto out;
-        answerer_offline_init(&answerer, catalog, sandbox);
+        answerer_offline_init(&answerer, catalog, sandbox, with_verified);
         have_answerer = 1;
         eo.answerer = &answerer;
     }

@@ -146,3 +146,22 @@ Test(ask, chat_follow_ups_in_a_terminal)
     cr_assert(strstr(r.out.buf, "completed") && strstr(r.out.buf, "GROUP BY"), "%s", r.out.buf);
     tl_run_release(&r);
 }
+
+Test(ask, verified_sql_is_consulted_first_and_saved_by_save)
+{
+    struct tl_run r;
+
+    tl_sh(&r, "cd '%s/p' && \"$MDP_BIN\" ask --save \"How many orders were refunded?\"", root);
+    cr_assert_eq(r.code, 0, "%s%s", r.out.buf, r.err.buf);
+    tl_run_release(&r);
+    tl_sh(&r, "cd '%s/p' && \"$MDP_BIN\" ask \"how many orders got refunded\"", root);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert(strstr(r.out.buf, "From verified SQL (semantic/verified.yml:"), "%s", r.out.buf);
+    tl_run_release(&r);
+    /* other numbers are another question */
+    tl_sh(&r, "cd '%s/p' && \"$MDP_BIN\" ask \"How many orders were refunded in 2023?\"", root);
+    cr_assert(!strstr(r.out.buf, "From verified SQL"), "%s", r.out.buf);
+    tl_run_release(&r);
+    tl_sh(&r, "cd '%s/p' && rm -r semantic", root);
+    tl_run_release(&r);
+}

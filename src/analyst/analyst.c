@@ -249,7 +249,7 @@ void plan_describe(const struct catalog *c, const struct plan *p, struct strbuf 
     if (p->time.nranges && p->time_col.table >= 0) {
         const char *tc = c->tables[p->time_col.table].columns[p->time_col.column].name;
         for (i = 0; i < (size_t)p->time.nranges; i++) {
-            strbuf_addf(sb, "%s%s in %s (", i ? " vs" : ",", tc, p->time.r[i].label);
+            strbuf_addf(sb, "%s%s in %s (", i ? " vs " : ", ", tc, p->time.r[i].label);
             if (p->time.r[i].from != INT_MIN)
                 days_add(sb, p->time.r[i].from);
             strbuf_addstr(sb, " .. ");

@@ -519,6 +519,9 @@ static int negated_before(const struct tokens *t, const struct link *l)
 
 static int null_word_near(const struct tokens *t, const struct link *l)
 {
+    /* "out of stock": none left */
+    if (l->from >= 2 && tok_is(t, l->from - 2, "out") && tok_is(t, l->from - 1, "of"))
+        return 1;
     /* "don't have an account manager", "never got a rating" */
     if (negated_before(t, l)) {
         size_t k, lo2 = l->from > 4 ? l->from - 4 : 0;
@@ -549,6 +552,18 @@ static int null_word_near(const struct tokens *t, const struct link *l)
     if (tok_is(t, l->to, "is") && tok_in(t, l->to + 1, before))
         return 1;
     return 0;
+}
+
+/* Does link i name the column link `other` names ("how heavy is the heaviest dog")? */
+static int same_column_used(const struct links *l, size_t i, int other)
+{
+    const struct link_cand *a, *b;
+
+    if (other < 0 || (size_t)other == i)
+        return 0;
+    a = cand_of(&l->v[i], LINK_COLUMN);
+    b = cand_of(&l->v[other], LINK_COLUMN);
+    return a && b && a->table == b->table && a->column == b->column;
 }
 
 /* Does the question name a period, a grain or first/last? */
@@ -945,16 +960,20 @@ static int main_time(const struct catalog *c, int t)
 {
     const struct cat_table *tab = &c->tables[t];
     size_t i;
-    int best = -1, best_score = -100;
+    int best = -1, best_score = -100, entity = tab->key >= 0 && !tab->ngroupings;
 
     for (i = 0; i < tab->ncolumns; i++) {
         const struct cat_column *col = &tab->columns[i];
         int score = 0;
         if (!is_time(col) || !col->anchor)
             continue;
-        if (col_word(col, "creat") || col_word(col, "updat") || col_word(col, "modifi") ||
-            col_word(col, "load") || col_word(col, "ingest") || col_word(col, "delet") ||
-            col_word(col, "sync") || col_word(col, "insert"))
+        /* a row of an entity (a customer) is dated by when it began: created, signed up */
+        if (entity && (col_word(col, "creat") || col_word(col, "sign") || col_word(col, "signup") ||
+                       col_word(col, "regist") || col_word(col, "join")))
+            score += 3;
+        else if (col_word(col, "creat") || col_word(col, "updat") || col_word(col, "modifi") ||
+                 col_word(col, "load") || col_word(col, "ingest") || col_word(col, "delet") ||
+                 col_word(col, "sync") || col_word(col, "insert"))
             score -= 5;
         if (col_word(col, "date") || col_word(col, "time") || col_word(col, "day"))
             score += 2;
@@ -1080,6 +1099,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     int value_links[8], nvalue = 0;
     int time_link = -1;
     int qualifier[64] = {0};
+    const struct link *roleless_link = NULL;
     size_t cmp_skip_from = 0, cmp_skip_to = 0;
     int nonzero_links[4], nnonzero = 0;
     int flag_links[4], nflag = 0;
@@ -1348,13 +1368,13 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         if (in_expr || (int)i == cmp_link || qualifier[i] ||
             (lk->from >= cmp_skip_from && lk->to <= cmp_skip_to))
             continue;
-        /* a column named beside a value of it: "the Books category", "status completed" */
-        if (cc && !vc && value_beside(c, l, i))
-            continue;
         /* a lowercase word naming a column exactly is the column, not a value spelled alike */
         if (vc && cc && cc->score >= 0.99 && !t->v[lk->from].capital &&
             t->v[lk->from].kind != TOK_QUOTED)
             vc = NULL;
+        /* a column named beside a value of it: "the Books category", "status completed" */
+        if (cc && !vc && value_beside(c, l, i))
+            continue;
         if (is_group && cc && !tc && measure_link < 0 &&
             is_measure(&c->tables[cc->table].columns[cc->column]) &&
             (in.rank_desc || in.rank_asc || in.limit) && lk->from > 0 &&
@@ -1483,9 +1503,12 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 group_links[ngroup_links++] = (int)i;
                 continue;
             }
-            /* a column with no role in the question: say it was not used */
-            add_note(p, "'%s' (%s) was read as context only; no filter or grouping was made of it",
-                     lk->phrase, col->name);
+            /*
+             * A column the question names with no role the plan can give it ("products out of
+             * stock" read without the stock): dropping it would answer another question.
+             */
+            if (!roleless_link && cc->score >= 0.8 && !same_column_used(l, i, measure_link))
+                roleless_link = lk;
             continue;
         }
         if (lk->nc && lk->c[0].kind == LINK_COLUMN && measure_link < 0) {
@@ -1695,6 +1718,14 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         refuse(p, "%s %s not match anything in this warehouse", sb.buf,
                p->nunknown > 1 ? "do" : "does");
         strbuf_release(&sb);
+    }
+    if (!p->refusal && roleless_link) {
+        const struct link_cand *rc = cand_of(roleless_link, LINK_COLUMN);
+        refuse(p,
+               "'%s' names %s.%s, but the question does not say what to do with it (filter "
+               "it, group by it or add it up); ask again with that",
+               roleless_link->phrase, c->tables[rc->table].relation,
+               c->tables[rc->table].columns[rc->column].name);
     }
     if (p->refusal)
         return;

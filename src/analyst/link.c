@@ -98,7 +98,14 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
 
             for (j = i; j < i + len && ok; j++)
                 ok = linkable(&t->v[j]) && (len == 1 || t->v[j].kind != TOK_QUOTED);
-            if (!ok || !edge_ok(&t->v[i]) || !(len > 1 ? end_ok : edge_ok)(&t->v[i + len - 1]))
+            /* "no-shows": words joined by hyphens are one phrase, whatever they are */
+            if (ok && len > 1 && t->v[i + 1].hyphen) {
+                for (j = i + 1; j < i + len && ok; j++)
+                    ok = t->v[j].hyphen;
+            } else if (!ok || !edge_ok(&t->v[i]) ||
+                       !(len > 1 ? end_ok : edge_ok)(&t->v[i + len - 1]))
+                ok = 0;
+            if (!ok)
                 continue;
             for (j = i; j < i + len; j++) {
                 if (j > i)

@@ -499,7 +499,7 @@ static int negated_before(const struct tokens *t, const struct link *l)
 
     for (i = l->from; i-- > lo;) {
         if (t->v[i].kind == TOK_PUNCT && strcmp(t->v[i].word, "("))
-            return 0;
+            break;
         if (is_negation(t, i) || tok_is(t, i, "ignoring") ||
             (tok_is(t, i, "leaving") && tok_is(t, i + 1, "out")))
             return 1;
@@ -1375,6 +1375,17 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         /* a column named beside a value of it: "the Books category", "status completed" */
         if (cc && !vc && value_beside(c, l, i))
             continue;
+        /* a table named right after a value found in it: "an Enterprise plan" */
+        if (tc && !vc && i > 0 && l->v[i - 1].to == lk->from && cand_of(&l->v[i - 1], LINK_VALUE)) {
+            size_t q, r;
+            int in_table = 0;
+            for (q = 0; q < l->v[i - 1].nc && !in_table; q++)
+                for (r = 0; r < lk->nc && !in_table; r++)
+                    in_table = l->v[i - 1].c[q].kind == LINK_VALUE && lk->c[r].kind == LINK_TABLE &&
+                               l->v[i - 1].c[q].table == lk->c[r].table;
+            if (in_table)
+                continue;
+        }
         if (is_group && cc && !tc && measure_link < 0 &&
             is_measure(&c->tables[cc->table].columns[cc->column]) &&
             (in.rank_desc || in.rank_asc || in.limit) && lk->from > 0 &&
@@ -1545,6 +1556,14 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             t->v[i].use = TOK_OPERATOR;
         }
     }
+    /* "did we invoice more", "what did we bill": a table's name used as a verb is its money */
+    if (entity_link >= 0 && money_link < 0 && measure_link < 0 && !nexpr && !in.count &&
+        l->v[entity_link].from > 0 &&
+        (tok_is(t, l->v[entity_link].from - 1, "we") ||
+         tok_is(t, l->v[entity_link].from - 1, "you") ||
+         tok_is(t, l->v[entity_link].from - 1, "they")) &&
+        money_column(c, cand_of(&l->v[entity_link], LINK_TABLE)->table, 0) >= 0)
+        money_link = (int)l->v[entity_link].from;
     /* a verb of buying: a fact table of purchases is the one the entity acts in */
     for (i = 0; i < t->n; i++) {
         static const char *const buy[] = {"bought",   "buy",       "buys",    "purchased",
@@ -1632,8 +1651,8 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         size_t q;
         nd->n = 0;
         for (q = 0; q < lk->nc; q++)
-            if ((lk->c[q].kind == LINK_TABLE || lk->c[q].kind == LINK_COLUMN) &&
-                lk->c[q].score >= 0.6 * lk->c[0].score)
+            if ((lk->c[q].kind == LINK_TABLE && lk->c[q].score >= 0.6 * lk->c[0].score) ||
+                (lk->c[q].kind == LINK_COLUMN && lk->c[q].score >= 0.4))
                 need_add(nd, lk->c[q].table, lk->c[q].kind == LINK_TABLE ? -1 : lk->c[q].column);
         if (nd->n && nneeds < ARRAY_SIZE(needs))
             nneeds++;
@@ -2080,7 +2099,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             int rc = 0, rt = 0;
             struct plan_col tpc = {-1, -1};
             for (q = 0; q < lk->nc; q++) {
-                if (lk->c[q].score < 0.6 * lk->c[0].score)
+                if (lk->c[q].score < (lk->c[q].kind == LINK_COLUMN ? 0.4 : 0.6 * lk->c[0].score))
                     continue;
                 if (lk->c[q].kind == LINK_COLUMN)
                     need_add(&nd, lk->c[q].table, lk->c[q].column);
@@ -2089,11 +2108,14 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             }
             rc = nd.n ? reach(c, p->base, &nd, &pc) : 0;
             rt = tn.n ? reach(c, p->base, &tn, &tpc) : 0;
-            if (rt > rc || (rt && rt == rc && tc && cc && tc->score > cc->score))
+            /* the table when it reaches better, or as well and its name is the better match */
+            if (rt > rc || (rt && rt == rc && tc && (!cc || tc->score > cc->score))) {
                 cc = NULL;
-            else
+                if (!tc)
+                    tc = cand_of(lk, LINK_TABLE);
+            } else
                 tc = NULL;
-            if (cc && rc) {
+            if (rc && !tc) {
                 struct plan_col g = place(c, p, pc);
                 const struct cat_column *gc = col_of(c, g);
                 /* by an id: the name it stands for, fetched through the join */

@@ -57,6 +57,7 @@ struct token {
     int pct;     /* a number written with % */
     int capital; /* starts with a capital letter and is not the question's first word */
     int paren;   /* inside parentheses */
+    int hyphen;  /* written joined to the token before it by a hyphen: no-shows */
     enum tok_use use;
 };
 

@@ -1711,8 +1711,13 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
          * "revenue" named a column no table of the rest reaches (a film's revenue, asked of
          * transactions): read it as money of the table that holds the rest.
          */
-        if (p->base < 0 && attempt == 0 && measure_need >= 0 &&
-            is_money_word(t->v[l->v[measure_link].from].word)) {
+        /* ... or one outside the table the question is about ("chocolate revenue") */
+        if (attempt == 0 && measure_need >= 0 &&
+            is_money_word(t->v[l->v[measure_link].from].word) &&
+            (p->base < 0 ||
+             (entity_table >= 0 && p->base != entity_table &&
+              (money_column(c, entity_table, 0) >= 0 || table_says_money(c, entity_table))))) {
+            p->base = -1;
             memmove(&needs[measure_need], &needs[measure_need + 1],
                     (nneeds - (size_t)measure_need - 1) * sizeof(*needs));
             nneeds--;
@@ -1893,7 +1898,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 p->has_measure = 1;
                 p->measure.money = is_money(col_of(c, pc));
             }
-        } else if (!in.count && !in.distinct && !in.share && entity_table == p->base &&
+        } else if (!in.count && !in.distinct && !in.share && !when_q && entity_table == p->base &&
                    table_says_money(c, p->base) && money_column(c, p->base, 0) >= 0) {
             /* "total chocolate sales": the table is named for the money it records */
             p->measure.cols[0] = (struct plan_col){p->base, money_column(c, p->base, 0)};

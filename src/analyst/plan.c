@@ -1263,10 +1263,23 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         for (q = 0; q < l->v[i].nc && !match; q++)
             for (r = 0; r < nx->nc && !match; r++)
                 match = l->v[i].c[q].kind == LINK_TABLE && nx->c[r].kind == LINK_COLUMN &&
-                        l->v[i].c[q].table == nx->c[r].table;
+                        l->v[i].c[q].table == nx->c[r].table && nx->c[r].score >= 0.5;
         if (!match)
             continue;
         qualifier[i] = 1;
+        {
+            /* the column is that table's: keep its candidates in the qualifying tables */
+            struct link *col = &l->v[i + 1];
+            size_t keep = 0;
+            for (r = 0; r < col->nc; r++) {
+                int own = 0;
+                for (q = 0; q < l->v[i].nc && !own; q++)
+                    own = l->v[i].c[q].kind == LINK_TABLE && l->v[i].c[q].table == col->c[r].table;
+                if (own || col->c[r].kind != LINK_COLUMN)
+                    col->c[keep++] = col->c[r];
+            }
+            col->nc = keep;
+        }
         for (j = 0; j < in.nby; j++)
             if (in.by_at[j] == l->v[i].from)
                 in.by_at[j] = nx->from;
@@ -2160,7 +2173,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         /* "the cheapest product", "the highest grossing movie": rank the entity's rows */
         if ((in.cheapest || in.priciest || ((in.max || in.min) && p->has_measure)) && !p->ngroups &&
             entity_table >= 0 && entity_table == p->base && c->tables[p->base].key >= 0 &&
-            !in.count) {
+            !in.count && !when_q) {
             char *stem = table_label(c, entity_table), *key = vocab_key(stem);
             int nc = name_column(c, p->base, key);
             if (nc >= 0)
@@ -2232,6 +2245,11 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         p->op = OP_COUNT;
     if (p->op == OP_COUNT_DISTINCT && p->entity.table < 0)
         p->op = OP_COUNT;
+    /* a date is never added up: the latest one (the earliest when asked) */
+    if (p->has_measure && !p->measure.learned && !p->measure.span &&
+        is_time(col_of(c, p->measure.cols[0])) &&
+        (p->op == OP_SUM || p->op == OP_AVG || p->op == OP_MEDIAN))
+        p->op = in.min ? OP_MIN : OP_MAX;
 
     p->kind = p->kind == PLAN_ABSENT ? PLAN_ABSENT : PLAN_AGGREGATE;
     if (p->kind != PLAN_ABSENT) {

@@ -127,6 +127,11 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
                 strbuf_release(&phrase);
                 continue;
             }
+            if (out->n >= LINKS_MAX) { /* a question is not a document: the rest is unread */
+                free(cands);
+                strbuf_release(&phrase);
+                continue;
+            }
             ALLOC_GROW(out->v, out->n + 1, alloc);
             out->v[out->n].from = i;
             out->v[out->n].to = i + len;
@@ -165,7 +170,7 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
         for (q = 0; q < nc; q++)
             if (cands[q].kind == LINK_VALUE && cands[q].score >= 0.99)
                 cands[keep++] = cands[q];
-        if (!keep) {
+        if (!keep || out->n >= LINKS_MAX) {
             free(cands);
             continue;
         }
@@ -198,7 +203,7 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
         for (q = 0; q < nc; q++)
             if (cands[q].kind == LINK_COLUMN && cands[q].score >= 0.99)
                 cands[keep++] = cands[q];
-        if (!keep) {
+        if (!keep || out->n >= LINKS_MAX) {
             free(cands);
             continue;
         }

@@ -1098,7 +1098,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     int null_links[8], nnull = 0;
     int value_links[8], nvalue = 0;
     int time_link = -1;
-    int qualifier[64] = {0};
+    int qualifier[LINKS_MAX + 1] = {0};
     const struct link *roleless_link = NULL;
     size_t cmp_skip_from = 0, cmp_skip_to = 0;
     int nonzero_links[4], nnonzero = 0;
@@ -1291,11 +1291,11 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
      * "boxes ... shipped": two words that are each only part of one column's name, close
      * together, are that column.
      */
-    for (i = 0; i < l->n && i < 64; i++) {
+    for (i = 0; i < l->n; i++) {
         struct link *a = &l->v[i];
         if (qualifier[i] || !cand_of(a, LINK_COLUMN) || a->c[0].score > 0.5)
             continue;
-        for (j = i + 1; j < l->n && j < 64; j++) {
+        for (j = i + 1; j < l->n; j++) {
             struct link *b = &l->v[j];
             size_t q, r, keep = 0;
             if (b->from > a->to + 2 || !cand_of(b, LINK_COLUMN) || b->c[0].score > 0.5)
@@ -1345,8 +1345,10 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                     lk.nc++;
                 }
             free(hits);
-            if (!lk.nc)
+            if (!lk.nc || l->n >= LINKS_MAX) {
+                free(lk.c);
                 break;
+            }
             lk.from = i;
             lk.to = i + 1;
             lk.phrase = xstrdup(t->v[i].text);

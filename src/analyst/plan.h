@@ -155,6 +155,9 @@ struct link {
     int negated; /* "not", "no", "without", "excluding" before it */
 };
 
+/* At most this many links are read from one question (the plan indexes them in arrays). */
+#define LINKS_MAX 48
+
 struct links {
     struct link *v;
     size_t n;

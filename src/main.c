@@ -51,6 +51,8 @@ static const struct command commands[] = {
      "what mdp inferred about the warehouse: keys, joins, roles, layers"},
     {"ask", cmd_ask, NEED_WAREHOUSE,
      "answer a question about the warehouse in plain English, with the SQL"},
+    {"analyze", cmd_analyze, NEED_WAREHOUSE,
+     "run an analysis: bought together, lifetime value, anomalies, growth, cohorts, funnel"},
     {"chat", cmd_chat, NEED_WAREHOUSE,
      "questions in a conversation, with follow-ups (alias: agent)"},
     {"agent", cmd_chat, NEED_WAREHOUSE, "the same as chat"},

@@ -12,6 +12,7 @@
 
 #include "analyst/analyst.h"
 #include "analyst/plan.h"
+#include "analyst/skills.h"
 #include "catalog/catalog.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -248,7 +249,7 @@ void plan_describe(const struct catalog *c, const struct plan *p, struct strbuf 
     if (p->time.nranges && p->time_col.table >= 0) {
         const char *tc = c->tables[p->time_col.table].columns[p->time_col.column].name;
         for (i = 0; i < (size_t)p->time.nranges; i++) {
-            strbuf_addf(sb, "%s%s in %s (", i ? " vs" : ",", tc, p->time.r[i].label);
+            strbuf_addf(sb, "%s%s in %s (", i ? " vs " : ", ", tc, p->time.r[i].label);
             if (p->time.r[i].from != INT_MIN)
                 days_add(sb, p->time.r[i].from);
             strbuf_addstr(sb, " .. ");
@@ -737,6 +738,66 @@ static void plan_caveats(const struct catalog *c, const struct plan *p, struct a
         }
 }
 
+/*
+ * The analysis a question asks for, when it is not one aggregate: words of the question that
+ * name a kind of analysis (language, not any warehouse's names). NULL for none.
+ */
+static const char *skill_for(const char *question)
+{
+    static const struct {
+        const char *phrase, *skill;
+    } routes[] = {{"bought together", "basket"},
+                  {"purchased together", "basket"},
+                  {"ordered together", "basket"},
+                  {"sold together", "basket"},
+                  {"go together", "basket"},
+                  {"together in the same", "basket"},
+                  {"market basket", "basket"},
+                  {"basket analysis", "basket"},
+                  {"cross-sell", "basket"},
+                  {"cross sell", "basket"},
+                  {"lifetime value", "clv"},
+                  {"life time value", "clv"},
+                  {" clv", "clv"},
+                  {" ltv", "clv"},
+                  {"cltv", "clv"},
+                  {"anomal", "anomalies"},
+                  {"unusual", "anomalies"},
+                  {"abnormal", "anomalies"},
+                  {"spikes", "anomalies"},
+                  {"data quality", "quality"},
+                  {"data issues", "quality"},
+                  {"data problems", "quality"},
+                  {"distribution of", "distribution"},
+                  {"percentiles", "distribution"},
+                  {"histogram", "distribution"},
+                  {"outliers", "distribution"},
+                  {"what drove", "growth"},
+                  {"drivers of", "growth"},
+                  {"growth drivers", "growth"},
+                  {"what drives", "growth"},
+                  {"cohort", "cohorts"},
+                  {"retention", "cohorts"},
+                  {"funnel", "funnel"},
+                  {"drop off", "funnel"},
+                  {"drop-off", "funnel"},
+                  {"roas", "roas"},
+                  {"return on ad spend", "roas"},
+                  {"return on advertising", "roas"},
+                  {NULL, NULL}};
+    char *q = xstrfmt(" %s", question);
+    const char *found = NULL;
+    size_t i;
+
+    for (i = 0; q[i]; i++)
+        q[i] = (char)tolower((unsigned char)q[i]);
+    for (i = 0; routes[i].phrase && !found; i++)
+        if (strstr(q, routes[i].phrase))
+            found = routes[i].skill;
+    free(q);
+    return found;
+}
+
 /* The answer from a verified query's SQL, run as it is written. */
 static int answer_verified(const struct catalog *c, struct wh *sandbox,
                            const struct analyst_options *opts, const struct cat_example *e,
@@ -800,6 +861,7 @@ int analyst_ask(const struct catalog *c, struct wh *sandbox, const char *questio
     struct wh_result *r = NULL, *r2 = NULL;
     double t0 = clock_seconds();
     int today = opts && opts->today ? opts->today : today_days(), ret = -1;
+    const char *skill;
     size_t i;
 
     memset(a, 0, sizeof(*a));
@@ -808,6 +870,13 @@ int analyst_ask(const struct catalog *c, struct wh *sandbox, const char *questio
     if (!(opts && opts->no_verified) &&
         (i = (size_t)analyst_verified_match(c, question)) != (size_t)-1)
         return answer_verified(c, sandbox, opts, &c->examples[i], a, t0);
+    if ((skill = skill_for(question))) {
+        struct skill_options so = {0};
+        so.today = opts ? opts->today : 0;
+        ret = skill_run(skill, c, sandbox, &so, a);
+        a->elapsed_ms = (clock_seconds() - t0) * 1000;
+        return ret;
+    }
     tokens_split(question, &t);
     timex_find(&t, today, today, &tx);
     links_find(c, &t, &l);

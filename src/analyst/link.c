@@ -132,7 +132,14 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
 
             for (j = i; j < i + len && ok; j++)
                 ok = linkable(&t->v[j]) && (len == 1 || t->v[j].kind != TOK_QUOTED);
-            if (!ok || !edge_ok(&t->v[i]) || !(len > 1 ? end_ok : edge_ok)(&t->v[i + len - 1]))
+            /* "no-shows": words joined by hyphens are one phrase, whatever they are */
+            if (ok && len > 1 && t->v[i + 1].hyphen) {
+                for (j = i + 1; j < i + len && ok; j++)
+                    ok = t->v[j].hyphen;
+            } else if (!ok || !edge_ok(&t->v[i]) ||
+                       !(len > 1 ? end_ok : edge_ok)(&t->v[i + len - 1]))
+                ok = 0;
+            if (!ok)
                 continue;
             for (j = i; j < i + len; j++) {
                 if (j > i)
@@ -151,6 +158,11 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
             nc = keep_hits(c, hits, nh, len, t->v[i].kind == TOK_QUOTED, &cands);
             free(hits);
             if (!nc) {
+                strbuf_release(&phrase);
+                continue;
+            }
+            if (out->n >= LINKS_MAX) { /* a question is not a document: the rest is unread */
+                free(cands);
                 strbuf_release(&phrase);
                 continue;
             }
@@ -192,7 +204,7 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
         for (q = 0; q < nc; q++)
             if (cands[q].kind == LINK_VALUE && cands[q].score >= 0.99)
                 cands[keep++] = cands[q];
-        if (!keep) {
+        if (!keep || out->n >= LINKS_MAX) {
             free(cands);
             continue;
         }
@@ -225,7 +237,7 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
         for (q = 0; q < nc; q++)
             if (cands[q].kind == LINK_COLUMN && cands[q].score >= 0.99)
                 cands[keep++] = cands[q];
-        if (!keep) {
+        if (!keep || out->n >= LINKS_MAX) {
             free(cands);
             continue;
         }

@@ -58,6 +58,7 @@ struct token {
     int pct;     /* a number written with % */
     int capital; /* starts with a capital letter and is not the question's first word */
     int paren;   /* inside parentheses */
+    int hyphen;  /* written joined to the token before it by a hyphen: no-shows */
     enum tok_use use;
 };
 
@@ -154,6 +155,9 @@ struct link {
     size_t nc;
     int negated; /* "not", "no", "without", "excluding" before it */
 };
+
+/* At most this many links are read from one question (the plan indexes them in arrays). */
+#define LINKS_MAX 48
 
 struct links {
     struct link *v;

@@ -70,6 +70,7 @@ int cmd_query(int argc, char **argv, struct session *s);
 int cmd_catalog(int argc, char **argv, struct session *s);
 int cmd_eval(int argc, char **argv, struct session *s);
 int cmd_ask(int argc, char **argv, struct session *s);
+int cmd_analyze(int argc, char **argv, struct session *s);
 int cmd_chat(int argc, char **argv, struct session *s);
 int cmd_dashboard(int argc, char **argv, struct session *s);
 int cmd_serve(int argc, char **argv, struct session *s);

@@ -877,6 +877,22 @@ void cat_infer_grain_and_caveats(struct catalog *c)
                                (unsigned long long)col->future_rows, col->name, pct,
                                col->anchor ? col->anchor : "unknown");
             }
+            /* a date still empty: an event that has not happened yet (a ticket not closed) */
+            if (col->roles & CAT_ROLE_TIME && col->null_fraction > 0 && t->rows) {
+                percent(pct, sizeof(pct), col->null_fraction);
+                cat_add_caveat(t,
+                               "%s of %s values are empty: events that have not happened yet, "
+                               "or were not recorded",
+                               pct, col->name);
+            }
+            /* a value that never varies (quantity always 1) says nothing when summed */
+            if (t->rows > 1 && col->null_fraction == 0 &&
+                ((col->has_range && is_numeric_type(col->type) && col->min == col->max) ||
+                 (col->values_complete && col->nvalues == 1)))
+                cat_add_caveat(t, "%s is %s on every row", col->name,
+                               col->nvalues == 1 ? col->values[0].text
+                               : col->min_text   ? col->min_text
+                                                 : "the same");
             if (col->roles & CAT_ROLE_MEASURE && col->negative_fraction > 0) {
                 percent(pct, sizeof(pct), col->negative_fraction);
                 cat_add_caveat(t, "%s of %s values are negative", pct, col->name);

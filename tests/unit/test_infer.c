@@ -69,3 +69,38 @@ Test(infer, name_rules)
     cr_assert(!cat_name_has("revenues_note", money, 1)); /* whole words */
     cr_assert(!cat_name_has("price", money, 2));
 }
+
+Test(infer, caveats_for_empty_dates_and_values_that_never_vary)
+{
+    struct catalog *c = xcalloc(1, sizeof(*c));
+    struct cat_table *t = add_table(c, "main", "tickets", NULL);
+    struct cat_column *col;
+    size_t i;
+    int closed = 0, qty = 0;
+
+    t->rows = 100;
+    t->key = -1;
+    t->columns = xcalloc(2, sizeof(*t->columns));
+    t->ncolumns = 2;
+    col = &t->columns[0];
+    col->name = xstrdup("closed_at");
+    col->type = WH_T_TIMESTAMP;
+    col->roles = CAT_ROLE_TIME;
+    col->null_fraction = 0.25;
+    col->ref_table = col->ref_column = col->repeated_within = -1;
+    col = &t->columns[1];
+    col->name = xstrdup("quantity");
+    col->type = WH_T_INT;
+    col->roles = CAT_ROLE_MEASURE;
+    col->has_range = 1;
+    col->min = col->max = 1;
+    col->min_text = xstrdup("1");
+    col->ref_table = col->ref_column = col->repeated_within = -1;
+    cat_infer_grain_and_caveats(c);
+    for (i = 0; i < t->ncaveats; i++) {
+        closed |= strstr(t->caveats[i], "closed_at") && strstr(t->caveats[i], "not happened");
+        qty |= strstr(t->caveats[i], "quantity is 1 on every row") != NULL;
+    }
+    cr_assert(closed && qty, "%zu caveats: %s", t->ncaveats, t->ncaveats ? t->caveats[0] : "");
+    catalog_free(c);
+}

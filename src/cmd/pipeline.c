@@ -23,7 +23,7 @@
 #include "util/xmalloc.h"
 
 static const char pipeline_usage[] =
-    "usage: mdp pipeline [--full-refresh] [--fail-fast]\n"
+    "usage: mdp pipeline [--full-refresh] [--fail-fast] [--allow-schema-change]\n"
     "\n"
     "Build the warehouse: sync the source manifest, ingest changed sources into raw, build the\n"
     "dbt models in dependency order, and run the column tests. A failed source or model leaves\n"
@@ -31,6 +31,9 @@ static const char pipeline_usage[] =
     "\n"
     "  --full-refresh   reload every source, changed or not\n"
     "  --fail-fast      stop at the first failure\n"
+    "  --allow-schema-change\n"
+    "                   let a source replace its table even when the load drops or renames\n"
+    "                   columns or has no rows (otherwise refused, the table kept)\n"
     "  -h, --help       this help\n";
 
 static const char setup_usage[] =
@@ -77,7 +80,8 @@ static int has_dbt_project(const char *root)
     return ret;
 }
 
-static int run_pipeline(const char *root, const char *warehouse, int full_refresh, int fail_fast)
+static int run_pipeline(const char *root, const char *warehouse, int full_refresh, int fail_fast,
+                        int allow_schema_change)
 {
     struct step steps[4] = {
         {"sync", -2, 0}, {"ingest", -2, 0}, {"transform", -2, 0}, {"test", -2, 0}};
@@ -104,6 +108,7 @@ static int run_pipeline(const char *root, const char *warehouse, int full_refres
     step_header("ingest");
     io.full_refresh = full_refresh;
     io.fail_fast = fail_fast;
+    io.allow_schema_change = allow_schema_change;
     memset(&ir, 0, sizeof(ir));
     t0 = clock_seconds();
     i = ingest_run(root, warehouse, &io, &ir);
@@ -171,16 +176,18 @@ int cmd_pipeline(int argc, char **argv)
 {
     static const struct option longopts[] = {{"full-refresh", no_argument, NULL, 'F'},
                                              {"fail-fast", no_argument, NULL, 'x'},
+                                             {"allow-schema-change", no_argument, NULL, 'A'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     struct platform_paths paths;
-    int opt, full_refresh = 0, fail_fast = 0, ret;
+    int opt, full_refresh = 0, fail_fast = 0, allow = 0, ret;
 
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'F': full_refresh = 1; break;
         case 'x': fail_fast = 1; break;
+        case 'A': allow = 1; break;
         case 'h': return cmd_help(pipeline_usage);
         default: return cmd_usage_error(pipeline_usage, "unknown option");
         }
@@ -192,7 +199,7 @@ int cmd_pipeline(int argc, char **argv)
         platform_paths_release(&paths);
         return EXIT_USAGE;
     }
-    ret = run_pipeline(paths.root, paths.warehouse, full_refresh, fail_fast);
+    ret = run_pipeline(paths.root, paths.warehouse, full_refresh, fail_fast, allow);
     platform_paths_release(&paths);
     return ret;
 }
@@ -300,7 +307,7 @@ int cmd_setup(int argc, char **argv)
     /* Now a platform: locate again so the warehouse path follows the usual rules. */
     global.project = root;
     cmd_locate(&paths);
-    ret = run_pipeline(paths.root, paths.warehouse, 0, 0);
+    ret = run_pipeline(paths.root, paths.warehouse, 0, 0, 0);
     platform_paths_release(&paths);
 out:
     free(root);

@@ -94,6 +94,8 @@ static int run_pipeline(const char *root, const char *warehouse, int full_refres
     struct dbt_test_options dto = {0};
     struct dbt_test_report dtr;
     double t0, start = clock_seconds();
+    char **not_built = NULL;
+    size_t k, nnot_built = 0, alloc_not_built = 0;
     int failed = 0, fatal = 0, i;
 
     step_header("sync");
@@ -133,6 +135,11 @@ static int run_pipeline(const char *root, const char *warehouse, int full_refres
     i = transform_run(root, warehouse, &to, &tr);
     if (!term_quiet || i)
         transform_report_print(stdout, &tr);
+    for (k = 0; k < tr.n; k++) /* their relations are stale: their tests do not run */
+        if (tr.results[k].status != TRANSFORM_OK) {
+            ALLOC_GROW(not_built, nnot_built + 1, alloc_not_built);
+            not_built[nnot_built++] = xstrdup(tr.results[k].model);
+        }
     transform_report_release(&tr);
     step_end(&steps[2], i, t0);
     if (i < 0 || (i && fail_fast))
@@ -141,6 +148,8 @@ static int run_pipeline(const char *root, const char *warehouse, int full_refres
     step_header("test");
     memset(&dtr, 0, sizeof(dtr));
     t0 = clock_seconds();
+    dto.not_built = (const char *const *)not_built;
+    dto.nnot_built = nnot_built;
     i = dbt_test_run(root, warehouse, &dto, &dtr);
     if (!term_quiet || i)
         dbt_test_report_print(stdout, &dtr);
@@ -169,6 +178,9 @@ summary:
     }
     if (!term_quiet)
         printf("; %.2f s in all\n", clock_seconds() - start);
+    for (k = 0; k < nnot_built; k++)
+        free(not_built[k]);
+    free(not_built);
     return fatal || failed ? EXIT_FAIL : EXIT_OK;
 }
 

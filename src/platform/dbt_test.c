@@ -114,7 +114,7 @@ static void test_name(const struct subject *s, const struct dbt_test *t, struct 
 }
 
 static void run_test(struct wh *wh, const struct dbt_project *p, const struct subject *s,
-                     const struct dbt_test *t, struct dbt_test_report *rep)
+                     const struct dbt_test *t, const char *not_built, struct dbt_test_report *rep)
 {
     struct dbt_test_result *r;
     struct strbuf name = STRBUF_INIT, sql = STRBUF_INIT;
@@ -137,6 +137,12 @@ static void run_test(struct wh *wh, const struct dbt_project *p, const struct su
                              "accepted_values, relationships); not run",
                              t->name, r->location);
         rep->unsupported++;
+        goto out;
+    }
+    if (not_built) {
+        r->status = DBT_RESULT_NOT_RUN;
+        r->message = xstrfmt("not run: %s", not_built);
+        rep->not_run++;
         goto out;
     }
     if (test_sql(p, s, t, &sql, &what) < 0 || wh_query(wh, sql.buf, NULL, &res) < 0) {
@@ -167,15 +173,27 @@ out:
 }
 
 static void run_columns(struct wh *wh, const struct dbt_project *p, struct subject *s,
-                        const struct dbt_column *cols, size_t ncols, struct dbt_test_report *rep)
+                        const struct dbt_column *cols, size_t ncols, const char *not_built,
+                        struct dbt_test_report *rep)
 {
     size_t i, j;
 
     for (i = 0; i < ncols; i++) {
         s->col = &cols[i];
         for (j = 0; j < cols[i].ntests; j++)
-            run_test(wh, p, s, &cols[i].tests[j], rep);
+            run_test(wh, p, s, &cols[i].tests[j], not_built, rep);
     }
+}
+
+/* Why model's tests do not run (the caller frees), or NULL when they do. */
+static char *not_built_reason(const struct dbt_test_options *o, const char *model)
+{
+    size_t i;
+
+    for (i = 0; i < o->nnot_built; i++)
+        if (!strcmp(o->not_built[i], model))
+            return xstrfmt("model %s was not built in this run; its relation is stale", model);
+    return NULL;
 }
 
 int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_options *opts,
@@ -217,7 +235,7 @@ int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_
         struct subject s = {label, part, &rel, NULL, 1};
 
         dbt_source_relation(&p.sources[i], &rel);
-        run_columns(wh, &p, &s, p.sources[i].columns, p.sources[i].ncolumns, rep);
+        run_columns(wh, &p, &s, p.sources[i].columns, p.sources[i].ncolumns, NULL, rep);
         strbuf_release(&rel);
         free(label);
         free(part);
@@ -227,12 +245,15 @@ int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_
         const struct dbt_model *m = &p.models[idx];
         struct strbuf rel = STRBUF_INIT;
         struct subject s = {m->name, m->name, &rel, NULL, 0};
+        char *why;
 
         if (!m->enabled || (opts->nselect && !selected[idx]))
             continue;
+        why = not_built_reason(opts, m->name);
         dbt_model_relation(m, &rel);
-        run_columns(wh, &p, &s, m->columns, m->ncolumns, rep);
+        run_columns(wh, &p, &s, m->columns, m->ncolumns, why, rep);
         strbuf_release(&rel);
+        free(why);
     }
     ret = rep->fail || rep->errors ? 1 : 0;
 out:
@@ -260,7 +281,7 @@ void dbt_test_report_release(struct dbt_test_report *rep)
 
 void dbt_test_report_print(FILE *f, const struct dbt_test_report *rep)
 {
-    static const char *const words[] = {"PASS", "WARN", "FAIL", "ERROR", "SKIP"};
+    static const char *const words[] = {"PASS", "WARN", "FAIL", "ERROR", "SKIP", "SKIP"};
     size_t i, width = 10;
 
     for (i = 0; i < rep->n; i++)
@@ -279,8 +300,9 @@ void dbt_test_report_print(FILE *f, const struct dbt_test_report *rep)
         else
             fprintf(f, "  %.2f s\n", r->seconds);
     }
-    fprintf(f,
-            "test: %zu passed, %zu failed, %zu warned, %zu errors, %zu not supported "
-            "(%zu tests in %.2f s)\n",
-            rep->pass, rep->fail, rep->warn, rep->errors, rep->unsupported, rep->n, rep->seconds);
+    fprintf(f, "test: %zu passed, %zu failed, %zu warned, %zu errors, %zu not supported", rep->pass,
+            rep->fail, rep->warn, rep->errors, rep->unsupported);
+    if (rep->not_run)
+        fprintf(f, ", %zu not run (model not built)", rep->not_run);
+    fprintf(f, " (%zu tests in %.2f s)\n", rep->n, rep->seconds);
 }

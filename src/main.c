@@ -159,6 +159,10 @@ int main(int argc, char **argv)
         print_usage(stderr);
         return EXIT_USAGE;
     }
+    /* init and setup make a platform; every other command needs --project to be one. */
+    if (strcmp(cmd->name, "init") && strcmp(cmd->name, "setup") &&
+        platform_check_project(global.project) < 0)
+        return EXIT_USAGE;
     if (platform_load_env(global.project ? global.project : ".") < 0)
         return EXIT_USAGE;
     return cmd->fn(argc - 1, argv + 1);

@@ -13,15 +13,51 @@
 
 #define MAX_PARENTS 6
 
+static const char *const root_markers[] = {"sources/sources.yml", "dbt_project/dbt_project.yml",
+                                           "warehouse/data.duckdb"};
+
+const char *platform_root_marker(const char *dir)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(root_markers) / sizeof(root_markers[0]); i++) {
+        char *p = fs_join(dir, root_markers[i]);
+        int found = fs_is_file(p);
+
+        free(p);
+        if (found)
+            return root_markers[i];
+    }
+    return NULL;
+}
+
 static int is_root(const char *dir)
 {
-    char *a = fs_join(dir, "warehouse/data.duckdb");
-    char *b = fs_join(dir, "sources/sources.yml");
-    int yes = fs_is_file(a) || fs_is_file(b);
+    return platform_root_marker(dir) != NULL;
+}
 
-    free(a);
-    free(b);
-    return yes;
+int platform_check_project(const char *project)
+{
+    char *sources;
+    int ok;
+
+    if (!project)
+        return 0;
+    if (!fs_is_dir(project))
+        return error("--project '%s': no such directory; make a platform there with `mdp setup "
+                     "--project %s` (or `mdp init %s`)",
+                     project, project, project);
+    if (is_root(project))
+        return 0;
+    sources = fs_join(project, "sources");
+    ok = fs_is_dir(sources);
+    free(sources);
+    if (ok)
+        return 0;
+    return error("--project '%s' is not a platform folder (it has none of sources/sources.yml, "
+                 "dbt_project/dbt_project.yml, warehouse/data.duckdb, sources/); make one with "
+                 "`mdp setup --project %s` or point --project at one",
+                 project, project);
 }
 
 /* The nearest directory from start up to MAX_PARENTS parents that satisfies pred, or NULL. */

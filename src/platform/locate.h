@@ -2,7 +2,8 @@
  * Finding the platform folder, its warehouse and its .env (platform-layout.md):
  *
  *   root       --project DIR, else the nearest directory from the current one up to 6 parents
- *              that holds warehouse/data.duckdb or sources/sources.yml;
+ *              that holds sources/sources.yml, dbt_project/dbt_project.yml or
+ *              warehouse/data.duckdb;
  *   warehouse  --warehouse PATH, else $MDP_WAREHOUSE, else <root>/warehouse/data.duckdb;
  *   .env       the nearest .env found the same way; its KEY=VALUE lines are set in the
  *              environment unless the variable is already set.
@@ -22,6 +23,17 @@ struct platform_paths {
  */
 void platform_locate(const char *project, const char *warehouse, struct platform_paths *out);
 void platform_paths_release(struct platform_paths *p);
+/*
+ * The first marker that makes dir a platform folder (sources/sources.yml,
+ * dbt_project/dbt_project.yml, warehouse/data.duckdb; static), or NULL.
+ */
+const char *platform_root_marker(const char *dir);
+/*
+ * Checks a --project DIR for a command that works on an existing platform: 0 when project is
+ * NULL, or a directory with a platform marker or a sources/ folder (which `mdp sync` turns into
+ * a platform); else -1 with error() saying it is missing or not a platform, and how to make one.
+ */
+int platform_check_project(const char *project);
 /* 0 if p->root is set, else -1 with an error that says how to make or point at one. */
 int platform_require_root(const struct platform_paths *p);
 int platform_require_warehouse(const struct platform_paths *p);

@@ -222,7 +222,8 @@ int sync_run(const char *root, const struct sync_options *opts, struct sync_repo
         free(dir);
     }
     report->total = m.n;
-    if (report->n && !report->dry_run) {
+    report->created = !m.exists;
+    if ((report->n || !m.exists) && !report->dry_run) {
         if (manifest_save(&m, root) < 0)
             goto out;
         report->written = 1;
@@ -245,7 +246,10 @@ void sync_report_print(FILE *f, const struct sync_report *r)
         fprintf(f, "%s%c %s (%s)%s\n", plus ? term_green() : term_red(), r->changes[i].op,
                 r->changes[i].table, r->changes[i].path, term_reset());
     }
-    if (!r->n)
+    if (!r->n && r->created)
+        fprintf(f, "%s: %s with no sources (no files under sources/<system>/)\n", MANIFEST_PATH,
+                r->dry_run ? "would be created" : "created");
+    else if (!r->n)
         fprintf(f, "%s is up to date (%zu source%s)\n", MANIFEST_PATH, r->total,
                 r->total == 1 ? "" : "s");
     else

@@ -1,0 +1,65 @@
+/*
+ * End to end: the rough edges a new user hits first: a --project that is not a platform, a
+ * folder with only a dbt project, a .env outside the platform, options without their value,
+ * mistyped commands.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+
+/* Every command but init and setup refuses a missing or non-platform --project (exit 2). */
+Test(usage, project_must_be_a_platform)
+{
+    static const char *const cmds[] = {"sync",     "ingest",   "transform",           "test",
+                                       "pipeline", "generate", "query -c 'SELECT 1'", "catalog",
+                                       "eval"};
+    char *empty = tl_tmpdir();
+    struct tl_run r;
+    size_t i;
+
+    for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        tl_sh(&r, "\"$MDP_BIN\" --project '%s/nope' %s", empty, cmds[i]);
+        cr_expect_eq(r.code, 2, "%s: exit %d %s", cmds[i], r.code, r.err.buf);
+        cr_expect(strstr(r.err.buf, "/nope': no such directory; make a platform there with `mdp "
+                                    "setup --project") != NULL,
+                  "%s: %s", cmds[i], r.err.buf);
+        tl_run_release(&r);
+        tl_sh(&r, "\"$MDP_BIN\" --project '%s' %s", empty, cmds[i]);
+        cr_expect_eq(r.code, 2, "%s: exit %d %s", cmds[i], r.code, r.err.buf);
+        cr_expect(strstr(r.err.buf, "is not a platform folder") != NULL, "%s: %s", cmds[i],
+                  r.err.buf);
+        tl_run_release(&r);
+    }
+    tl_sh(&r, "ls -A '%s'", empty);
+    cr_assert_str_eq(r.out.buf, "", "a refused command wrote: %s", r.out.buf);
+    tl_run_release(&r);
+    tl_rmdir(empty);
+    free(empty);
+}
+
+/* A folder with only a dbt project is a platform to init, sync and pipeline alike. */
+Test(usage, dbt_project_only_folder, .timeout = 60)
+{
+    char *dir = tl_tmpdir();
+    struct tl_run r;
+
+    tl_write(dir, "dbt_project/dbt_project.yml", "name: only\n");
+    tl_write(dir, "dbt_project/models/one.sql", "select 1 as x\n");
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" init", dir);
+    cr_assert_eq(r.code, 1, "%s", r.err.buf);
+    cr_assert(strstr(r.err.buf, "already a platform folder (it has dbt_project/dbt_project.yml)"),
+              "%s", r.err.buf);
+    tl_run_release(&r);
+    tl_sh(&r, "cd / && \"$MDP_BIN\" --project '%s' sync", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert(strstr(r.out.buf, "sources/sources.yml: created with no sources"), "%s", r.out.buf);
+    tl_run_release(&r);
+    tl_sh(&r, "cd '%s' && rm sources/sources.yml && \"$MDP_BIN\" pipeline", dir);
+    cr_assert_eq(r.code, 0, "%s%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.out.buf, "transform ok"), "%s", r.out.buf);
+    tl_run_release(&r);
+    tl_rmdir(dir);
+    free(dir);
+}

@@ -63,3 +63,36 @@ Test(usage, dbt_project_only_folder, .timeout = 60)
     tl_rmdir(dir);
     free(dir);
 }
+
+/* sync writes a sources.yml it can read back, whatever bytes a folder name holds. */
+Test(usage, sync_round_trips_control_characters, .timeout = 60)
+{
+    char *dir = tl_tmpdir();
+    struct tl_run r;
+
+    tl_sh(&r,
+          "cd '%s' && for c in '\\v' '\\f' '\\a' '\\b' '\\033' '\\001' '\\177'; do "
+          "d=\"sources/s$(printf \"$c\")x\"; mkdir -p \"$d\" && printf 'a\\n1\\n' >\"$d/t.csv\"; "
+          "done && \"$MDP_BIN\" sync >/dev/null && \"$MDP_BIN\" sync && \"$MDP_BIN\" ingest",
+          dir);
+    cr_assert_eq(r.code, 0, "%s%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.out.buf, "up to date (7 sources)"), "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "7 loaded"), "%s", r.out.buf);
+    tl_run_release(&r);
+    tl_sh(&r, "grep -c 'x0B' '%s/sources/sources.yml'", dir);
+    cr_assert_str_eq(r.out.buf, "2\n", "\\v not escaped");
+    tl_run_release(&r);
+
+    /* A raw control character typed by hand: the real line and column. */
+    tl_sh(&r,
+          "cd '%s' && printf 'sources:\\n- table: a\\n  path: \"x\\v\"\\n' >sources/sources.yml "
+          "&& \"$MDP_BIN\" sync",
+          dir);
+    cr_assert_eq(r.code, 2, "%s", r.err.buf);
+    cr_assert(strstr(r.err.buf, "sources/sources.yml:3:11: control characters are not allowed "
+                                "(byte 0x0B)") != NULL,
+              "%s", r.err.buf);
+    tl_run_release(&r);
+    tl_rmdir(dir);
+    free(dir);
+}

@@ -8,6 +8,7 @@
 
 #include "cmd/cmd.h"
 #include "platform/locate.h"
+#include "util/strbuf.h"
 #include "util/term.h"
 
 #define MDP_VERSION "0.1.0"
@@ -163,7 +164,14 @@ int main(int argc, char **argv)
     if (strcmp(cmd->name, "init") && strcmp(cmd->name, "setup") &&
         platform_check_project(global.project) < 0)
         return EXIT_USAGE;
-    if (platform_load_env(global.project ? global.project : ".") < 0)
-        return EXIT_USAGE;
+    {
+        struct strbuf env = STRBUF_INIT;
+        int n = platform_load_env(global.project, &env);
+        if (n >= 0 && term_verbose && env.len)
+            fprintf(stderr, "read %s (%d setting%s)\n", env.buf, n, n == 1 ? "" : "s");
+        strbuf_release(&env);
+        if (n < 0)
+            return EXIT_USAGE;
+    }
     return cmd->fn(argc - 1, argv + 1);
 }

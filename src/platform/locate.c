@@ -121,14 +121,6 @@ int platform_require_warehouse(const struct platform_paths *p)
                  "--warehouse PATH, or set MDP_WAREHOUSE");
 }
 
-static int has_env(const char *dir)
-{
-    char *f = fs_join(dir, ".env");
-    int yes = fs_is_file(f);
-    free(f);
-    return yes;
-}
-
 int platform_parse_env(const char *name, const char *text,
                        int (*each)(const char *key, const char *value, void *ctx), void *ctx)
 {
@@ -192,20 +184,24 @@ static int set_unless_set(const char *key, const char *value, void *ctx)
     return 1;
 }
 
-int platform_load_env(const char *dir)
+int platform_load_env(const char *project, struct strbuf *file)
 {
-    char *found = walk_up(dir, has_env), *path;
+    char *root = project ? fs_absolute(project) : walk_up(".", is_root), *path;
     struct strbuf sb = STRBUF_INIT;
-    int ret;
+    int ret = 0;
 
-    if (!found)
+    if (!root)
         return 0;
-    path = fs_join(found, ".env");
-    ret = fs_read_file(&sb, path);
-    if (ret == 0)
-        ret = platform_parse_env(path, sb.buf, set_unless_set, NULL);
+    path = fs_join(root, ".env");
+    if (fs_is_file(path)) {
+        ret = fs_read_file(&sb, path);
+        if (ret == 0)
+            ret = platform_parse_env(path, sb.buf, set_unless_set, NULL);
+        if (ret >= 0 && file)
+            strbuf_addstr(file, path);
+    }
     strbuf_release(&sb);
     free(path);
-    free(found);
+    free(root);
     return ret;
 }

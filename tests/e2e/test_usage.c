@@ -96,3 +96,33 @@ Test(usage, sync_round_trips_control_characters, .timeout = 60)
     tl_rmdir(dir);
     free(dir);
 }
+
+/* Only the platform root's .env counts: one planted in a parent folder redirects nothing. */
+Test(usage, env_from_the_platform_root_only, .timeout = 60)
+{
+    char *dir = tl_tmpdir();
+    struct tl_run r;
+
+    tl_write(dir, ".env", "MDP_WAREHOUSE=planted.duckdb\n");
+    tl_write(dir, "plat/sources/sources.yml", "sources: []\n");
+    tl_sh(&r,
+          "cd '%s/plat' && unset MDP_WAREHOUSE; \"$MDP_BIN\" -v query --write -c 'CREATE TABLE "
+          "t AS SELECT 1 AS i' && ls ../planted.duckdb warehouse/data.duckdb",
+          dir);
+    cr_assert_neq(r.code, 0, "the parent's .env was read: %s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "warehouse/data.duckdb"), "%s%s", r.out.buf, r.err.buf);
+    cr_assert(!strstr(r.out.buf, "planted"), "%s", r.out.buf);
+    cr_assert(!strstr(r.err.buf, "read "), "%s", r.err.buf);
+    tl_run_release(&r);
+
+    tl_write(dir, "plat/.env", "MDP_WAREHOUSE=mine.duckdb\n");
+    tl_sh(&r,
+          "cd '%s/plat' && unset MDP_WAREHOUSE; \"$MDP_BIN\" -v query --write -c 'CREATE TABLE "
+          "t AS SELECT 1 AS i' && ls mine.duckdb",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert(strstr(r.err.buf, "plat/.env (1 setting)"), "%s", r.err.buf);
+    tl_run_release(&r);
+    tl_rmdir(dir);
+    free(dir);
+}

@@ -160,8 +160,8 @@ int main(int argc, char **argv)
         print_usage(stderr);
         return EXIT_USAGE;
     }
-    /* init and setup make a platform; every other command needs --project to be one. */
-    if (strcmp(cmd->name, "init") && strcmp(cmd->name, "setup") &&
+    /* init, setup and generate write a platform; every other command needs --project to be one. */
+    if (strcmp(cmd->name, "init") && strcmp(cmd->name, "setup") && strcmp(cmd->name, "generate") &&
         platform_check_project(global.project) < 0)
         return EXIT_USAGE;
     {

@@ -32,7 +32,8 @@ void platform_paths_release(struct platform_paths *p);
  */
 const char *platform_root_marker(const char *dir);
 /*
- * Checks a --project DIR for a command that works on an existing platform: 0 when project is
+ * Checks a --project DIR for a command that works on an existing platform (all but init,
+ * setup and generate, which write one): 0 when project is
  * NULL, or a directory with a platform marker or a sources/ folder (which `mdp sync` turns into
  * a platform); else -1 with error() saying it is missing or not a platform, and how to make one.
  */

@@ -12,9 +12,9 @@
 /* Every command but init and setup refuses a missing or non-platform --project (exit 2). */
 Test(usage, project_must_be_a_platform)
 {
-    static const char *const cmds[] = {"sync",     "ingest",   "transform",           "test",
-                                       "pipeline", "generate", "query -c 'SELECT 1'", "catalog",
-                                       "eval"};
+    static const char *const cmds[] = {"sync",    "ingest",   "transform",
+                                       "test",    "pipeline", "query -c 'SELECT 1'",
+                                       "catalog", "eval"};
     char *empty = tl_tmpdir();
     struct tl_run r;
     size_t i;

@@ -13,7 +13,7 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-protot
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Isrc -I$(BUILD)/gen \
              -isystem $(DUCKDB_DIR) -MMD -MP -Itests
-LIBS      := -L$(DUCKDB_DIR) -lduckdb -lcjson -lyaml -ledit -lstemmer -lmicrohttpd -lpthread -lm
+LIBS      := -L$(DUCKDB_DIR) -lduckdb -lcjson -lyaml -ledit -lstemmer -lmicrohttpd -lz -lpthread -lm
 RPATH     := -Wl,-rpath,'$$ORIGIN/../lib/mdp' -Wl,-rpath,$(DUCKDB_DIR)
 
 ifeq ($(SAN),1)

@@ -10,6 +10,7 @@
 #include "platform/locate.h"
 #include "session/session.h"
 #include "util/error.h"
+#include "util/strbuf.h"
 #include "util/term.h"
 
 #define MDP_VERSION "0.1.0"
@@ -211,7 +212,18 @@ int main(int argc, char **argv)
         print_usage(stderr);
         return EXIT_USAGE;
     }
-    if (platform_load_env(global.project ? global.project : ".") < 0)
+    /* init, setup and generate write a platform; every other command needs --project to be one. */
+    if (strcmp(cmd->name, "init") && strcmp(cmd->name, "setup") && strcmp(cmd->name, "generate") &&
+        platform_check_project(global.project) < 0)
         return EXIT_USAGE;
+    {
+        struct strbuf env = STRBUF_INIT;
+        int n = platform_load_env(global.project, &env);
+        if (n >= 0 && term_verbose && env.len)
+            fprintf(stderr, "read %s (%d setting%s)\n", env.buf, n, n == 1 ? "" : "s");
+        strbuf_release(&env);
+        if (n < 0)
+            return EXIT_USAGE;
+    }
     return run_command(cmd, argc - 1, argv + 1);
 }

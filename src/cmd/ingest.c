@@ -1,6 +1,6 @@
 /*
- * mdp ingest [TABLE...] [--full-refresh] [--fail-fast] [--no-typing]: load the manifest's
- * sources into raw.<table>, each atomically, and print a summary per source.
+ * mdp ingest [TABLE...] [--full-refresh] [--fail-fast] [--no-typing] [--allow-schema-change]: load
+ * the manifest's sources into raw.<table>, each atomically, and print a summary per source.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 
 static const char usage[] =
     "usage: mdp ingest [TABLE...] [--full-refresh] [--fail-fast] [--no-typing]\n"
+    "                  [--allow-schema-change]\n"
     "\n"
     "Load each source listed in sources/sources.yml into raw.<table> with DuckDB's readers\n"
     "(CSV with type sniffing, Parquet, JSON, NDJSON), atomically: a file that fails leaves the\n"
@@ -25,6 +26,10 @@ static const char usage[] =
     "  --full-refresh     reload every selected source, changed or not\n"
     "  --fail-fast        stop at the first source that fails\n"
     "  --no-typing        keep the types DuckDB's readers chose (no smart typing)\n"
+    "  --allow-schema-change\n"
+    "                     replace a table even when the load drops or renames columns or has\n"
+    "                     no rows (otherwise refused, the table kept; per source:\n"
+    "                     `allow_schema_change: true` in sources.yml)\n"
     "  -h, --help         this help\n"
     "\n"
     "Exit status: 0 all loaded or skipped, 1 some source failed, 2 bad input (invalid\n"
@@ -32,11 +37,10 @@ static const char usage[] =
 
 int cmd_ingest(int argc, char **argv, struct session *s)
 {
-    static const struct option longopts[] = {{"full-refresh", no_argument, NULL, 'F'},
-                                             {"fail-fast", no_argument, NULL, 'x'},
-                                             {"no-typing", no_argument, NULL, 'T'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"full-refresh", no_argument, NULL, 'F'}, {"fail-fast", no_argument, NULL, 'x'},
+        {"no-typing", no_argument, NULL, 'T'},    {"allow-schema-change", no_argument, NULL, 'A'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     struct ingest_options opts = {0};
     struct ingest_report report;
     struct wh *wh;
@@ -48,6 +52,7 @@ int cmd_ingest(int argc, char **argv, struct session *s)
         case 'F': opts.full_refresh = 1; break;
         case 'x': opts.fail_fast = 1; break;
         case 'T': opts.no_typing = 1; break;
+        case 'A': opts.allow_schema_change = 1; break;
         case 'h': return cmd_help(usage);
         default: return cmd_usage_error(usage, "unknown option");
         }

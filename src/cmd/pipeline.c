@@ -14,7 +14,7 @@
 #include "util/xmalloc.h"
 
 static const char pipeline_usage[] =
-    "usage: mdp pipeline [--full-refresh] [--fail-fast]\n"
+    "usage: mdp pipeline [--full-refresh] [--fail-fast] [--allow-schema-change]\n"
     "\n"
     "Build the warehouse: sync the source manifest, ingest changed sources into raw, build the\n"
     "dbt models in dependency order, and run the column tests. A failed source or model leaves\n"
@@ -22,6 +22,9 @@ static const char pipeline_usage[] =
     "\n"
     "  --full-refresh   reload every source, changed or not\n"
     "  --fail-fast      stop at the first failure\n"
+    "  --allow-schema-change\n"
+    "                   let a source replace its table even when the load drops or renames\n"
+    "                   columns or has no rows (otherwise refused, the table kept)\n"
     "  -h, --help       this help\n";
 
 static const char setup_usage[] =
@@ -41,7 +44,7 @@ static struct wh *open_wh(void *ctx)
 }
 
 /* Runs the four stages on the session's platform; returns the exit code. */
-static int run_pipeline(struct session *s, int full_refresh, int fail_fast)
+static int run_pipeline(struct session *s, int full_refresh, int fail_fast, int allow)
 {
     struct pipeline_options o = {0};
     struct pipeline_report r;
@@ -50,6 +53,7 @@ static int run_pipeline(struct session *s, int full_refresh, int fail_fast)
     s->mode = WH_READ_WRITE;
     o.full_refresh = full_refresh;
     o.fail_fast = fail_fast;
+    o.allow_schema_change = allow;
     o.open_wh = open_wh;
     o.on_event = render_pipeline_event;
     o.progress = render_progress;
@@ -61,16 +65,18 @@ static int run_pipeline(struct session *s, int full_refresh, int fail_fast)
 
 int cmd_pipeline(int argc, char **argv, struct session *s)
 {
-    static const struct option longopts[] = {{"full-refresh", no_argument, NULL, 'F'},
+    static const struct option longopts[] = {{"allow-schema-change", no_argument, NULL, 'A'},
+                                             {"full-refresh", no_argument, NULL, 'F'},
                                              {"fail-fast", no_argument, NULL, 'x'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    int opt, full_refresh = 0, fail_fast = 0;
+    int opt, full_refresh = 0, fail_fast = 0, allow = 0;
 
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'F': full_refresh = 1; break;
+        case 'A': allow = 1; break;
         case 'x': fail_fast = 1; break;
         case 'h': return cmd_help(pipeline_usage);
         default: return cmd_usage_error(pipeline_usage, "unknown option");
@@ -80,7 +86,7 @@ int cmd_pipeline(int argc, char **argv, struct session *s)
         return cmd_usage_error(pipeline_usage, "unexpected argument '%s'", argv[optind]);
     if (cmd_ready(s))
         return EXIT_USAGE;
-    return run_pipeline(s, full_refresh, fail_fast);
+    return run_pipeline(s, full_refresh, fail_fast, allow);
 }
 
 int cmd_setup(int argc, char **argv, struct session *s)
@@ -124,7 +130,7 @@ int cmd_setup(int argc, char **argv, struct session *s)
         goto out;
     /* Now a platform: locate again so the warehouse path follows the usual rules. */
     session_relocate(s, root);
-    ret = run_pipeline(s, 0, 0);
+    ret = run_pipeline(s, 0, 0, 0);
 out:
     free(root);
     return ret;

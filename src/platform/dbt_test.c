@@ -113,7 +113,7 @@ static void test_name(const struct subject *s, const struct dbt_test *t, struct 
 }
 
 static void run_test(struct wh *wh, const struct dbt_project *p, const struct subject *s,
-                     const struct dbt_test *t, struct dbt_test_report *rep)
+                     const struct dbt_test *t, const char *not_built, struct dbt_test_report *rep)
 {
     struct dbt_test_result *r;
     struct strbuf name = STRBUF_INIT, sql = STRBUF_INIT;
@@ -136,6 +136,12 @@ static void run_test(struct wh *wh, const struct dbt_project *p, const struct su
                              "accepted_values, relationships); not run",
                              t->name, r->location);
         rep->unsupported++;
+        goto out;
+    }
+    if (not_built) {
+        r->status = DBT_RESULT_NOT_RUN;
+        r->message = xstrfmt("not run: %s", not_built);
+        rep->not_run++;
         goto out;
     }
     if (test_sql(p, s, t, &sql, &what) < 0 || wh_query(wh, sql.buf, NULL, &res) < 0) {
@@ -166,15 +172,27 @@ out:
 }
 
 static void run_columns(struct wh *wh, const struct dbt_project *p, struct subject *s,
-                        const struct dbt_column *cols, size_t ncols, struct dbt_test_report *rep)
+                        const struct dbt_column *cols, size_t ncols, const char *not_built,
+                        struct dbt_test_report *rep)
 {
     size_t i, j;
 
     for (i = 0; i < ncols; i++) {
         s->col = &cols[i];
         for (j = 0; j < cols[i].ntests; j++)
-            run_test(wh, p, s, &cols[i].tests[j], rep);
+            run_test(wh, p, s, &cols[i].tests[j], not_built, rep);
     }
+}
+
+/* Why model's tests do not run (the caller frees), or NULL when they do. */
+static char *not_built_reason(const struct dbt_test_options *o, const char *model)
+{
+    size_t i;
+
+    for (i = 0; i < o->nnot_built; i++)
+        if (!strcmp(o->not_built[i], model))
+            return xstrfmt("model %s was not built in this run; its relation is stale", model);
+    return NULL;
 }
 
 int dbt_test_run(const char *root, struct wh *warehouse, const struct dbt_test_options *opts,
@@ -216,7 +234,7 @@ int dbt_test_run(const char *root, struct wh *warehouse, const struct dbt_test_o
         struct subject s = {label, part, &rel, NULL, 1};
 
         dbt_source_relation(&p.sources[i], &rel);
-        run_columns(wh, &p, &s, p.sources[i].columns, p.sources[i].ncolumns, rep);
+        run_columns(wh, &p, &s, p.sources[i].columns, p.sources[i].ncolumns, NULL, rep);
         strbuf_release(&rel);
         free(label);
         free(part);
@@ -226,12 +244,15 @@ int dbt_test_run(const char *root, struct wh *warehouse, const struct dbt_test_o
         const struct dbt_model *m = &p.models[idx];
         struct strbuf rel = STRBUF_INIT;
         struct subject s = {m->name, m->name, &rel, NULL, 0};
+        char *why;
 
         if (!m->enabled || (opts->nselect && !selected[idx]))
             continue;
+        why = not_built_reason(opts, m->name);
         dbt_model_relation(m, &rel);
-        run_columns(wh, &p, &s, m->columns, m->ncolumns, rep);
+        run_columns(wh, &p, &s, m->columns, m->ncolumns, why, rep);
         strbuf_release(&rel);
+        free(why);
     }
     ret = rep->fail || rep->errors ? 1 : 0;
 out:

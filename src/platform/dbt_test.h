@@ -17,14 +17,21 @@ struct dbt_test_options {
                                   models and sources */
     size_t nselect;
     const char *vars; /* --vars YAML (vars can change a model's schema or alias) */
+    /*
+     * Models that failed or were skipped in this run (e.g. a pipeline's transform): their
+     * relations are stale, so their tests are reported as DBT_RESULT_NOT_RUN, not run.
+     */
+    const char *const *not_built;
+    size_t nnot_built;
 };
 
 enum dbt_test_status {
     DBT_RESULT_PASS,
     DBT_RESULT_WARN, /* failures in a test with severity: warn */
     DBT_RESULT_FAIL,
-    DBT_RESULT_ERROR,      /* the query could not run (e.g. the relation is missing) */
-    DBT_RESULT_UNSUPPORTED /* a test mdp does not know: reported, not run */
+    DBT_RESULT_ERROR,       /* the query could not run (e.g. the relation is missing) */
+    DBT_RESULT_UNSUPPORTED, /* a test mdp does not know: reported, not run */
+    DBT_RESULT_NOT_RUN      /* its model was not built in this run (options.not_built) */
 };
 
 struct dbt_test_result {
@@ -42,7 +49,7 @@ struct dbt_test_result {
 struct dbt_test_report {
     struct dbt_test_result *results;
     size_t n, alloc;
-    size_t pass, warn, fail, errors, unsupported;
+    size_t pass, warn, fail, errors, unsupported, not_run;
     double seconds;
     int bad_input; /* stopped on the project's files (an exit-2 problem) */
 };

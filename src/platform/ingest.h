@@ -12,6 +12,12 @@
  * Column names are kept exactly as the reader sees them (e.g. "Sales Person"); names that
  * need double quotes in SQL are listed in the notes.
  *
+ * A load that would drop or rename the columns of the raw.<table> it replaces, or has no rows
+ * where it had some, or a CSV the reader could only read as one column because of a ragged
+ * row, is refused and the table kept (see ingest_options.allow_schema_change); a CSV with a
+ * ragged row names its line and the reader options that accept it; a .csv holding gzip,
+ * Parquet, ZIP, JSON or binary bytes, and a truncated .gz, are refused before reading.
+ *
  * An entry may carry `options:`, a mapping passed to the reader as named parameters
  * (e.g. `options: {delim: ';', header: false}`).
  *
@@ -42,6 +48,12 @@ struct ingest_options {
     int no_typing;         /* keep the reader's types */
     progress_fn *progress; /* each source's read, then NULL; may be NULL */
     void *progress_ctx;
+    /*
+     * Replace raw.<table> even when the load drops or renames its columns or has no rows where
+     * it had some (otherwise refused, as is a CSV the reader could only read as one column
+     * because of a ragged row). Per source: `allow_schema_change: true` in its entry.
+     */
+    int allow_schema_change;
 };
 
 enum ingest_status { INGEST_NOT_RUN, INGEST_LOADED, INGEST_SKIPPED, INGEST_FAILED };

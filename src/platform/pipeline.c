@@ -9,6 +9,8 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/strutil.h"
+#include "util/xmalloc.h"
 
 static const char *const stage_names[] = {"sync", "ingest", "transform",
                                           "test", "init",   "generate"};
@@ -63,6 +65,8 @@ int pipeline_run(const char *root, const struct pipeline_options *o, struct pipe
     struct pipeline_event ev;
     struct wh *wh;
     double t0, start = clock_seconds();
+    char **not_built = NULL;
+    size_t k, nnot_built = 0, alloc_not_built = 0;
     int i, bad = 0;
 
     memset(rep, 0, sizeof(*rep));
@@ -93,6 +97,7 @@ int pipeline_run(const char *root, const struct pipeline_options *o, struct pipe
     }
     io.full_refresh = o->full_refresh;
     io.fail_fast = o->fail_fast;
+    io.allow_schema_change = o->allow_schema_change;
     io.progress = to.progress = o->progress;
     i = ingest_run(root, wh, &io, &ir);
     ev.status = end_step(&rep->steps[PIPELINE_INGEST], i, t0);
@@ -113,6 +118,11 @@ int pipeline_run(const char *root, const struct pipeline_options *o, struct pipe
     ev.status = end_step(&rep->steps[PIPELINE_TRANSFORM], i, t0);
     ev.transform = &tr;
     emit(o->on_event, o->ctx, &ev);
+    for (k = 0; k < tr.n; k++) /* their relations are stale: their tests do not run */
+        if (tr.results[k].status != TRANSFORM_OK) {
+            ALLOC_GROW(not_built, nnot_built + 1, alloc_not_built);
+            not_built[nnot_built++] = xstrdup(tr.results[k].model);
+        }
     transform_report_release(&tr);
     if (i < 0 || (i && o->fail_fast))
         goto out;
@@ -120,6 +130,8 @@ int pipeline_run(const char *root, const struct pipeline_options *o, struct pipe
     ev = stage_start(o->on_event, o->ctx, PIPELINE_TEST);
     t0 = clock_seconds();
     memset(&dtr, 0, sizeof(dtr));
+    dto.not_built = (const char *const *)not_built;
+    dto.nnot_built = nnot_built;
     i = dbt_test_run(root, wh, &dto, &dtr);
     ev.status = end_step(&rep->steps[PIPELINE_TEST], i, t0);
     ev.test = &dtr;
@@ -127,6 +139,7 @@ int pipeline_run(const char *root, const struct pipeline_options *o, struct pipe
     dbt_test_report_release(&dtr);
 
 out:
+    strv_free(not_built, nnot_built);
     rep->seconds = clock_seconds() - start;
     for (i = 0; i < PIPELINE_NSTAGES; i++)
         if (rep->steps[i].status == STAGE_FATAL || rep->steps[i].status == STAGE_SOME_FAILED)

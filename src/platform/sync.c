@@ -243,7 +243,8 @@ int sync_run(const char *root, const struct sync_options *opts, struct sync_repo
         free(dir);
     }
     report->total = m.n;
-    if (report->n && !report->dry_run) {
+    report->created = !m.exists;
+    if ((report->n || !m.exists) && !report->dry_run) {
         if (manifest_save(&m, root) < 0)
             goto out;
         report->written = 1;

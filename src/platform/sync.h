@@ -31,6 +31,7 @@ struct sync_report {
     size_t n, alloc;
     size_t total; /* entries in the manifest after the sync */
     int written;  /* sources.yml was (re)written */
+    int created;  /* there was no sources.yml: it is written, even with no sources */
     int dry_run;
     int bad_input; /* the failure was the user's input (invalid manifest): exit 2 */
 };

@@ -91,7 +91,10 @@ void sync_report_print(FILE *f, const struct sync_report *r)
         fprintf(f, "%s%c %s (%s)%s\n", plus ? term_green() : term_red(), r->changes[i].op,
                 r->changes[i].table, r->changes[i].path, term_reset());
     }
-    if (!r->n)
+    if (!r->n && r->created)
+        fprintf(f, "%s: %s with no sources (no files under sources/<system>/)\n", MANIFEST_PATH,
+                r->dry_run ? "would be created" : "created");
+    else if (!r->n)
         fprintf(f, "%s is up to date (%zu source%s)\n", MANIFEST_PATH, r->total,
                 r->total == 1 ? "" : "s");
     else
@@ -213,7 +216,7 @@ void transform_report_print(FILE *f, const struct transform_report *rep)
 
 void dbt_test_report_print(FILE *f, const struct dbt_test_report *rep)
 {
-    static const char *const words[] = {"PASS", "WARN", "FAIL", "ERROR", "SKIP"};
+    static const char *const words[] = {"PASS", "WARN", "FAIL", "ERROR", "SKIP", "SKIP"};
     size_t i, width = 10;
 
     for (i = 0; i < rep->n; i++)
@@ -232,10 +235,11 @@ void dbt_test_report_print(FILE *f, const struct dbt_test_report *rep)
         else
             fprintf(f, "  %.2f s\n", r->seconds);
     }
-    fprintf(f,
-            "test: %zu passed, %zu failed, %zu warned, %zu errors, %zu not supported "
-            "(%zu tests in %.2f s)\n",
-            rep->pass, rep->fail, rep->warn, rep->errors, rep->unsupported, rep->n, rep->seconds);
+    fprintf(f, "test: %zu passed, %zu failed, %zu warned, %zu errors, %zu not supported", rep->pass,
+            rep->fail, rep->warn, rep->errors, rep->unsupported);
+    if (rep->not_run)
+        fprintf(f, ", %zu not run (model not built)", rep->not_run);
+    fprintf(f, " (%zu tests in %.2f s)\n", rep->n, rep->seconds);
 }
 
 void scaffold_report_print(FILE *f, const struct scaffold_report *report)

@@ -5,7 +5,8 @@
  * ATTACH, no INSTALL/LOAD), lock_configuration=true, a memory limit, and for every query a
  * statement allow-list (one SELECT / WITH / FROM / VALUES / TABLE / EXPLAIN / DESCRIBE / SHOW /
  * SUMMARIZE, or a read-only PRAGMA such as table_info), a wall-clock timeout that interrupts
- * the query, and a row cap that still reports the true row count. Every refusal says why.
+ * the query and the reading of its result, a row cap that still reports the true row count,
+ * and a cap on the bytes of a result's text. Every refusal says why.
  */
 #ifndef MDP_SANDBOX_H
 #define MDP_SANDBOX_H
@@ -17,6 +18,7 @@ struct wh;
 struct sandbox_options {
     int timeout_ms;           /* default 30000 */
     size_t max_rows;          /* default 10000 */
+    size_t max_bytes;         /* text of one result; default 64 MB */
     const char *memory_limit; /* default "2GB" */
     int threads;              /* 0: DuckDB's default */
 };

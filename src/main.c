@@ -57,6 +57,9 @@ static const struct command commands[] = {
      "questions in a conversation, with follow-ups (alias: agent)"},
     {"agent", cmd_chat, NEED_WAREHOUSE, "the same as chat"},
     {"eval", cmd_eval, 0, "run evaluation cases: ground-truth SQL and assertions on answers"},
+    {"dashboard", cmd_dashboard, NEED_WAREHOUSE,
+     "build the Evidence-style dashboard pages into a static site"},
+    {"serve", cmd_serve, NEED_WAREHOUSE, "serve the dashboards live over HTTP (--port, --host)"},
 };
 
 struct global_options {

@@ -5,9 +5,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analyst/plan.h"
 #include "catalog/catalog.h"
+#include "catalog/sqlscan.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -48,17 +50,49 @@ static const char *why_of(const struct cat_hit *h)
     return "";
 }
 
+char *link_measure_row_expression(const struct cat_measure *m)
+{
+    struct sql_facts f;
+    struct strbuf sql = STRBUF_INIT;
+    const char *e = m->expression;
+    size_t n = strlen(e);
+    char *out = NULL;
+
+    if (m->table < 0 || n < 6 || strncasecmp(e, "sum(", 4) || e[n - 1] != ')')
+        return NULL;
+    strbuf_addf(&sql, "SELECT %s", e);
+    sql_scan(sql.buf, &f);
+    if (f.naggregates == 1 && !f.aggregates[0].distinct && f.nitems == 1 &&
+        !strcmp(f.aggregates[0].func, "sum") && !strchr(f.aggregates[0].arg, '.') &&
+        strlen(f.aggregates[0].arg) + 5 == strlen(f.items[0].expr))
+        out = xstrdup(f.aggregates[0].arg);
+    sql_facts_release(&f);
+    strbuf_release(&sql);
+    return out;
+}
+
 /*
  * Keeps the hits a span of n tokens may stand for: a span of several words must be a whole
  * name, value or synonym (not one word of a longer name); values must be whole values.
  */
-static size_t keep_hits(const struct cat_hit *h, size_t nh, size_t n, int quoted,
-                        struct link_cand **out)
+static size_t keep_hits(const struct catalog *cat, const struct cat_hit *h, size_t nh, size_t n,
+                        int quoted, struct link_cand **out)
 {
     struct link_cand *c = NULL;
     size_t i, nc = 0, alloc = 0;
 
     for (i = 0; i < nh; i++) {
+        if (h[i].kind == CAT_HIT_MEASURE) {
+            /*
+             * a learned measure is named whole ("line revenue", not "revenue" alone), and one
+             * the plan cannot use must not hide the columns it could
+             */
+            char *row =
+                h[i].score < 0.6 ? NULL : link_measure_row_expression(&cat->measures[h[i].measure]);
+            free(row);
+            if (!row)
+                continue;
+        }
         /* several words must be a whole name, or a phrase of the thesaurus ("signed up") */
         if (n > 1 && h[i].score < 0.6 && !(h[i].kind == CAT_HIT_COLUMN && h[i].score >= 0.39))
             continue;
@@ -98,7 +132,14 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
 
             for (j = i; j < i + len && ok; j++)
                 ok = linkable(&t->v[j]) && (len == 1 || t->v[j].kind != TOK_QUOTED);
-            if (!ok || !edge_ok(&t->v[i]) || !(len > 1 ? end_ok : edge_ok)(&t->v[i + len - 1]))
+            /* "no-shows": words joined by hyphens are one phrase, whatever they are */
+            if (ok && len > 1 && t->v[i + 1].hyphen) {
+                for (j = i + 1; j < i + len && ok; j++)
+                    ok = t->v[j].hyphen;
+            } else if (!ok || !edge_ok(&t->v[i]) ||
+                       !(len > 1 ? end_ok : edge_ok)(&t->v[i + len - 1]))
+                ok = 0;
+            if (!ok)
                 continue;
             for (j = i; j < i + len; j++) {
                 if (j > i)
@@ -114,9 +155,14 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
                     hits = NULL;
                 }
             }
-            nc = keep_hits(hits, nh, len, t->v[i].kind == TOK_QUOTED, &cands);
+            nc = keep_hits(c, hits, nh, len, t->v[i].kind == TOK_QUOTED, &cands);
             free(hits);
             if (!nc) {
+                strbuf_release(&phrase);
+                continue;
+            }
+            if (out->n >= LINKS_MAX) { /* a question is not a document: the rest is unread */
+                free(cands);
                 strbuf_release(&phrase);
                 continue;
             }
@@ -153,12 +199,12 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
             tok_in(t, i, core))
             continue;
         nh = catalog_lookup(c, k->text, &hits);
-        nc = keep_hits(hits, nh, 1, 0, &cands);
+        nc = keep_hits(c, hits, nh, 1, 0, &cands);
         free(hits);
         for (q = 0; q < nc; q++)
             if (cands[q].kind == LINK_VALUE && cands[q].score >= 0.99)
                 cands[keep++] = cands[q];
-        if (!keep) {
+        if (!keep || out->n >= LINKS_MAX) {
             free(cands);
             continue;
         }
@@ -186,12 +232,12 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
             tok_is_function_word(t->v[i - 1].word))
             continue;
         nh = catalog_lookup(c, k->text, &hits);
-        nc = keep_hits(hits, nh, 1, 0, &cands);
+        nc = keep_hits(c, hits, nh, 1, 0, &cands);
         free(hits);
         for (q = 0; q < nc; q++)
             if (cands[q].kind == LINK_COLUMN && cands[q].score >= 0.99)
                 cands[keep++] = cands[q];
-        if (!keep) {
+        if (!keep || out->n >= LINKS_MAX) {
             free(cands);
             continue;
         }

@@ -499,7 +499,7 @@ static int negated_before(const struct tokens *t, const struct link *l)
 
     for (i = l->from; i-- > lo;) {
         if (t->v[i].kind == TOK_PUNCT && strcmp(t->v[i].word, "("))
-            return 0;
+            break;
         if (is_negation(t, i) || tok_is(t, i, "ignoring") ||
             (tok_is(t, i, "leaving") && tok_is(t, i + 1, "out")))
             return 1;
@@ -1090,7 +1090,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     int entity_table = -1, entity_link = -1, fact_link = -1, measure_link = -1, money_link = -1;
     int entity_col_link = -1;
     int anchor = today, expr_links[4], nexpr = 0;
-    char expr_ops[3];
+    char expr_ops[3], *learned = NULL;
     int group_links[PLAN_MAX_GROUPS], ngroup_links = 0;
     int cmp_link = -1;
     char cmp_op[3] = "";
@@ -1098,7 +1098,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     int null_links[8], nnull = 0;
     int value_links[8], nvalue = 0;
     int time_link = -1;
-    int qualifier[64] = {0};
+    int qualifier[LINKS_MAX + 1] = {0};
     const struct link *roleless_link = NULL;
     size_t cmp_skip_from = 0, cmp_skip_to = 0;
     int nonzero_links[4], nnonzero = 0;
@@ -1263,10 +1263,23 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         for (q = 0; q < l->v[i].nc && !match; q++)
             for (r = 0; r < nx->nc && !match; r++)
                 match = l->v[i].c[q].kind == LINK_TABLE && nx->c[r].kind == LINK_COLUMN &&
-                        l->v[i].c[q].table == nx->c[r].table;
+                        l->v[i].c[q].table == nx->c[r].table && nx->c[r].score >= 0.5;
         if (!match)
             continue;
         qualifier[i] = 1;
+        {
+            /* the column is that table's: keep its candidates in the qualifying tables */
+            struct link *col = &l->v[i + 1];
+            size_t keep = 0;
+            for (r = 0; r < col->nc; r++) {
+                int own = 0;
+                for (q = 0; q < l->v[i].nc && !own; q++)
+                    own = l->v[i].c[q].kind == LINK_TABLE && l->v[i].c[q].table == col->c[r].table;
+                if (own || col->c[r].kind != LINK_COLUMN)
+                    col->c[keep++] = col->c[r];
+            }
+            col->nc = keep;
+        }
         for (j = 0; j < in.nby; j++)
             if (in.by_at[j] == l->v[i].from)
                 in.by_at[j] = nx->from;
@@ -1278,11 +1291,11 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
      * "boxes ... shipped": two words that are each only part of one column's name, close
      * together, are that column.
      */
-    for (i = 0; i < l->n && i < 64; i++) {
+    for (i = 0; i < l->n; i++) {
         struct link *a = &l->v[i];
         if (qualifier[i] || !cand_of(a, LINK_COLUMN) || a->c[0].score > 0.5)
             continue;
-        for (j = i + 1; j < l->n && j < 64; j++) {
+        for (j = i + 1; j < l->n; j++) {
             struct link *b = &l->v[j];
             size_t q, r, keep = 0;
             if (b->from > a->to + 2 || !cand_of(b, LINK_COLUMN) || b->c[0].score > 0.5)
@@ -1332,8 +1345,10 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                     lk.nc++;
                 }
             free(hits);
-            if (!lk.nc)
+            if (!lk.nc || l->n >= LINKS_MAX) {
+                free(lk.c);
                 break;
+            }
             lk.from = i;
             lk.to = i + 1;
             lk.phrase = xstrdup(t->v[i].text);
@@ -1375,6 +1390,17 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         /* a column named beside a value of it: "the Books category", "status completed" */
         if (cc && !vc && value_beside(c, l, i))
             continue;
+        /* a table named right after a value found in it: "an Enterprise plan" */
+        if (tc && !vc && i > 0 && l->v[i - 1].to == lk->from && cand_of(&l->v[i - 1], LINK_VALUE)) {
+            size_t q, r;
+            int in_table = 0;
+            for (q = 0; q < l->v[i - 1].nc && !in_table; q++)
+                for (r = 0; r < lk->nc && !in_table; r++)
+                    in_table = l->v[i - 1].c[q].kind == LINK_VALUE && lk->c[r].kind == LINK_TABLE &&
+                               l->v[i - 1].c[q].table == lk->c[r].table;
+            if (in_table)
+                continue;
+        }
         if (is_group && cc && !tc && measure_link < 0 &&
             is_measure(&c->tables[cc->table].columns[cc->column]) &&
             (in.rank_desc || in.rank_asc || in.limit) && lk->from > 0 &&
@@ -1545,6 +1571,14 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             t->v[i].use = TOK_OPERATOR;
         }
     }
+    /* "did we invoice more", "what did we bill": a table's name used as a verb is its money */
+    if (entity_link >= 0 && money_link < 0 && measure_link < 0 && !nexpr && !in.count &&
+        l->v[entity_link].from > 0 &&
+        (tok_is(t, l->v[entity_link].from - 1, "we") ||
+         tok_is(t, l->v[entity_link].from - 1, "you") ||
+         tok_is(t, l->v[entity_link].from - 1, "they")) &&
+        money_column(c, cand_of(&l->v[entity_link], LINK_TABLE)->table, 0) >= 0)
+        money_link = (int)l->v[entity_link].from;
     /* a verb of buying: a fact table of purchases is the one the entity acts in */
     for (i = 0; i < t->n; i++) {
         static const char *const buy[] = {"bought",   "buy",       "buys",    "purchased",
@@ -1632,8 +1666,8 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         size_t q;
         nd->n = 0;
         for (q = 0; q < lk->nc; q++)
-            if ((lk->c[q].kind == LINK_TABLE || lk->c[q].kind == LINK_COLUMN) &&
-                lk->c[q].score >= 0.6 * lk->c[0].score)
+            if ((lk->c[q].kind == LINK_TABLE && lk->c[q].score >= 0.6 * lk->c[0].score) ||
+                (lk->c[q].kind == LINK_COLUMN && lk->c[q].score >= 0.4))
                 need_add(nd, lk->c[q].table, lk->c[q].kind == LINK_TABLE ? -1 : lk->c[q].column);
         if (nd->n && nneeds < ARRAY_SIZE(needs))
             nneeds++;
@@ -1692,8 +1726,13 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
          * "revenue" named a column no table of the rest reaches (a film's revenue, asked of
          * transactions): read it as money of the table that holds the rest.
          */
-        if (p->base < 0 && attempt == 0 && measure_need >= 0 &&
-            is_money_word(t->v[l->v[measure_link].from].word)) {
+        /* ... or one outside the table the question is about ("chocolate revenue") */
+        if (attempt == 0 && measure_need >= 0 &&
+            is_money_word(t->v[l->v[measure_link].from].word) &&
+            (p->base < 0 ||
+             (entity_table >= 0 && p->base != entity_table &&
+              (money_column(c, entity_table, 0) >= 0 || table_says_money(c, entity_table))))) {
+            p->base = -1;
             memmove(&needs[measure_need], &needs[measure_need + 1],
                     (nneeds - (size_t)measure_need - 1) * sizeof(*needs));
             nneeds--;
@@ -1856,10 +1895,10 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             p->has_measure = 1;
             p->measure.money = is_money(col_of(c, p->measure.cols[0]));
         } else if (measure_link >= 0 && cand_of(&l->v[measure_link], LINK_MEASURE) &&
-                   !cand_of(&l->v[measure_link], LINK_COLUMN)) {
-            const struct cat_measure *m =
-                &c->measures[cand_of(&l->v[measure_link], LINK_MEASURE)->measure];
-            p->measure.learned = xstrdup(m->expression);
+                   !cand_of(&l->v[measure_link], LINK_COLUMN) &&
+                   (learned = link_measure_row_expression(
+                        &c->measures[cand_of(&l->v[measure_link], LINK_MEASURE)->measure]))) {
+            p->measure.learned = learned;
             p->has_measure = 1;
         } else if (measure_link >= 0) {
             const struct link *lk = &l->v[measure_link];
@@ -1874,7 +1913,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 p->has_measure = 1;
                 p->measure.money = is_money(col_of(c, pc));
             }
-        } else if (!in.count && !in.distinct && !in.share && entity_table == p->base &&
+        } else if (!in.count && !in.distinct && !in.share && !when_q && entity_table == p->base &&
                    table_says_money(c, p->base) && money_column(c, p->base, 0) >= 0) {
             /* "total chocolate sales": the table is named for the money it records */
             p->measure.cols[0] = (struct plan_col){p->base, money_column(c, p->base, 0)};
@@ -2080,7 +2119,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             int rc = 0, rt = 0;
             struct plan_col tpc = {-1, -1};
             for (q = 0; q < lk->nc; q++) {
-                if (lk->c[q].score < 0.6 * lk->c[0].score)
+                if (lk->c[q].score < (lk->c[q].kind == LINK_COLUMN ? 0.4 : 0.6 * lk->c[0].score))
                     continue;
                 if (lk->c[q].kind == LINK_COLUMN)
                     need_add(&nd, lk->c[q].table, lk->c[q].column);
@@ -2089,11 +2128,14 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             }
             rc = nd.n ? reach(c, p->base, &nd, &pc) : 0;
             rt = tn.n ? reach(c, p->base, &tn, &tpc) : 0;
-            if (rt > rc || (rt && rt == rc && tc && cc && tc->score > cc->score))
+            /* the table when it reaches better, or as well and its name is the better match */
+            if (rt > rc || (rt && rt == rc && tc && (!cc || tc->score > cc->score))) {
                 cc = NULL;
-            else
+                if (!tc)
+                    tc = cand_of(lk, LINK_TABLE);
+            } else
                 tc = NULL;
-            if (cc && rc) {
+            if (rc && !tc) {
                 struct plan_col g = place(c, p, pc);
                 const struct cat_column *gc = col_of(c, g);
                 /* by an id: the name it stands for, fetched through the join */
@@ -2133,7 +2175,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         /* "the cheapest product", "the highest grossing movie": rank the entity's rows */
         if ((in.cheapest || in.priciest || ((in.max || in.min) && p->has_measure)) && !p->ngroups &&
             entity_table >= 0 && entity_table == p->base && c->tables[p->base].key >= 0 &&
-            !in.count) {
+            !in.count && !when_q) {
             char *stem = table_label(c, entity_table), *key = vocab_key(stem);
             int nc = name_column(c, p->base, key);
             if (nc >= 0)
@@ -2205,6 +2247,11 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         p->op = OP_COUNT;
     if (p->op == OP_COUNT_DISTINCT && p->entity.table < 0)
         p->op = OP_COUNT;
+    /* a date is never added up: the latest one (the earliest when asked) */
+    if (p->has_measure && !p->measure.learned && !p->measure.span &&
+        is_time(col_of(c, p->measure.cols[0])) &&
+        (p->op == OP_SUM || p->op == OP_AVG || p->op == OP_MEDIAN))
+        p->op = in.min ? OP_MIN : OP_MAX;
 
     p->kind = p->kind == PLAN_ABSENT ? PLAN_ABSENT : PLAN_AGGREGATE;
     if (p->kind != PLAN_ABSENT) {

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 struct catalog;
+struct cat_measure;
 struct strbuf;
 
 /* ---- tokens (tokens.c) ------------------------------------------------------------------ */
@@ -57,6 +58,7 @@ struct token {
     int pct;     /* a number written with % */
     int capital; /* starts with a capital letter and is not the question's first word */
     int paren;   /* inside parentheses */
+    int hyphen;  /* written joined to the token before it by a hyphen: no-shows */
     enum tok_use use;
 };
 
@@ -154,6 +156,9 @@ struct link {
     int negated; /* "not", "no", "without", "excluding" before it */
 };
 
+/* At most this many links are read from one question (the plan indexes them in arrays). */
+#define LINKS_MAX 48
+
 struct links {
     struct link *v;
     size_t n;
@@ -161,6 +166,14 @@ struct links {
 
 /* Matches spans of unused content tokens against c, longest first. */
 void links_find(const struct catalog *c, struct tokens *t, struct links *out);
+/*
+ * A measure learned from known-good SQL, as the row expression a plan aggregates its own way:
+ * the argument of its sum() when the expression is one sum() over columns named without a
+ * qualifier, in a query that reads one known table. Anything else (sum(o.total): an alias of
+ * its own query; a sum over a subquery or a CTE, whose rows are not the table's) cannot stand
+ * in a plan's SQL, and is not linked: NULL. The caller frees.
+ */
+char *link_measure_row_expression(const struct cat_measure *m);
 void links_release(struct links *l);
 
 /* ---- the plan (plan.c) -------------------------------------------------------------------- */

@@ -511,6 +511,7 @@ void tokens_split(const char *q, struct tokens *out)
             tok = push(out, &alloc, TOK_WORD, s, (size_t)(p - s));
             tok->capital = !first && isupper((unsigned char)*s);
             tok->paren = paren > 0;
+            tok->hyphen = s > q + 1 && s[-1] == '-' && isalnum((unsigned char)s[-2]);
             classify(tok);
             first = 0;
             continue;

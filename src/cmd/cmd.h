@@ -72,5 +72,15 @@ int cmd_eval(int argc, char **argv, struct session *s);
 int cmd_ask(int argc, char **argv, struct session *s);
 int cmd_analyze(int argc, char **argv, struct session *s);
 int cmd_chat(int argc, char **argv, struct session *s);
+int cmd_dashboard(int argc, char **argv, struct session *s);
+int cmd_serve(int argc, char **argv, struct session *s);
+
+/*
+ * After getopt, for the dashboard commands: at most one PAGES_DIR, cmd_ready(), and *pages =
+ * PAGES_DIR, else <root>/dashboards, else <root> when it is an Evidence project
+ * (evidence/pages). Returns EXIT_OK (the caller frees *pages), or an exit code after a message.
+ */
+int cmd_dashboard_pages(int argc, char **argv, const char *usage_text, struct session *s,
+                        char **pages);
 
 #endif

@@ -117,6 +117,38 @@ static size_t keep_hits(const struct catalog *cat, const struct cat_hit *h, size
     return nc;
 }
 
+/*
+ * Links token i alone when the catalog has exactly its name as a candidate of kind (a value,
+ * a column): for words that are otherwise function or operator words.
+ */
+static void link_exact(const struct catalog *c, struct tokens *t, size_t i, enum link_kind kind,
+                       struct links *out, size_t *alloc)
+{
+    struct token *k = &t->v[i];
+    struct cat_hit *hits = NULL;
+    struct link_cand *cands;
+    size_t nh = catalog_lookup(c, k->text, &hits), nc, q, keep = 0;
+
+    nc = keep_hits(c, hits, nh, 1, 0, &cands);
+    free(hits);
+    for (q = 0; q < nc; q++)
+        if (cands[q].kind == kind && cands[q].score >= 0.99)
+            cands[keep++] = cands[q];
+    if (!keep || out->n >= LINKS_MAX) {
+        free(cands);
+        return;
+    }
+    ALLOC_GROW(out->v, out->n + 1, *alloc);
+    out->v[out->n].from = i;
+    out->v[out->n].to = i + 1;
+    out->v[out->n].phrase = xstrdup(k->text);
+    out->v[out->n].c = cands;
+    out->v[out->n].nc = keep;
+    out->v[out->n].negated = 0;
+    out->n++;
+    k->use = TOK_LINKED;
+}
+
 void links_find(const struct catalog *c, struct tokens *t, struct links *out)
 {
     size_t len, i, j, alloc = 0;
@@ -192,31 +224,10 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
             "their", "this", "that", "what", "which", "who",   "how", "do",   "does", "did",
             "by",    "per",  "each", "all",  "any",   "there", "s",   "t",    NULL};
         struct token *k = &t->v[i];
-        struct cat_hit *hits = NULL;
-        struct link_cand *cands;
-        size_t nh, nc, q, keep = 0;
         if (k->use != TOK_UNUSED || k->kind != TOK_WORD || !tok_is_function_word(k->word) ||
             tok_in(t, i, core))
             continue;
-        nh = catalog_lookup(c, k->text, &hits);
-        nc = keep_hits(c, hits, nh, 1, 0, &cands);
-        free(hits);
-        for (q = 0; q < nc; q++)
-            if (cands[q].kind == LINK_VALUE && cands[q].score >= 0.99)
-                cands[keep++] = cands[q];
-        if (!keep || out->n >= LINKS_MAX) {
-            free(cands);
-            continue;
-        }
-        ALLOC_GROW(out->v, out->n + 1, alloc);
-        out->v[out->n].from = i;
-        out->v[out->n].to = i + 1;
-        out->v[out->n].phrase = xstrdup(k->text);
-        out->v[out->n].c = cands;
-        out->v[out->n].nc = keep;
-        out->v[out->n].negated = 0;
-        out->n++;
-        k->use = TOK_LINKED;
+        link_exact(c, t, i, LINK_VALUE, out, &alloc);
     }
     /*
      * A word that usually says what is asked may end a noun phrase as a column's name: "the
@@ -224,32 +235,11 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
      */
     for (i = 1; i < t->n; i++) {
         struct token *k = &t->v[i];
-        struct cat_hit *hits = NULL;
-        struct link_cand *cands;
-        size_t nh, nc, q, keep = 0;
         if (k->use != TOK_UNUSED || k->kind != TOK_WORD || !tok_is_operator(k->word) ||
             (i + 1 < t->n && t->v[i + 1].kind != TOK_PUNCT) || t->v[i - 1].kind != TOK_WORD ||
             tok_is_function_word(t->v[i - 1].word))
             continue;
-        nh = catalog_lookup(c, k->text, &hits);
-        nc = keep_hits(c, hits, nh, 1, 0, &cands);
-        free(hits);
-        for (q = 0; q < nc; q++)
-            if (cands[q].kind == LINK_COLUMN && cands[q].score >= 0.99)
-                cands[keep++] = cands[q];
-        if (!keep || out->n >= LINKS_MAX) {
-            free(cands);
-            continue;
-        }
-        ALLOC_GROW(out->v, out->n + 1, alloc);
-        out->v[out->n].from = i;
-        out->v[out->n].to = i + 1;
-        out->v[out->n].phrase = xstrdup(k->text);
-        out->v[out->n].c = cands;
-        out->v[out->n].nc = keep;
-        out->v[out->n].negated = 0;
-        out->n++;
-        k->use = TOK_LINKED;
+        link_exact(c, t, i, LINK_COLUMN, out, &alloc);
     }
     /* in question order */
     for (i = 1; i < out->n; i++)

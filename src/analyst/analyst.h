@@ -27,7 +27,7 @@ enum chart_kind { CHART_NONE, CHART_BARS, CHART_SERIES };
 
 struct analyst_answer {
     struct answer base;   /* text, sql, mode ("offline"), unanswerable */
-    char *interpretation; /* "sum of total over marts.fct_orders where ..." */
+    char *interpretation; /* "sum of amount over sales.invoices where ..." */
     char **caveats;
     size_t ncaveats;
     struct wh_result *table;  /* the main result, or NULL */

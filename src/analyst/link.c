@@ -180,7 +180,7 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
             }
             nh = catalog_lookup(c, phrase.buf, &hits);
             if (!nh && len == 1 && t->v[i].kind == TOK_WORD) {
-                /* "PayPal" is the value 'paypal', not the words "pay pal" */
+                /* "GitHub" is the value 'github', not the words "git hub" */
                 nh = catalog_lookup(c, t->v[i].word, &hits);
                 if (!nh) {
                     free(hits);

@@ -1726,7 +1726,8 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
          * "revenue" named a column no table of the rest reaches (a film's revenue, asked of
          * transactions): read it as money of the table that holds the rest.
          */
-        /* ... or one outside the table the question is about ("chocolate revenue") */
+        /* ... or one outside the table the question is about ("the bakery's revenue", when a film
+         * table has the revenue column) */
         if (attempt == 0 && measure_need >= 0 &&
             is_money_word(t->v[l->v[measure_link].from].word) &&
             (p->base < 0 ||
@@ -1915,7 +1916,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             }
         } else if (!in.count && !in.distinct && !in.share && !when_q && entity_table == p->base &&
                    table_says_money(c, p->base) && money_column(c, p->base, 0) >= 0) {
-            /* "total chocolate sales": the table is named for the money it records */
+            /* "total widget sales": the table is named for the money it records */
             p->measure.cols[0] = (struct plan_col){p->base, money_column(c, p->base, 0)};
             p->measure.ncols = 1;
             p->measure.money = 1;

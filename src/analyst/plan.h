@@ -278,7 +278,7 @@ struct plan {
 void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int today,
                 struct plan *out);
 void plan_release(struct plan *p);
-/* The plan in words: "sum of total over marts.fct_orders where status = 'completed' ...". */
+/* The plan in words: "sum of amount over sales.invoices where status is 'paid' ...". */
 void plan_describe(const struct catalog *c, const struct plan *p, struct strbuf *sb);
 
 /* ---- SQL (sql.c) -------------------------------------------------------------------------- */

@@ -61,7 +61,7 @@ typedef void pipeline_event_fn(const struct pipeline_event *ev, void *ctx);
 
 struct pipeline_options {
     int full_refresh, fail_fast;
-    int allow_schema_change; /* ingest_options.allow_schema_change */
+    int allow_schema_change;          /* ingest_options.allow_schema_change */
     struct wh *(*open_wh)(void *ctx); /* the warehouse, read-write; NULL after error() */
     pipeline_event_fn *on_event;      /* may be NULL */
     void *ctx;                        /* for open_wh and on_event */

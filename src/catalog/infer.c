@@ -330,6 +330,8 @@ static const char *const audit_words[] = {"created", "updated",  "modified", "in
 static const char *const time_part_words[] = {"month", "quarter", "week", "day",
                                               "hour",  "weekday", "dow",  "minute"};
 
+static const char *const code_words[] = {"code",  "zip",    "zipcode", "postcode", "postal",
+                                         "phone", "number", "no",      "nr",       "num"};
 static const char *const free_text_words[] = {"description", "comment", "comments", "note",
                                               "notes",       "review",  "text",     "body",
                                               "message",     "summary", "feedback", "remarks"};
@@ -411,9 +413,11 @@ static void column_roles(const struct cat_table *t, struct cat_column *col, cons
     char **w;
     size_t nw = vocab_split(col->name, &w), i;
     int id = cat_name_is_id(col->name), person = 0, pii_word = 0, geo = 0, weak_geo = 0;
-    int time_part = 0, avg = 0, additive = 0, free_word = 0;
+    int time_part = 0, avg = 0, additive = 0, free_word = 0, code;
     unsigned roles = 0;
 
+    /* "store number", "zip code", "postal": a number that names, never adds up */
+    code = nw > 0 && WORD_IN(w[nw - 1], code_words);
     for (i = 0; i < nw; i++) {
         pii_word |= WORD_IN(w[i], pii_words);
         person |= WORD_IN(w[i], person_words) && i + 1 < nw && !strcmp(w[i + 1], "name");
@@ -451,8 +455,8 @@ static void column_roles(const struct cat_table *t, struct cat_column *col, cons
         roles |= CAT_ROLE_DIMENSION;
 
     if (is_numeric_type(col->type) && !id && !(roles & (CAT_ROLE_KEY | CAT_ROLE_FLAG))) {
-        if (roles & CAT_ROLE_TIME || time_part) {
-            roles |= CAT_ROLE_DIMENSION; /* a year or a month number groups, never adds up */
+        if (roles & CAT_ROLE_TIME || time_part || (code && col->type == WH_T_INT)) {
+            roles |= CAT_ROLE_DIMENSION; /* a year, a month or a store number groups only */
         } else if (!(roles & CAT_ROLE_GEOGRAPHY)) {
             roles |= CAT_ROLE_MEASURE;
             col->agg =

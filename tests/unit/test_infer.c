@@ -104,3 +104,31 @@ Test(infer, caveats_for_empty_dates_and_values_that_never_vary)
     cr_assert(closed && qty, "%zu caveats: %s", t->ncaveats, t->ncaveats ? t->caveats[0] : "");
     catalog_free(c);
 }
+
+Test(infer, integer_codes_are_not_measures)
+{
+    struct catalog *c = xcalloc(1, sizeof(*c));
+    struct cat_table *t = add_table(c, "main", "stores", NULL);
+    static const char *const names[] = {"store number", "zip_code", "units_sold"};
+    size_t i;
+
+    t->rows = 50;
+    t->key = -1;
+    t->columns = xcalloc(3, sizeof(*t->columns));
+    t->ncolumns = 3;
+    for (i = 0; i < 3; i++) {
+        struct cat_column *col = &t->columns[i];
+        col->name = xstrdup(names[i]);
+        col->type = WH_T_INT;
+        col->distinct = 40;
+        col->has_range = 1;
+        col->min = 1;
+        col->max = 90000;
+        col->ref_table = col->ref_column = col->repeated_within = -1;
+    }
+    cat_infer_roles(c, NULL);
+    cr_assert(!(t->columns[0].roles & CAT_ROLE_MEASURE), "a store number is no measure");
+    cr_assert(!(t->columns[1].roles & CAT_ROLE_MEASURE), "a zip code is no measure");
+    cr_assert(t->columns[2].roles & CAT_ROLE_MEASURE, "units sold adds up");
+    catalog_free(c);
+}

@@ -53,28 +53,21 @@ static void caveat(struct analyst_answer *a, const char *fmt, ...)
 {
     va_list ap;
     struct strbuf sb = STRBUF_INIT;
-    size_t i;
 
     va_start(ap, fmt);
     strbuf_vaddf(&sb, fmt, ap);
     va_end(ap);
-    for (i = 0; i < a->ncaveats; i++)
-        if (!strcmp(a->caveats[i], sb.buf)) {
-            strbuf_release(&sb);
-            return;
-        }
-    a->caveats = xrealloc(a->caveats, (a->ncaveats + 1) * sizeof(*a->caveats));
-    a->caveats[a->ncaveats++] = strbuf_detach(&sb, NULL);
+    strv_push_unique(&a->caveats, &a->ncaveats, strbuf_detach(&sb, NULL));
 }
 
-/* 1234567.891 -> "1,234,567.89"; whole numbers without decimals. */
-static void add_number(struct strbuf *sb, double v, int money)
+void analyst_number(struct strbuf *sb, double v, int money)
 {
     double a = fabs(v);
-    char buf[64];
-    int whole = fabs(a - floor(a + 0.5)) < 1e-9 && !money, decimals;
+    char buf[64], *dot;
+    int whole = fabs(a - floor(a + 0.5)) < 1e-9 && !money;
+    size_t intlen, i;
 
-    if (v < 0)
+    if (v < 0 && a >= 0.005)
         strbuf_addch(sb, '-');
     if (money)
         strbuf_addch(sb, '$');
@@ -82,19 +75,16 @@ static void add_number(struct strbuf *sb, double v, int money)
         strbuf_addf(sb, "%.6g", a);
         return;
     }
-    decimals = whole ? 0 : (a >= 100 || money) ? 2 : a >= 1 ? 2 : 4;
-    snprintf(buf, sizeof(buf), "%.*f", decimals, a);
-    {
-        char *dot = strchr(buf, '.');
-        size_t intlen = dot ? (size_t)(dot - buf) : strlen(buf), i;
-        for (i = 0; i < intlen; i++) {
-            if (i && (intlen - i) % 3 == 0)
-                strbuf_addch(sb, ',');
-            strbuf_addch(sb, buf[i]);
-        }
-        if (dot)
-            strbuf_addstr(sb, dot);
+    snprintf(buf, sizeof(buf), "%.*f", whole ? 0 : (a >= 1 || money) ? 2 : 4, a);
+    dot = strchr(buf, '.');
+    intlen = dot ? (size_t)(dot - buf) : strlen(buf);
+    for (i = 0; i < intlen; i++) {
+        if (i && (intlen - i) % 3 == 0)
+            strbuf_addch(sb, ',');
+        strbuf_addch(sb, buf[i]);
     }
+    if (dot)
+        strbuf_addstr(sb, dot);
 }
 
 static int is_money_col(const struct analyst_answer *a, const struct plan *p)
@@ -148,7 +138,7 @@ static void add_cell(struct strbuf *sb, const struct wh_result *r, size_t row, s
     }
     if (wh_type_is_numeric(r->cols[col].type) && wh_result_num(r, row, col, &v) == 0 &&
         r->cols[col].type != WH_T_BOOL) {
-        add_number(sb, v, money);
+        analyst_number(sb, v, money);
         return;
     }
     strbuf_addstr(sb, txt);
@@ -430,7 +420,7 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
             }
             if (p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT) {
                 strbuf_addstr(text, "There are ");
-                add_number(text, v, 0);
+                analyst_number(text, v, 0);
                 strbuf_addf(text, " %s%s%s.", p->per_line ? "rows of " : "", what,
                             scope.len ? "" : "");
                 if (scope.len) {
@@ -443,7 +433,7 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
                 if (wh_type_is_temporal(r->cols[0].type))
                     strbuf_addstr(text, wh_result_text(r, 0, 0)); /* a date, as written */
                 else
-                    add_number(text, v, money);
+                    analyst_number(text, v, money);
                 if (p->measure.span)
                     strbuf_addf(text, " %s", p->measure.span_unit_name);
                 strbuf_addch(text, '.');
@@ -556,14 +546,14 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
             text->buf[0] = (char)(text->buf[0] >= 'a' && text->buf[0] <= 'z' ? text->buf[0] - 32
                                                                              : text->buf[0]);
             strbuf_addf(text, "%s ", ln);
-            add_number(text, newer, money);
+            analyst_number(text, newer, money);
             strbuf_addf(text, " against %s ", lo);
-            add_number(text, older, money);
+            analyst_number(text, older, money);
             strbuf_addstr(text, "; a difference of ");
-            add_number(text, newer - older, money);
+            analyst_number(text, newer - older, money);
             if (older != 0) {
                 strbuf_addstr(text, " (");
-                add_number(text, 100.0 * (newer - older) / fabs(older), 0);
+                analyst_number(text, 100.0 * (newer - older) / fabs(older), 0);
                 strbuf_addstr(text, "%)");
             }
             strbuf_addch(text, '.');
@@ -576,7 +566,7 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
             strbuf_addstr(text, "There is nothing to take a share of: no rows match.");
             break;
         }
-        add_number(text, v, 0);
+        analyst_number(text, v, 0);
         strbuf_addf(text, "%% of %s%s%s is where ",
                     p->op == OP_SUM || p->op == OP_AVG ? op_words(p->op) : "",
                     p->op == OP_SUM || p->op == OP_AVG ? " " : "", what);
@@ -588,10 +578,10 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
         }
         strbuf_addstr(text, " (");
         cell(r, 0, 0, &v);
-        add_number(text, v, money);
+        analyst_number(text, v, money);
         strbuf_addstr(text, " of ");
         cell(r, 0, 1, &v);
-        add_number(text, v, money);
+        analyst_number(text, v, money);
         strbuf_addch(text, ')');
         if (scope.len)
             strbuf_addf(text, ", where %s", scope.buf);
@@ -601,17 +591,17 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
         if (cell(r, 0, 0, &v) < 0)
             break;
         strbuf_addstr(text, "On average ");
-        add_number(text, v, p->has_measure && p->measure.money);
+        analyst_number(text, v, p->has_measure && p->measure.money);
         if (p->has_measure)
             strbuf_addf(text, " of %s per %s", p->measure.label, p->entity_label);
         else
             strbuf_addf(text, " rows per %s", p->entity_label);
         if (cell(r, 0, 1, &v) == 0) {
             strbuf_addstr(text, " (median ");
-            add_number(text, v, p->has_measure && p->measure.money);
+            analyst_number(text, v, p->has_measure && p->measure.money);
             cell(r, 0, 2, &v);
             strbuf_addstr(text, ", most ");
-            add_number(text, v, p->has_measure && p->measure.money);
+            analyst_number(text, v, p->has_measure && p->measure.money);
             strbuf_addch(text, ')');
         }
         strbuf_addch(text, '.');
@@ -620,13 +610,13 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
         if (cell(r, 0, 2, &v) < 0)
             break;
         strbuf_addstr(text, "On average ");
-        add_number(text, v, 0);
+        analyst_number(text, v, 0);
         strbuf_addf(text, " %s each (", p->entity_label);
         cell(r, 0, 0, &v);
-        add_number(text, v, 0);
+        analyst_number(text, v, 0);
         strbuf_addf(text, " %s over ", p->entity_label);
         cell(r, 0, 1, &v);
-        add_number(text, v, 0);
+        analyst_number(text, v, 0);
         strbuf_addf(text, " distinct %s).",
                     c->tables[p->absent_fk.table].columns[p->absent_fk.column].name);
         break;
@@ -634,7 +624,7 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
         if (cell(r, 0, 0, &v) < 0)
             break;
         strbuf_addstr(text, "There are ");
-        add_number(text, v, 0);
+        analyst_number(text, v, 0);
         strbuf_addf(text, " %s with no row in %s.", p->entity_label,
                     c->tables[p->absent_fk.table].relation);
         break;
@@ -650,21 +640,21 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
                     cell(r2, 0, 1, &v2) == 0) {
                     int ff = p->order_asc;
                     double newer = ff ? v2 : v, older = ff ? v : v2;
-                    add_number(text, newer, money);
+                    analyst_number(text, newer, money);
                     strbuf_addstr(text, " against ");
-                    add_number(text, older, money);
+                    analyst_number(text, older, money);
                     strbuf_addstr(text, ", a difference of ");
-                    add_number(text, newer - older, money);
+                    analyst_number(text, newer - older, money);
                     if (older != 0) {
                         strbuf_addstr(text, " (");
-                        add_number(text, 100.0 * (newer - older) / fabs(older), 0);
+                        analyst_number(text, 100.0 * (newer - older) / fabs(older), 0);
                         strbuf_addstr(text, "%)");
                     }
                 } else if (p->kind == PLAN_SHARE && cell(r2, 0, 2, &v) == 0) {
-                    add_number(text, v, 0);
+                    analyst_number(text, v, 0);
                     strbuf_addch(text, '%');
                 } else if (cell(r2, 0, 0, &v) == 0)
-                    add_number(text, v, money);
+                    analyst_number(text, v, money);
             } else {
                 size_t n2 = r2->nrows < 10 ? r2->nrows : 10;
                 for (i = 0; i < n2; i++) {
@@ -680,7 +670,7 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
             strbuf_addch(text, '.');
         } else if (cell(r2, 0, 0, &v) == 0) {
             strbuf_addstr(text, " Those are ");
-            add_number(text, v, 0);
+            analyst_number(text, v, 0);
             strbuf_addstr(text, " rows.");
         }
     }
@@ -821,7 +811,7 @@ static int answer_verified(const struct catalog *c, struct wh *sandbox,
     strbuf_addf(&text, "From verified SQL (%s): ", e->source);
     if (r->nrows == 1 && r->ncols == 1) {
         if (wh_type_is_numeric(r->cols[0].type) && wh_result_num(r, 0, 0, &v) == 0)
-            add_number(&text, v, 0);
+            analyst_number(&text, v, 0);
         else
             strbuf_addstr(&text, wh_result_text(r, 0, 0) ? wh_result_text(r, 0, 0) : "(none)");
     } else {

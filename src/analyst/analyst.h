@@ -55,6 +55,12 @@ int analyst_ask(const struct catalog *c, struct wh *sandbox, const char *questio
 void analyst_answer_release(struct analyst_answer *a);
 
 /*
+ * A number as answers write it: thousands separators, whole numbers without decimals, two
+ * decimals for money (with $) and four below 1: 1234567.891 -> "1,234,567.89".
+ */
+void analyst_number(struct strbuf *sb, double v, int money);
+
+/*
  * A follow-up in a conversation ("and in 2023?", "break that down by category", "only
  * Electronics", "top 10 instead") read against the previous question: returns the question it
  * stands for (the caller frees it), or NULL when text is a question of its own.

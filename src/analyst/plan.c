@@ -27,18 +27,11 @@ static void add_note(struct plan *p, const char *fmt, ...)
 {
     va_list ap;
     struct strbuf sb = STRBUF_INIT;
-    size_t i;
 
     va_start(ap, fmt);
     strbuf_vaddf(&sb, fmt, ap);
     va_end(ap);
-    for (i = 0; i < p->nnotes; i++)
-        if (!strcmp(p->notes[i], sb.buf)) {
-            strbuf_release(&sb);
-            return;
-        }
-    p->notes = xrealloc(p->notes, (p->nnotes + 1) * sizeof(*p->notes));
-    p->notes[p->nnotes++] = strbuf_detach(&sb, NULL);
+    strv_push_unique(&p->notes, &p->nnotes, strbuf_detach(&sb, NULL));
 }
 
 static void refuse(struct plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -675,6 +668,16 @@ static void need_add(struct need *nd, int t, int col)
         nd->cols[nd->n].column = col;
         nd->n++;
     }
+}
+
+/* The columns link lk may stand for, as a need. */
+static void column_need(const struct link *lk, struct need *nd)
+{
+    size_t q;
+
+    for (q = 0; q < lk->nc; q++)
+        if (lk->c[q].kind == LINK_COLUMN)
+            need_add(nd, lk->c[q].table, lk->c[q].column);
 }
 
 /* How table t reaches need nd: 3 in itself, 2 by one join, 1 by two, 0 not. *out the column. */
@@ -1810,9 +1813,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             struct need nd = {{{0, 0}}, 0};
             size_t q;
             int neg = 0;
-            for (q = 0; q < lk->nc; q++)
-                if (lk->c[q].kind == LINK_COLUMN)
-                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            column_need(lk, &nd);
             if (!reach(c, p->base, &nd, &pc))
                 continue;
             pc = place(c, p, pc);
@@ -1835,10 +1836,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         for (i = 0; i < (size_t)nflag; i++) {
             struct need nd = {{{0, 0}}, 0};
             const struct link *lk = &l->v[flag_links[i]];
-            size_t q;
-            for (q = 0; q < lk->nc; q++)
-                if (lk->c[q].kind == LINK_COLUMN)
-                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            column_need(lk, &nd);
             if (reach(c, p->base, &nd, &pc)) {
                 pc = place(c, p, pc);
                 filter_add(p, pc, F_EQ, 0,
@@ -1850,10 +1848,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         for (i = 0; i < (size_t)nnonzero; i++) {
             struct need nd = {{{0, 0}}, 0};
             const struct link *lk = &l->v[nonzero_links[i]];
-            size_t q;
-            for (q = 0; q < lk->nc; q++)
-                if (lk->c[q].kind == LINK_COLUMN)
-                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            column_need(lk, &nd);
             if (reach(c, p->base, &nd, &pc)) {
                 pc = place(c, p, pc);
                 filter_add(p, pc, F_ZERO, !null_word_near(t, lk), NULL);
@@ -1863,10 +1858,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         if (cmp_link >= 0) {
             struct need nd = {{{0, 0}}, 0};
             const struct link *lk = &l->v[cmp_link];
-            size_t q;
-            for (q = 0; q < lk->nc; q++)
-                if (lk->c[q].kind == LINK_COLUMN)
-                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            column_need(lk, &nd);
             if (reach(c, p->base, &nd, &pc)) {
                 pc = place(c, p, pc);
                 filter_add(p, pc, F_CMP, 0, NULL);
@@ -1880,10 +1872,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             for (i = 0; i < (size_t)nexpr; i++) {
                 const struct link *lk = &l->v[expr_links[i]];
                 struct need nd = {{{0, 0}}, 0};
-                size_t q;
-                for (q = 0; q < lk->nc; q++)
-                    if (lk->c[q].kind == LINK_COLUMN)
-                        need_add(&nd, lk->c[q].table, lk->c[q].column);
+                column_need(lk, &nd);
                 if (!reach(c, p->base, &nd, &pc)) {
                     refuse(p, "'%s' is not in a table joined to %s", lk->phrase, base->relation);
                     return;
@@ -1904,10 +1893,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         } else if (measure_link >= 0) {
             const struct link *lk = &l->v[measure_link];
             struct need nd = {{{0, 0}}, 0};
-            size_t q;
-            for (q = 0; q < lk->nc; q++)
-                if (lk->c[q].kind == LINK_COLUMN)
-                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            column_need(lk, &nd);
             if (reach(c, p->base, &nd, &pc)) {
                 p->measure.cols[0] = place(c, p, pc);
                 p->measure.ncols = 1;
@@ -1982,10 +1968,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         if (time_link >= 0) {
             struct need nd = {{{0, 0}}, 0};
             const struct link *lk = &l->v[time_link];
-            size_t q;
-            for (q = 0; q < lk->nc; q++)
-                if (lk->c[q].kind == LINK_COLUMN)
-                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            column_need(lk, &nd);
             if (reach(c, p->base, &nd, &pc))
                 p->time_col = place(c, p, pc);
             /* "not closed yet": an event that has not happened is a NULL time */
@@ -2070,10 +2053,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         if (entity_col_link >= 0) {
             struct need nd = {{{0, 0}}, 0};
             const struct link *lk = &l->v[entity_col_link];
-            size_t q;
-            for (q = 0; q < lk->nc; q++)
-                if (lk->c[q].kind == LINK_COLUMN)
-                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            column_need(lk, &nd);
             if (reach(c, p->base, &nd, &pc)) {
                 p->entity = place(c, p, pc);
                 p->entity_label = xstrdup(lk->phrase);

@@ -15,6 +15,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/strbuf.h"
+#include "util/strutil.h"
 #include "util/xmalloc.h"
 #include "wh/wh.h"
 
@@ -153,35 +154,7 @@ void sk_caveat(struct skill_ctx *x, const char *fmt, ...)
     va_start(ap, fmt);
     strbuf_vaddf(&sb, fmt, ap);
     va_end(ap);
-    a->caveats = xrealloc(a->caveats, (a->ncaveats + 1) * sizeof(*a->caveats));
-    a->caveats[a->ncaveats++] = strbuf_detach(&sb, NULL);
-}
-
-void sk_number(struct strbuf *sb, double v, int money)
-{
-    double a = fabs(v);
-    char buf[64], *dot;
-    int whole = fabs(a - floor(a + 0.5)) < 1e-9 && !money;
-    size_t intlen, i;
-
-    if (v < 0 && a >= 0.005)
-        strbuf_addch(sb, '-');
-    if (money)
-        strbuf_addch(sb, '$');
-    if (a >= 1e15) {
-        strbuf_addf(sb, "%.6g", a);
-        return;
-    }
-    snprintf(buf, sizeof(buf), "%.*f", whole ? 0 : (a >= 1 || money) ? 2 : 4, a);
-    dot = strchr(buf, '.');
-    intlen = dot ? (size_t)(dot - buf) : strlen(buf);
-    for (i = 0; i < intlen; i++) {
-        if (i && (intlen - i) % 3 == 0)
-            strbuf_addch(sb, ',');
-        strbuf_addch(sb, buf[i]);
-    }
-    if (dot)
-        strbuf_addstr(sb, dot);
+    strv_push_unique(&a->caveats, &a->ncaveats, strbuf_detach(&sb, NULL));
 }
 
 void sk_col(struct skill_ctx *x, struct strbuf *sb, const char *alias, int t, int col)

@@ -115,7 +115,7 @@ static int check_table(struct skill_ctx *x, int t, struct findings *f)
     if (sk_num(r, 0, 1, 0) > 0) {
         double d = sk_num(r, 0, 1, 0);
         struct strbuf w = STRBUF_INIT, s = STRBUF_INIT;
-        sk_number(&w, d, 0);
+        analyst_number(&w, d, 0);
         strbuf_addf(&w, " rows of %s are exact copies of another row (%.1f%%)", tab->relation,
                     100 * d / rows);
         strbuf_addf(&s,
@@ -131,7 +131,7 @@ static int check_table(struct skill_ctx *x, int t, struct findings *f)
         struct strbuf w = STRBUF_INIT;
         if (v <= 0)
             continue;
-        sk_number(&w, v, 0);
+        analyst_number(&w, v, 0);
         switch (kinds[i]) {
         case 0:
             strbuf_addf(&w, " %s values of %s are negative (%.1f%%): an amount or count cannot be",
@@ -525,15 +525,15 @@ int skill_anomalies(struct skill_ctx *x)
         double z = sk_num(r, 0, (size_t)wh_result_col(r, "robust_z"), 0);
         int weekly = sk_num(r, 0, (size_t)wh_result_col(r, "weekly"), 0) != 0;
         strbuf_addf(&text, "Of ");
-        sk_number(&text, days, 0);
+        analyst_number(&text, days, 0);
         strbuf_addf(&text, " %ss of %s in %s, ", grain, what.buf, tab->relation);
-        sk_number(&text, flagged, 0);
+        analyst_number(&text, flagged, 0);
         strbuf_addf(&text, " %s unusual (|robust z| > 3.5", flagged == 1 ? "is" : "are");
         if (flagged > 0) {
             strbuf_addstr(&text, ": ");
-            sk_number(&text, high, 0);
+            analyst_number(&text, high, 0);
             strbuf_addstr(&text, " high, ");
-            sk_number(&text, flagged - high, 0);
+            analyst_number(&text, flagged - high, 0);
             strbuf_addstr(&text, " low");
         }
         if (!strcmp(grain, "day"))
@@ -542,9 +542,9 @@ int skill_anomalies(struct skill_ctx *x)
         else
             strbuf_addf(&text, "). The most unusual %s is the one starting %s: ", grain,
                         wh_result_text(r, 0, 0));
-        sk_number(&text, sk_num(r, 0, 2, 0), money);
+        analyst_number(&text, sk_num(r, 0, 2, 0), money);
         strbuf_addstr(&text, " against a typical ");
-        sk_number(&text, sk_num(r, 0, 3, 0), money);
+        analyst_number(&text, sk_num(r, 0, 3, 0), money);
         strbuf_addf(&text, "%s (robust z %.1f).", weekly ? " for that weekday" : "", z);
         if (!wh_result_is_null(r, 0, 4) && fabs(z) <= 3.5)
             strbuf_addf(&text, " No %s stands out.", grain);

@@ -310,9 +310,9 @@ int skill_basket(struct skill_ctx *x)
         if (basket_counts(x, &in, &baskets, &multi) < 0)
             goto out;
         strbuf_addf(&text, "No two items share a basket: ");
-        sk_number(&text, multi, 0);
+        analyst_number(&text, multi, 0);
         strbuf_addstr(&text, " of ");
-        sk_number(&text, baskets, 0);
+        analyst_number(&text, baskets, 0);
         strbuf_addstr(&text, " baskets have more than one item.");
         x->a->base.text = strbuf_detach(&text, NULL);
         ret = 0;
@@ -331,9 +331,9 @@ int skill_basket(struct skill_ctx *x)
         strbuf_addstr(&text, "The pair bought together most often is ");
         pair_words(r, 0, &text);
         strbuf_addstr(&text, ": together in ");
-        sk_number(&text, together, 0);
+        analyst_number(&text, together, 0);
         strbuf_addstr(&text, " of ");
-        sk_number(&text, baskets, 0);
+        analyst_number(&text, baskets, 0);
         strbuf_addstr(&text, " baskets (support ");
         pct(&text, together / baskets);
         strbuf_addstr(&text, "). ");
@@ -355,9 +355,9 @@ int skill_basket(struct skill_ctx *x)
         int same = a1 && b1 && a2 && b2 &&
                    ((!strcmp(a1, a2) && !strcmp(b1, b2)) || (!strcmp(a1, b2) && !strcmp(b1, a2)));
         strbuf_addf(&text, " Pairs are counted by %s: ", c->tables[in.ref].columns[in.name].name);
-        sk_number(&text, sk_num(cnt, 0, 0, 0), 0);
+        analyst_number(&text, sk_num(cnt, 0, 0, 0), 0);
         strbuf_addf(&text, " %s values share ", tab->columns[in.item].name);
-        sk_number(&text, sk_num(cnt, 0, 1, 0), 0);
+        analyst_number(&text, sk_num(cnt, 0, 1, 0), 0);
         strbuf_addstr(&text, " names. ");
         if (same)
             strbuf_addstr(&text, "By id the top pair is the same");
@@ -366,7 +366,7 @@ int skill_basket(struct skill_ctx *x)
             pair_words(rid, 0, &text);
         }
         strbuf_addstr(&text, ", in ");
-        sk_number(&text, sk_num(rid, 0, (size_t)wh_result_col(rid, "baskets_together"), 0), 0);
+        analyst_number(&text, sk_num(rid, 0, (size_t)wh_result_col(rid, "baskets_together"), 0), 0);
         strbuf_addstr(&text, " baskets.");
         sk_caveat(x,
                   "several %s values share one %s: pairs are counted by name (ids with one name "
@@ -388,9 +388,9 @@ int skill_basket(struct skill_ctx *x)
     }
     {
         struct strbuf w = STRBUF_INIT;
-        sk_number(&w, baskets - multi, 0);
+        analyst_number(&w, baskets - multi, 0);
         strbuf_addstr(&w, " of ");
-        sk_number(&w, baskets, 0);
+        analyst_number(&w, baskets, 0);
         sk_caveat(x,
                   "%s baskets have a single item: they form no pair but count in the support's "
                   "denominator",

@@ -216,40 +216,40 @@ int skill_clv(struct skill_ctx *x)
         static const enum wh_type types[] = {WH_T_TEXT, WH_T_FLOAT, WH_T_TEXT};
 
         strbuf_addstr(&text, "Average customer lifetime value is ");
-        sk_number(&text, clv_b, 1);
+        analyst_number(&text, clv_b, 1);
         strbuf_addstr(&text, " per customer who bought (");
-        sk_number(&text, buyers, 0);
+        analyst_number(&text, buyers, 0);
         strbuf_addstr(&text, " buyers), or ");
-        sk_number(&text, clv_c, 1);
+        analyst_number(&text, clv_c, 1);
         strbuf_addstr(&text, " over all ");
-        sk_number(&text, customers, 0);
+        analyst_number(&text, customers, 0);
         strbuf_addf(&text, " customers in %s. CLV = average order value × purchase frequency = ",
                     c->tables[in.ref].relation);
-        sk_number(&text, aov, 1);
+        analyst_number(&text, aov, 1);
         strbuf_addstr(&text, " × ");
-        sk_number(&text, freq, 0);
+        analyst_number(&text, freq, 0);
         strbuf_addstr(&text, " orders per buyer = ");
-        sk_number(&text, aov * freq, 1);
+        analyst_number(&text, aov * freq, 1);
         strbuf_addstr(&text, " (revenue ");
-        sk_number(&text, revenue, 1);
+        analyst_number(&text, revenue, 1);
         strbuf_addstr(&text, " / ");
-        sk_number(&text, buyers, 0);
+        analyst_number(&text, buyers, 0);
         strbuf_addstr(&text, " buyers).");
         if (in.time >= 0) {
             strbuf_addstr(&text, " A buyer's first and last orders are ");
-            sk_number(&text, life, 0);
+            analyst_number(&text, life, 0);
             strbuf_addstr(&text, " days apart on average.");
         }
         if (ltv && !wh_result_is_null(ltv, 0, 0)) {
             strbuf_addf(&text, " The stored %s.%s averages ", c->tables[in.ref].relation,
                         c->tables[in.ref].columns[stored].name);
-            sk_number(&text, sk_num(ltv, 0, 0, 0), 1);
+            analyst_number(&text, sk_num(ltv, 0, 0, 0), 1);
             strbuf_addstr(&text, " per customer.");
         }
         if (seg && seg->nrows) {
             strbuf_addf(&text, " By %s, the highest is %s at ", x->opts->by,
                         wh_result_text(seg, 0, 0) ? wh_result_text(seg, 0, 0) : "(none)");
-            sk_number(&text, sk_num(seg, 0, 1, 0), 1);
+            analyst_number(&text, sk_num(seg, 0, 1, 0), 1);
             strbuf_addstr(&text, " per buyer.");
         }
         x->a->base.text = strbuf_detach(&text, NULL);

@@ -90,7 +90,7 @@ int skill_cohorts(struct skill_ctx *x)
     } else
         strbuf_addstr(&text, "none has a month after its first yet.");
     strbuf_addf(&text, " The newest cohort, %s, has ", wh_result_text(r, 0, 0));
-    sk_number(&text, sk_num(r, 0, 1, 0), 0);
+    analyst_number(&text, sk_num(r, 0, 1, 0), 0);
     strbuf_addstr(&text, " customers.");
     x->a->base.text = strbuf_detach(&text, NULL);
 

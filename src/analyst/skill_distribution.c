@@ -147,35 +147,35 @@ int skill_distribution(struct skill_ctx *x)
 
     strbuf_addf(&text, "%s %s of %s (", tab->columns[m].name, nident ? "per order" : "per row",
                 tab->relation);
-    sk_number(&text, n, 0);
+    analyst_number(&text, n, 0);
     strbuf_addstr(&text, " values): median ");
-    sk_number(&text, sk_num(st, 0, 6, 0), money);
+    analyst_number(&text, sk_num(st, 0, 6, 0), money);
     strbuf_addstr(&text, ", middle half ");
-    sk_number(&text, q1, money);
+    analyst_number(&text, q1, money);
     strbuf_addstr(&text, " to ");
-    sk_number(&text, q3, money);
+    analyst_number(&text, q3, money);
     strbuf_addstr(&text, ", 5th to 95th percentile ");
-    sk_number(&text, sk_num(st, 0, 4, 0), money);
+    analyst_number(&text, sk_num(st, 0, 4, 0), money);
     strbuf_addstr(&text, " to ");
-    sk_number(&text, sk_num(st, 0, 8, 0), money);
+    analyst_number(&text, sk_num(st, 0, 8, 0), money);
     strbuf_addstr(&text, ", mean ");
-    sk_number(&text, sk_num(st, 0, 11, 0), money);
+    analyst_number(&text, sk_num(st, 0, 11, 0), money);
     strbuf_addstr(&text, ", range ");
-    sk_number(&text, sk_num(st, 0, 2, 0), money);
+    analyst_number(&text, sk_num(st, 0, 2, 0), money);
     strbuf_addstr(&text, " to ");
-    sk_number(&text, sk_num(st, 0, 10, 0), money);
+    analyst_number(&text, sk_num(st, 0, 10, 0), money);
     strbuf_addstr(&text, ". ");
     if (o->nrows) {
         double out_n = sk_num(o, 0, 2, 0), high = sk_num(o, 0, 3, 0);
-        sk_number(&text, out_n, 0);
+        analyst_number(&text, out_n, 0);
         strbuf_addstr(&text, " outliers beyond Q1 − 1.5 IQR and Q3 + 1.5 IQR (");
-        sk_number(&text, high, 0);
+        analyst_number(&text, high, 0);
         strbuf_addstr(&text, " high, ");
-        sk_number(&text, out_n - high, 0);
+        analyst_number(&text, out_n - high, 0);
         strbuf_addstr(&text, " low); the most extreme: ");
         for (i = 0; i < o->nrows; i++) {
             strbuf_addstr(&text, i ? ", " : "");
-            sk_number(&text, sk_num(o, i, 1, 0), money);
+            analyst_number(&text, sk_num(o, i, 1, 0), money);
             if (label >= 0 && wh_result_text(o, i, 0))
                 strbuf_addf(&text, " (%s %s)", tab->columns[label].name, wh_result_text(o, i, 0));
         }

@@ -183,10 +183,10 @@ int skill_funnel(struct skill_ctx *x)
                 worst_pct = sk_num(r, i, 4, 0);
                 worst = i;
             }
-        sk_number(&text, first, 0);
+        analyst_number(&text, first, 0);
         strbuf_addf(&text, " %s reached '%s'; ", tab->columns[journey].name,
                     wh_result_text(r, 0, 1));
-        sk_number(&text, lastv, 0);
+        analyst_number(&text, lastv, 0);
         strbuf_addf(&text, " (%.1f%%) went on through every step to '%s', in order.",
                     first > 0 ? 100 * lastv / first : 0, wh_result_text(r, r->nrows - 1, 1));
         if (r->nrows > 1)

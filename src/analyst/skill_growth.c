@@ -251,16 +251,16 @@ int skill_growth(struct skill_ctx *x)
         strbuf_addf(&text, "%s in ", tab->columns[m].name);
         month_words(&text, cur);
         strbuf_addstr(&text, " was ");
-        sk_number(&text, vcur, money);
+        analyst_number(&text, vcur, money);
         strbuf_addf(&text, ", %s ", vcur >= vprev ? "up" : "down");
         if (vprev != 0)
             strbuf_addf(&text, "%.1f%% (", fabs(100 * (vcur - vprev) / vprev));
         strbuf_addstr(&text, vcur >= vprev ? "+" : "");
-        sk_number(&text, vcur - vprev, money);
+        analyst_number(&text, vcur - vprev, money);
         strbuf_addstr(&text, vprev != 0 ? ") from " : " from ");
         month_words(&text, prev);
         strbuf_addstr(&text, " (");
-        sk_number(&text, vprev, money);
+        analyst_number(&text, vprev, money);
         strbuf_addstr(&text, ")");
         if (!wh_result_is_null(tot, 0, 2)) {
             strbuf_addf(&text, ", and %s ", vcur >= vyago ? "up" : "down");
@@ -269,7 +269,7 @@ int skill_growth(struct skill_ctx *x)
             strbuf_addstr(&text, "from ");
             month_words(&text, yago);
             strbuf_addstr(&text, " (");
-            sk_number(&text, vyago, money);
+            analyst_number(&text, vyago, money);
             strbuf_addstr(&text, ")");
         } else
             strbuf_addstr(&text, "; there is no data a year earlier");
@@ -278,7 +278,7 @@ int skill_growth(struct skill_ctx *x)
             strbuf_addf(&text, " The biggest driver: %s = %s, ", wh_result_text(drv, 0, 0),
                         wh_result_text(drv, 0, 1));
             strbuf_addstr(&text, sk_num(drv, 0, 4, 0) >= 0 ? "+" : "");
-            sk_number(&text, sk_num(drv, 0, 4, 0), money);
+            analyst_number(&text, sk_num(drv, 0, 4, 0), money);
             if (!wh_result_is_null(drv, 0, 6))
                 strbuf_addf(&text, " (%.0f%% of the change)", sk_num(drv, 0, 6, 0));
             strbuf_addch(&text, '.');

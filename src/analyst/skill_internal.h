@@ -33,8 +33,6 @@ void sk_caveat(struct skill_ctx *x, const char *fmt, ...) __attribute__((format(
    label_col. */
 void sk_evidence(struct skill_ctx *x, struct wh_result **r, enum chart_kind chart, int label_col,
                  int value_col);
-/* Appends 1234567.891 as "1,234,567.89" ("$" first when money); whole numbers bare. */
-void sk_number(struct strbuf *sb, double v, int money);
 /* Appends [alias.]column of table t, quoted where SQL needs it. */
 void sk_col(struct skill_ctx *x, struct strbuf *sb, const char *alias, int t, int col);
 /* The number in row, col of r, or dflt when NULL. */

@@ -140,16 +140,16 @@ int skill_roas(struct skill_ctx *x)
         else
             strbuf_addstr(&text, "unknown (no spend)");
         strbuf_addstr(&text, ": ");
-        sk_number(&text, tr, 1);
+        analyst_number(&text, tr, 1);
         strbuf_addf(&text, " of %s attributed to campaigns over ", tab->columns[money].name);
-        sk_number(&text, ts, 1);
+        analyst_number(&text, ts, 1);
         strbuf_addstr(&text, " spent on ");
-        sk_number(&text, sk_num(r, 0, 7, 0), 0);
+        analyst_number(&text, sk_num(r, 0, 7, 0), 0);
         strbuf_addf(&text, " campaigns. The campaign with the most revenue is %s: ",
                     wh_result_text(r, 0, 0));
-        sk_number(&text, sk_num(r, 0, 2, 0), 1);
+        analyst_number(&text, sk_num(r, 0, 2, 0), 1);
         strbuf_addstr(&text, " on ");
-        sk_number(&text, sk_num(r, 0, 1, 0), 1);
+        analyst_number(&text, sk_num(r, 0, 1, 0), 1);
         if (!wh_result_is_null(r, 0, 4))
             strbuf_addf(&text, " (ROAS %.2f)", sk_num(r, 0, 4, 0));
         strbuf_addch(&text, '.');

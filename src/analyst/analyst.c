@@ -411,7 +411,6 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
                     needs_in(p->time.r[0].label) ? "in " : "", p->time.r[0].label);
     switch (p->kind) {
     case PLAN_AGGREGATE:
-    case PLAN_EXTREME:
         if (!p->ngroups && !p->grain) {
             if (cell(r, 0, 0, &v) < 0) {
                 strbuf_addf(text, "There is no %s%s%s: no rows match.", what, scope.len ? " " : "",

@@ -1092,7 +1092,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     size_t nneeds = 0, i, j;
     int entity_table = -1, entity_link = -1, fact_link = -1, measure_link = -1, money_link = -1;
     int entity_col_link = -1;
-    int anchor = today, expr_links[4], nexpr = 0;
+    int expr_links[4], nexpr = 0;
     char expr_ops[3], *learned = NULL;
     int group_links[PLAN_MAX_GROUPS], ngroup_links = 0;
     int cmp_link = -1;
@@ -2169,14 +2169,13 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     /* relative periods end at the latest date of the time column the plan reads */
     {
         struct plan_col tc = p->time_col;
-        int anchor2 = today;
+        int anchor = today;
         if (tc.table >= 0 && col_of(c, tc)->anchor)
-            days_parse(col_of(c, tc)->anchor, &anchor2);
+            days_parse(col_of(c, tc)->anchor, &anchor);
         for (i = 0; i < t->n; i++)
             if (t->v[i].use == TOK_TIME)
                 t->v[i].use = TOK_UNUSED;
-        timex_find(t, anchor2, today, &p->time);
-        (void)anchor;
+        timex_find(t, anchor, today, &p->time);
     }
     if (p->time.grain)
         p->grain = p->time.grain;

@@ -186,8 +186,7 @@ enum plan_kind {
     PLAN_COMPARE,   /* the same aggregate over two periods, and the change */
     PLAN_PER_GROUP, /* an average (or other) over per-group aggregates: items per order */
     PLAN_RATIO,     /* count of one entity per another: orders per customer */
-    PLAN_ABSENT,    /* entities with no row in a fact: customers who never ordered */
-    PLAN_EXTREME    /* the row with the highest/lowest value: the cheapest product */
+    PLAN_ABSENT     /* entities with no row in a fact: customers who never ordered */
 };
 
 struct plan_col {

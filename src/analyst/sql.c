@@ -514,8 +514,7 @@ int plan_sql(const struct catalog *c, const struct plan *p, int which, struct st
             return -1;
     }
     switch (p->kind) {
-    case PLAN_AGGREGATE:
-    case PLAN_EXTREME: sql_aggregate(&x, sb); break;
+    case PLAN_AGGREGATE: sql_aggregate(&x, sb); break;
     case PLAN_COMPARE: sql_compare(&x, sb); break;
     case PLAN_SHARE: sql_share(&x, sb); break;
     case PLAN_PER_GROUP: sql_per_group(&x, sb); break;

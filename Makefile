@@ -13,7 +13,7 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-protot
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Isrc -I$(BUILD)/gen \
              -isystem $(DUCKDB_DIR) -MMD -MP -Itests
-LIBS      := -L$(DUCKDB_DIR) -lduckdb -lcjson -lyaml -ledit -lstemmer -lpthread -lm
+LIBS      := -L$(DUCKDB_DIR) -lduckdb -lcjson -lyaml -ledit -lstemmer -lmicrohttpd -lz -lpthread -lm
 RPATH     := -Wl,-rpath,'$$ORIGIN/../lib/mdp' -Wl,-rpath,$(DUCKDB_DIR)
 
 ifeq ($(SAN),1)
@@ -25,7 +25,8 @@ LIB_SRC   := $(filter-out $(MAIN_SRC),$(shell find src -name '*.c' | sort))
 TEST_SRC  := $(shell find tests -name "*.c" | sort)
 SHARE     := $(shell find share -type f ! -name '.*' 2>/dev/null | sort)
 
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/share.o
+ECHARTS_JS := $(TOP)/third_party/echarts/echarts.min.js
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/share.o $(BUILD)/obj/gen/echarts.o
 MAIN_OBJ  := $(MAIN_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 DEPS_OK   := $(BUILD)/.bootstrapped
@@ -55,6 +56,15 @@ $(BUILD)/obj/gen/share.o: $(BUILD)/gen/share.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# ECharts (fetched by the bootstrap into third_party/) in the binary, so dashboards work offline.
+$(BUILD)/gen/echarts.c: scripts/embed-asset | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	./scripts/embed-asset dash_echarts_js $(ECHARTS_JS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/echarts.o: $(BUILD)/gen/echarts.c $(ECHARTS_JS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
 $(BUILD)/mdp-test: $(TEST_OBJ) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) -lcriterion $(RPATH)
 
@@ -75,10 +85,11 @@ bench: $(BUILD)/mdp
 # libFuzzer targets, one per parser (clang).
 FUZZ_SRC  := $(wildcard fuzz/*.c)
 fuzz: $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
-build-fuzz/%: fuzz/%.c $(LIB_SRC) $(BUILD)/gen/share.c | $(DEPS_OK)
+build-fuzz/%: fuzz/%.c $(LIB_SRC) $(BUILD)/gen/share.c $(BUILD)/gen/echarts.c | $(DEPS_OK)
 	@mkdir -p build-fuzz
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
-		-isystem $(DUCKDB_DIR) -o $@ $< $(LIB_SRC) $(BUILD)/gen/share.c $(LIBS) $(RPATH)
+		-isystem $(DUCKDB_DIR) -o $@ $< $(LIB_SRC) $(BUILD)/gen/share.c \
+		$(BUILD)/gen/echarts.c $(LIBS) $(RPATH)
 
 install: $(BUILD)/mdp
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/mdp

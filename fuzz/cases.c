@@ -32,7 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 char *why = NULL, *msg = NULL;
 
                 if (expectation_resolve(as, NULL, &e, &why) == 0) {
-                    assertion_check(as, &e, set.cases[i].question, &msg);
+                    struct answer ans = {0};
+                    ans.text = set.cases[i].question;
+                    ans.unanswerable = (int)(j & 1);
+                    assertion_check(as, &e, &ans, &msg);
                     free(msg);
                     expectation_release(&e);
                 }

@@ -8,33 +8,67 @@
 
 #include "cmd/cmd.h"
 #include "platform/locate.h"
+#include "session/session.h"
+#include "util/error.h"
+#include "util/strbuf.h"
 #include "util/term.h"
 
 #define MDP_VERSION "0.1.0"
 
+/*
+ * What a command needs (like git's RUN_SETUP): a platform folder, a warehouse, write access.
+ * main.c locates the platform once into a struct session; the command calls cmd_ready() after
+ * parsing its options (usage errors first), which checks these flags (exit 2 when missing).
+ * Without a flag the command checks for itself (sync may make a platform of the current
+ * folder; eval looks for its case file first).
+ */
+#define NEED_ROOT      SESSION_NEED_ROOT
+#define NEED_WAREHOUSE SESSION_NEED_WAREHOUSE
+#define WRITE          SESSION_WRITE
+
 struct command {
     const char *name;
-    int (*fn)(int argc, char **argv);
+    int (*fn)(int argc, char **argv, struct session *s);
+    unsigned flags;
     const char *summary;
 };
 
 static const struct command commands[] = {
-    {"init", cmd_init, "scaffold a platform folder (the sample platform, or --empty)"},
-    {"generate", cmd_generate, "write the sample e-commerce sources (--scale, --seed)"},
-    {"sync", cmd_sync, "add new source files to sources.yml, drop entries whose file is gone"},
-    {"ingest", cmd_ingest, "load the manifest's sources into raw.<table>, each atomically"},
-    {"seed", cmd_seed, "load the dbt project's seed CSVs (ref('seed') reads them)"},
-    {"transform", cmd_transform, "build the dbt models in dependency order (--select, --vars)"},
-    {"test", cmd_test, "run the dbt tests (column, singular) and source freshness"},
-    {"pipeline", cmd_pipeline, "sync, ingest, seed, transform, test: build the warehouse"},
-    {"setup", cmd_setup, "init and generate when needed, then pipeline: a warehouse from nothing"},
-    {"query", cmd_query, "SQL shell on the warehouse (-c SQL, or interactive)"},
-    {"catalog", cmd_catalog, "what mdp inferred about the warehouse: keys, joins, roles, layers"},
-    {"ask", cmd_ask, "answer a question about the warehouse in plain English, with the SQL"},
-    {"chat", cmd_chat, "questions in a conversation, with follow-ups (alias: agent)"},
-    {"agent", cmd_chat, "the same as chat"},
-    {"eval", cmd_eval, "run evaluation cases: ground-truth SQL and assertions on answers"},
+    {"init", cmd_init, 0, "scaffold a platform folder (the sample platform, or --empty)"},
+    {"generate", cmd_generate, 0, "write the sample e-commerce sources (--scale, --seed)"},
+    {"sync", cmd_sync, 0, "add new source files to sources.yml, drop entries whose file is gone"},
+    {"ingest", cmd_ingest, NEED_ROOT | NEED_WAREHOUSE | WRITE,
+     "load the manifest's sources into raw.<table>, each atomically"},
+    {"seed", cmd_seed, NEED_ROOT | WRITE, "load the dbt project's seed CSVs (ref('seed') reads them)"},
+    {"transform", cmd_transform, NEED_ROOT | WRITE,
+     "build the dbt models in dependency order (--select, --vars)"},
+    {"test", cmd_test, NEED_ROOT | NEED_WAREHOUSE,
+     "run the dbt tests (column, singular) and source freshness"},
+    {"pipeline", cmd_pipeline, NEED_ROOT | WRITE,
+     "sync, ingest, seed, transform, test: build the warehouse"},
+    {"setup", cmd_setup, WRITE,
+     "init and generate when needed, then pipeline: a warehouse from nothing"},
+    {"query", cmd_query, NEED_WAREHOUSE, "SQL shell on the warehouse (-c SQL, or interactive)"},
+    {"catalog", cmd_catalog, NEED_WAREHOUSE,
+     "what mdp inferred about the warehouse: keys, joins, roles, layers"},
+    {"ask", cmd_ask, NEED_WAREHOUSE,
+     "answer a question about the warehouse in plain English, with the SQL"},
+    {"analyze", cmd_analyze, NEED_WAREHOUSE,
+     "run an analysis: bought together, lifetime value, anomalies, growth, cohorts, funnel"},
+    {"chat", cmd_chat, NEED_WAREHOUSE,
+     "questions in a conversation, with follow-ups (alias: agent)"},
+    {"agent", cmd_chat, NEED_WAREHOUSE, "the same as chat"},
+    {"eval", cmd_eval, 0, "run evaluation cases: ground-truth SQL and assertions on answers"},
+    {"dashboard", cmd_dashboard, NEED_WAREHOUSE,
+     "build the Evidence-style dashboard pages into a static site"},
+    {"serve", cmd_serve, NEED_WAREHOUSE, "serve the dashboards live over HTTP (--port, --host)"},
 };
+
+struct global_options {
+    const char *project;   /* --project DIR */
+    const char *warehouse; /* --warehouse PATH */
+};
+static struct global_options global;
 
 static const char usage[] =
     "usage: mdp [GLOBAL OPTIONS] COMMAND [ARGS]\n"
@@ -73,6 +107,21 @@ static const struct command *find_command(const char *name)
         if (!strcmp(commands[i].name, name))
             return &commands[i];
     return NULL;
+}
+
+/* Makes the session with what the command's flags ask for, and runs the command. */
+static int run_command(const struct command *cmd, int argc, char **argv)
+{
+    struct session s;
+    int ret;
+
+    session_init(&s, global.project, global.warehouse);
+    s.needs = cmd->flags;
+    if (cmd->flags & WRITE)
+        s.mode = WH_READ_WRITE;
+    ret = cmd->fn(argc, argv, &s);
+    session_release(&s);
+    return ret;
 }
 
 /*
@@ -140,6 +189,7 @@ int main(int argc, char **argv)
     argc = take_global_options(argc, argv, &no_color);
     if (argc < 0)
         return EXIT_USAGE;
+    error_verbose(term_verbose);
     term_color = !no_color && !(nc && *nc) && isatty(STDOUT_FILENO);
     if (argc < 2) {
         print_usage(stderr);
@@ -148,7 +198,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
         if (argc > 2 && (cmd = find_command(argv[2]))) {
             char *args[] = {argv[2], "--help", NULL};
-            return cmd->fn(2, args);
+            return run_command(cmd, 2, args);
         }
         print_usage(stdout);
         return EXIT_OK;
@@ -163,7 +213,18 @@ int main(int argc, char **argv)
         print_usage(stderr);
         return EXIT_USAGE;
     }
-    if (platform_load_env(global.project ? global.project : ".") < 0)
+    /* init, setup and generate write a platform; every other command needs --project to be one. */
+    if (strcmp(cmd->name, "init") && strcmp(cmd->name, "setup") && strcmp(cmd->name, "generate") &&
+        platform_check_project(global.project) < 0)
         return EXIT_USAGE;
-    return cmd->fn(argc - 1, argv + 1);
+    {
+        struct strbuf env = STRBUF_INIT;
+        int n = platform_load_env(global.project, &env);
+        if (n >= 0 && term_verbose && env.len)
+            fprintf(stderr, "read %s (%d setting%s)\n", env.buf, n, n == 1 ? "" : "s");
+        strbuf_release(&env);
+        if (n < 0)
+            return EXIT_USAGE;
+    }
+    return run_command(cmd, argc - 1, argv + 1);
 }

@@ -107,3 +107,22 @@ char *tl_seed_platform(void)
     free(src);
     return found;
 }
+
+char *tl_table_digest(const char *dir, const char *table)
+{
+    struct tl_run r;
+    char *out;
+
+    tl_sh(&r,
+          "cd '%s' && { \"$MDP_BIN\" query --format csv -c 'DESCRIBE %s' && "
+          "\"$MDP_BIN\" query --format csv -c 'SELECT * FROM %s ORDER BY ALL'; } >.digest && "
+          "md5sum <.digest && rm .digest",
+          dir, table, table);
+    if (r.code != 0 || r.out.len < 32) {
+        fprintf(stderr, "tl_table_digest %s: %s\n", table, r.err.buf);
+        abort();
+    }
+    out = xstrfmt("%.32s", r.out.buf);
+    tl_run_release(&r);
+    return out;
+}

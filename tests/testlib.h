@@ -34,4 +34,11 @@ const char *tl_src(void);
  */
 char *tl_seed_platform(void);
 
+/*
+ * A digest of a table's types and contents in dir's warehouse: md5 of `DESCRIBE` and of every
+ * row (sorted) as `mdp query --format csv` prints them. Equal digests mean the table is byte
+ * for byte the same. The caller frees it; aborts the test when the query fails.
+ */
+char *tl_table_digest(const char *dir, const char *table);
+
 #endif

@@ -12,6 +12,7 @@
 
 #include "analyst/analyst.h"
 #include "analyst/plan.h"
+#include "analyst/skills.h"
 #include "catalog/catalog.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -52,28 +53,21 @@ static void caveat(struct analyst_answer *a, const char *fmt, ...)
 {
     va_list ap;
     struct strbuf sb = STRBUF_INIT;
-    size_t i;
 
     va_start(ap, fmt);
     strbuf_vaddf(&sb, fmt, ap);
     va_end(ap);
-    for (i = 0; i < a->ncaveats; i++)
-        if (!strcmp(a->caveats[i], sb.buf)) {
-            strbuf_release(&sb);
-            return;
-        }
-    a->caveats = xrealloc(a->caveats, (a->ncaveats + 1) * sizeof(*a->caveats));
-    a->caveats[a->ncaveats++] = strbuf_detach(&sb, NULL);
+    strv_push_unique(&a->caveats, &a->ncaveats, strbuf_detach(&sb, NULL));
 }
 
-/* 1234567.891 -> "1,234,567.89"; whole numbers without decimals. */
-static void add_number(struct strbuf *sb, double v, int money)
+void analyst_number(struct strbuf *sb, double v, int money)
 {
     double a = fabs(v);
-    char buf[64];
-    int whole = fabs(a - floor(a + 0.5)) < 1e-9 && !money, decimals;
+    char buf[64], *dot;
+    int whole = fabs(a - floor(a + 0.5)) < 1e-9 && !money;
+    size_t intlen, i;
 
-    if (v < 0)
+    if (v < 0 && a >= 0.005)
         strbuf_addch(sb, '-');
     if (money)
         strbuf_addch(sb, '$');
@@ -81,19 +75,16 @@ static void add_number(struct strbuf *sb, double v, int money)
         strbuf_addf(sb, "%.6g", a);
         return;
     }
-    decimals = whole ? 0 : (a >= 100 || money) ? 2 : a >= 1 ? 2 : 4;
-    snprintf(buf, sizeof(buf), "%.*f", decimals, a);
-    {
-        char *dot = strchr(buf, '.');
-        size_t intlen = dot ? (size_t)(dot - buf) : strlen(buf), i;
-        for (i = 0; i < intlen; i++) {
-            if (i && (intlen - i) % 3 == 0)
-                strbuf_addch(sb, ',');
-            strbuf_addch(sb, buf[i]);
-        }
-        if (dot)
-            strbuf_addstr(sb, dot);
+    snprintf(buf, sizeof(buf), "%.*f", whole ? 0 : (a >= 1 || money) ? 2 : 4, a);
+    dot = strchr(buf, '.');
+    intlen = dot ? (size_t)(dot - buf) : strlen(buf);
+    for (i = 0; i < intlen; i++) {
+        if (i && (intlen - i) % 3 == 0)
+            strbuf_addch(sb, ',');
+        strbuf_addch(sb, buf[i]);
     }
+    if (dot)
+        strbuf_addstr(sb, dot);
 }
 
 static int is_money_col(const struct analyst_answer *a, const struct plan *p)
@@ -147,7 +138,7 @@ static void add_cell(struct strbuf *sb, const struct wh_result *r, size_t row, s
     }
     if (wh_type_is_numeric(r->cols[col].type) && wh_result_num(r, row, col, &v) == 0 &&
         r->cols[col].type != WH_T_BOOL) {
-        add_number(sb, v, money);
+        analyst_number(sb, v, money);
         return;
     }
     strbuf_addstr(sb, txt);
@@ -248,7 +239,7 @@ void plan_describe(const struct catalog *c, const struct plan *p, struct strbuf 
     if (p->time.nranges && p->time_col.table >= 0) {
         const char *tc = c->tables[p->time_col.table].columns[p->time_col.column].name;
         for (i = 0; i < (size_t)p->time.nranges; i++) {
-            strbuf_addf(sb, "%s%s in %s (", i ? " vs" : ",", tc, p->time.r[i].label);
+            strbuf_addf(sb, "%s%s in %s (", i ? " vs " : ", ", tc, p->time.r[i].label);
             if (p->time.r[i].from != INT_MIN)
                 days_add(sb, p->time.r[i].from);
             strbuf_addstr(sb, " .. ");
@@ -420,7 +411,6 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
                     needs_in(p->time.r[0].label) ? "in " : "", p->time.r[0].label);
     switch (p->kind) {
     case PLAN_AGGREGATE:
-    case PLAN_EXTREME:
         if (!p->ngroups && !p->grain) {
             if (cell(r, 0, 0, &v) < 0) {
                 strbuf_addf(text, "There is no %s%s%s: no rows match.", what, scope.len ? " " : "",
@@ -429,7 +419,7 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
             }
             if (p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT) {
                 strbuf_addstr(text, "There are ");
-                add_number(text, v, 0);
+                analyst_number(text, v, 0);
                 strbuf_addf(text, " %s%s%s.", p->per_line ? "rows of " : "", what,
                             scope.len ? "" : "");
                 if (scope.len) {
@@ -439,7 +429,12 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
             } else {
                 strbuf_addf(text, "The %s %s%s%s is ", op_words(p->op), what, scope.len ? " " : "",
                             scope.buf);
-                add_number(text, v, money);
+                if (wh_type_is_temporal(r->cols[0].type))
+                    strbuf_addstr(text, wh_result_text(r, 0, 0)); /* a date, as written */
+                else
+                    analyst_number(text, v, money);
+                if (p->measure.span)
+                    strbuf_addf(text, " %s", p->measure.span_unit_name);
                 strbuf_addch(text, '.');
             }
             a->chart = CHART_NONE;
@@ -550,14 +545,14 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
             text->buf[0] = (char)(text->buf[0] >= 'a' && text->buf[0] <= 'z' ? text->buf[0] - 32
                                                                              : text->buf[0]);
             strbuf_addf(text, "%s ", ln);
-            add_number(text, newer, money);
+            analyst_number(text, newer, money);
             strbuf_addf(text, " against %s ", lo);
-            add_number(text, older, money);
+            analyst_number(text, older, money);
             strbuf_addstr(text, "; a difference of ");
-            add_number(text, newer - older, money);
+            analyst_number(text, newer - older, money);
             if (older != 0) {
                 strbuf_addstr(text, " (");
-                add_number(text, 100.0 * (newer - older) / fabs(older), 0);
+                analyst_number(text, 100.0 * (newer - older) / fabs(older), 0);
                 strbuf_addstr(text, "%)");
             }
             strbuf_addch(text, '.');
@@ -570,7 +565,7 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
             strbuf_addstr(text, "There is nothing to take a share of: no rows match.");
             break;
         }
-        add_number(text, v, 0);
+        analyst_number(text, v, 0);
         strbuf_addf(text, "%% of %s%s%s is where ",
                     p->op == OP_SUM || p->op == OP_AVG ? op_words(p->op) : "",
                     p->op == OP_SUM || p->op == OP_AVG ? " " : "", what);
@@ -582,10 +577,10 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
         }
         strbuf_addstr(text, " (");
         cell(r, 0, 0, &v);
-        add_number(text, v, money);
+        analyst_number(text, v, money);
         strbuf_addstr(text, " of ");
         cell(r, 0, 1, &v);
-        add_number(text, v, money);
+        analyst_number(text, v, money);
         strbuf_addch(text, ')');
         if (scope.len)
             strbuf_addf(text, ", where %s", scope.buf);
@@ -595,14 +590,17 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
         if (cell(r, 0, 0, &v) < 0)
             break;
         strbuf_addstr(text, "On average ");
-        add_number(text, v, 0);
-        strbuf_addf(text, " rows per %s", p->entity_label);
+        analyst_number(text, v, p->has_measure && p->measure.money);
+        if (p->has_measure)
+            strbuf_addf(text, " of %s per %s", p->measure.label, p->entity_label);
+        else
+            strbuf_addf(text, " rows per %s", p->entity_label);
         if (cell(r, 0, 1, &v) == 0) {
             strbuf_addstr(text, " (median ");
-            add_number(text, v, 0);
+            analyst_number(text, v, p->has_measure && p->measure.money);
             cell(r, 0, 2, &v);
             strbuf_addstr(text, ", most ");
-            add_number(text, v, 0);
+            analyst_number(text, v, p->has_measure && p->measure.money);
             strbuf_addch(text, ')');
         }
         strbuf_addch(text, '.');
@@ -611,13 +609,13 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
         if (cell(r, 0, 2, &v) < 0)
             break;
         strbuf_addstr(text, "On average ");
-        add_number(text, v, 0);
+        analyst_number(text, v, 0);
         strbuf_addf(text, " %s each (", p->entity_label);
         cell(r, 0, 0, &v);
-        add_number(text, v, 0);
+        analyst_number(text, v, 0);
         strbuf_addf(text, " %s over ", p->entity_label);
         cell(r, 0, 1, &v);
-        add_number(text, v, 0);
+        analyst_number(text, v, 0);
         strbuf_addf(text, " distinct %s).",
                     c->tables[p->absent_fk.table].columns[p->absent_fk.column].name);
         break;
@@ -625,7 +623,7 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
         if (cell(r, 0, 0, &v) < 0)
             break;
         strbuf_addstr(text, "There are ");
-        add_number(text, v, 0);
+        analyst_number(text, v, 0);
         strbuf_addf(text, " %s with no row in %s.", p->entity_label,
                     c->tables[p->absent_fk.table].relation);
         break;
@@ -641,21 +639,21 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
                     cell(r2, 0, 1, &v2) == 0) {
                     int ff = p->order_asc;
                     double newer = ff ? v2 : v, older = ff ? v : v2;
-                    add_number(text, newer, money);
+                    analyst_number(text, newer, money);
                     strbuf_addstr(text, " against ");
-                    add_number(text, older, money);
+                    analyst_number(text, older, money);
                     strbuf_addstr(text, ", a difference of ");
-                    add_number(text, newer - older, money);
+                    analyst_number(text, newer - older, money);
                     if (older != 0) {
                         strbuf_addstr(text, " (");
-                        add_number(text, 100.0 * (newer - older) / fabs(older), 0);
+                        analyst_number(text, 100.0 * (newer - older) / fabs(older), 0);
                         strbuf_addstr(text, "%)");
                     }
                 } else if (p->kind == PLAN_SHARE && cell(r2, 0, 2, &v) == 0) {
-                    add_number(text, v, 0);
+                    analyst_number(text, v, 0);
                     strbuf_addch(text, '%');
                 } else if (cell(r2, 0, 0, &v) == 0)
-                    add_number(text, v, money);
+                    analyst_number(text, v, money);
             } else {
                 size_t n2 = r2->nrows < 10 ? r2->nrows : 10;
                 for (i = 0; i < n2; i++) {
@@ -671,7 +669,7 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
             strbuf_addch(text, '.');
         } else if (cell(r2, 0, 0, &v) == 0) {
             strbuf_addstr(text, " Those are ");
-            add_number(text, v, 0);
+            analyst_number(text, v, 0);
             strbuf_addstr(text, " rows.");
         }
     }
@@ -699,8 +697,8 @@ static void plan_caveats(const struct catalog *c, const struct plan *p, struct a
     }
     if (p->op == OP_COUNT_DISTINCT && p->nidentity > 1)
         caveat(a,
-               "one %s is identified by its %s together with the columns that stay the same "
-               "over its rows, since an id can be reused",
+               "%s are told apart by %s together with the columns that stay the same "
+               "over their rows, since an id can be reused",
                p->entity_label ? p->entity_label : "group",
                c->tables[p->identity[0].table].columns[p->identity[0].column].name);
     if (p->time.relative && p->time_col.table >= 0) {
@@ -729,6 +727,118 @@ static void plan_caveats(const struct catalog *c, const struct plan *p, struct a
         }
 }
 
+/*
+ * The analysis a question asks for, when it is not one aggregate: words of the question that
+ * name a kind of analysis (language, not any warehouse's names). NULL for none.
+ */
+static const char *skill_for(const char *question)
+{
+    static const struct {
+        const char *phrase, *skill;
+    } routes[] = {{"bought together", "basket"},
+                  {"purchased together", "basket"},
+                  {"ordered together", "basket"},
+                  {"sold together", "basket"},
+                  {"go together", "basket"},
+                  {"together in the same", "basket"},
+                  {"market basket", "basket"},
+                  {"basket analysis", "basket"},
+                  {"cross-sell", "basket"},
+                  {"cross sell", "basket"},
+                  {"lifetime value", "clv"},
+                  {"life time value", "clv"},
+                  {" clv", "clv"},
+                  {" ltv", "clv"},
+                  {"cltv", "clv"},
+                  {"anomal", "anomalies"},
+                  {"unusual", "anomalies"},
+                  {"abnormal", "anomalies"},
+                  {"spikes", "anomalies"},
+                  {"data quality", "quality"},
+                  {"data issues", "quality"},
+                  {"data problems", "quality"},
+                  {"distribution of", "distribution"},
+                  {"percentiles", "distribution"},
+                  {"histogram", "distribution"},
+                  {"outliers", "distribution"},
+                  {"what drove", "growth"},
+                  {"drivers of", "growth"},
+                  {"growth drivers", "growth"},
+                  {"what drives", "growth"},
+                  {"cohort", "cohorts"},
+                  {"retention", "cohorts"},
+                  {"funnel", "funnel"},
+                  {"drop off", "funnel"},
+                  {"drop-off", "funnel"},
+                  {"roas", "roas"},
+                  {"return on ad spend", "roas"},
+                  {"return on advertising", "roas"},
+                  {NULL, NULL}};
+    char *q = xstrfmt(" %s", question);
+    const char *found = NULL;
+    size_t i;
+
+    for (i = 0; q[i]; i++)
+        q[i] = (char)tolower((unsigned char)q[i]);
+    for (i = 0; routes[i].phrase && !found; i++)
+        if (strstr(q, routes[i].phrase))
+            found = routes[i].skill;
+    free(q);
+    return found;
+}
+
+/* The answer from a verified query's SQL, run as it is written. */
+static int answer_verified(const struct catalog *c, struct wh *sandbox,
+                           const struct analyst_options *opts, const struct cat_example *e,
+                           struct analyst_answer *a, double t0)
+{
+    struct wh_result *r = NULL;
+    struct strbuf text = STRBUF_INIT;
+    size_t i, j, n;
+    double v;
+
+    (void)c;
+    answer_add_sql(&a->base, e->sql);
+    a->interpretation = xstrfmt("the verified query %s%s%s (%s): \"%s\"", e->name ? "'" : "",
+                                e->name ? e->name : "", e->name ? "'" : "", e->source, e->question);
+    if (run(sandbox, e->sql, opts, &r, &a->query_ms) < 0) {
+        a->base.error = xstrfmt("the verified query at %s failed: %s", e->source,
+                                error_last() ? error_last() : "?");
+        a->elapsed_ms = (clock_seconds() - t0) * 1000;
+        return -1;
+    }
+    strbuf_addf(&text, "From verified SQL (%s): ", e->source);
+    if (r->nrows == 1 && r->ncols == 1) {
+        if (wh_type_is_numeric(r->cols[0].type) && wh_result_num(r, 0, 0, &v) == 0)
+            analyst_number(&text, v, 0);
+        else
+            strbuf_addstr(&text, wh_result_text(r, 0, 0) ? wh_result_text(r, 0, 0) : "(none)");
+    } else {
+        n = r->nrows < 10 ? r->nrows : 10;
+        for (i = 0; i < n; i++) {
+            strbuf_addstr(&text, i ? "; " : "");
+            for (j = 0; j < r->ncols; j++) {
+                if (j)
+                    strbuf_addch(&text, ' ');
+                add_cell(&text, r, i, j, 0, GRAIN_NONE);
+            }
+        }
+        if (r->nrows > n)
+            strbuf_addf(&text, "; and %zu more", r->nrows - n);
+        if (!r->nrows)
+            strbuf_addstr(&text, "no rows");
+    }
+    strbuf_addch(&text, '.');
+    caveat(a, "answered from the verified query at %s, not read from the question", e->source);
+    a->base.text = strbuf_detach(&text, NULL);
+    a->table = r;
+    a->chart = r->nrows > 1 && r->ncols == 2 ? CHART_BARS : CHART_NONE;
+    a->label_col = 0;
+    a->value_col = (int)r->ncols - 1;
+    a->elapsed_ms = (clock_seconds() - t0) * 1000;
+    return 0;
+}
+
 int analyst_ask(const struct catalog *c, struct wh *sandbox, const char *question,
                 const struct analyst_options *opts, struct analyst_answer *a)
 {
@@ -740,11 +850,22 @@ int analyst_ask(const struct catalog *c, struct wh *sandbox, const char *questio
     struct wh_result *r = NULL, *r2 = NULL;
     double t0 = clock_seconds();
     int today = opts && opts->today ? opts->today : today_days(), ret = -1;
+    const char *skill;
     size_t i;
 
     memset(a, 0, sizeof(*a));
     a->base.mode = xstrdup("offline");
     a->label_col = a->value_col = -1;
+    if (!(opts && opts->no_verified) &&
+        (i = (size_t)analyst_verified_match(c, question)) != (size_t)-1)
+        return answer_verified(c, sandbox, opts, &c->examples[i], a, t0);
+    if ((skill = skill_for(question))) {
+        struct skill_options so = {0};
+        so.today = opts ? opts->today : 0;
+        ret = skill_run(skill, c, sandbox, &so, a);
+        a->elapsed_ms = (clock_seconds() - t0) * 1000;
+        return ret;
+    }
     tokens_split(question, &t);
     timex_find(&t, today, today, &tx);
     links_find(c, &t, &l);
@@ -843,16 +964,19 @@ void analyst_answer_release(struct analyst_answer *a)
 struct offline_state {
     const struct catalog *c;
     struct wh *sandbox;
+    int with_verified;
 };
 
 static int offline_ask(struct answerer *self, const struct question *q, struct answer *out)
 {
     struct offline_state *s = self->state;
     struct analyst_answer a;
+    struct analyst_options o = {0};
     struct strbuf text = STRBUF_INIT;
     size_t i;
 
-    if (analyst_ask(s->c, s->sandbox, q->text, NULL, &a) < 0) {
+    o.no_verified = !s->with_verified;
+    if (analyst_ask(s->c, s->sandbox, q->text, &o, &a) < 0) {
         out->error = xstrdup(a.base.error ? a.base.error : "the query failed");
         analyst_answer_release(&a);
         return -1;
@@ -877,12 +1001,14 @@ static void offline_release(struct answerer *self)
     self->state = NULL;
 }
 
-void answerer_offline_init(struct answerer *a, const struct catalog *c, struct wh *sandbox)
+void answerer_offline_init(struct answerer *a, const struct catalog *c, struct wh *sandbox,
+                           int with_verified)
 {
     struct offline_state *s = xcalloc(1, sizeof(*s));
 
     s->c = c;
     s->sandbox = sandbox;
+    s->with_verified = with_verified;
     memset(a, 0, sizeof(*a));
     a->name = "offline";
     a->ask = offline_ask;

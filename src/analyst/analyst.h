@@ -16,7 +16,7 @@
 #include <signal.h>
 #include <stddef.h>
 
-#include "eval/answerer.h"
+#include "analyst/answer.h"
 
 struct catalog;
 struct strbuf;
@@ -27,7 +27,7 @@ enum chart_kind { CHART_NONE, CHART_BARS, CHART_SERIES };
 
 struct analyst_answer {
     struct answer base;   /* text, sql, mode ("offline"), unanswerable */
-    char *interpretation; /* "sum of total over marts.fct_orders where ..." */
+    char *interpretation; /* "sum of amount over sales.invoices where ..." */
     char **caveats;
     size_t ncaveats;
     struct wh_result *table;  /* the main result, or NULL */
@@ -42,6 +42,7 @@ struct analyst_options {
     int explain;                   /* fill answer->explain */
     int today;                     /* days since 1970-01-01; 0: the clock's date */
     volatile sig_atomic_t *cancel; /* set non-zero (from SIGINT) to interrupt the query */
+    int no_verified; /* do not answer from semantic/verified.yml (mdp eval measures reading) */
 };
 
 /*
@@ -54,6 +55,12 @@ int analyst_ask(const struct catalog *c, struct wh *sandbox, const char *questio
 void analyst_answer_release(struct analyst_answer *a);
 
 /*
+ * A number as answers write it: thousands separators, whole numbers without decimals, two
+ * decimals for money (with $) and four below 1: 1234567.891 -> "1,234,567.89".
+ */
+void analyst_number(struct strbuf *sb, double v, int money);
+
+/*
  * A follow-up in a conversation ("and in 2023?", "break that down by category", "only
  * Electronics", "top 10 instead") read against the previous question: returns the question it
  * stands for (the caller frees it), or NULL when text is a question of its own.
@@ -64,6 +71,19 @@ char *analyst_followup(const char *previous, const char *text);
  * The offline analyst as an answerer for `mdp eval`: it borrows the catalog and the sandbox,
  * which must outlive it. Fills *a (a->release(a) frees its state).
  */
-void answerer_offline_init(struct answerer *a, const struct catalog *c, struct wh *sandbox);
+void answerer_offline_init(struct answerer *a, const struct catalog *c, struct wh *sandbox,
+                           int with_verified);
+
+/*
+ * The verified query (an index into c->examples) whose question reads like question: the same
+ * content words up to one in four, and the same numbers, dates and quoted values; or -1.
+ */
+int analyst_verified_match(const struct catalog *c, const char *question);
+
+/*
+ * Appends question and its SQL to <root>/semantic/verified.yml (made when missing), so the
+ * next time the question is asked it is answered from this SQL. Returns 0, or -1 with error().
+ */
+int analyst_save_verified(const char *root, const char *question, const char *sql);
 
 #endif

@@ -5,9 +5,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analyst/plan.h"
 #include "catalog/catalog.h"
+#include "catalog/sqlscan.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -15,13 +17,20 @@
 
 static int linkable(const struct token *k)
 {
-    return k->use == TOK_UNUSED && (k->kind == TOK_WORD || k->kind == TOK_QUOTED);
+    return k->use == TOK_UNUSED &&
+           (k->kind == TOK_QUOTED || (k->kind == TOK_WORD && !tok_is_money_verb(k->word)));
 }
 
 /* May a span start or end at token k? Not on a function or operator word. */
 static int edge_ok(const struct token *k)
 {
     return k->kind == TOK_QUOTED || (!tok_is_function_word(k->word) && !tok_is_operator(k->word));
+}
+
+/* A span may end on a verb's particle: "signed up", "checked out". */
+static int end_ok(const struct token *k)
+{
+    return edge_ok(k) || !strcmp(k->word, "up") || !strcmp(k->word, "out");
 }
 
 static const char *why_of(const struct cat_hit *h)
@@ -41,18 +50,51 @@ static const char *why_of(const struct cat_hit *h)
     return "";
 }
 
+char *link_measure_row_expression(const struct cat_measure *m)
+{
+    struct sql_facts f;
+    struct strbuf sql = STRBUF_INIT;
+    const char *e = m->expression;
+    size_t n = strlen(e);
+    char *out = NULL;
+
+    if (m->table < 0 || n < 6 || strncasecmp(e, "sum(", 4) || e[n - 1] != ')')
+        return NULL;
+    strbuf_addf(&sql, "SELECT %s", e);
+    sql_scan(sql.buf, &f);
+    if (f.naggregates == 1 && !f.aggregates[0].distinct && f.nitems == 1 &&
+        !strcmp(f.aggregates[0].func, "sum") && !strchr(f.aggregates[0].arg, '.') &&
+        strlen(f.aggregates[0].arg) + 5 == strlen(f.items[0].expr))
+        out = xstrdup(f.aggregates[0].arg);
+    sql_facts_release(&f);
+    strbuf_release(&sql);
+    return out;
+}
+
 /*
  * Keeps the hits a span of n tokens may stand for: a span of several words must be a whole
  * name, value or synonym (not one word of a longer name); values must be whole values.
  */
-static size_t keep_hits(const struct cat_hit *h, size_t nh, size_t n, int quoted,
-                        struct link_cand **out)
+static size_t keep_hits(const struct catalog *cat, const struct cat_hit *h, size_t nh, size_t n,
+                        int quoted, struct link_cand **out)
 {
     struct link_cand *c = NULL;
     size_t i, nc = 0, alloc = 0;
 
     for (i = 0; i < nh; i++) {
-        if (n > 1 && h[i].score < 0.6)
+        if (h[i].kind == CAT_HIT_MEASURE) {
+            /*
+             * a learned measure is named whole ("line revenue", not "revenue" alone), and one
+             * the plan cannot use must not hide the columns it could
+             */
+            char *row =
+                h[i].score < 0.6 ? NULL : link_measure_row_expression(&cat->measures[h[i].measure]);
+            free(row);
+            if (!row)
+                continue;
+        }
+        /* several words must be a whole name, or a phrase of the thesaurus ("signed up") */
+        if (n > 1 && h[i].score < 0.6 && !(h[i].kind == CAT_HIT_COLUMN && h[i].score >= 0.39))
             continue;
         if (h[i].kind == CAT_HIT_VALUE && h[i].score < 0.6)
             continue;
@@ -75,6 +117,38 @@ static size_t keep_hits(const struct cat_hit *h, size_t nh, size_t n, int quoted
     return nc;
 }
 
+/*
+ * Links token i alone when the catalog has exactly its name as a candidate of kind (a value,
+ * a column): for words that are otherwise function or operator words.
+ */
+static void link_exact(const struct catalog *c, struct tokens *t, size_t i, enum link_kind kind,
+                       struct links *out, size_t *alloc)
+{
+    struct token *k = &t->v[i];
+    struct cat_hit *hits = NULL;
+    struct link_cand *cands;
+    size_t nh = catalog_lookup(c, k->text, &hits), nc, q, keep = 0;
+
+    nc = keep_hits(c, hits, nh, 1, 0, &cands);
+    free(hits);
+    for (q = 0; q < nc; q++)
+        if (cands[q].kind == kind && cands[q].score >= 0.99)
+            cands[keep++] = cands[q];
+    if (!keep || out->n >= LINKS_MAX) {
+        free(cands);
+        return;
+    }
+    ALLOC_GROW(out->v, out->n + 1, *alloc);
+    out->v[out->n].from = i;
+    out->v[out->n].to = i + 1;
+    out->v[out->n].phrase = xstrdup(k->text);
+    out->v[out->n].c = cands;
+    out->v[out->n].nc = keep;
+    out->v[out->n].negated = 0;
+    out->n++;
+    k->use = TOK_LINKED;
+}
+
 void links_find(const struct catalog *c, struct tokens *t, struct links *out)
 {
     size_t len, i, j, alloc = 0;
@@ -90,7 +164,14 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
 
             for (j = i; j < i + len && ok; j++)
                 ok = linkable(&t->v[j]) && (len == 1 || t->v[j].kind != TOK_QUOTED);
-            if (!ok || !edge_ok(&t->v[i]) || !edge_ok(&t->v[i + len - 1]))
+            /* "no-shows": words joined by hyphens are one phrase, whatever they are */
+            if (ok && len > 1 && t->v[i + 1].hyphen) {
+                for (j = i + 1; j < i + len && ok; j++)
+                    ok = t->v[j].hyphen;
+            } else if (!ok || !edge_ok(&t->v[i]) ||
+                       !(len > 1 ? end_ok : edge_ok)(&t->v[i + len - 1]))
+                ok = 0;
+            if (!ok)
                 continue;
             for (j = i; j < i + len; j++) {
                 if (j > i)
@@ -98,9 +179,22 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
                 strbuf_addstr(&phrase, t->v[j].text);
             }
             nh = catalog_lookup(c, phrase.buf, &hits);
-            nc = keep_hits(hits, nh, len, t->v[i].kind == TOK_QUOTED, &cands);
+            if (!nh && len == 1 && t->v[i].kind == TOK_WORD) {
+                /* "GitHub" is the value 'github', not the words "git hub" */
+                nh = catalog_lookup(c, t->v[i].word, &hits);
+                if (!nh) {
+                    free(hits);
+                    hits = NULL;
+                }
+            }
+            nc = keep_hits(c, hits, nh, len, t->v[i].kind == TOK_QUOTED, &cands);
             free(hits);
             if (!nc) {
+                strbuf_release(&phrase);
+                continue;
+            }
+            if (out->n >= LINKS_MAX) { /* a question is not a document: the rest is unread */
+                free(cands);
                 strbuf_release(&phrase);
                 continue;
             }
@@ -130,31 +224,10 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
             "their", "this", "that", "what", "which", "who",   "how", "do",   "does", "did",
             "by",    "per",  "each", "all",  "any",   "there", "s",   "t",    NULL};
         struct token *k = &t->v[i];
-        struct cat_hit *hits = NULL;
-        struct link_cand *cands;
-        size_t nh, nc, q, keep = 0;
         if (k->use != TOK_UNUSED || k->kind != TOK_WORD || !tok_is_function_word(k->word) ||
             tok_in(t, i, core))
             continue;
-        nh = catalog_lookup(c, k->text, &hits);
-        nc = keep_hits(hits, nh, 1, 0, &cands);
-        free(hits);
-        for (q = 0; q < nc; q++)
-            if (cands[q].kind == LINK_VALUE && cands[q].score >= 0.99)
-                cands[keep++] = cands[q];
-        if (!keep) {
-            free(cands);
-            continue;
-        }
-        ALLOC_GROW(out->v, out->n + 1, alloc);
-        out->v[out->n].from = i;
-        out->v[out->n].to = i + 1;
-        out->v[out->n].phrase = xstrdup(k->text);
-        out->v[out->n].c = cands;
-        out->v[out->n].nc = keep;
-        out->v[out->n].negated = 0;
-        out->n++;
-        k->use = TOK_LINKED;
+        link_exact(c, t, i, LINK_VALUE, out, &alloc);
     }
     /*
      * A word that usually says what is asked may end a noun phrase as a column's name: "the
@@ -162,32 +235,11 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
      */
     for (i = 1; i < t->n; i++) {
         struct token *k = &t->v[i];
-        struct cat_hit *hits = NULL;
-        struct link_cand *cands;
-        size_t nh, nc, q, keep = 0;
         if (k->use != TOK_UNUSED || k->kind != TOK_WORD || !tok_is_operator(k->word) ||
             (i + 1 < t->n && t->v[i + 1].kind != TOK_PUNCT) || t->v[i - 1].kind != TOK_WORD ||
             tok_is_function_word(t->v[i - 1].word))
             continue;
-        nh = catalog_lookup(c, k->text, &hits);
-        nc = keep_hits(hits, nh, 1, 0, &cands);
-        free(hits);
-        for (q = 0; q < nc; q++)
-            if (cands[q].kind == LINK_COLUMN && cands[q].score >= 0.99)
-                cands[keep++] = cands[q];
-        if (!keep) {
-            free(cands);
-            continue;
-        }
-        ALLOC_GROW(out->v, out->n + 1, alloc);
-        out->v[out->n].from = i;
-        out->v[out->n].to = i + 1;
-        out->v[out->n].phrase = xstrdup(k->text);
-        out->v[out->n].c = cands;
-        out->v[out->n].nc = keep;
-        out->v[out->n].negated = 0;
-        out->n++;
-        k->use = TOK_LINKED;
+        link_exact(c, t, i, LINK_COLUMN, out, &alloc);
     }
     /* in question order */
     for (i = 1; i < out->n; i++)

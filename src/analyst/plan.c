@@ -27,18 +27,11 @@ static void add_note(struct plan *p, const char *fmt, ...)
 {
     va_list ap;
     struct strbuf sb = STRBUF_INIT;
-    size_t i;
 
     va_start(ap, fmt);
     strbuf_vaddf(&sb, fmt, ap);
     va_end(ap);
-    for (i = 0; i < p->nnotes; i++)
-        if (!strcmp(p->notes[i], sb.buf)) {
-            strbuf_release(&sb);
-            return;
-        }
-    p->notes = xrealloc(p->notes, (p->nnotes + 1) * sizeof(*p->notes));
-    p->notes[p->nnotes++] = strbuf_detach(&sb, NULL);
+    strv_push_unique(&p->notes, &p->nnotes, strbuf_detach(&sb, NULL));
 }
 
 static void refuse(struct plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -499,8 +492,19 @@ static int negated_before(const struct tokens *t, const struct link *l)
 
     for (i = l->from; i-- > lo;) {
         if (t->v[i].kind == TOK_PUNCT && strcmp(t->v[i].word, "("))
-            return 0;
-        if (is_negation(t, i))
+            break;
+        if (is_negation(t, i) || tok_is(t, i, "ignoring") ||
+            (tok_is(t, i, "leaving") && tok_is(t, i + 1, "out")))
+            return 1;
+    }
+    /* after it: "void ones excluded", "(upgrades don't count)" */
+    for (i = l->to; i < t->n && i < l->to + 4; i++) {
+        if (t->v[i].kind == TOK_PUNCT && strcmp(t->v[i].word, ")"))
+            break;
+        if (tok_is(t, i, "excluded") || tok_is(t, i, "aside") ||
+            ((tok_is(t, i, "don't") || tok_is(t, i, "doesn't") || tok_is(t, i, "not")) &&
+             (tok_is(t, i + 1, "count") || tok_is(t, i + 1, "counted") ||
+              tok_is(t, i + 1, "included"))))
             return 1;
     }
     return 0;
@@ -508,6 +512,18 @@ static int negated_before(const struct tokens *t, const struct link *l)
 
 static int null_word_near(const struct tokens *t, const struct link *l)
 {
+    /* "out of stock": none left */
+    if (l->from >= 2 && tok_is(t, l->from - 2, "out") && tok_is(t, l->from - 1, "of"))
+        return 1;
+    /* "don't have an account manager", "never got a rating" */
+    if (negated_before(t, l)) {
+        size_t k, lo2 = l->from > 4 ? l->from - 4 : 0;
+        for (k = lo2; k < l->from; k++)
+            if (tok_is(t, k, "have") || tok_is(t, k, "has") || tok_is(t, k, "had") ||
+                tok_is(t, k, "got") || tok_is(t, k, "get") || tok_is(t, k, "gave") ||
+                tok_is(t, k, "given"))
+                return 1;
+    }
     static const char *const before[] = {"no",    "without", "missing", "unknown", "null", "blank",
                                          "empty", "lacking", "lack",    "lacks",   NULL};
     static const char *const after[] = {"missing", "null",     "blank", "empty",
@@ -531,6 +547,45 @@ static int null_word_near(const struct tokens *t, const struct link *l)
     return 0;
 }
 
+/* Does link i name the column link `other` names ("how heavy is the heaviest dog")? */
+static int same_column_used(const struct links *l, size_t i, int other)
+{
+    const struct link_cand *a, *b;
+
+    if (other < 0 || (size_t)other == i)
+        return 0;
+    a = cand_of(&l->v[i], LINK_COLUMN);
+    b = cand_of(&l->v[other], LINK_COLUMN);
+    return a && b && a->table == b->table && a->column == b->column;
+}
+
+/* Does the question name a period, a grain or first/last? */
+static int has_time_words(const struct tokens *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->n; i++)
+        if (t->v[i].use == TOK_TIME)
+            return 1;
+    return 0;
+}
+
+/* Is every word of phrase a word of col's name ("plan" for plan_name)? */
+static int phrase_names(const struct cat_column *col, const char *phrase)
+{
+    char *key = vocab_key(phrase), *p, *sp;
+    int ok = *key != 0;
+
+    for (p = key; ok && *p; p = sp ? sp + 1 : p + strlen(p)) {
+        sp = strchr(p, ' ');
+        if (sp)
+            *sp = 0;
+        ok = col_word(col, p);
+    }
+    free(key);
+    return ok;
+}
+
 /* Is a value link beside link i (within one word) whose column has the same name? */
 static int value_beside(const struct catalog *c, const struct links *l, size_t i)
 {
@@ -546,8 +601,9 @@ static int value_beside(const struct catalog *c, const struct links *l, size_t i
         for (q = 0; q < o->nc; q++)
             for (r = 0; r < lk->nc; r++)
                 if (o->c[q].kind == LINK_VALUE && lk->c[r].kind == LINK_COLUMN &&
-                    !strcasecmp(c->tables[o->c[q].table].columns[o->c[q].column].name,
-                                c->tables[lk->c[r].table].columns[lk->c[r].column].name))
+                    (!strcasecmp(c->tables[o->c[q].table].columns[o->c[q].column].name,
+                                 c->tables[lk->c[r].table].columns[lk->c[r].column].name) ||
+                     phrase_names(&c->tables[o->c[q].table].columns[o->c[q].column], lk->phrase)))
                     return 1;
     }
     return 0;
@@ -612,6 +668,16 @@ static void need_add(struct need *nd, int t, int col)
         nd->cols[nd->n].column = col;
         nd->n++;
     }
+}
+
+/* The columns link lk may stand for, as a need. */
+static void column_need(const struct link *lk, struct need *nd)
+{
+    size_t q;
+
+    for (q = 0; q < lk->nc; q++)
+        if (lk->c[q].kind == LINK_COLUMN)
+            need_add(nd, lk->c[q].table, lk->c[q].column);
 }
 
 /* How table t reaches need nd: 3 in itself, 2 by one join, 1 by two, 0 not. *out the column. */
@@ -701,16 +767,108 @@ static int derive_revenue(const struct catalog *c, int t, struct plan_measure *m
     m->ncols = 2;
     for (i = 0; i < tab->ncolumns; i++) {
         const struct cat_column *col = &tab->columns[i];
+        /* a rate multiplies each line whether or not it repeats over a group */
         if (is_numeric(col) && col_word(col, "discount") && col->has_range && col->min >= 0 &&
-            col->max <= 1 && col->repeated_within < 0) {
+            col->max <= 100 &&
+            (col->max <= 1 || col->type != WH_T_DECIMAL || col_word(col, "pct") ||
+             col_word(col, "percent"))) {
             m->cols[2] = (struct plan_col){t, (int)i};
-            m->ops[1] = '%'; /* times (1 - discount) */
+            /* times (1 - discount), a fraction 0..1 or a percentage 0..100 */
+            m->ops[1] = col->max <= 1 ? '%' : '&';
             m->ncols = 3;
         }
     }
     m->derived = 1;
     m->money = 1;
     return 0;
+}
+
+/* ---- adjectives, ends of events, time between two events --------------------------------- */
+
+/*
+ * Adjectives that ask about a measure named otherwise: "how heavy", "the oldest", "the
+ * longest". Each maps to the noun of the measure and, for superlatives, to max or min.
+ */
+static const struct adjective {
+    const char *word, *noun;
+    int dir; /* 1 max, -1 min, 0 neither */
+} adjectives[] = {{"heavy", "weight", 0},
+                  {"heavier", "weight", 1},
+                  {"heaviest", "weight", 1},
+                  {"lighter", "weight", -1},
+                  {"lightest", "weight", -1},
+                  {"weigh", "weight", 0},
+                  {"weighs", "weight", 0},
+                  {"old", "age", 0},
+                  {"older", "age", 1},
+                  {"oldest", "age", 1},
+                  {"young", "age", 0},
+                  {"younger", "age", -1},
+                  {"youngest", "age", -1},
+                  {"tall", "height", 0},
+                  {"taller", "height", 1},
+                  {"tallest", "height", 1},
+                  {"long", "duration", 0},
+                  {"longer", "duration", 1},
+                  {"longest", "duration", 1},
+                  {"shortest", "duration", -1},
+                  {"happy", "satisfaction", 0},
+                  {"happier", "satisfaction", 1},
+                  {"happiest", "satisfaction", 1},
+                  {"satisfied", "satisfaction", 0},
+                  {NULL, NULL, 0}};
+
+/*
+ * Names of the end of an event: a column named so that is NULL has not ended yet ("tickets
+ * still open", "pets still in hospital").
+ */
+static int end_like(const struct cat_column *col)
+{
+    static const char *const ends[] = {"discharg", "close",  "end",      "resolv", "finish",
+                                       "complet",  "return", "cancel",   "churn",  "leav",
+                                       "left",     "exit",   "deliv",    "settl",  "termin",
+                                       "stop",     "paid",   "checkout", NULL};
+    size_t i;
+
+    for (i = 0; ends[i]; i++)
+        if (col_word(col, ends[i]))
+            return 1;
+    return 0;
+}
+
+static int start_like(const struct cat_column *col)
+{
+    static const char *const starts[] = {
+        "admit",  "admiss", "open",   "creat",  "start", "sign",   "issu", "order",   "book",
+        "regist", "begin",  "submit", "receiv", "join",  "report", "log",  "request", NULL};
+    size_t i;
+
+    for (i = 0; starts[i]; i++)
+        if (col_word(col, starts[i]))
+            return 1;
+    return 0;
+}
+
+/* The time columns of table t that mark when an event ended (or -1) and began (or -1). */
+static void event_span(const struct catalog *c, int t, int *from, int *to)
+{
+    const struct cat_table *tab = &c->tables[t];
+    size_t i;
+
+    *from = *to = -1;
+    for (i = 0; i < tab->ncolumns; i++) {
+        const struct cat_column *col = &tab->columns[i];
+        if (!is_time(col))
+            continue;
+        if (*to < 0 && end_like(col))
+            *to = (int)i;
+        else if (*from < 0 && start_like(col))
+            *from = (int)i;
+    }
+    if (*from < 0 && *to >= 0)
+        for (i = 0; i < tab->ncolumns; i++)
+            if (is_time(&tab->columns[i]) && (int)i != *to && *from < 0)
+                *from = (int)i;
 }
 
 /* ---- the plan ------------------------------------------------------------------------------ */
@@ -732,6 +890,8 @@ static int name_column(const struct catalog *c, int t, const char *entity_stem)
     size_t i;
     int fallback = -1;
 
+    int person = -1;
+
     for (i = 0; i < tab->ncolumns; i++) {
         const struct cat_column *col = &tab->columns[i];
         if (col->type != WH_T_TEXT)
@@ -741,9 +901,11 @@ static int name_column(const struct catalog *c, int t, const char *entity_stem)
                 return (int)i;
             if (fallback < 0 && !(col->roles & CAT_ROLE_PII))
                 fallback = (int)i;
+            if (person < 0)
+                person = (int)i; /* a person's or company's name: still its name */
         }
     }
-    return fallback;
+    return fallback >= 0 ? fallback : person;
 }
 
 /* Which grouping of table t counts the entity: the group key with the most constant columns. */
@@ -801,16 +963,20 @@ static int main_time(const struct catalog *c, int t)
 {
     const struct cat_table *tab = &c->tables[t];
     size_t i;
-    int best = -1, best_score = -100;
+    int best = -1, best_score = -100, entity = tab->key >= 0 && !tab->ngroupings;
 
     for (i = 0; i < tab->ncolumns; i++) {
         const struct cat_column *col = &tab->columns[i];
         int score = 0;
         if (!is_time(col) || !col->anchor)
             continue;
-        if (col_word(col, "creat") || col_word(col, "updat") || col_word(col, "modifi") ||
-            col_word(col, "load") || col_word(col, "ingest") || col_word(col, "delet") ||
-            col_word(col, "sync") || col_word(col, "insert"))
+        /* a row of an entity (a customer) is dated by when it began: created, signed up */
+        if (entity && (col_word(col, "creat") || col_word(col, "sign") || col_word(col, "signup") ||
+                       col_word(col, "regist") || col_word(col, "join")))
+            score += 3;
+        else if (col_word(col, "creat") || col_word(col, "updat") || col_word(col, "modifi") ||
+                 col_word(col, "load") || col_word(col, "ingest") || col_word(col, "delet") ||
+                 col_word(col, "sync") || col_word(col, "insert"))
             score -= 5;
         if (col_word(col, "date") || col_word(col, "time") || col_word(col, "day"))
             score += 2;
@@ -926,8 +1092,8 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     size_t nneeds = 0, i, j;
     int entity_table = -1, entity_link = -1, fact_link = -1, measure_link = -1, money_link = -1;
     int entity_col_link = -1;
-    int anchor = today, expr_links[4], nexpr = 0;
-    char expr_ops[3];
+    int expr_links[4], nexpr = 0;
+    char expr_ops[3], *learned = NULL;
     int group_links[PLAN_MAX_GROUPS], ngroup_links = 0;
     int cmp_link = -1;
     char cmp_op[3] = "";
@@ -935,11 +1101,14 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     int null_links[8], nnull = 0;
     int value_links[8], nvalue = 0;
     int time_link = -1;
-    int qualifier[64] = {0};
+    int qualifier[LINKS_MAX + 1] = {0};
+    const struct link *roleless_link = NULL;
     size_t cmp_skip_from = 0, cmp_skip_to = 0;
     int nonzero_links[4], nnonzero = 0;
     int flag_links[4], nflag = 0;
-    int measure_need = -1, attempt, count_sum = 0;
+    int measure_need = -1, attempt, count_sum = 0, when_q = 0, still_at = -1;
+    double span_unit = 0;
+    const char *span_unit_name = "days";
 
     memset(p, 0, sizeof(*p));
     p->base = -1;
@@ -953,6 +1122,45 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
              tok_is(t, i, "rows") || tok_is(t, i, "entries") || tok_is(t, i, "records")) &&
             t->v[i].use != TOK_LINKED) {
             p->per_line = 1;
+            t->v[i].use = TOK_OPERATOR;
+        }
+
+    /* the time between two events: "how long", "how many days", "time to close, in hours" */
+    for (i = 0; i < t->n; i++) {
+        static const char *const units[] = {"minutes", "hours", "days", "weeks", NULL};
+        static const double secs[] = {60, 3600, 86400, 604800};
+        size_t u;
+        if (tok_is(t, i, "how") && tok_is(t, i + 1, "long")) {
+            if (!span_unit)
+                span_unit = 86400;
+            t->v[i].use = t->v[i + 1].use = TOK_OPERATOR;
+            in.count = 0;
+        }
+        if (tok_is(t, i, "time") && tok_is(t, i + 1, "to") && t->v[i].use == TOK_UNUSED) {
+            if (!span_unit)
+                span_unit = 86400;
+            t->v[i].use = t->v[i + 1].use = TOK_OPERATOR;
+        }
+        for (u = 0; units[u]; u++)
+            if (tok_is(t, i, units[u]) && t->v[i].use != TOK_TIME &&
+                (in.count_at == i || tok_is(t, i - 1, "in") || tok_is(t, i - 1, "average") ||
+                 tok_is(t, i - 1, "avg") || tok_is(t, i - 1, "median") || span_unit)) {
+                span_unit = secs[u];
+                span_unit_name = units[u];
+                t->v[i].use = TOK_OPERATOR;
+                if (in.count_at == i)
+                    in.count = 0;
+            }
+    }
+    if (span_unit && !in.median && !in.max && !in.min)
+        in.avg = 1;
+    /* "when did ...", "what date was ...": the answer is a date */
+    when_q = tok_is(t, 0, "when") || ((tok_is(t, 0, "what") || tok_is(t, 0, "which")) &&
+                                      (tok_is(t, 1, "date") || tok_is(t, 1, "day")));
+    /* "still open", "still in hospital": an event not ended */
+    for (i = 0; i < t->n; i++)
+        if (tok_is(t, i, "still")) {
+            still_at = (int)i;
             t->v[i].use = TOK_OPERATOR;
         }
 
@@ -1058,10 +1266,23 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         for (q = 0; q < l->v[i].nc && !match; q++)
             for (r = 0; r < nx->nc && !match; r++)
                 match = l->v[i].c[q].kind == LINK_TABLE && nx->c[r].kind == LINK_COLUMN &&
-                        l->v[i].c[q].table == nx->c[r].table;
+                        l->v[i].c[q].table == nx->c[r].table && nx->c[r].score >= 0.5;
         if (!match)
             continue;
         qualifier[i] = 1;
+        {
+            /* the column is that table's: keep its candidates in the qualifying tables */
+            struct link *col = &l->v[i + 1];
+            size_t keep = 0;
+            for (r = 0; r < col->nc; r++) {
+                int own = 0;
+                for (q = 0; q < l->v[i].nc && !own; q++)
+                    own = l->v[i].c[q].kind == LINK_TABLE && l->v[i].c[q].table == col->c[r].table;
+                if (own || col->c[r].kind != LINK_COLUMN)
+                    col->c[keep++] = col->c[r];
+            }
+            col->nc = keep;
+        }
         for (j = 0; j < in.nby; j++)
             if (in.by_at[j] == l->v[i].from)
                 in.by_at[j] = nx->from;
@@ -1073,11 +1294,11 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
      * "boxes ... shipped": two words that are each only part of one column's name, close
      * together, are that column.
      */
-    for (i = 0; i < l->n && i < 64; i++) {
+    for (i = 0; i < l->n; i++) {
         struct link *a = &l->v[i];
         if (qualifier[i] || !cand_of(a, LINK_COLUMN) || a->c[0].score > 0.5)
             continue;
-        for (j = i + 1; j < l->n && j < 64; j++) {
+        for (j = i + 1; j < l->n; j++) {
             struct link *b = &l->v[j];
             size_t q, r, keep = 0;
             if (b->from > a->to + 2 || !cand_of(b, LINK_COLUMN) || b->c[0].score > 0.5)
@@ -1100,6 +1321,51 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         }
     }
 
+    /* adjectives that ask about a measure: "how heavy", "the oldest" */
+    for (i = 0; i < t->n; i++) {
+        size_t a;
+        if (t->v[i].use != TOK_UNUSED || t->v[i].kind != TOK_WORD)
+            continue;
+        for (a = 0; adjectives[a].word; a++) {
+            struct cat_hit *hits = NULL;
+            size_t nh, q;
+            struct link lk;
+            if (strcmp(adjectives[a].word, t->v[i].word))
+                continue;
+            nh = catalog_lookup(c, adjectives[a].noun, &hits);
+            memset(&lk, 0, sizeof(lk));
+            for (q = 0; q < nh; q++)
+                if (hits[q].kind == CAT_HIT_COLUMN &&
+                    is_numeric(&c->tables[hits[q].table].columns[hits[q].column])) {
+                    lk.c = xrealloc(lk.c, (lk.nc + 1) * sizeof(*lk.c));
+                    lk.c[lk.nc].kind = LINK_COLUMN;
+                    lk.c[lk.nc].table = hits[q].table;
+                    lk.c[lk.nc].column = hits[q].column;
+                    lk.c[lk.nc].measure = -1;
+                    lk.c[lk.nc].value = 0;
+                    lk.c[lk.nc].score = hits[q].score;
+                    lk.c[lk.nc].why = "adjective of a measure";
+                    lk.nc++;
+                }
+            free(hits);
+            if (!lk.nc || l->n >= LINKS_MAX) {
+                free(lk.c);
+                break;
+            }
+            lk.from = i;
+            lk.to = i + 1;
+            lk.phrase = xstrdup(t->v[i].text);
+            l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+            l->v[l->n++] = lk;
+            t->v[i].use = TOK_LINKED;
+            if (adjectives[a].dir > 0)
+                in.max = 1;
+            else if (adjectives[a].dir < 0)
+                in.min = 1;
+            break;
+        }
+    }
+
     /* what each link is: entity, measure, value filter, null filter, group-by, time */
     for (i = 0; i < l->n; i++) {
         const struct link *lk = &l->v[i];
@@ -1112,16 +1378,32 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             if (in.by_at[j] >= lk->from && in.by_at[j] < lk->to)
                 is_group |=
                     !in.by_weak[j] || !cc || !is_numeric(&c->tables[cc->table].columns[cc->column]);
+        if (still_at >= 0 && lk->from > (size_t)still_at && lk->from <= (size_t)still_at + 3 &&
+            vc && !cc && !tc) {
+            /* "still open": the state is read from the end of the event, below */
+            continue;
+        }
         if (in_expr || (int)i == cmp_link || qualifier[i] ||
             (lk->from >= cmp_skip_from && lk->to <= cmp_skip_to))
-            continue;
-        /* a column named beside a value of it: "the Books category", "status completed" */
-        if (cc && !vc && value_beside(c, l, i))
             continue;
         /* a lowercase word naming a column exactly is the column, not a value spelled alike */
         if (vc && cc && cc->score >= 0.99 && !t->v[lk->from].capital &&
             t->v[lk->from].kind != TOK_QUOTED)
             vc = NULL;
+        /* a column named beside a value of it: "the Books category", "status completed" */
+        if (cc && !vc && value_beside(c, l, i))
+            continue;
+        /* a table named right after a value found in it: "an Enterprise plan" */
+        if (tc && !vc && i > 0 && l->v[i - 1].to == lk->from && cand_of(&l->v[i - 1], LINK_VALUE)) {
+            size_t q, r;
+            int in_table = 0;
+            for (q = 0; q < l->v[i - 1].nc && !in_table; q++)
+                for (r = 0; r < lk->nc && !in_table; r++)
+                    in_table = l->v[i - 1].c[q].kind == LINK_VALUE && lk->c[r].kind == LINK_TABLE &&
+                               l->v[i - 1].c[q].table == lk->c[r].table;
+            if (in_table)
+                continue;
+        }
         if (is_group && cc && !tc && measure_link < 0 &&
             is_measure(&c->tables[cc->table].columns[cc->column]) &&
             (in.rank_desc || in.rank_asc || in.limit) && lk->from > 0 &&
@@ -1134,6 +1416,42 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             if (ngroup_links < PLAN_MAX_GROUPS)
                 group_links[ngroup_links++] = (int)i;
             continue;
+        }
+        /* "opened in the last 30 days": a date column named by the verb, not a status value */
+        if (vc && lk->to < t->n &&
+            (t->v[lk->to].use == TOK_TIME ||
+             ((tok_is(t, lk->to, "in") || tok_is(t, lk->to, "during") || tok_is(t, lk->to, "on") ||
+               tok_is(t, lk->to, "since")) &&
+              lk->to + 1 < t->n && t->v[lk->to + 1].use == TOK_TIME))) {
+            struct cat_hit *hits = NULL;
+            size_t nh = catalog_lookup(c, lk->phrase, &hits), q;
+            int found = 0;
+            for (q = 0; q < nh && !found; q++)
+                found = hits[q].kind == CAT_HIT_COLUMN && hits[q].score >= 0.5 &&
+                        is_time(&c->tables[hits[q].table].columns[hits[q].column]);
+            free(hits);
+            if (found) {
+                struct link *ml = &l->v[i];
+                size_t keep = 0;
+                nh = catalog_lookup(c, lk->phrase, &hits);
+                for (q = 0; q < nh && keep < 16; q++)
+                    if (hits[q].kind == CAT_HIT_COLUMN &&
+                        is_time(&c->tables[hits[q].table].columns[hits[q].column])) {
+                        ml->c = xrealloc(ml->c, (keep + 1) * sizeof(*ml->c));
+                        ml->c[keep].kind = LINK_COLUMN;
+                        ml->c[keep].table = hits[q].table;
+                        ml->c[keep].column = hits[q].column;
+                        ml->c[keep].value = 0;
+                        ml->c[keep].measure = -1;
+                        ml->c[keep].score = hits[q].score;
+                        ml->c[keep].why = "date column named by the verb";
+                        keep++;
+                    }
+                free(hits);
+                ml->nc = keep;
+                time_link = (int)i;
+                continue;
+            }
         }
         /* a value is a filter, unless the words name a column or table as well as it does */
         if (vc && (!cc || vc->score >= cc->score) &&
@@ -1193,7 +1511,8 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                  tok_is(t, lk->from - 1, "any") || tok_is(t, lk->from - 1, "each")))
                 continue;
             if (entity_col_link < 0 && (in.count || in.distinct) &&
-                (in.count_at == SIZE_MAX || lk->from <= in.count_at + 1)) {
+                (in.count_at == SIZE_MAX ||
+                 (lk->from >= in.count_at && lk->from <= in.count_at + 1))) {
                 entity_col_link = (int)i;
                 continue;
             }
@@ -1213,9 +1532,12 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 group_links[ngroup_links++] = (int)i;
                 continue;
             }
-            /* a column with no role in the question: say it was not used */
-            add_note(p, "'%s' (%s) was read as context only; no filter or grouping was made of it",
-                     lk->phrase, col->name);
+            /*
+             * A column the question names with no role the plan can give it ("products out of
+             * stock" read without the stock): dropping it would answer another question.
+             */
+            if (!roleless_link && cc->score >= 0.8 && !same_column_used(l, i, measure_link))
+                roleless_link = lk;
             continue;
         }
         if (lk->nc && lk->c[0].kind == LINK_COLUMN && measure_link < 0) {
@@ -1225,6 +1547,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     }
     /* "top 5 products by revenue": the ranked entity is the group */
     if (!ngroup_links && entity_link >= 0 && (in.rank_desc || in.rank_asc || in.limit) &&
+        cand_of(&l->v[entity_link], LINK_TABLE)->score >= 0.8 &&
         (money_link_pending(t) || measure_link >= 0 || nexpr)) {
         group_links[ngroup_links++] = entity_link;
         entity_link = -1;
@@ -1232,11 +1555,15 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     }
     /* money words with no column of their own: revenue, sales */
     for (i = 0; i < t->n; i++) {
-        static const char *const mw[] = {
-            "revenue", "revenues", "sales", "sale", "turnover", "sold",     "sell",    "earned",
-            "earn",    "earnings", "paid",  "pay",  "spent",    "grossing", "grossed", NULL};
-        if (t->v[i].use == TOK_UNUSED && tok_in(t, i, mw)) {
-            if (money_link < 0)
+        static const char *const mw[] = {"revenue", "revenues", "sales",  "sale",     "turnover",
+                                         "sold",    "sell",     "earned", "earn",     "earnings",
+                                         "paid",    "pay",      "spent",  "grossing", "grossed",
+                                         "money",   "billed",   "bill",   "billing",  "worth",
+                                         "charged", "income",   "made",   "make",     NULL};
+        if (t->v[i].use == TOK_UNUSED && (tok_in(t, i, mw) || tok_is_money_verb(t->v[i].word))) {
+            /* "what share of invoices were paid by card": a verb after the clause's verb is
+               no amount to share */
+            if (money_link < 0 && !(in.share && in.verb_at != SIZE_MAX && i >= in.verb_at))
                 money_link = (int)i;
             t->v[i].use = TOK_OPERATOR;
         }
@@ -1247,6 +1574,14 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             t->v[i].use = TOK_OPERATOR;
         }
     }
+    /* "did we invoice more", "what did we bill": a table's name used as a verb is its money */
+    if (entity_link >= 0 && money_link < 0 && measure_link < 0 && !nexpr && !in.count &&
+        l->v[entity_link].from > 0 &&
+        (tok_is(t, l->v[entity_link].from - 1, "we") ||
+         tok_is(t, l->v[entity_link].from - 1, "you") ||
+         tok_is(t, l->v[entity_link].from - 1, "they")) &&
+        money_column(c, cand_of(&l->v[entity_link], LINK_TABLE)->table, 0) >= 0)
+        money_link = (int)l->v[entity_link].from;
     /* a verb of buying: a fact table of purchases is the one the entity acts in */
     for (i = 0; i < t->n; i++) {
         static const char *const buy[] = {"bought",   "buy",       "buys",    "purchased",
@@ -1281,6 +1616,13 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             continue;
         }
         if (tok_is_function_word(k->word) || tok_is_operator(k->word))
+            continue;
+        /* a generic noun closing a named column: "satisfaction rating", "quality score" */
+        if (i > 0 && t->v[i - 1].use == TOK_LINKED &&
+            (tok_is(t, i, "rating") || tok_is(t, i, "ratings") || tok_is(t, i, "score") ||
+             tok_is(t, i, "scores") || tok_is(t, i, "level") || tok_is(t, i, "levels") ||
+             tok_is(t, i, "figure") || tok_is(t, i, "figures") || tok_is(t, i, "info") ||
+             tok_is(t, i, "information") || tok_is(t, i, "details") || tok_is(t, i, "field")))
             continue;
         p->unknown = xrealloc(p->unknown, (p->nunknown + 1) * sizeof(*p->unknown));
         p->unknown[p->nunknown++] = xstrdup(k->text);
@@ -1327,8 +1669,8 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         size_t q;
         nd->n = 0;
         for (q = 0; q < lk->nc; q++)
-            if ((lk->c[q].kind == LINK_TABLE || lk->c[q].kind == LINK_COLUMN) &&
-                lk->c[q].score >= 0.6 * lk->c[0].score)
+            if ((lk->c[q].kind == LINK_TABLE && lk->c[q].score >= 0.6 * lk->c[0].score) ||
+                (lk->c[q].kind == LINK_COLUMN && lk->c[q].score >= 0.4))
                 need_add(nd, lk->c[q].table, lk->c[q].kind == LINK_TABLE ? -1 : lk->c[q].column);
         if (nd->n && nneeds < ARRAY_SIZE(needs))
             nneeds++;
@@ -1387,8 +1729,14 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
          * "revenue" named a column no table of the rest reaches (a film's revenue, asked of
          * transactions): read it as money of the table that holds the rest.
          */
-        if (p->base < 0 && attempt == 0 && measure_need >= 0 &&
-            is_money_word(t->v[l->v[measure_link].from].word)) {
+        /* ... or one outside the table the question is about ("the bakery's revenue", when a film
+         * table has the revenue column) */
+        if (attempt == 0 && measure_need >= 0 &&
+            is_money_word(t->v[l->v[measure_link].from].word) &&
+            (p->base < 0 ||
+             (entity_table >= 0 && p->base != entity_table &&
+              (money_column(c, entity_table, 0) >= 0 || table_says_money(c, entity_table))))) {
+            p->base = -1;
             memmove(&needs[measure_need], &needs[measure_need + 1],
                     (nneeds - (size_t)measure_need - 1) * sizeof(*needs));
             nneeds--;
@@ -1413,6 +1761,14 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         refuse(p, "%s %s not match anything in this warehouse", sb.buf,
                p->nunknown > 1 ? "do" : "does");
         strbuf_release(&sb);
+    }
+    if (!p->refusal && roleless_link) {
+        const struct link_cand *rc = cand_of(roleless_link, LINK_COLUMN);
+        refuse(p,
+               "'%s' names %s.%s, but the question does not say what to do with it (filter "
+               "it, group by it or add it up); ask again with that",
+               roleless_link->phrase, c->tables[rc->table].relation,
+               c->tables[rc->table].columns[rc->column].name);
     }
     if (p->refusal)
         return;
@@ -1457,9 +1813,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             struct need nd = {{{0, 0}}, 0};
             size_t q;
             int neg = 0;
-            for (q = 0; q < lk->nc; q++)
-                if (lk->c[q].kind == LINK_COLUMN)
-                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            column_need(lk, &nd);
             if (!reach(c, p->base, &nd, &pc))
                 continue;
             pc = place(c, p, pc);
@@ -1482,10 +1836,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         for (i = 0; i < (size_t)nflag; i++) {
             struct need nd = {{{0, 0}}, 0};
             const struct link *lk = &l->v[flag_links[i]];
-            size_t q;
-            for (q = 0; q < lk->nc; q++)
-                if (lk->c[q].kind == LINK_COLUMN)
-                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            column_need(lk, &nd);
             if (reach(c, p->base, &nd, &pc)) {
                 pc = place(c, p, pc);
                 filter_add(p, pc, F_EQ, 0,
@@ -1497,10 +1848,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         for (i = 0; i < (size_t)nnonzero; i++) {
             struct need nd = {{{0, 0}}, 0};
             const struct link *lk = &l->v[nonzero_links[i]];
-            size_t q;
-            for (q = 0; q < lk->nc; q++)
-                if (lk->c[q].kind == LINK_COLUMN)
-                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            column_need(lk, &nd);
             if (reach(c, p->base, &nd, &pc)) {
                 pc = place(c, p, pc);
                 filter_add(p, pc, F_ZERO, !null_word_near(t, lk), NULL);
@@ -1510,10 +1858,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         if (cmp_link >= 0) {
             struct need nd = {{{0, 0}}, 0};
             const struct link *lk = &l->v[cmp_link];
-            size_t q;
-            for (q = 0; q < lk->nc; q++)
-                if (lk->c[q].kind == LINK_COLUMN)
-                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            column_need(lk, &nd);
             if (reach(c, p->base, &nd, &pc)) {
                 pc = place(c, p, pc);
                 filter_add(p, pc, F_CMP, 0, NULL);
@@ -1527,10 +1872,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             for (i = 0; i < (size_t)nexpr; i++) {
                 const struct link *lk = &l->v[expr_links[i]];
                 struct need nd = {{{0, 0}}, 0};
-                size_t q;
-                for (q = 0; q < lk->nc; q++)
-                    if (lk->c[q].kind == LINK_COLUMN)
-                        need_add(&nd, lk->c[q].table, lk->c[q].column);
+                column_need(lk, &nd);
                 if (!reach(c, p->base, &nd, &pc)) {
                     refuse(p, "'%s' is not in a table joined to %s", lk->phrase, base->relation);
                     return;
@@ -1543,32 +1885,32 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             p->has_measure = 1;
             p->measure.money = is_money(col_of(c, p->measure.cols[0]));
         } else if (measure_link >= 0 && cand_of(&l->v[measure_link], LINK_MEASURE) &&
-                   !cand_of(&l->v[measure_link], LINK_COLUMN)) {
-            const struct cat_measure *m =
-                &c->measures[cand_of(&l->v[measure_link], LINK_MEASURE)->measure];
-            p->measure.learned = xstrdup(m->expression);
+                   !cand_of(&l->v[measure_link], LINK_COLUMN) &&
+                   (learned = link_measure_row_expression(
+                        &c->measures[cand_of(&l->v[measure_link], LINK_MEASURE)->measure]))) {
+            p->measure.learned = learned;
             p->has_measure = 1;
         } else if (measure_link >= 0) {
             const struct link *lk = &l->v[measure_link];
             struct need nd = {{{0, 0}}, 0};
-            size_t q;
-            for (q = 0; q < lk->nc; q++)
-                if (lk->c[q].kind == LINK_COLUMN)
-                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            column_need(lk, &nd);
             if (reach(c, p->base, &nd, &pc)) {
                 p->measure.cols[0] = place(c, p, pc);
                 p->measure.ncols = 1;
                 p->has_measure = 1;
                 p->measure.money = is_money(col_of(c, pc));
             }
-        } else if ((in.sum || in.how_much) && !in.count && entity_table == p->base &&
+        } else if (!in.count && !in.distinct && !in.share && !when_q && entity_table == p->base &&
                    table_says_money(c, p->base) && money_column(c, p->base, 0) >= 0) {
-            /* "total chocolate sales": the table is named for the money it records */
+            /* "total widget sales": the table is named for the money it records */
             p->measure.cols[0] = (struct plan_col){p->base, money_column(c, p->base, 0)};
             p->measure.ncols = 1;
             p->measure.money = 1;
             p->has_measure = 1;
-        } else if (money_link >= 0 || in.cheapest || in.priciest) {
+        } else if (money_link >= 0 || in.cheapest || in.priciest ||
+                   (in.how_much && !in.count && !count_sum && !span_unit) ||
+                   ((in.max || in.min) && !in.count && !span_unit && !when_q &&
+                    entity_table == p->base && money_column(c, p->base, 0) >= 0)) {
             int col = -1;
             if (in.cheapest || in.priciest) {
                 col = measure_named(c, p->base, "price", 0);
@@ -1585,7 +1927,9 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 p->has_measure = 1;
                 add_note(p, "no amount is stored, so revenue is %s x %s%s, computed per row",
                          col_of(c, p->measure.cols[0])->name, col_of(c, p->measure.cols[1])->name,
-                         p->measure.ncols > 2 ? " x (1 - discount)" : "");
+                         p->measure.ncols > 2 ? p->measure.ops[1] == '&' ? " x (1 - discount / 100)"
+                                                                         : " x (1 - discount)"
+                                              : "");
             } else {
                 refuse(p, "%s has no amount, price or quantity to add up as revenue",
                        base->relation);
@@ -1624,15 +1968,17 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         if (time_link >= 0) {
             struct need nd = {{{0, 0}}, 0};
             const struct link *lk = &l->v[time_link];
-            size_t q;
-            for (q = 0; q < lk->nc; q++)
-                if (lk->c[q].kind == LINK_COLUMN)
-                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            column_need(lk, &nd);
             if (reach(c, p->base, &nd, &pc))
                 p->time_col = place(c, p, pc);
             /* "not closed yet": an event that has not happened is a NULL time */
             if (negated_before(t, lk) || (lk->to < t->n && tok_is(t, lk->to, "yet"))) {
                 filter_add(p, p->time_col, F_NULL, 0, NULL);
+                p->time_col.table = -1;
+            } else if (!has_time_words(t) && !when_q && !span_unit && p->time_col.table >= 0 &&
+                       col_of(c, p->time_col)->null_fraction > 0) {
+                /* "ended subscriptions": the event happened, its date is set */
+                filter_add(p, p->time_col, F_NOT_NULL, 0, NULL);
                 p->time_col.table = -1;
             }
         }
@@ -1642,14 +1988,72 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 p->time_col = (struct plan_col){p->base, tc};
         }
 
+        /* the time between two events of a row: from its start to its end */
+        if (span_unit && !p->has_measure) {
+            int from, to;
+            event_span(c, p->base, &from, &to);
+            if (p->time_col.table == p->base && time_link >= 0) {
+                const struct cat_column *named = &base->columns[p->time_col.column];
+                if (end_like(named) || !start_like(named))
+                    to = p->time_col.column;
+                else
+                    from = p->time_col.column;
+            }
+            if (from < 0 || to < 0 || from == to) {
+                refuse(p, "%s has no two dates to measure the time between", base->relation);
+                return;
+            }
+            p->measure.span = 1;
+            p->measure.span_from = (struct plan_col){p->base, from};
+            p->measure.span_to = (struct plan_col){p->base, to};
+            p->measure.span_unit = span_unit;
+            p->measure.span_unit_name = span_unit_name;
+            p->measure.cols[0] = p->measure.span_to;
+            p->measure.ncols = 1;
+            p->has_measure = 1;
+            p->time_col = p->measure.span_from;
+            filter_add(p, p->measure.span_to, F_NOT_NULL, 0, NULL);
+            free(p->measure.label);
+            p->measure.label = xstrfmt("%s from %s to %s", span_unit_name, base->columns[from].name,
+                                       base->columns[to].name);
+        }
+        /* "when did ...": the earliest or latest date */
+        if (when_q && !p->has_measure && p->time_col.table >= 0) {
+            p->measure.cols[0] = p->time_col;
+            p->measure.ncols = 1;
+            p->has_measure = 1;
+            for (i = 0; i < t->n; i++)
+                if (tok_is(t, i, "first") || tok_is(t, i, "earliest") || tok_is(t, i, "oldest")) {
+                    in.min = 1;
+                    t->v[i].use = TOK_OPERATOR;
+                }
+            if (!in.min)
+                in.max = 1;
+            in.count = 0;
+            free(p->measure.label);
+            p->measure.label = xstrdup(col_of(c, p->time_col)->name);
+        }
+        /* "still open": the event's end is not recorded yet */
+        if (still_at >= 0) {
+            size_t k;
+            for (k = 0; k < base->ncolumns; k++)
+                if (is_time(&base->columns[k]) && end_like(&base->columns[k]) &&
+                    base->columns[k].null_fraction > 0) {
+                    filter_add(p, (struct plan_col){p->base, (int)k}, F_NULL, 0, NULL);
+                    break;
+                }
+            if (k == base->ncolumns) {
+                refuse(p, "%s records no end of its events to tell what is still going on",
+                       base->relation);
+                return;
+            }
+        }
+
         /* the entity counted */
         if (entity_col_link >= 0) {
             struct need nd = {{{0, 0}}, 0};
             const struct link *lk = &l->v[entity_col_link];
-            size_t q;
-            for (q = 0; q < lk->nc; q++)
-                if (lk->c[q].kind == LINK_COLUMN)
-                    need_add(&nd, lk->c[q].table, lk->c[q].column);
+            column_need(lk, &nd);
             if (reach(c, p->base, &nd, &pc)) {
                 p->entity = place(c, p, pc);
                 p->entity_label = xstrdup(lk->phrase);
@@ -1696,7 +2100,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             int rc = 0, rt = 0;
             struct plan_col tpc = {-1, -1};
             for (q = 0; q < lk->nc; q++) {
-                if (lk->c[q].score < 0.6 * lk->c[0].score)
+                if (lk->c[q].score < (lk->c[q].kind == LINK_COLUMN ? 0.4 : 0.6 * lk->c[0].score))
                     continue;
                 if (lk->c[q].kind == LINK_COLUMN)
                     need_add(&nd, lk->c[q].table, lk->c[q].column);
@@ -1705,12 +2109,25 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             }
             rc = nd.n ? reach(c, p->base, &nd, &pc) : 0;
             rt = tn.n ? reach(c, p->base, &tn, &tpc) : 0;
-            if (rt > rc || (rt && rt == rc && tc && cc && tc->score > cc->score))
+            /* the table when it reaches better, or as well and its name is the better match */
+            if (rt > rc || (rt && rt == rc && tc && (!cc || tc->score > cc->score))) {
                 cc = NULL;
-            else
+                if (!tc)
+                    tc = cand_of(lk, LINK_TABLE);
+            } else
                 tc = NULL;
-            if (cc && rc) {
-                p->groups[p->ngroups++] = place(c, p, pc);
+            if (rc && !tc) {
+                struct plan_col g = place(c, p, pc);
+                const struct cat_column *gc = col_of(c, g);
+                /* by an id: the name it stands for, fetched through the join */
+                if (gc->ref_table >= 0 && (gc->roles & (CAT_ROLE_FOREIGN_KEY | CAT_ROLE_KEY))) {
+                    int nm = name_column(c, gc->ref_table, NULL);
+                    if (nm >= 0 && forward_path(c, g.table, gc->ref_table, (int[2]){0, 0}) > 0) {
+                        use_path(c, p, g.table == p->base ? p->base : g.table, gc->ref_table);
+                        g = (struct plan_col){gc->ref_table, nm};
+                    }
+                }
+                p->groups[p->ngroups++] = g;
             } else if (tc) {
                 /* by an entity: its name, on the base when the base carries it */
                 char *stem = vocab_key(lk->phrase);
@@ -1739,7 +2156,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         /* "the cheapest product", "the highest grossing movie": rank the entity's rows */
         if ((in.cheapest || in.priciest || ((in.max || in.min) && p->has_measure)) && !p->ngroups &&
             entity_table >= 0 && entity_table == p->base && c->tables[p->base].key >= 0 &&
-            !in.count) {
+            !in.count && !when_q) {
             char *stem = table_label(c, entity_table), *key = vocab_key(stem);
             int nc = name_column(c, p->base, key);
             if (nc >= 0)
@@ -1752,14 +2169,13 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     /* relative periods end at the latest date of the time column the plan reads */
     {
         struct plan_col tc = p->time_col;
-        int anchor2 = today;
+        int anchor = today;
         if (tc.table >= 0 && col_of(c, tc)->anchor)
-            days_parse(col_of(c, tc)->anchor, &anchor2);
+            days_parse(col_of(c, tc)->anchor, &anchor);
         for (i = 0; i < t->n; i++)
             if (t->v[i].use == TOK_TIME)
                 t->v[i].use = TOK_UNUSED;
-        timex_find(t, anchor2, today, &p->time);
-        (void)anchor;
+        timex_find(t, anchor, today, &p->time);
     }
     if (p->time.grain)
         p->grain = p->time.grain;
@@ -1811,6 +2227,11 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         p->op = OP_COUNT;
     if (p->op == OP_COUNT_DISTINCT && p->entity.table < 0)
         p->op = OP_COUNT;
+    /* a date is never added up: the latest one (the earliest when asked) */
+    if (p->has_measure && !p->measure.learned && !p->measure.span &&
+        is_time(col_of(c, p->measure.cols[0])) &&
+        (p->op == OP_SUM || p->op == OP_AVG || p->op == OP_MEDIAN))
+        p->op = in.min ? OP_MIN : OP_MAX;
 
     p->kind = p->kind == PLAN_ABSENT ? PLAN_ABSENT : PLAN_AGGREGATE;
     if (p->kind != PLAN_ABSENT) {
@@ -1842,6 +2263,13 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 }
             }
         }
+    }
+    /* "the average invoice worth": an amount summed per invoice, then averaged */
+    if (p->kind == PLAN_AGGREGATE && p->op == OP_AVG && p->has_measure && !p->measure.repeated &&
+        !p->measure.span && entity_table == p->base && c->tables[p->base].key < 0 && !p->ngroups &&
+        !p->grain && !p->per_line && group_of(c, p->base) >= 0) {
+        p->kind = PLAN_PER_GROUP;
+        set_identity(c, p, p->base, group_of(c, p->base));
     }
     if (p->kind == PLAN_AGGREGATE && (p->ngroups || p->grain)) {
         p->order_desc = in.rank_desc;

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 struct catalog;
+struct cat_measure;
 struct strbuf;
 
 /* ---- tokens (tokens.c) ------------------------------------------------------------------ */
@@ -57,6 +58,7 @@ struct token {
     int pct;     /* a number written with % */
     int capital; /* starts with a capital letter and is not the question's first word */
     int paren;   /* inside parentheses */
+    int hyphen;  /* written joined to the token before it by a hyphen: no-shows */
     enum tok_use use;
 };
 
@@ -76,6 +78,8 @@ int tok_in(const struct tokens *t, size_t i, const char *const *words);
 int tok_is_function_word(const char *word);
 /* A word that says what is asked (how many, average, top, share, vs, not, ...). */
 int tok_is_operator(const char *word);
+/* A word of money changing hands: billed, paid, earned, made, worth, money, brings. */
+int tok_is_money_verb(const char *word);
 
 /* ---- dates and time expressions (timex.c) ------------------------------------------------- */
 
@@ -152,6 +156,9 @@ struct link {
     int negated; /* "not", "no", "without", "excluding" before it */
 };
 
+/* At most this many links are read from one question (the plan indexes them in arrays). */
+#define LINKS_MAX 48
+
 struct links {
     struct link *v;
     size_t n;
@@ -159,6 +166,14 @@ struct links {
 
 /* Matches spans of unused content tokens against c, longest first. */
 void links_find(const struct catalog *c, struct tokens *t, struct links *out);
+/*
+ * A measure learned from known-good SQL, as the row expression a plan aggregates its own way:
+ * the argument of its sum() when the expression is one sum() over columns named without a
+ * qualifier, in a query that reads one known table. Anything else (sum(o.total): an alias of
+ * its own query; a sum over a subquery or a CTE, whose rows are not the table's) cannot stand
+ * in a plan's SQL, and is not linked: NULL. The caller frees.
+ */
+char *link_measure_row_expression(const struct cat_measure *m);
 void links_release(struct links *l);
 
 /* ---- the plan (plan.c) -------------------------------------------------------------------- */
@@ -171,8 +186,7 @@ enum plan_kind {
     PLAN_COMPARE,   /* the same aggregate over two periods, and the change */
     PLAN_PER_GROUP, /* an average (or other) over per-group aggregates: items per order */
     PLAN_RATIO,     /* count of one entity per another: orders per customer */
-    PLAN_ABSENT,    /* entities with no row in a fact: customers who never ordered */
-    PLAN_EXTREME    /* the row with the highest/lowest value: the cheapest product */
+    PLAN_ABSENT     /* entities with no row in a fact: customers who never ordered */
 };
 
 struct plan_col {
@@ -202,6 +216,11 @@ struct plan_measure {
     int derived;   /* price x quantity, computed because no amount is stored */
     int repeated;  /* a group-level amount repeated on every row of its group */
     char *learned; /* a measure expression from known-good SQL, used as is (SQL text) */
+    /* the time between two columns of a row, in seconds per unit: a day 86400 */
+    int span;
+    struct plan_col span_from, span_to;
+    double span_unit;
+    const char *span_unit_name; /* "days", "hours" */
 };
 
 #define PLAN_MAX_FILTERS 8
@@ -258,7 +277,7 @@ struct plan {
 void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int today,
                 struct plan *out);
 void plan_release(struct plan *p);
-/* The plan in words: "sum of total over marts.fct_orders where status = 'completed' ...". */
+/* The plan in words: "sum of amount over sales.invoices where status is 'paid' ...". */
 void plan_describe(const struct catalog *c, const struct plan *p, struct strbuf *sb);
 
 /* ---- SQL (sql.c) -------------------------------------------------------------------------- */

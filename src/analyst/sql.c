@@ -71,15 +71,24 @@ static void add_measure(const struct sqlctx *x, struct strbuf *sb)
         strbuf_addstr(sb, m->learned);
         return;
     }
+    if (m->span) {
+        strbuf_addstr(sb, "(epoch(");
+        add_col(x, sb, m->span_to);
+        strbuf_addstr(sb, ") - epoch(");
+        add_col(x, sb, m->span_from);
+        strbuf_addf(sb, ")) / %.0f", m->span_unit);
+        return;
+    }
     for (i = 1; i < m->ncols; i++)
         strbuf_addch(sb, '(');
     add_col(x, sb, m->cols[0]);
     for (i = 1; i < m->ncols; i++) {
         char op = m->ops[i - 1];
-        if (op == '%') {
+        if (op == '%' || op == '&') {
+            /* times (1 - discount): a fraction, or a percentage ('&') */
             strbuf_addstr(sb, " * (1 - coalesce(");
             add_col(x, sb, m->cols[i]);
-            strbuf_addstr(sb, ", 0)))");
+            strbuf_addstr(sb, op == '&' ? ", 0) / 100.0))" : ", 0)))");
             continue;
         }
         strbuf_addf(sb, " %c ", op);
@@ -432,7 +441,13 @@ static void sql_per_group(const struct sqlctx *x, struct strbuf *sb)
         add_col(x, sb, p->identity[i]);
         strbuf_addstr(sb, ", ");
     }
-    strbuf_addstr(sb, "count(*) AS n");
+    if (p->has_measure) {
+        /* an amount per group: the sum of its rows */
+        strbuf_addstr(sb, "sum(");
+        add_measure(x, sb);
+        strbuf_addstr(sb, ") AS n");
+    } else
+        strbuf_addstr(sb, "count(*) AS n");
     add_from(x, sb);
     add_where(x, sb, 1, 0);
     strbuf_addstr(sb, "\nGROUP BY ALL)");
@@ -499,8 +514,7 @@ int plan_sql(const struct catalog *c, const struct plan *p, int which, struct st
             return -1;
     }
     switch (p->kind) {
-    case PLAN_AGGREGATE:
-    case PLAN_EXTREME: sql_aggregate(&x, sb); break;
+    case PLAN_AGGREGATE: sql_aggregate(&x, sb); break;
     case PLAN_COMPARE: sql_compare(&x, sb); break;
     case PLAN_SHARE: sql_share(&x, sb); break;
     case PLAN_PER_GROUP: sql_per_group(&x, sb); break;

@@ -399,6 +399,13 @@ int timex_find(struct tokens *t, int anchor, int today, struct time_expr *x)
             mark(t, i, i + 1);
             continue;
         }
+        if (tok_is(t, i, "upcoming") || tok_is(t, i, "ahead") ||
+            (tok_is(t, i, "happened") && tok_is(t, i + 1, "yet"))) {
+            /* "upcoming visits", "booked ahead", "haven't happened yet" */
+            x->future = 1;
+            mark(t, i, tok_is(t, i, "happened") ? i + 2 : i + 1);
+            continue;
+        }
         if (tok_is(t, i, "future")) {
             x->future = 1;
             mark(t, i, i + 1);

@@ -219,6 +219,48 @@ static const char *const function_words[] = {"a",
                                              "belonging",
                                              "belong",
                                              "belongs",
+                                             "new",
+                                             "anyone",
+                                             "anybody",
+                                             "somebody",
+                                             "we've",
+                                             "we're",
+                                             "i've",
+                                             "i'm",
+                                             "you've",
+                                             "they've",
+                                             "it's",
+                                             "that's",
+                                             "what's",
+                                             "there's",
+                                             "who's",
+                                             "right",
+                                             "file",
+                                             "books",
+                                             "sent",
+                                             "send",
+                                             "filed",
+                                             "contacted",
+                                             "assigned",
+                                             "written",
+                                             "down",
+                                             "very",
+                                             "dollars",
+                                             "dollar",
+                                             "usd",
+                                             "euros",
+                                             "euro",
+                                             "eur",
+                                             "pounds",
+                                             "gbp",
+                                             "comes",
+                                             "come",
+                                             "came",
+                                             "ahead",
+                                             "booked",
+                                             "happened",
+                                             "gets",
+                                             "get",
                                              "counting",
                                              "including",
                                              "include",
@@ -469,6 +511,7 @@ void tokens_split(const char *q, struct tokens *out)
             tok = push(out, &alloc, TOK_WORD, s, (size_t)(p - s));
             tok->capital = !first && isupper((unsigned char)*s);
             tok->paren = paren > 0;
+            tok->hyphen = s > q + 1 && s[-1] == '-' && isalnum((unsigned char)s[-2]);
             classify(tok);
             first = 0;
             continue;
@@ -512,28 +555,47 @@ void tokens_release(struct tokens *t)
  * it is about. The plan reads them; they are never matched against the catalog alone.
  */
 static const char *const operator_words[] = {
-    "how",        "many",       "much",        "count",     "counts",     "number",     "numbers",
-    "total",      "totals",     "sum",         "average",   "averages",   "avg",        "mean",
-    "median",     "max",        "maximum",     "min",       "minimum",    "highest",    "lowest",
-    "largest",    "smallest",   "biggest",     "greatest",  "most",       "least",      "fewest",
-    "top",        "bottom",     "best",        "worst",     "rank",       "ranked",     "ranking",
-    "percent",    "percentage", "percentages", "pct",       "share",      "proportion", "fraction",
-    "ratio",      "rate",       "distinct",    "different", "unique",     "vs",         "versus",
-    "compared",   "compare",    "comparison",  "change",    "changed",    "growth",     "grew",
-    "grow",       "increase",   "increased",   "decrease",  "decreased",  "difference", "more",
-    "less",       "fewer",      "not",         "no",        "without",    "excluding",  "exclude",
-    "except",     "never",      "other",       "others",    "missing",    "null",       "empty",
-    "blank",      "unknown",    "cheapest",    "priciest",  "expensive",  "only",       "breakdown",
-    "broken",     "split",      "above",       "below",     "greater",    "higher",     "lower",
-    "bigger",     "smaller",    "at",          "least",     "single",     "individual", "typical",
-    "typically",  "usually",    "busiest",     "quietest",  "popular",    "common",     "frequent",
-    "frequently", "often",      "isn't",       "aren't",    "wasn't",     "weren't",    "don't",
-    "doesn't",    "didn't",     "haven't",     "hasn't",    "hadn't",     "nor",        "none",
-    "neither",    "leaving",    "leave",       "left",      "ignore",     "ignoring",   "beat",
-    "outperform", "equal",      "equals",      "exceed",    "exceeds",    "exceeding",  "over",
-    "under",      "yet",        "whose",       "yes",       "lines",      "line",       "items",
-    "rows",       "row",        "entries",     "records",   "list",       "name",       "names",
-    "times",      "minus",      "plus",        "divided",   "multiplied", NULL};
+    "how",        "many",       "much",        "count",     "counts",    "number",     "numbers",
+    "total",      "totals",     "sum",         "average",   "averages",  "avg",        "mean",
+    "median",     "max",        "maximum",     "min",       "minimum",   "highest",    "lowest",
+    "largest",    "smallest",   "biggest",     "greatest",  "most",      "least",      "fewest",
+    "top",        "bottom",     "best",        "worst",     "rank",      "ranked",     "ranking",
+    "percent",    "percentage", "percentages", "pct",       "share",     "proportion", "fraction",
+    "ratio",      "rate",       "distinct",    "different", "unique",    "vs",         "versus",
+    "compared",   "compare",    "comparison",  "change",    "changed",   "growth",     "grew",
+    "grow",       "increase",   "increased",   "decrease",  "decreased", "difference", "more",
+    "less",       "fewer",      "not",         "no",        "without",   "excluding",  "exclude",
+    "except",     "never",      "other",       "others",    "missing",   "null",       "empty",
+    "blank",      "unknown",    "cheapest",    "priciest",  "expensive", "only",       "breakdown",
+    "broken",     "split",      "above",       "below",     "greater",   "higher",     "lower",
+    "bigger",     "smaller",    "at",          "least",     "single",    "individual", "typical",
+    "typically",  "usually",    "busiest",     "quietest",  "popular",   "common",     "frequent",
+    "frequently", "often",      "isn't",       "aren't",    "wasn't",    "weren't",    "don't",
+    "doesn't",    "didn't",     "haven't",     "hasn't",    "hadn't",    "nor",        "none",
+    "neither",    "leaving",    "leave",       "left",      "ignore",    "ignoring",   "beat",
+    "outperform", "equal",      "equals",      "exceed",    "exceeds",   "exceeding",  "over",
+    "under",      "yet",        "whose",       "yes",       "lines",     "line",       "items",
+    "rows",       "row",        "entries",     "records",   "list",      "name",       "names",
+    "excluded",   "aside",      "times",       "minus",     "plus",      "divided",    "multiplied",
+    NULL};
+
+/*
+ * Verbs and nouns that mean money changing hands (billed, paid, earned, made, worth, money):
+ * they ask for an amount, and are never matched against names alone.
+ */
+int tok_is_money_verb(const char *word)
+{
+    static const char *const mv[] = {
+        "sold",     "sell",    "sells",  "earned", "earn",    "paid",      "pay",      "spent",
+        "grossing", "grossed", "money",  "billed", "bill",    "billing",   "worth",    "charged",
+        "made",     "make",    "brings", "bring",  "brought", "generated", "generate", NULL};
+    size_t i;
+
+    for (i = 0; mv[i]; i++)
+        if (!strcmp(mv[i], word))
+            return 1;
+    return 0;
+}
 
 int tok_is_operator(const char *word)
 {

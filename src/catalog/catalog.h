@@ -224,7 +224,7 @@ struct catalog {
     char **notes; /* problems met while reading the platform's files (skipped, not fatal) */
     size_t nnotes;
     struct vocab *vocab;
-    struct cat_index *index; /* word -> hits; built by the first lookup */
+    struct cat_index *index; /* word -> hits; built by catalog_load() */
 };
 
 struct catalog_options {
@@ -336,12 +336,5 @@ void catalog_to_json(const struct catalog *c, struct strbuf *sb, int pretty, int
 /* One table's object of that document. */
 void catalog_table_to_json(const struct catalog *c, int table, struct strbuf *sb, int pretty,
                            int with_values);
-
-/*
- * The readable report `mdp catalog` prints: every table (or only `table` when not NULL) with
- * its layer, rows, grain, keys, joins, measures, dimensions, time ranges, caveats and
- * description. Returns 0, or -1 with error() when `table` names no table.
- */
-int catalog_report(const struct catalog *c, const char *table, struct strbuf *sb);
 
 #endif

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "catalog/catalog.h"
+#include "catalog/names.h"
 #include "util/strbuf.h"
 
 struct wh;
@@ -57,6 +58,12 @@ int cat_introspect(struct cat_build *b);
 /* profile.c: profiles table t (statistics, patterns, values, uniqueness, composite grain). */
 int cat_profile_table(struct cat_build *b, struct cat_table *t);
 /* Could column c of t be a group key (an id repeated over rows)? */
+/*
+ * profile.c: the share of from's distinct non-NULL values in ft.fc found in tt.tc (0..1),
+ * measured once per pair of fingerprints (b->checks); -1 when it cannot be measured (no
+ * warehouse: a catalog built by hand).
+ */
+double cat_profile_containment(struct cat_build *b, int ft, int fc, int tt, int tc);
 int cat_maybe_group_key(const struct cat_table *t, const struct cat_column *c);
 /*
  * Which columns of t are constant within column g (only those with one of only_roles, when
@@ -74,12 +81,6 @@ int cat_infer_joins(struct cat_build *b);
 int cat_infer_group_keys(struct cat_build *b);
 void cat_infer_grain_and_caveats(struct catalog *c);
 void cat_infer_words(struct catalog *c);
-/* Is this column name an identifier's (user_id, orderId, isbn, "Order No")? */
-int cat_name_is_id(const char *name);
-/* Is one of the words of name (vocab_split) in list? */
-int cat_name_has(const char *name, const char *const *list, size_t n);
-/* Does the name say "year" (release_year, yr)? The values decide whether it is a time. */
-int cat_named_like_year(const char *name);
 
 /* semantic.c: reads dashboards and semantic/verified.yml under root into c. */
 int cat_read_semantic(struct catalog *c, const char *root);
@@ -101,7 +102,7 @@ struct catalog *cat_from_json(const struct json *j, struct cat_check **checks, s
  */
 char *cat_file_stamp(const char *warehouse, const char *root, const char *today);
 
-/* index.c: builds c->index from the words of everything in c (done at the first lookup). */
+/* index.c: builds c->index from the words of everything in c (catalog_load() does). */
 void cat_index_build(struct catalog *c);
 void cat_index_free(struct cat_index *ix);
 

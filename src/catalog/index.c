@@ -2,7 +2,6 @@
  * The word index and the lookups the analyst and the LLM tools use: what a phrase names,
  * which table has a set of columns, and how two tables join.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -204,21 +203,14 @@ static int best_first(const void *a, const void *b, void *ctx)
 }
 
 /*
- * The index is built on the first lookup: loading a catalog to print it needs none, and for a
- * wide warehouse building it costs as much as reading the cache.
+ * catalog_load() builds the index, so lookups only read it and may run on several threads at
+ * once. A catalog built by hand (tests) gets it on its first lookup.
  */
-static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
-
 static const struct cat_index *index_of(const struct catalog *c)
 {
-    const struct cat_index *ix;
-
-    pthread_mutex_lock(&index_lock);
     if (!c->index)
         cat_index_build((struct catalog *)c);
-    ix = c->index;
-    pthread_mutex_unlock(&index_lock);
-    return ix;
+    return c->index;
 }
 
 size_t catalog_lookup(const struct catalog *c, const char *phrase, struct cat_hit **out)

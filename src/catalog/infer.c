@@ -12,65 +12,16 @@
 #include <strings.h>
 
 #include "catalog/catalog_internal.h"
+#include "catalog/names.h"
 #include "catalog/sqlscan.h"
 #include "catalog/vocab.h"
 #include "util/error.h"
 #include "util/strutil.h"
 #include "util/xmalloc.h"
-#include "wh/wh.h"
+#include "wh/result.h"
 
-static int word_in(const char *w, const char *const *list, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (!strcmp(w, list[i]))
-            return 1;
-    return 0;
-}
-
-#define WORD_IN(w, list) word_in((w), (list), ARRAY_SIZE(list))
-
-/* Does any word of name belong to list? */
-int cat_name_has(const char *name, const char *const *list, size_t n)
-{
-    char **w;
-    size_t nw = vocab_split(name, &w), i;
-    int ret = 0;
-
-    for (i = 0; i < nw && !ret; i++)
-        ret = word_in(w[i], list, n);
-    strv_free(w, nw);
-    return ret;
-}
-
+#define WORD_IN(w, list)     cat_word_in((w), (list), ARRAY_SIZE(list))
 #define NAME_HAS(name, list) cat_name_has((name), (list), ARRAY_SIZE(list))
-
-int cat_named_like_year(const char *name)
-{
-    static const char *const year_words[] = {"year", "yr", "years"};
-    return NAME_HAS(name, year_words);
-}
-
-int cat_name_is_id(const char *name)
-{
-    static const char *const id_words[] = {"id",  "key",  "uuid", "guid",
-                                           "sku", "isbn", "ean",  "upc"};
-    static const char *const number_words[] = {"number", "no", "num", "nr"};
-    static const char *const not_ids[] = {"phone", "telephone", "mobile", "fax",
-                                          "cell",  "house",     "street", "apartment"};
-    char **w;
-    size_t n = vocab_split(name, &w);
-    int ret = 0;
-
-    if (n) {
-        const char *last = w[n - 1];
-        ret = WORD_IN(last, id_words) ||
-              (WORD_IN(last, number_words) && n > 1 && !WORD_IN(w[0], not_ids));
-    }
-    strv_free(w, n);
-    return ret;
-}
 
 /* ---- layers and lineage ---- */
 
@@ -379,6 +330,8 @@ static const char *const audit_words[] = {"created", "updated",  "modified", "in
 static const char *const time_part_words[] = {"month", "quarter", "week", "day",
                                               "hour",  "weekday", "dow",  "minute"};
 
+static const char *const code_words[] = {"code",  "zip",    "zipcode", "postcode", "postal",
+                                         "phone", "number", "no",      "nr",       "num"};
 static const char *const free_text_words[] = {"description", "comment", "comments", "note",
                                               "notes",       "review",  "text",     "body",
                                               "message",     "summary", "feedback", "remarks"};
@@ -439,10 +392,10 @@ static int word_or_stem_in(const char *w, const char *const *list, size_t n)
     char *stem;
     int ret;
 
-    if (word_in(w, list, n))
+    if (cat_word_in(w, list, n))
         return 1;
     stem = vocab_stem(w);
-    ret = word_in(stem, list, n);
+    ret = cat_word_in(stem, list, n);
     free(stem);
     return ret;
 }
@@ -460,9 +413,11 @@ static void column_roles(const struct cat_table *t, struct cat_column *col, cons
     char **w;
     size_t nw = vocab_split(col->name, &w), i;
     int id = cat_name_is_id(col->name), person = 0, pii_word = 0, geo = 0, weak_geo = 0;
-    int time_part = 0, avg = 0, additive = 0, free_word = 0;
+    int time_part = 0, avg = 0, additive = 0, free_word = 0, code;
     unsigned roles = 0;
 
+    /* "store number", "zip code", "postal": a number that names, never adds up */
+    code = nw > 0 && WORD_IN(w[nw - 1], code_words);
     for (i = 0; i < nw; i++) {
         pii_word |= WORD_IN(w[i], pii_words);
         person |= WORD_IN(w[i], person_words) && i + 1 < nw && !strcmp(w[i + 1], "name");
@@ -500,8 +455,8 @@ static void column_roles(const struct cat_table *t, struct cat_column *col, cons
         roles |= CAT_ROLE_DIMENSION;
 
     if (is_numeric_type(col->type) && !id && !(roles & (CAT_ROLE_KEY | CAT_ROLE_FLAG))) {
-        if (roles & CAT_ROLE_TIME || time_part) {
-            roles |= CAT_ROLE_DIMENSION; /* a year or a month number groups, never adds up */
+        if (roles & CAT_ROLE_TIME || time_part || (code && col->type == WH_T_INT)) {
+            roles |= CAT_ROLE_DIMENSION; /* a year, a month or a store number groups only */
         } else if (!(roles & CAT_ROLE_GEOGRAPHY)) {
             roles |= CAT_ROLE_MEASURE;
             col->agg =
@@ -635,56 +590,6 @@ static int names_key(const struct cat_column *col, const struct ref_names *cn,
            (!key_is_id_word && !strcmp(cn->entity, tn->key_entity));
 }
 
-static double check_containment(struct cat_build *b, int ft, int fc, int tt, int tc)
-{
-    const struct cat_table *from = &b->c->tables[ft], *to = &b->c->tables[tt];
-    const struct cat_column *f = &from->columns[fc], *k = &to->columns[tc];
-    char *key = xstrfmt("%s|%s|%s|%s", from->fingerprint, f->name, to->fingerprint, k->name);
-    int cast = (f->type == WH_T_TEXT) != (k->type == WH_T_TEXT) || f->type == WH_T_UUID ||
-               k->type == WH_T_UUID;
-    struct strbuf sql = STRBUF_INIT;
-    struct wh_result *r = NULL;
-    double n, hit, ret = -1;
-    size_t i, alloc = b->alloc_checks;
-    int quiet;
-
-    for (i = 0; i < b->nchecks; i++)
-        if (!strcmp(b->checks[i].key, key)) {
-            free(key);
-            b->checks[i].used = 1;
-            return b->checks[i].containment;
-        }
-    strbuf_addstr(&sql, "SELECT count(*), count(k.v) FROM (SELECT DISTINCT ");
-    strbuf_addstr(&sql, cast ? "CAST(" : "");
-    strbuf_add_sql_ident(&sql, f->name);
-    strbuf_addstr(&sql, cast ? " AS VARCHAR)" : "");
-    strbuf_addstr(&sql, " AS v FROM ");
-    cat_add_sql_relation(&sql, b, from);
-    strbuf_addstr(&sql, " WHERE ");
-    strbuf_add_sql_ident(&sql, f->name);
-    strbuf_addstr(&sql, " IS NOT NULL) s LEFT JOIN (SELECT DISTINCT ");
-    strbuf_addstr(&sql, cast ? "CAST(" : "");
-    strbuf_add_sql_ident(&sql, k->name);
-    strbuf_addstr(&sql, cast ? " AS VARCHAR)" : "");
-    strbuf_addstr(&sql, " AS v FROM ");
-    cat_add_sql_relation(&sql, b, to);
-    strbuf_addstr(&sql, ") k ON s.v = k.v");
-    quiet = error_quiet(1);
-    if (wh_query(b->wh, sql.buf, NULL, &r) == 0 && r->nrows == 1 &&
-        wh_result_num(r, 0, 0, &n) == 0 && wh_result_num(r, 0, 1, &hit) == 0 && n > 0)
-        ret = hit / n;
-    error_quiet(quiet);
-    wh_result_free(r);
-    strbuf_release(&sql);
-    ALLOC_GROW(b->checks, b->nchecks + 1, alloc);
-    b->alloc_checks = alloc;
-    b->checks[b->nchecks].key = key;
-    b->checks[b->nchecks].containment = ret;
-    b->checks[b->nchecks].used = 1;
-    b->nchecks++;
-    return ret;
-}
-
 struct candidate {
     int table, column, rank;
 };
@@ -720,8 +625,8 @@ int cat_infer_joins(struct cat_build *b)
         struct cat_join *e = &c->joins[i];
         struct cat_column *col = &c->tables[e->from_table].columns[e->from_column];
         if (e->containment < 0)
-            e->containment =
-                check_containment(b, e->from_table, e->from_column, e->to_table, e->to_column);
+            e->containment = cat_profile_containment(b, e->from_table, e->from_column, e->to_table,
+                                                     e->to_column);
         col->ref_table = e->to_table;
         col->ref_column = e->to_column;
         col->containment = e->containment;
@@ -767,7 +672,7 @@ int cat_infer_joins(struct cat_build *b)
                 double cont;
                 if (best_t >= 0 && cand[k].rank != rank)
                     break;
-                cont = check_containment(b, (int)i, (int)j, cand[k].table, cand[k].column);
+                cont = cat_profile_containment(b, (int)i, (int)j, cand[k].table, cand[k].column);
                 if (cont >= 0.9 && cont > best) {
                     best = cont;
                     best_t = cand[k].table;
@@ -976,6 +881,22 @@ void cat_infer_grain_and_caveats(struct catalog *c)
                                (unsigned long long)col->future_rows, col->name, pct,
                                col->anchor ? col->anchor : "unknown");
             }
+            /* a date still empty: an event that has not happened yet (a ticket not closed) */
+            if (col->roles & CAT_ROLE_TIME && col->null_fraction > 0 && t->rows) {
+                percent(pct, sizeof(pct), col->null_fraction);
+                cat_add_caveat(t,
+                               "%s of %s values are empty: events that have not happened yet, "
+                               "or were not recorded",
+                               pct, col->name);
+            }
+            /* a value that never varies (quantity always 1) says nothing when summed */
+            if (t->rows > 1 && col->null_fraction == 0 &&
+                ((col->has_range && is_numeric_type(col->type) && col->min == col->max) ||
+                 (col->values_complete && col->nvalues == 1)))
+                cat_add_caveat(t, "%s is %s on every row", col->name,
+                               col->nvalues == 1 ? col->values[0].text
+                               : col->min_text   ? col->min_text
+                                                 : "the same");
             if (col->roles & CAT_ROLE_MEASURE && col->negative_fraction > 0) {
                 percent(pct, sizeof(pct), col->negative_fraction);
                 cat_add_caveat(t, "%s of %s values are negative", pct, col->name);

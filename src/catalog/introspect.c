@@ -9,33 +9,12 @@
 
 #include "catalog/catalog_internal.h"
 #include "platform/ingest.h"
+#include "platform/records.h"
 #include "util/error.h"
 #include "util/json.h"
 #include "util/xmalloc.h"
+#include "wh/meta.h"
 #include "wh/wh.h"
-
-/* Schemas that hold mdp's own records or DuckDB's, never data to answer from. */
-static const char relations_sql[] =
-    "SELECT schema_name, table_name, 0 AS is_view, estimated_size, comment, NULL::VARCHAR "
-    "FROM duckdb_tables() WHERE database_name = current_database() AND NOT internal "
-    "AND NOT temporary AND schema_name NOT IN ('_mdp', 'information_schema', 'pg_catalog') "
-    "UNION ALL "
-    "SELECT schema_name, view_name, 1, NULL, comment, sql FROM duckdb_views() "
-    "WHERE database_name = current_database() AND NOT internal AND NOT temporary "
-    "AND schema_name NOT IN ('_mdp', 'information_schema', 'pg_catalog') "
-    "ORDER BY 1, 2";
-
-static const char columns_sql[] =
-    "SELECT schema_name, table_name, column_name, data_type, comment FROM duckdb_columns() "
-    "WHERE database_name = current_database() AND NOT internal "
-    "AND schema_name NOT IN ('_mdp', 'information_schema', 'pg_catalog') "
-    "ORDER BY schema_name, table_name, column_index";
-
-static const char constraints_sql[] =
-    "SELECT schema_name, table_name, constraint_type, constraint_column_names[1], "
-    "referenced_table, referenced_column_names[1] FROM duckdb_constraints() "
-    "WHERE database_name = current_database() AND len(constraint_column_names) = 1 "
-    "AND constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY')";
 
 static char *dup_or_null(const char *s)
 {
@@ -58,7 +37,7 @@ static int read_relations(struct cat_build *b)
     struct wh_result *r;
     size_t i;
 
-    if (wh_query(b->wh, relations_sql, NULL, &r) < 0)
+    if (wh_meta_relations(b->wh, &r) < 0)
         return -1;
     for (i = 0; i < r->nrows; i++) {
         struct cat_table *t = cat_table_new(b->c);
@@ -87,7 +66,7 @@ static int read_columns(struct cat_build *b)
     size_t i;
     int t = -1;
 
-    if (wh_query(b->wh, columns_sql, NULL, &r) < 0)
+    if (wh_meta_columns(b->wh, &r) < 0)
         return -1;
     for (i = 0; i < r->nrows; i++) {
         const char *schema = wh_result_text(r, i, 0), *name = wh_result_text(r, i, 1);
@@ -120,7 +99,7 @@ static int read_constraints(struct cat_build *b)
     struct wh_result *r;
     size_t i;
 
-    if (wh_query(b->wh, constraints_sql, NULL, &r) < 0)
+    if (wh_meta_constraints(b->wh, &r) < 0)
         return -1;
     for (i = 0; i < r->nrows; i++) {
         const char *schema = wh_result_text(r, i, 0), *kind = wh_result_text(r, i, 2);
@@ -178,18 +157,13 @@ static int resolve_recorded(const struct catalog *c, const char *name)
 static int read_models(struct cat_build *b)
 {
     struct catalog *c = b->c;
-    struct wh_result *r;
-    size_t i;
+    struct model_record *r;
+    size_t i, nr;
 
-    if (!wh_relation_exists(b->wh, "_mdp", "models"))
-        return 0;
-    if (wh_query(b->wh,
-                 "SELECT name, schema_name, relation, description, compiled_sql, "
-                 "CAST(built_at AS VARCHAR) FROM _mdp.models",
-                 NULL, &r) < 0)
+    if (records_read_models(b->wh, &r, &nr) < 0)
         return -1;
-    for (i = 0; i < r->nrows; i++) {
-        const char *schema = wh_result_text(r, i, 1), *relation = wh_result_text(r, i, 2);
+    for (i = 0; i < nr; i++) {
+        const char *schema = r[i].schema, *relation = r[i].relation;
         size_t n = schema ? strlen(schema) : 0;
         struct cat_table *t;
         int k;
@@ -200,20 +174,20 @@ static int read_models(struct cat_build *b)
         if (k < 0)
             continue;
         t = &c->tables[k];
-        t->model = xstrdup(wh_result_text(r, i, 0));
-        if (wh_result_text(r, i, 3)) {
+        t->model = xstrdup(r[i].name);
+        if (r[i].description) {
             free(t->description);
-            t->description = xstrdup(wh_result_text(r, i, 3));
+            t->description = xstrdup(r[i].description);
         }
-        if (wh_result_text(r, i, 4)) {
+        if (r[i].compiled_sql) {
             free(t->sql);
-            t->sql = xstrdup(wh_result_text(r, i, 4));
+            t->sql = xstrdup(r[i].compiled_sql);
         }
         /* a rebuilt model is new data even when its size and columns did not change */
         free(t->fingerprint);
-        t->fingerprint = xstrdup(wh_result_text(r, i, 5) ? wh_result_text(r, i, 5) : "");
+        t->fingerprint = xstrdup(r[i].built_at);
     }
-    wh_result_free(r);
+    records_models_free(r, nr);
     return 0;
 }
 
@@ -243,26 +217,23 @@ static void add_test(struct catalog *c, int t, int col, const struct json *test)
 static int read_model_columns(struct cat_build *b)
 {
     struct catalog *c = b->c;
-    struct wh_result *r;
-    size_t i, k;
+    struct model_column_record *r;
+    size_t i, k, nr;
 
-    if (!wh_relation_exists(b->wh, "_mdp", "model_columns"))
-        return 0;
-    if (wh_query(b->wh, "SELECT model, column_name, description, tests FROM _mdp.model_columns",
-                 NULL, &r) < 0)
+    if (records_read_model_columns(b->wh, &r, &nr) < 0)
         return -1;
-    for (i = 0; i < r->nrows; i++) {
-        const char *model = wh_result_text(r, i, 0), *tests = wh_result_text(r, i, 3);
+    for (i = 0; i < nr; i++) {
+        const char *model = r[i].model, *tests = r[i].tests;
         int t = model ? resolve_recorded(c, model) : -1, col, quiet;
         struct cat_column *column;
         struct json *j;
 
-        if (t < 0 || (col = catalog_find_column(c, t, wh_result_text(r, i, 1))) < 0)
+        if (t < 0 || (col = catalog_find_column(c, t, r[i].column)) < 0)
             continue;
         column = &c->tables[t].columns[col];
-        if (wh_result_text(r, i, 2)) {
+        if (r[i].description) {
             free(column->description);
-            column->description = xstrdup(wh_result_text(r, i, 2));
+            column->description = xstrdup(r[i].description);
         }
         if (!tests || !*tests)
             continue;
@@ -276,7 +247,7 @@ static int read_model_columns(struct cat_build *b)
             cat_strv_has(column->tests, column->ntests, "not_null"))
             column->declared_key = 1;
     }
-    wh_result_free(r);
+    records_model_columns_free(r, nr);
     return 0;
 }
 
@@ -287,22 +258,14 @@ static int read_model_columns(struct cat_build *b)
  */
 static uint64_t storage_hash(struct cat_build *b, struct cat_table *t)
 {
-    struct strbuf sql = STRBUF_INIT, name = STRBUF_INIT;
+    struct strbuf name = STRBUF_INIT;
     struct wh_result *r = NULL;
     uint64_t h = CAT_HASH_INIT;
     double rows;
     int quiet = error_quiet(1);
 
     cat_add_sql_relation(&name, b, t);
-    strbuf_addstr(&sql, "SELECT (SELECT count(*) FROM ");
-    strbuf_addstr(&sql, name.buf);
-    strbuf_addstr(&sql, "), (SELECT string_agg(concat_ws(',', row_group_id, column_id, "
-                        "segment_id, start, count, stats, has_updates, persistent, block_id, "
-                        "block_offset), ';' ORDER BY row_group_id, column_id, segment_id) "
-                        "FROM pragma_storage_info(");
-    strbuf_add_sql_string(&sql, name.buf);
-    strbuf_addstr(&sql, "))");
-    if (wh_query(b->wh, sql.buf, NULL, &r) == 0 && r->nrows == 1) {
+    if (wh_meta_storage(b->wh, name.buf, &r) == 0 && r->nrows == 1) {
         if (wh_result_num(r, 0, 0, &rows) == 0)
             t->rows = (uint64_t)rows;
         h = cat_hash_str(h, wh_result_text(r, 0, 0));
@@ -310,7 +273,6 @@ static uint64_t storage_hash(struct cat_build *b, struct cat_table *t)
     }
     error_quiet(quiet);
     wh_result_free(r);
-    strbuf_release(&sql);
     strbuf_release(&name);
     return h;
 }
@@ -323,19 +285,14 @@ static uint64_t storage_hash(struct cat_build *b, struct cat_table *t)
 static void fingerprint_tables(struct cat_build *b)
 {
     struct catalog *c = b->c;
-    struct wh_result *ingest = NULL;
+    struct ingest_fingerprint *ingest = NULL;
     uint64_t data = CAT_HASH_INIT;
-    size_t i, j, pass;
+    size_t i, j, pass, ningest = 0;
+    int quiet = error_quiet(1);
 
-    if (wh_relation_exists(b->wh, "_mdp", "ingest_state")) {
-        int quiet = error_quiet(1);
-        if (wh_query(b->wh,
-                     "SELECT table_name, content_hash || '/' || options_hash FROM "
-                     "_mdp.ingest_state",
-                     NULL, &ingest) < 0)
-            ingest = NULL;
-        error_quiet(quiet);
-    }
+    if (records_read_ingest_fingerprints(b->wh, &ingest, &ningest) < 0)
+        ningest = 0;
+    error_quiet(quiet);
     /* tables first, then views, which include every table's fingerprint */
     for (pass = 0; pass < 2; pass++) {
         for (i = 0; i < c->ntables; i++) {
@@ -353,9 +310,9 @@ static void fingerprint_tables(struct cat_build *b)
                 h = cat_hash_str(h, t->columns[j].name);
                 h = cat_hash_str(h, t->columns[j].type_name);
             }
-            for (j = 0; ingest && j < ingest->nrows && !strcmp(t->schema, INGEST_SCHEMA); j++)
-                if (!strcmp(wh_result_text(ingest, j, 0), t->name)) {
-                    h = cat_hash_str(h, wh_result_text(ingest, j, 1));
+            for (j = 0; j < ningest && !strcmp(t->schema, INGEST_SCHEMA); j++)
+                if (!strcmp(ingest[j].table, t->name)) {
+                    h = cat_hash_str(h, ingest[j].fingerprint);
                     vouched = 1;
                 }
             if (!vouched) {
@@ -373,7 +330,7 @@ static void fingerprint_tables(struct cat_build *b)
             t->fingerprint = xstrdup(buf);
         }
     }
-    wh_result_free(ingest);
+    records_ingest_fingerprints_free(ingest, ningest);
 }
 
 int cat_introspect(struct cat_build *b)

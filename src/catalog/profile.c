@@ -17,7 +17,6 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/strutil.h"
-#include "util/term.h"
 #include "util/xmalloc.h"
 #include "wh/wh.h"
 
@@ -530,8 +529,10 @@ static int groupable(const struct cat_column *c)
 {
     if (!is_plain(c->type) || c->unique || c->distinct < 2 || c->roles & CAT_ROLE_PII)
         return 0;
+    /* a reference to a party (an order's customer) tells a reused group id apart */
     return c->roles & (CAT_ROLE_MEASURE | CAT_ROLE_TIME | CAT_ROLE_FLAG) ||
-           (c->roles & CAT_ROLE_DIMENSION && c->distinct <= 50);
+           (c->roles & CAT_ROLE_DIMENSION && c->distinct <= 50) ||
+           (cat_name_is_id(c->name) && c->type != WH_T_FLOAT);
 }
 
 /*
@@ -678,11 +679,63 @@ int cat_profile_table(struct cat_build *b, struct cat_table *t)
     t4 = clock_seconds();
     if (profile_composite_grain(b, t) < 0)
         return -1;
-    if (term_verbose)
-        fprintf(stderr,
-                "catalog: %s: stats %.0f ms, values %.0f ms, patterns %.0f ms, keys %.0f ms, "
-                "grain %.0f ms\n",
-                t->relation, (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, (t4 - t3) * 1e3,
-                (clock_seconds() - t4) * 1e3);
+    trace("catalog: %s: stats %.0f ms, values %.0f ms, patterns %.0f ms, keys %.0f ms, "
+          "grain %.0f ms",
+          t->relation, (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, (t4 - t3) * 1e3,
+          (clock_seconds() - t4) * 1e3);
     return 0;
+}
+
+double cat_profile_containment(struct cat_build *b, int ft, int fc, int tt, int tc)
+{
+    const struct cat_table *from = &b->c->tables[ft], *to = &b->c->tables[tt];
+    const struct cat_column *f = &from->columns[fc], *k = &to->columns[tc];
+    char *key = xstrfmt("%s|%s|%s|%s", from->fingerprint, f->name, to->fingerprint, k->name);
+    int cast = (f->type == WH_T_TEXT) != (k->type == WH_T_TEXT) || f->type == WH_T_UUID ||
+               k->type == WH_T_UUID;
+    struct strbuf sql = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    double n, hit, ret = -1;
+    size_t i, alloc = b->alloc_checks;
+    int quiet;
+
+    for (i = 0; i < b->nchecks; i++)
+        if (!strcmp(b->checks[i].key, key)) {
+            free(key);
+            b->checks[i].used = 1;
+            return b->checks[i].containment;
+        }
+    if (!b->wh) { /* a catalog built by hand (tests): nothing to measure */
+        free(key);
+        return -1;
+    }
+    strbuf_addstr(&sql, "SELECT count(*), count(k.v) FROM (SELECT DISTINCT ");
+    strbuf_addstr(&sql, cast ? "CAST(" : "");
+    strbuf_add_sql_ident(&sql, f->name);
+    strbuf_addstr(&sql, cast ? " AS VARCHAR)" : "");
+    strbuf_addstr(&sql, " AS v FROM ");
+    cat_add_sql_relation(&sql, b, from);
+    strbuf_addstr(&sql, " WHERE ");
+    strbuf_add_sql_ident(&sql, f->name);
+    strbuf_addstr(&sql, " IS NOT NULL) s LEFT JOIN (SELECT DISTINCT ");
+    strbuf_addstr(&sql, cast ? "CAST(" : "");
+    strbuf_add_sql_ident(&sql, k->name);
+    strbuf_addstr(&sql, cast ? " AS VARCHAR)" : "");
+    strbuf_addstr(&sql, " AS v FROM ");
+    cat_add_sql_relation(&sql, b, to);
+    strbuf_addstr(&sql, ") k ON s.v = k.v");
+    quiet = error_quiet(1);
+    if (wh_query(b->wh, sql.buf, NULL, &r) == 0 && r->nrows == 1 &&
+        wh_result_num(r, 0, 0, &n) == 0 && wh_result_num(r, 0, 1, &hit) == 0 && n > 0)
+        ret = hit / n;
+    error_quiet(quiet);
+    wh_result_free(r);
+    strbuf_release(&sql);
+    ALLOC_GROW(b->checks, b->nchecks + 1, alloc);
+    b->alloc_checks = alloc;
+    b->checks[b->nchecks].key = key;
+    b->checks[b->nchecks].containment = ret;
+    b->checks[b->nchecks].used = 1;
+    b->nchecks++;
+    return ret;
 }

@@ -18,7 +18,7 @@
 #include "wh/wh.h"
 
 static const char usage[] =
-    "usage: mdp ask [--json] [--explain] [--offline] \"QUESTION\"\n"
+    "usage: mdp ask [--json] [--explain] [--save] [--offline] \"QUESTION\"\n"
     "\n"
     "Answer a question about the warehouse in plain English: the answer with its numbers, the\n"
     "result table, a chart for a series or a ranking, how the question was read, caveats, and\n"
@@ -30,28 +30,26 @@ static const char usage[] =
     "  --json        print one JSON object: question, answer, mode, interpretation, sql,\n"
     "                columns, rows, caveats, elapsed_ms (and unanswerable)\n"
     "  --explain     print every stage: tokens, links with scores, the plan, the SQL\n"
+    "  --save        add the question and its SQL to semantic/verified.yml: asked again\n"
+    "                (or nearly so), it is answered from that SQL, which a person may edit\n"
     "  --offline     use the offline analyst (the default: no LLM provider is built in yet)\n"
     "  -h, --help    this help\n"
     "\n"
     "Exit status: 0 answered, 1 unanswerable or the query failed, 2 bad usage.\n";
 
-int cmd_ask(int argc, char **argv)
+int cmd_ask(int argc, char **argv, struct session *s)
 {
-    static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
-                                             {"explain", no_argument, NULL, 'e'},
-                                             {"offline", no_argument, NULL, 'o'},
-                                             {"provider", required_argument, NULL, 'p'},
-                                             {"model", required_argument, NULL, 'm'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, 'j'},        {"explain", no_argument, NULL, 'e'},
+        {"offline", no_argument, NULL, 'o'},     {"provider", required_argument, NULL, 'p'},
+        {"model", required_argument, NULL, 'm'}, {"save", no_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     struct analyst_options ao = {0};
     struct analyst_answer a;
-    struct catalog_options co = {0};
-    struct platform_paths paths;
     struct catalog *c = NULL;
-    struct wh *sandbox = NULL;
+    struct wh *sandbox;
     struct strbuf q = STRBUF_INIT, out = STRBUF_INIT;
-    int opt, json = 0, ret = EXIT_FAIL, have = 0;
+    int opt, json = 0, ret = EXIT_FAIL, have = 0, save = 0;
 
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -59,6 +57,7 @@ int cmd_ask(int argc, char **argv)
         case 'j': json = 1; break;
         case 'e': ao.explain = 1; break;
         case 'o': break;
+        case 's': save = 1; break;
         case 'p':
         case 'm':
             return cmd_usage_error(usage, "no LLM provider is built into this version of mdp; "
@@ -76,15 +75,11 @@ int cmd_ask(int argc, char **argv)
     if (!q.len)
         return cmd_usage_error(usage, "ask what? give the question as an argument");
 
-    cmd_locate(&paths);
-    if (platform_require_warehouse(&paths) < 0) {
+    if (cmd_ready(s)) {
         ret = EXIT_USAGE;
         goto out;
     }
-    co.root = paths.root;
-    if (catalog_load(paths.warehouse, &co, &c) < 0)
-        goto out;
-    if (sandbox_open(paths.warehouse, NULL, &sandbox) < 0)
+    if (session_catalog(s, &c) < 0 || !(sandbox = session_sandbox(s)))
         goto out;
     if (analyst_ask(c, sandbox, q.buf, &ao, &a) < 0) {
         analyst_answer_release(&a);
@@ -97,14 +92,20 @@ int cmd_ask(int argc, char **argv)
         render_answer(&out, &a, term_color, term_width());
     fputs(out.buf, stdout);
     ret = a.base.unanswerable ? EXIT_FAIL : EXIT_OK;
+    if (save && !a.base.unanswerable && a.base.nsql) {
+        if (!s->root) {
+            error("--save writes semantic/verified.yml in the platform folder, and there is none");
+            ret = EXIT_USAGE;
+        } else if (analyst_save_verified(s->root, q.buf, a.base.sql[0]) < 0)
+            ret = EXIT_FAIL;
+        else if (!json)
+            fprintf(stderr, "saved to semantic/verified.yml: the next time this question is "
+                            "asked, this SQL answers it\n");
+    }
 out:
     if (have)
         analyst_answer_release(&a);
     strbuf_release(&q);
     strbuf_release(&out);
-    if (sandbox)
-        wh_close(sandbox);
-    catalog_free(c);
-    platform_paths_release(&paths);
     return ret;
 }

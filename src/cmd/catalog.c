@@ -7,6 +7,7 @@
 
 #include "catalog/catalog.h"
 #include "cmd/cmd.h"
+#include "render/catalog.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/term.h"
@@ -41,15 +42,14 @@ static void progress(size_t done, size_t total, const char *table, void *ctx)
         term_progress_end();
 }
 
-int cmd_catalog(int argc, char **argv)
+int cmd_catalog(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
                                              {"refresh", no_argument, NULL, 'r'},
                                              {"no-values", no_argument, NULL, 'n'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    struct catalog_options o = {0};
-    struct platform_paths paths;
+    struct catalog_options *o = &s->catalog_opts;
     struct catalog *c = NULL;
     struct strbuf out = STRBUF_INIT;
     const char *table = NULL;
@@ -59,7 +59,7 @@ int cmd_catalog(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'j': json = 1; break;
-        case 'r': o.refresh = 1; break;
+        case 'r': o->refresh = 1; break;
         case 'n': no_values = 1; break;
         case 'h': return cmd_help(usage);
         default: return cmd_usage_error(usage, "unknown option");
@@ -72,17 +72,13 @@ int cmd_catalog(int argc, char **argv)
     if (no_values && !json)
         return cmd_usage_error(usage, "--no-values goes with --json");
 
-    cmd_locate(&paths);
-    if (platform_require_warehouse(&paths) < 0) {
-        platform_paths_release(&paths);
+    if (cmd_ready(s))
         return EXIT_USAGE;
-    }
-    o.root = paths.root;
-    o.progress = progress;
-    rc = catalog_load(paths.warehouse, &o, &c);
+    o->progress = progress;
+    rc = session_catalog(s, &c);
     if (rc < 0) {
         /* a malformed platform file is bad input; an unreadable warehouse is a failure */
-        ret = rc == -2 ? EXIT_USAGE : EXIT_FAIL;
+        ret = cmd_exit_code(rc, rc == -2);
         goto out;
     }
     if (json && table) {
@@ -108,7 +104,5 @@ int cmd_catalog(int argc, char **argv)
     ret = EXIT_OK;
 out:
     strbuf_release(&out);
-    catalog_free(c);
-    platform_paths_release(&paths);
     return ret;
 }

@@ -186,11 +186,9 @@ static void turn(struct chat *ch, const char *line)
     free(merged);
 }
 
-int cmd_chat(int argc, char **argv)
+int cmd_chat(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    struct catalog_options co = {0};
-    struct platform_paths paths;
     struct catalog *c = NULL;
     struct chat ch;
     struct sigaction sa;
@@ -209,14 +207,11 @@ int cmd_chat(int argc, char **argv)
                                "or use `mdp ask`)",
                                argv[optind]);
     memset(&ch, 0, sizeof(ch));
-    cmd_locate(&paths);
-    if (platform_require_warehouse(&paths) < 0) {
+    if (cmd_ready(s)) {
         ret = EXIT_USAGE;
         goto out;
     }
-    co.root = paths.root;
-    if (catalog_load(paths.warehouse, &co, &c) < 0 ||
-        sandbox_open(paths.warehouse, NULL, &ch.sandbox) < 0)
+    if (session_catalog(s, &c) < 0 || !(ch.sandbox = session_sandbox(s)))
         goto out;
     ch.c = c;
     ch.interactive = isatty(STDIN_FILENO);
@@ -229,7 +224,7 @@ int cmd_chat(int argc, char **argv)
     if (ch.interactive) {
         lineedit_open(".mdp_chat_history");
         printf("mdp chat on %s: ask about the data; /help for commands, Ctrl-D to leave.\n",
-               paths.warehouse);
+               s->warehouse);
     }
     for (;;) {
         char *line = NULL;
@@ -274,9 +269,5 @@ int cmd_chat(int argc, char **argv)
     ret = EXIT_OK;
 out:
     forget(&ch);
-    if (ch.sandbox)
-        wh_close(ch.sandbox);
-    catalog_free(c);
-    platform_paths_release(&paths);
     return ret;
 }

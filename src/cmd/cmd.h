@@ -2,20 +2,15 @@
  * What every command shares: the global options, its entry point's signature and helpers for
  * usage errors. One file per command in src/cmd/, registered in src/main.c's table.
  *
- * Adding a command: src/cmd/NAME.c with `int cmd_NAME(int argc, char **argv)` (argv[0] is the
- * command's name; print usage on --help, exit 2 on bad usage), its line in the table in
- * main.c, a usage string that lists every option, the README, and an end-to-end test.
+ * Adding a command: src/cmd/NAME.c with `int cmd_NAME(int argc, char **argv, struct session *s)`
+ * (argv[0] is the command's name; print usage on --help, exit 2 on bad usage; the session has
+ * the platform root and warehouse, checked by main.c as the table's flags say), its line in
+ * the table in main.c, a usage string that lists every option, the README, and an end-to-end test.
  */
 #ifndef MDP_CMD_H
 #define MDP_CMD_H
 
-#include "platform/locate.h"
-
-struct global_options {
-    const char *project;   /* --project DIR */
-    const char *warehouse; /* --warehouse PATH */
-};
-extern struct global_options global;
+#include "session/session.h"
 
 /* Exit codes (platform-layout.md). */
 #define EXIT_OK    0
@@ -26,22 +21,67 @@ extern struct global_options global;
 int cmd_help(const char *usage);
 /* Prints "error: <msg>" and the usage to stderr; returns EXIT_USAGE. */
 int cmd_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The platform paths from the global options (release with platform_paths_release()). */
-void cmd_locate(struct platform_paths *out);
 
-int cmd_init(int argc, char **argv);
-int cmd_generate(int argc, char **argv);
-int cmd_sync(int argc, char **argv);
-int cmd_ingest(int argc, char **argv);
-int cmd_seed(int argc, char **argv);
-int cmd_transform(int argc, char **argv);
-int cmd_test(int argc, char **argv);
-int cmd_pipeline(int argc, char **argv);
-int cmd_setup(int argc, char **argv);
-int cmd_query(int argc, char **argv);
-int cmd_catalog(int argc, char **argv);
-int cmd_eval(int argc, char **argv);
-int cmd_ask(int argc, char **argv);
-int cmd_chat(int argc, char **argv);
+/*
+ * After option parsing: checks what the command's table flags need (session_check()).
+ * Returns 0, or EXIT_USAGE after the error.
+ */
+int cmd_ready(const struct session *s);
+/* cmd_ready(), then the session's warehouse in *wh: 0, EXIT_USAGE or EXIT_FAIL after error. */
+int cmd_open_wh(struct session *s, struct wh **wh);
+
+/*
+ * The exit code for a library's result: 0 -> EXIT_OK, > 0 (some items failed) -> EXIT_FAIL,
+ * < 0 -> EXIT_USAGE when the input was bad (bad_input), else EXIT_FAIL.
+ */
+int cmd_exit_code(int rc, int bad_input);
+
+/*
+ * dbt selectors from -s/--select/-m/--models, as dbt takes them: repeated, or several after
+ * one --select (`-s a b+`). Add each option's value with select_list_add(), then
+ * select_list_finish() takes the remaining arguments (refused without a --select).
+ */
+struct select_list {
+    const char **v; /* borrowed from argv */
+    size_t n;
+    int seen;
+};
+/* The options test and transform share (getopt_long entries): --select, --models, --vars. */
+#define SELECT_LIST_LONGOPTS                                                                       \
+    {"select", required_argument, NULL, 's'}, {"models", required_argument, NULL, 's'},            \
+    {                                                                                              \
+        "vars", required_argument, NULL, 'V'                                                       \
+    }
+void select_list_init(struct select_list *l, int argc);
+void select_list_add(struct select_list *l, const char *selector);
+/* Returns 0, or EXIT_USAGE after the usage error. */
+int select_list_finish(struct select_list *l, const char *usage, int argc, char **argv);
+void select_list_release(struct select_list *l);
+
+int cmd_init(int argc, char **argv, struct session *s);
+int cmd_generate(int argc, char **argv, struct session *s);
+int cmd_sync(int argc, char **argv, struct session *s);
+int cmd_ingest(int argc, char **argv, struct session *s);
+int cmd_seed(int argc, char **argv, struct session *s);
+int cmd_transform(int argc, char **argv, struct session *s);
+int cmd_test(int argc, char **argv, struct session *s);
+int cmd_pipeline(int argc, char **argv, struct session *s);
+int cmd_setup(int argc, char **argv, struct session *s);
+int cmd_query(int argc, char **argv, struct session *s);
+int cmd_catalog(int argc, char **argv, struct session *s);
+int cmd_eval(int argc, char **argv, struct session *s);
+int cmd_ask(int argc, char **argv, struct session *s);
+int cmd_analyze(int argc, char **argv, struct session *s);
+int cmd_chat(int argc, char **argv, struct session *s);
+int cmd_dashboard(int argc, char **argv, struct session *s);
+int cmd_serve(int argc, char **argv, struct session *s);
+
+/*
+ * After getopt, for the dashboard commands: at most one PAGES_DIR, cmd_ready(), and *pages =
+ * PAGES_DIR, else <root>/dashboards, else <root> when it is an Evidence project
+ * (evidence/pages). Returns EXIT_OK (the caller frees *pages), or an exit code after a message.
+ */
+int cmd_dashboard_pages(int argc, char **argv, const char *usage_text, struct session *s,
+                        char **pages);
 
 #endif

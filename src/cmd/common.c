@@ -2,11 +2,12 @@
  * Helpers shared by the command files.
  */
 #include <stdarg.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cmd/cmd.h"
-
-struct global_options global;
+#include "util/xmalloc.h"
 
 int cmd_help(const char *usage)
 {
@@ -27,7 +28,52 @@ int cmd_usage_error(const char *usage, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-void cmd_locate(struct platform_paths *out)
+int cmd_ready(const struct session *s)
 {
-    platform_locate(global.project, global.warehouse, out);
+    return session_check(s) < 0 ? EXIT_USAGE : 0;
+}
+
+int cmd_exit_code(int rc, int bad_input)
+{
+    if (rc == 0)
+        return EXIT_OK;
+    return rc < 0 && bad_input ? EXIT_USAGE : EXIT_FAIL;
+}
+
+void select_list_init(struct select_list *l, int argc)
+{
+    l->v = xcalloc((size_t)argc + 1, sizeof(*l->v));
+    l->n = 0;
+    l->seen = 0;
+}
+
+void select_list_add(struct select_list *l, const char *selector)
+{
+    l->v[l->n++] = selector;
+    l->seen = 1;
+}
+
+int select_list_finish(struct select_list *l, const char *usage, int argc, char **argv)
+{
+    if (optind < argc && !l->seen)
+        return cmd_usage_error(usage, "unexpected argument '%s' (select models with --select)",
+                               argv[optind]);
+    while (optind < argc)
+        l->v[l->n++] = argv[optind++];
+    return 0;
+}
+
+void select_list_release(struct select_list *l)
+{
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+int cmd_open_wh(struct session *s, struct wh **wh)
+{
+    if (cmd_ready(s))
+        return EXIT_USAGE;
+    *wh = session_wh(s);
+    return *wh ? 0 : EXIT_FAIL;
 }

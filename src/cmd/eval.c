@@ -14,6 +14,8 @@
 #include "eval/answerer.h"
 #include "eval/cases.h"
 #include "eval/runner.h"
+#include "render/eval.h"
+#include "render/progress.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
@@ -24,21 +26,26 @@
 
 static const char usage[] =
     "usage: mdp eval [CASES] [--sql-only] [--tag T]... [--id ID]... [--json] [--junit FILE]\n"
-    "                [-j N] [--answers FILE] [--timeout MS]\n"
+    "                [-j N] [--answers FILE] [--with-verified] [--timeout MS]\n"
     "\n"
     "Run evaluation cases: each case's verification_sql gives the truth (run in the sandbox),\n"
     "the question is answered, and the answer is checked by the case's assertions\n"
-    "(exact_number, row_count, approx_number, contains_all, contains_any, ordered_list).\n"
+    "(exact_number, row_count, approx_number, contains_all, contains_any, ordered_list;\n"
+    "refuses: the answer must be marked unanswerable).\n"
     "Prints every case with its answer, the SQL used, each assertion's reason and the time\n"
-    "taken, then pass rates overall and per tag, answer latency p50/p95, and\n"
-    "'N passed, N failed' as the last line. Exit 1 when any case fails.\n"
+    "taken, then pass rates overall and per tag, 'confident answers to unanswerable\n"
+    "questions: N of M', answer latency p50/p95, and 'N passed, N failed' as the last line.\n"
+    "Exit 1 when any case fails.\n"
     "\n"
     "  CASES            the case file (default: <project>/evals/cases.yml)\n"
     "  --sql-only       only check that every verification_sql runs and returns a row\n"
     "                   (and that from_sql values are usable); no question is asked\n"
+    "  (no --answers)   the offline analyst answers, as `mdp ask` does, but without\n"
+    "                   semantic/verified.yml, so the pass rate measures reading, not recall\n"
+    "  --with-verified  let the offline analyst answer from semantic/verified.yml too\n"
     "  --answers FILE   score the answers in FILE, a YAML map of case id to\n"
-    "                   {answer: TEXT, sql: [STATEMENTS]} (or just TEXT): for testing cases\n"
-    "                   and for scoring answers produced elsewhere\n"
+    "                   {answer: TEXT, sql: [STATEMENTS], unanswerable: BOOL} (or just\n"
+    "                   TEXT): for testing cases and for scoring answers produced elsewhere\n"
     "  --tag T          only cases with tag T (repeat for any of several tags)\n"
     "  --id ID          only the case ID (repeat for several)\n"
     "  --json           print one JSON document instead of the text report\n"
@@ -92,24 +99,29 @@ static void print_result(const struct case_result *cr, void *ctx)
     fflush(stdout);
 }
 
-int cmd_eval(int argc, char **argv)
+int cmd_eval(int argc, char **argv, struct session *s)
 {
-    static const struct option longopts[] = {
-        {"sql-only", no_argument, NULL, 'S'},      {"tag", required_argument, NULL, 't'},
-        {"id", required_argument, NULL, 'i'},      {"json", no_argument, NULL, 'J'},
-        {"junit", required_argument, NULL, 'U'},   {"jobs", required_argument, NULL, 'j'},
-        {"answers", required_argument, NULL, 'A'}, {"timeout", required_argument, NULL, 'T'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"sql-only", no_argument, NULL, 'S'},
+                                             {"tag", required_argument, NULL, 't'},
+                                             {"id", required_argument, NULL, 'i'},
+                                             {"json", no_argument, NULL, 'J'},
+                                             {"junit", required_argument, NULL, 'U'},
+                                             {"jobs", required_argument, NULL, 'j'},
+                                             {"answers", required_argument, NULL, 'A'},
+                                             {"timeout", required_argument, NULL, 'T'},
+                                             {"with-verified", no_argument, NULL, 'W'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     struct optlist tags = {0}, ids = {0};
+    int with_verified = 0;
     const char *junit = NULL, *answers = NULL;
     char *cases_path = NULL, *end;
     int json = 0, opt, ret = EXIT_USAGE, rc;
     struct eval_options eo;
-    struct platform_paths paths = {0};
     struct case_set set = CASE_SET_INIT;
     struct answerer answerer;
     struct catalog *catalog = NULL;
-    struct wh *sandbox = NULL;
+    struct wh *sandbox;
     struct eval_report report;
     const struct eval_case **sel = NULL;
     int have_answerer = 0, have_report = 0, selected;
@@ -126,6 +138,7 @@ int cmd_eval(int argc, char **argv)
         case 'J': json = 1; break;
         case 'U': junit = optarg; break;
         case 'A': answers = optarg; break;
+        case 'W': with_verified = 1; break;
         case 'j':
             n = strtol(optarg, &end, 10);
             if (*end || n < 1 || n > 64) {
@@ -157,16 +170,15 @@ int cmd_eval(int argc, char **argv)
         goto out;
     }
 
-    cmd_locate(&paths);
     if (optind < argc) {
         cases_path = xstrdup(argv[optind]);
     } else {
-        if (!paths.root) {
+        if (!s->root) {
             error("no platform folder found, so no evals/cases.yml: give the case file as an "
                   "argument, or use --project DIR (mdp init makes a platform)");
             goto out;
         }
-        cases_path = fs_join(paths.root, "evals/cases.yml");
+        cases_path = fs_join(s->root, "evals/cases.yml");
         if (!fs_is_file(cases_path)) {
             error("'%s' does not exist: write evaluation cases there (see mdp init's sample) "
                   "or give a case file as an argument",
@@ -174,7 +186,7 @@ int cmd_eval(int argc, char **argv)
             goto out;
         }
     }
-    if (platform_require_warehouse(&paths) < 0)
+    if (session_require_warehouse(s) < 0)
         goto out;
     if (cases_load(cases_path, &set) < 0)
         goto out;
@@ -185,22 +197,20 @@ int cmd_eval(int argc, char **argv)
         eo.answerer = &answerer;
     } else if (!eo.sql_only) {
         /* the offline analyst; verified SQL is never consulted here */
-        struct catalog_options co = {0};
-        co.root = paths.root;
-        if (catalog_load(paths.warehouse, &co, &catalog) < 0 ||
-            sandbox_open(paths.warehouse, NULL, &sandbox) < 0)
+        if (session_catalog(s, &catalog) < 0 || !(sandbox = session_sandbox(s)))
             goto out;
-        answerer_offline_init(&answerer, catalog, sandbox);
+        answerer_offline_init(&answerer, catalog, sandbox, with_verified);
         have_answerer = 1;
         eo.answerer = &answerer;
     }
-    eo.warehouse = paths.warehouse;
+    eo.warehouse = s->warehouse;
     eo.tags = tags.v;
     eo.ntags = tags.n;
     eo.ids = ids.v;
     eo.nids = ids.n;
     /* a progress bar would tear the cases printed on the same terminal */
-    eo.progress = !term_quiet && (json || !isatty(STDOUT_FILENO));
+    if (!term_quiet && (json || !isatty(STDOUT_FILENO)))
+        eo.progress = render_progress;
     if (!json) {
         eo.on_result = print_result;
         eo.on_result_ctx = &eo;
@@ -247,7 +257,7 @@ int cmd_eval(int argc, char **argv)
     } else {
         eval_summary_print(stdout, &report);
     }
-    ret = rc ? EXIT_FAIL : EXIT_OK;
+    ret = cmd_exit_code(rc, 0);
 out:
     fflush(stdout);
     if (have_report)
@@ -255,10 +265,6 @@ out:
     if (have_answerer && answerer.release)
         answerer.release(&answerer);
     case_set_release(&set);
-    if (sandbox)
-        wh_close(sandbox);
-    catalog_free(catalog);
-    platform_paths_release(&paths);
     free(cases_path);
     free(tags.v);
     free(ids.v);

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "render/progress.h"
+#include "render/report.h"
 #include "platform/generate.h"
 #include "util/term.h"
 
@@ -29,7 +31,7 @@ static const char usage[] =
     "  --json        print the summary as one JSON object\n"
     "  -h, --help    this help\n";
 
-int cmd_generate(int argc, char **argv)
+int cmd_generate(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {
         {"scale", required_argument, NULL, 's'},
@@ -40,7 +42,6 @@ int cmd_generate(int argc, char **argv)
     };
     struct generate_options opts = {0};
     struct generate_report report;
-    struct platform_paths paths;
     int c, json = 0, ret;
     char *end;
 
@@ -71,9 +72,8 @@ int cmd_generate(int argc, char **argv)
     if (optind < argc)
         return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 
-    cmd_locate(&paths);
-    opts.progress = !json;
-    ret = generate_run(paths.root ? paths.root : ".", &opts, &report);
+    opts.progress = json ? NULL : render_progress;
+    ret = generate_run(s->root ? s->root : ".", &opts, &report);
     if (ret == 0 && !term_quiet) {
         if (json)
             generate_report_print_json(stdout, &report);
@@ -81,6 +81,5 @@ int cmd_generate(int argc, char **argv)
             generate_report_print(stdout, &report);
     }
     generate_report_release(&report);
-    platform_paths_release(&paths);
-    return ret == 0 ? EXIT_OK : EXIT_FAIL;
+    return cmd_exit_code(ret, 0);
 }

@@ -1,16 +1,19 @@
 /*
- * mdp ingest [TABLE...] [--full-refresh] [--fail-fast] [--no-typing]: load the manifest's
- * sources into raw.<table>, each atomically, and print a summary per source.
+ * mdp ingest [TABLE...] [--full-refresh] [--fail-fast] [--no-typing] [--allow-schema-change]: load
+ * the manifest's sources into raw.<table>, each atomically, and print a summary per source.
  */
 #include <getopt.h>
 #include <stdio.h>
 
 #include "cmd/cmd.h"
+#include "render/progress.h"
+#include "render/report.h"
 #include "platform/ingest.h"
 #include "util/term.h"
 
 static const char usage[] =
     "usage: mdp ingest [TABLE...] [--full-refresh] [--fail-fast] [--no-typing]\n"
+    "                  [--allow-schema-change]\n"
     "\n"
     "Load each source listed in sources/sources.yml into raw.<table> with DuckDB's readers\n"
     "(CSV with type sniffing, Parquet, JSON, NDJSON), atomically: a file that fails leaves the\n"
@@ -23,21 +26,24 @@ static const char usage[] =
     "  --full-refresh     reload every selected source, changed or not\n"
     "  --fail-fast        stop at the first source that fails\n"
     "  --no-typing        keep the types DuckDB's readers chose (no smart typing)\n"
+    "  --allow-schema-change\n"
+    "                     replace a table even when the load drops or renames columns or has\n"
+    "                     no rows (otherwise refused, the table kept; per source:\n"
+    "                     `allow_schema_change: true` in sources.yml)\n"
     "  -h, --help         this help\n"
     "\n"
     "Exit status: 0 all loaded or skipped, 1 some source failed, 2 bad input (invalid\n"
     "sources.yml, unknown table).\n";
 
-int cmd_ingest(int argc, char **argv)
+int cmd_ingest(int argc, char **argv, struct session *s)
 {
-    static const struct option longopts[] = {{"full-refresh", no_argument, NULL, 'F'},
-                                             {"fail-fast", no_argument, NULL, 'x'},
-                                             {"no-typing", no_argument, NULL, 'T'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"full-refresh", no_argument, NULL, 'F'}, {"fail-fast", no_argument, NULL, 'x'},
+        {"no-typing", no_argument, NULL, 'T'},    {"allow-schema-change", no_argument, NULL, 'A'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     struct ingest_options opts = {0};
     struct ingest_report report;
-    struct platform_paths paths;
+    struct wh *wh;
     int opt, ret;
 
     optind = 1;
@@ -46,25 +52,20 @@ int cmd_ingest(int argc, char **argv)
         case 'F': opts.full_refresh = 1; break;
         case 'x': opts.fail_fast = 1; break;
         case 'T': opts.no_typing = 1; break;
+        case 'A': opts.allow_schema_change = 1; break;
         case 'h': return cmd_help(usage);
         default: return cmd_usage_error(usage, "unknown option");
         }
     }
+    opts.progress = render_progress;
     opts.tables = (const char *const *)argv + optind;
     opts.ntables = (size_t)(argc - optind);
-    cmd_locate(&paths);
-    if (platform_require_root(&paths) < 0 || platform_require_warehouse(&paths) < 0) {
-        platform_paths_release(&paths);
-        return EXIT_USAGE;
-    }
-    ret = ingest_run(paths.root, paths.warehouse, &opts, &report);
+    if ((ret = cmd_open_wh(s, &wh)))
+        return ret;
+    ret = ingest_run(s->root, wh, &opts, &report);
     if (ret >= 0 && !term_quiet)
         ingest_report_print(stdout, &report);
-    if (ret < 0)
-        ret = report.bad_input ? EXIT_USAGE : EXIT_FAIL;
-    else
-        ret = ret ? EXIT_FAIL : EXIT_OK;
+    ret = cmd_exit_code(ret, report.bad_input);
     ingest_report_release(&report);
-    platform_paths_release(&paths);
     return ret;
 }

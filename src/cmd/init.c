@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "cmd/cmd.h"
+#include "render/report.h"
 #include "platform/scaffold.h"
 #include "util/term.h"
 
@@ -22,7 +23,7 @@ static const char usage[] =
     "  --force       scaffold even when DIR is already a platform, overwriting its files\n"
     "  -h, --help    this help\n";
 
-int cmd_init(int argc, char **argv)
+int cmd_init(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {
         {"empty", no_argument, NULL, 'e'},
@@ -49,8 +50,8 @@ int cmd_init(int argc, char **argv)
         dir = argv[optind++];
     if (optind < argc)
         return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-    if (global.project && dir[0] == '.' && !dir[1])
-        dir = global.project;
+    if (s->project_override && dir[0] == '.' && !dir[1])
+        dir = s->project_override;
 
     ret = scaffold_run(dir, &opts, &report);
     if (!term_quiet && (report.nr_written || report.nr_kept)) {
@@ -60,5 +61,5 @@ int cmd_init(int argc, char **argv)
             printf("next: cd %s && mdp generate && mdp pipeline\n", dir);
     }
     scaffold_report_release(&report);
-    return ret == 0 ? EXIT_OK : EXIT_FAIL;
+    return cmd_exit_code(ret, 0);
 }

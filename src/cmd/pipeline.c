@@ -3,39 +3,28 @@
  * mdp setup: init (when the folder is not a platform yet), generate (when sources/ has no data
  * files), then pipeline: a working warehouse from nothing.
  */
-#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cmd/cmd.h"
-#include "platform/dbt_test.h"
-#include "platform/generate.h"
-#include "platform/ingest.h"
-#include "platform/scaffold.h"
-#include "platform/seed.h"
-#include "platform/sync.h"
-#include "platform/transform.h"
-#include "util/clock.h"
-#include "util/error.h"
-#include "util/fs.h"
-#include "util/term.h"
+#include "platform/pipeline.h"
+#include "render/progress.h"
+#include "render/report.h"
 #include "util/xmalloc.h"
-#include "wh/wh.h"
 
 static const char pipeline_usage[] =
-    "usage: mdp pipeline [--full-refresh] [--fail-fast]\n"
+    "usage: mdp pipeline [--full-refresh] [--fail-fast] [--allow-schema-change]\n"
     "\n"
-    "Build the warehouse: sync the source manifest, ingest changed sources into raw, load the\n"
-    "dbt project's changed seeds, build its models in dependency order, and run its tests. A\n"
-    "failed source, seed or model leaves the previous table in place; the run goes on with\n"
-    "what does not depend on it. A folder without sources/ (only a dbt project) skips sync\n"
-    "and ingest.\n"
+    "Build the warehouse: sync the source manifest, ingest changed sources into raw, build the\n"
+    "dbt models in dependency order, and run the column tests. A failed source or model leaves\n"
+    "the previous table in place; the run goes on with what does not depend on it.\n"
     "\n"
-    "  --full-refresh   reload every source and seed, changed or not, and rebuild incremental\n"
-    "                   models in full\n"
+    "  --full-refresh   reload every source, changed or not\n"
     "  --fail-fast      stop at the first failure\n"
+    "  --allow-schema-change\n"
+    "                   let a source replace its table even when the load drops or renames\n"
+    "                   columns or has no rows (otherwise refused, the table kept)\n"
     "  -h, --help       this help\n";
 
 static const char setup_usage[] =
@@ -49,183 +38,45 @@ static const char setup_usage[] =
     "  --seed S     seed of the generated sample data (default: fixed)\n"
     "  -h, --help   this help\n";
 
-struct step {
-    const char *name;
-    int status; /* 0 ok, 1 some items failed, -1 fatal, -2 not run, -3 skipped */
-    double seconds;
-};
-
-static void step_header(const char *name)
+static struct wh *open_wh(void *ctx)
 {
-    if (!term_quiet)
-        printf("%s== %s%s\n", term_bold(), name, term_reset());
+    return session_wh(ctx);
 }
 
-static int step_end(struct step *s, int status, double t0)
+/* Runs the four stages on the session's platform; returns the exit code. */
+static int run_pipeline(struct session *s, int full_refresh, int fail_fast, int allow)
 {
-    s->status = status;
-    s->seconds = clock_seconds() - t0;
-    if (!term_quiet)
-        putchar('\n');
-    fflush(stdout);
-    return status;
+    struct pipeline_options o = {0};
+    struct pipeline_report r;
+    int rc;
+
+    s->mode = WH_READ_WRITE;
+    o.full_refresh = full_refresh;
+    o.fail_fast = fail_fast;
+    o.allow_schema_change = allow;
+    o.open_wh = open_wh;
+    o.on_event = render_pipeline_event;
+    o.progress = render_progress;
+    o.ctx = s;
+    rc = pipeline_run(s->root, &o, &r);
+    render_pipeline_summary(stdout, &r);
+    return cmd_exit_code(rc, 0);
 }
 
-/* Runs the four stages; returns the exit code. */
-/* A platform without a dbt project is only sources: its warehouse is the raw tables. */
-static int has_dbt_project(const char *root)
+int cmd_pipeline(int argc, char **argv, struct session *s)
 {
-    char *path = fs_join(root, "dbt_project/dbt_project.yml");
-    int ret = fs_is_file(path);
-
-    free(path);
-    return ret;
-}
-
-static int has_sources_dir(const char *root)
-{
-    char *path = fs_join(root, "sources");
-    int ret = fs_is_dir(path);
-
-    free(path);
-    return ret;
-}
-
-static int run_pipeline(const char *root, const char *warehouse, int full_refresh, int fail_fast)
-{
-    struct step steps[4] = {
-        {"sync", -2, 0}, {"ingest", -2, 0}, {"transform", -2, 0}, {"test", -2, 0}};
-    struct sync_options so = {0};
-    struct sync_report sr;
-    struct ingest_options io = {0};
-    struct ingest_report ir;
-    struct transform_options to = {0};
-    struct transform_report tr;
-    struct dbt_test_options dto = {0};
-    struct dbt_test_report dtr;
-    double t0, start = clock_seconds();
-    int failed = 0, fatal = 0, i;
-
-    if (!has_sources_dir(root)) {
-        /* a folder holding only a dbt project: its seeds and sources are the inputs */
-        if (!term_quiet)
-            printf("no sources/ folder: sync and ingest skipped\n\n");
-        steps[0].status = steps[1].status = -3;
-        goto dbt;
-    }
-    step_header("sync");
-    t0 = clock_seconds();
-    memset(&sr, 0, sizeof(sr));
-    if (step_end(&steps[0], sync_run(root, &so, &sr), t0) >= 0 && !term_quiet)
-        sync_report_print(stdout, &sr);
-    sync_report_release(&sr);
-    if (steps[0].status < 0)
-        goto summary;
-
-    step_header("ingest");
-    io.full_refresh = full_refresh;
-    io.fail_fast = fail_fast;
-    memset(&ir, 0, sizeof(ir));
-    t0 = clock_seconds();
-    i = ingest_run(root, warehouse, &io, &ir);
-    if (!term_quiet || i)
-        ingest_report_print(stdout, &ir);
-    ingest_report_release(&ir);
-    step_end(&steps[1], i, t0);
-    if (i < 0 || (i && fail_fast))
-        goto summary;
-
-dbt:
-    if (!has_dbt_project(root)) {
-        if (!term_quiet)
-            printf("no dbt project (dbt_project/dbt_project.yml): transform and test skipped; "
-                   "the raw tables are the warehouse\n");
-        steps[2].status = steps[3].status = -3;
-        goto summary;
-    }
-
-    /* seeds load before the models that ref them; the step shows only when there are some */
-    memset(&ir, 0, sizeof(ir));
-    {
-        struct seed_options seo = {0};
-        struct wh *wh = NULL;
-        seo.full_refresh = full_refresh;
-        i = wh_open(warehouse, WH_READ_WRITE, &wh) < 0 ? -1 : seed_run(root, wh, &seo, &ir);
-        wh_close(wh);
-    }
-    if (ir.n && !term_quiet)
-        step_header("seed");
-    if ((ir.n && !term_quiet) || i)
-        ingest_report_print(stdout, &ir);
-    if (ir.n && !term_quiet)
-        putchar('\n');
-    ingest_report_release(&ir);
-    if (i < 0 || (i && fail_fast)) {
-        steps[2].status = i;
-        goto summary;
-    }
-    if (i)
-        failed = 1;
-
-    step_header("transform");
-    memset(&tr, 0, sizeof(tr));
-    t0 = clock_seconds();
-    to.full_refresh = full_refresh;
-    i = transform_run(root, warehouse, &to, &tr);
-    if (!term_quiet || i)
-        transform_report_print(stdout, &tr);
-    transform_report_release(&tr);
-    step_end(&steps[2], i, t0);
-    if (i < 0 || (i && fail_fast))
-        goto summary;
-
-    step_header("test");
-    memset(&dtr, 0, sizeof(dtr));
-    t0 = clock_seconds();
-    i = dbt_test_run(root, warehouse, &dto, &dtr);
-    if (!term_quiet || i)
-        dbt_test_report_print(stdout, &dtr);
-    dbt_test_report_release(&dtr);
-    step_end(&steps[3], i, t0);
-
-summary:
-    if (!term_quiet)
-        printf("%spipeline%s:", term_bold(), term_reset());
-    for (i = 0; i < 4; i++) {
-        const char *what = steps[i].status == 0    ? "ok"
-                           : steps[i].status == 1  ? "some failed"
-                           : steps[i].status == -1 ? "FAILED"
-                           : steps[i].status == -3 ? "skipped"
-                                                   : "not run";
-        if (steps[i].status == 1)
-            failed = 1;
-        if (steps[i].status == -1)
-            fatal = 1;
-        if (!term_quiet)
-            printf(" %s %s%s%s (%.2f s)%s", steps[i].name,
-                   steps[i].status == 0   ? term_green()
-                   : steps[i].status < -1 ? term_dim()
-                                          : term_red(),
-                   what, term_reset(), steps[i].seconds, i < 3 ? "," : "");
-    }
-    if (!term_quiet)
-        printf("; %.2f s in all\n", clock_seconds() - start);
-    return fatal || failed ? EXIT_FAIL : EXIT_OK;
-}
-
-int cmd_pipeline(int argc, char **argv)
-{
-    static const struct option longopts[] = {{"full-refresh", no_argument, NULL, 'F'},
+    static const struct option longopts[] = {{"allow-schema-change", no_argument, NULL, 'A'},
+                                             {"full-refresh", no_argument, NULL, 'F'},
                                              {"fail-fast", no_argument, NULL, 'x'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    struct platform_paths paths;
-    int opt, full_refresh = 0, fail_fast = 0, ret;
+    int opt, full_refresh = 0, fail_fast = 0, allow = 0;
 
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'F': full_refresh = 1; break;
+        case 'A': allow = 1; break;
         case 'x': fail_fast = 1; break;
         case 'h': return cmd_help(pipeline_usage);
         default: return cmd_usage_error(pipeline_usage, "unknown option");
@@ -233,58 +84,19 @@ int cmd_pipeline(int argc, char **argv)
     }
     if (optind < argc)
         return cmd_usage_error(pipeline_usage, "unexpected argument '%s'", argv[optind]);
-    cmd_locate(&paths);
-    if (platform_require_root(&paths) < 0) {
-        platform_paths_release(&paths);
+    if (cmd_ready(s))
         return EXIT_USAGE;
-    }
-    ret = run_pipeline(paths.root, paths.warehouse, full_refresh, fail_fast);
-    platform_paths_release(&paths);
-    return ret;
+    return run_pipeline(s, full_refresh, fail_fast, allow);
 }
 
-/* Does dir/sources hold any data file (csv, parquet, json, ndjson) in a system folder? */
-static int has_source_files(const char *root)
-{
-    static const char *const exts[] = {".csv", ".parquet", ".json", ".ndjson"};
-    char *dir = fs_join(root, "sources");
-    DIR *d = opendir(dir), *sub;
-    struct dirent *e, *f;
-    int found = 0;
-    size_t i;
-
-    while (d && !found && (e = readdir(d))) {
-        char *sys;
-        if (e->d_name[0] == '.')
-            continue;
-        sys = fs_join(dir, e->d_name);
-        sub = opendir(sys);
-        while (sub && !found && (f = readdir(sub))) {
-            size_t n = strlen(f->d_name);
-            for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
-                size_t m = strlen(exts[i]);
-                if (n > m && !strcmp(f->d_name + n - m, exts[i]))
-                    found = 1;
-            }
-        }
-        if (sub)
-            closedir(sub);
-        free(sys);
-    }
-    if (d)
-        closedir(d);
-    free(dir);
-    return found;
-}
-
-int cmd_setup(int argc, char **argv)
+int cmd_setup(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {{"scale", required_argument, NULL, 's'},
                                              {"seed", required_argument, NULL, 'S'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     struct generate_options go = {0};
-    struct platform_paths paths;
+    struct setup_options so = {0};
     char *root = NULL, *end;
     int opt, ret = EXIT_FAIL;
 
@@ -310,44 +122,15 @@ int cmd_setup(int argc, char **argv)
     if (optind < argc)
         return cmd_usage_error(setup_usage, "unexpected argument '%s'", argv[optind]);
 
-    cmd_locate(&paths);
-    root = xstrdup(paths.root ? paths.root : ".");
-    platform_paths_release(&paths);
-    if (!scaffold_platform_marker(root)) {
-        struct scaffold_options so = {0};
-        struct scaffold_report sr;
-        step_header("init");
-        memset(&sr, 0, sizeof(sr));
-        if (fs_mkdirs(root, 0755) < 0 || scaffold_run(root, &so, &sr) < 0) {
-            scaffold_report_release(&sr);
-            goto out;
-        }
-        if (!term_quiet)
-            scaffold_report_print(stdout, &sr);
-        scaffold_report_release(&sr);
-    }
-    if (!has_source_files(root)) {
-        struct generate_report gr;
-        step_header("generate");
-        memset(&gr, 0, sizeof(gr));
-        go.progress = 1;
-        if (generate_run(root, &go, &gr) < 0) {
-            generate_report_release(&gr);
-            goto out;
-        }
-        if (!term_quiet)
-            generate_report_print(stdout, &gr);
-        generate_report_release(&gr);
-        putchar('\n');
-    } else if (go.scale || go.seed_set) {
-        warning("sources/ already holds data files: --scale and --seed are ignored (run `mdp "
-                "generate` to write new sample data)");
-    }
+    root = xstrdup(s->root ? s->root : ".");
+    so.generate = go;
+    so.generate.progress = render_progress;
+    so.on_event = render_pipeline_event;
+    if (setup_run(root, &so) < 0)
+        goto out;
     /* Now a platform: locate again so the warehouse path follows the usual rules. */
-    global.project = root;
-    cmd_locate(&paths);
-    ret = run_pipeline(paths.root, paths.warehouse, 0, 0);
-    platform_paths_release(&paths);
+    session_relocate(s, root);
+    ret = run_pipeline(s, 0, 0, 0);
 out:
     free(root);
     return ret;

@@ -194,7 +194,7 @@ static int interactive(struct shell *sh)
     return EXIT_OK;
 }
 
-int cmd_query(int argc, char **argv)
+int cmd_query(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {{"command", required_argument, NULL, 'c'},
                                              {"file", required_argument, NULL, 'f'},
@@ -208,7 +208,6 @@ int cmd_query(int argc, char **argv)
     const char *sql = NULL, *file = NULL;
     int sandbox = 0, write = 0, opt, ret = EXIT_FAIL;
     struct shell sh;
-    struct platform_paths paths;
     struct strbuf text = STRBUF_INIT;
     struct sigaction sa;
 
@@ -249,18 +248,12 @@ int cmd_query(int argc, char **argv)
     if (sandbox && write)
         return cmd_usage_error(usage, "--sandbox and --write cannot be used together");
 
-    cmd_locate(&paths);
-    if (platform_require_warehouse(&paths) < 0) {
-        platform_paths_release(&paths);
+    if (cmd_ready(s))
         return EXIT_USAGE;
-    }
     sh.mode = sandbox ? "sandbox" : write ? "read-write" : "read-only";
-    if (sandbox)
-        ret = sandbox_open(paths.warehouse, NULL, &sh.wh);
-    else
-        ret = wh_open(paths.warehouse, write ? WH_READ_WRITE : WH_READ_ONLY, &sh.wh);
-    platform_paths_release(&paths);
-    if (ret < 0)
+    s->mode = write ? WH_READ_WRITE : WH_READ_ONLY;
+    sh.wh = sandbox ? session_sandbox(s) : session_wh(s);
+    if (!sh.wh)
         return EXIT_FAIL;
 
     memset(&sa, 0, sizeof(sa));
@@ -284,6 +277,5 @@ int cmd_query(int argc, char **argv)
         ret = !text.len ? EXIT_OK : run(&sh, text.buf) < 0 ? EXIT_FAIL : EXIT_OK;
     }
     strbuf_release(&text);
-    wh_close(sh.wh);
     return ret;
 }

@@ -4,14 +4,12 @@
  */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "cmd/cmd.h"
 #include "platform/ingest.h"
 #include "platform/seed.h"
+#include "render/report.h"
 #include "util/term.h"
-#include "util/xmalloc.h"
-#include "wh/wh.h"
 
 static const char usage[] =
     "usage: mdp seed [SEED...] [--select SEED...] [--vars YAML] [--full-refresh]\n"
@@ -30,51 +28,41 @@ static const char usage[] =
     "Exit status: 0 all loaded or unchanged, 1 some seed failed, 2 bad usage or a bad project\n"
     "file.\n";
 
-int cmd_seed(int argc, char **argv)
+int cmd_seed(int argc, char **argv, struct session *s)
 {
-    static const struct option longopts[] = {{"select", required_argument, NULL, 's'},
-                                             {"vars", required_argument, NULL, 'V'},
+    static const struct option longopts[] = {SELECT_LIST_LONGOPTS,
                                              {"full-refresh", no_argument, NULL, 'F'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     struct seed_options o = {0};
     struct ingest_report rep;
-    struct platform_paths paths;
-    struct wh *wh = NULL;
-    const char **select = xcalloc((size_t)argc + 1, sizeof(*select));
+    struct select_list sel;
+    struct wh *wh;
     int opt, ret;
 
+    select_list_init(&sel, argc);
+    sel.seen = 1; /* bare names select seeds too: `mdp seed countries` */
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "s:h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "s:m:h", longopts, NULL)) != -1) {
         switch (opt) {
-        case 's': select[o.nselect++] = optarg; break;
+        case 's':
+        case 'm': select_list_add(&sel, optarg); break;
         case 'V': o.vars = optarg; break;
         case 'F': o.full_refresh = 1; break;
-        case 'h': free(select); return cmd_help(usage);
-        default: free(select); return cmd_usage_error(usage, "unknown option");
+        case 'h': ret = cmd_help(usage); goto out;
+        default: ret = cmd_usage_error(usage, "unknown option"); goto out;
         }
     }
-    while (optind < argc)
-        select[o.nselect++] = argv[optind++];
-    o.select = select;
-    cmd_locate(&paths);
-    if (platform_require_root(&paths) < 0 || platform_require_warehouse(&paths) < 0) {
-        platform_paths_release(&paths);
-        free(select);
-        return EXIT_USAGE;
-    }
-    if (wh_open(paths.warehouse, WH_READ_WRITE, &wh) < 0) {
-        platform_paths_release(&paths);
-        free(select);
-        return EXIT_FAIL;
-    }
-    ret = seed_run(paths.root, wh, &o, &rep);
-    wh_close(wh);
+    if ((ret = select_list_finish(&sel, usage, argc, argv)) || (ret = cmd_open_wh(s, &wh)))
+        goto out;
+    o.select = sel.v;
+    o.nselect = sel.n;
+    ret = seed_run(s->root, wh, &o, &rep);
     if (ret >= 0 && !term_quiet)
         ingest_report_print(stdout, &rep);
-    ret = ret == 0 ? EXIT_OK : ret > 0 ? EXIT_FAIL : rep.bad_input ? EXIT_USAGE : EXIT_FAIL;
+    ret = cmd_exit_code(ret, rep.bad_input);
     ingest_report_release(&rep);
-    platform_paths_release(&paths);
-    free(select);
+out:
+    select_list_release(&sel);
     return ret;
 }

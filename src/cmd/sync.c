@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "cmd/cmd.h"
+#include "render/report.h"
 #include "platform/sync.h"
 #include "util/fs.h"
 #include "util/term.h"
@@ -21,13 +22,12 @@ static const char usage[] =
     "  -n, --dry-run      show the changes without writing sources.yml\n"
     "  -h, --help         this help\n";
 
-int cmd_sync(int argc, char **argv)
+int cmd_sync(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {
         {"dry-run", no_argument, NULL, 'n'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct sync_options opts = {0};
     struct sync_report report;
-    struct platform_paths paths;
     int opt, ret;
 
     optind = 1;
@@ -40,23 +40,15 @@ int cmd_sync(int argc, char **argv)
     }
     if (optind < argc)
         return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-    cmd_locate(&paths);
     /* A folder with sources/ but no manifest yet: sync creates sources.yml here. */
-    if (!paths.root && !global.project && fs_is_dir("sources"))
-        paths.root = fs_absolute(".");
-    if (platform_require_root(&paths) < 0) {
-        platform_paths_release(&paths);
+    if (!s->root && !s->project_override && fs_is_dir("sources"))
+        s->root = fs_absolute(".");
+    if (session_require_root(s) < 0)
         return EXIT_USAGE;
-    }
-    ret = sync_run(paths.root, &opts, &report);
-    if (ret == 0) {
-        if (!term_quiet)
-            sync_report_print(stdout, &report);
-        ret = EXIT_OK;
-    } else {
-        ret = report.bad_input ? EXIT_USAGE : EXIT_FAIL;
-    }
+    ret = sync_run(s->root, &opts, &report);
+    if (ret == 0 && !term_quiet)
+        sync_report_print(stdout, &report);
+    ret = cmd_exit_code(ret, report.bad_input);
     sync_report_release(&report);
-    platform_paths_release(&paths);
     return ret;
 }

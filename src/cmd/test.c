@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "cmd/cmd.h"
+#include "render/report.h"
 #include "platform/dbt_test.h"
 #include "util/term.h"
 #include "util/xmalloc.h"
@@ -28,56 +29,37 @@ static const char usage[] =
     "Exit status: 0 no test failed, 1 a test failed or errored, 2 bad usage or a bad project\n"
     "file.\n";
 
-int cmd_test(int argc, char **argv)
+int cmd_test(int argc, char **argv, struct session *s)
 {
-    static const struct option longopts[] = {{"select", required_argument, NULL, 's'},
-                                             {"models", required_argument, NULL, 's'},
-                                             {"vars", required_argument, NULL, 'V'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        SELECT_LIST_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    struct select_list sel;
     struct dbt_test_options o = {0};
     struct dbt_test_report rep;
-    struct platform_paths paths;
-    const char **select = xcalloc((size_t)argc + 1, sizeof(*select));
-    size_t nselect = 0;
-    int opt, ret, saw_select = 0;
+    struct wh *wh;
+    int opt, ret;
 
+    select_list_init(&sel, argc);
     optind = 1;
     while ((opt = getopt_long(argc, argv, "s:m:h", longopts, NULL)) != -1) {
         switch (opt) {
         case 's':
-        case 'm':
-            select[nselect++] = optarg;
-            saw_select = 1;
-            break;
+        case 'm': select_list_add(&sel, optarg); break;
         case 'V': o.vars = optarg; break;
-        case 'h': free(select); return cmd_help(usage);
-        default: free(select); return cmd_usage_error(usage, "unknown option");
+        case 'h': ret = cmd_help(usage); goto out;
+        default: ret = cmd_usage_error(usage, "unknown option"); goto out;
         }
     }
-    if (optind < argc && !saw_select) {
-        ret = cmd_usage_error(usage, "unexpected argument '%s' (select models with --select)",
-                              argv[optind]);
-        free(select);
-        return ret;
-    }
-    while (optind < argc)
-        select[nselect++] = argv[optind++];
-    o.select = select;
-    o.nselect = nselect;
-
-    cmd_locate(&paths);
-    if (platform_require_root(&paths) < 0 || platform_require_warehouse(&paths) < 0) {
-        platform_paths_release(&paths);
-        free(select);
-        return EXIT_USAGE;
-    }
-    ret = dbt_test_run(paths.root, paths.warehouse, &o, &rep);
+    if ((ret = select_list_finish(&sel, usage, argc, argv)) || (ret = cmd_open_wh(s, &wh)))
+        goto out;
+    o.select = sel.v;
+    o.nselect = sel.n;
+    ret = dbt_test_run(s->root, wh, &o, &rep);
     if (ret >= 0 && (!term_quiet || ret > 0))
         dbt_test_report_print(ret > 0 && term_quiet ? stderr : stdout, &rep);
-    ret = ret == 0 ? EXIT_OK : ret > 0 ? EXIT_FAIL : rep.bad_input ? EXIT_USAGE : EXIT_FAIL;
+    ret = cmd_exit_code(ret, rep.bad_input);
     dbt_test_report_release(&rep);
-    platform_paths_release(&paths);
-    free(select);
+out:
+    select_list_release(&sel);
     return ret;
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "render/progress.h"
+#include "render/report.h"
 #include "platform/transform.h"
 #include "util/term.h"
 #include "util/xmalloc.h"
@@ -43,74 +45,57 @@ static void on_sigint(int sig)
     cancel_flag = 1;
 }
 
-int cmd_transform(int argc, char **argv)
+int cmd_transform(int argc, char **argv, struct session *s)
 {
-    static const struct option longopts[] = {{"select", required_argument, NULL, 's'},
-                                             {"models", required_argument, NULL, 's'},
-                                             {"vars", required_argument, NULL, 'V'},
+    static const struct option longopts[] = {SELECT_LIST_LONGOPTS,
                                              {"full-refresh", no_argument, NULL, 'F'},
                                              {"threads", required_argument, NULL, 't'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     struct transform_options o = {0};
     struct transform_report rep;
-    struct platform_paths paths;
+    struct wh *wh;
     struct sigaction sa;
-    const char **select = xcalloc((size_t)argc + 1, sizeof(*select));
-    size_t nselect = 0;
-    int opt, ret, saw_select = 0;
+    struct select_list sel;
+    int opt, ret;
 
+    select_list_init(&sel, argc);
     optind = 1;
     while ((opt = getopt_long(argc, argv, "s:m:h", longopts, NULL)) != -1) {
         switch (opt) {
         case 's':
-        case 'm':
-            select[nselect++] = optarg;
-            saw_select = 1;
-            break;
+        case 'm': select_list_add(&sel, optarg); break;
         case 'V': o.vars = optarg; break;
         case 'F': o.full_refresh = 1; break;
         case 't':
             o.threads = atoi(optarg);
             if (o.threads < 1 || o.threads > 64) {
-                free(select);
-                return cmd_usage_error(usage, "--threads needs a number from 1 to 64");
+                ret = cmd_usage_error(usage, "--threads needs a number from 1 to 64");
+                goto out;
             }
             break;
-        case 'h': free(select); return cmd_help(usage);
-        default: free(select); return cmd_usage_error(usage, "unknown option");
+        case 'h': ret = cmd_help(usage); goto out;
+        default: ret = cmd_usage_error(usage, "unknown option"); goto out;
         }
     }
-    if (optind < argc && !saw_select) {
-        ret = cmd_usage_error(usage, "unexpected argument '%s' (select models with --select)",
-                              argv[optind]);
-        free(select);
-        return ret;
-    }
-    while (optind < argc)
-        select[nselect++] = argv[optind++];
-    o.select = select;
-    o.nselect = nselect;
-
-    cmd_locate(&paths);
-    if (platform_require_root(&paths) < 0) {
-        platform_paths_release(&paths);
-        free(select);
-        return EXIT_USAGE;
-    }
+    if ((ret = select_list_finish(&sel, usage, argc, argv)) || (ret = cmd_open_wh(s, &wh)))
+        goto out;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     o.cancel = &cancel_flag;
-    ret = transform_run(paths.root, paths.warehouse, &o, &rep);
+    o.select = sel.v;
+    o.nselect = sel.n;
+    o.progress = render_progress;
+    ret = transform_run(s->root, wh, &o, &rep);
     if (ret >= 0 && !term_quiet)
         transform_report_print(stdout, &rep);
     else if (ret > 0)
         transform_report_print(stderr, &rep);
-    ret = ret == 0 ? EXIT_OK : ret > 0 ? EXIT_FAIL : rep.bad_input ? EXIT_USAGE : EXIT_FAIL;
+    ret = cmd_exit_code(ret, rep.bad_input);
     transform_report_release(&rep);
-    platform_paths_release(&paths);
-    free(select);
+out:
+    select_list_release(&sel);
     return ret;
 }

@@ -15,6 +15,7 @@ struct file_entry {
     char *text;
     char **sql;
     size_t nsql;
+    int unanswerable;
 };
 
 struct file_answers {
@@ -22,25 +23,6 @@ struct file_answers {
     struct file_entry *v;
     size_t n;
 };
-
-void answer_add_sql(struct answer *a, const char *sql)
-{
-    a->sql = xrealloc(a->sql, (a->nsql + 1) * sizeof(*a->sql));
-    a->sql[a->nsql++] = xstrdup(sql);
-}
-
-void answer_release(struct answer *a)
-{
-    size_t i;
-
-    for (i = 0; i < a->nsql; i++)
-        free(a->sql[i]);
-    free(a->sql);
-    free(a->text);
-    free(a->mode);
-    free(a->error);
-    memset(a, 0, sizeof(*a));
-}
 
 static int file_ask(struct answerer *self, const struct question *q, struct answer *out)
 {
@@ -53,6 +35,7 @@ static int file_ask(struct answerer *self, const struct question *q, struct answ
         if (strcmp(e->id, q->case_id))
             continue;
         out->text = xstrdup(e->text);
+        out->unanswerable = e->unanswerable;
         for (j = 0; j < e->nsql; j++)
             answer_add_sql(out, e->sql[j]);
         return 0;
@@ -90,7 +73,7 @@ static void file_release(struct answerer *self)
 static int parse_entry(const char *name, const struct yaml_node *key, const struct yaml_node *n,
                        struct file_entry *e)
 {
-    const struct yaml_node *text, *sql;
+    const struct yaml_node *text, *sql, *unans;
     size_t i;
 
     e->id = xstrdup(key->value);
@@ -104,15 +87,25 @@ static int parse_entry(const char *name, const struct yaml_node *key, const stru
                      name, n->line, n->col, key->value);
     for (i = 0; i < n->n; i++) {
         const char *k = n->keys[i]->value;
-        if (strcmp(k, "answer") && strcmp(k, "sql") && strcmp(k, "question"))
-            return error("%s:%d:%d: unknown key '%s' (known: answer, sql, question)", name,
-                         n->keys[i]->line, n->keys[i]->col, k);
+        if (strcmp(k, "answer") && strcmp(k, "sql") && strcmp(k, "question") &&
+            strcmp(k, "unanswerable"))
+            return error("%s:%d:%d: unknown key '%s' (known: answer, sql, question, "
+                         "unanswerable)",
+                         name, n->keys[i]->line, n->keys[i]->col, k);
     }
+    unans = yaml_get(n, "unanswerable");
+    if (unans && (e->unanswerable = yaml_bool(unans)) < 0)
+        return error("%s:%d:%d: 'unanswerable' must be true or false", name, unans->line,
+                     unans->col);
     text = yaml_get(n, "answer");
-    if (!text || text->type != YAML_SCALAR)
-        return error("%s:%d:%d: the entry for '%s' needs 'answer: text'", name, n->line, n->col,
-                     key->value);
-    e->text = xstrdup(text->value);
+    if (!text && e->unanswerable) {
+        e->text = xstrdup("");
+    } else if (!text || text->type != YAML_SCALAR) {
+        return error("%s:%d:%d: the entry for '%s' needs 'answer: text'%s", name, n->line, n->col,
+                     key->value, unans ? "" : " (or 'unanswerable: true')");
+    } else {
+        e->text = xstrdup(text->value);
+    }
     sql = yaml_get(n, "sql");
     if (!sql || yaml_is_null(sql))
         return 0;

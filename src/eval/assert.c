@@ -42,6 +42,8 @@ int expectation_resolve(const struct assertion *a, const struct wh_result *r,
 
     memset(out, 0, sizeof(*out));
     *why = NULL;
+    if (a->type == ASSERT_REFUSES)
+        return 0;
     if (assertion_is_numeric(a->type)) {
         const char *text;
         char *end;
@@ -252,18 +254,23 @@ static int check_strings(const struct assertion *a, const struct expectation *e,
     return 0;
 }
 
-int assertion_check(const struct assertion *a, const struct expectation *e, const char *answer,
-                    char **message)
+int assertion_check(const struct assertion *a, const struct expectation *e,
+                    const struct answer *answer, char **message)
 {
     struct strbuf msg = STRBUF_INIT;
+    const char *text = answer->text ? answer->text : "";
     int pass;
 
-    if (!answer)
-        answer = "";
-    if (assertion_is_numeric(a->type))
-        pass = check_number(a, e, answer, &msg);
-    else
-        pass = check_strings(a, e, answer, &msg);
+    if (a->type == ASSERT_REFUSES) {
+        pass = answer->unanswerable != 0;
+        strbuf_addstr(&msg, pass ? "the answer is marked unanswerable -> pass"
+                                 : "expected the answer to be marked unanswerable, but it "
+                                   "answers with confidence -> fail");
+    } else if (assertion_is_numeric(a->type)) {
+        pass = check_number(a, e, text, &msg);
+    } else {
+        pass = check_strings(a, e, text, &msg);
+    }
     *message = strbuf_detach(&msg, NULL);
     return pass;
 }

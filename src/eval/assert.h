@@ -14,12 +14,15 @@
  *     either as a percentage or as a fraction.
  * Strings (contains_all, contains_any, ordered_list) match as case-insensitive substrings;
  * ordered_list needs each value to occur after the end of the previous one.
+ * refuses passes when the answerer marked the answer unanswerable (struct answer's
+ * `unanswerable`), whatever its text says.
  */
 #ifndef MDP_EVAL_ASSERT_H
 #define MDP_EVAL_ASSERT_H
 
 #include <stddef.h>
 
+#include "eval/answerer.h"
 #include "eval/cases.h"
 
 struct wh_result;
@@ -42,11 +45,12 @@ int expectation_resolve(const struct assertion *a, const struct wh_result *r,
 void expectation_release(struct expectation *e);
 
 /*
- * Checks a (with its resolved expectation) against answer. Returns 1 for pass, 0 for fail;
- * *message (the caller frees) ends in "-> pass" or "-> fail".
+ * Checks a (with its resolved expectation) against the answer (its text, or for refuses its
+ * unanswerable mark). Returns 1 for pass, 0 for fail; *message (the caller frees) ends in
+ * "-> pass" or "-> fail".
  */
-int assertion_check(const struct assertion *a, const struct expectation *e, const char *answer,
-                    char **message);
+int assertion_check(const struct assertion *a, const struct expectation *e,
+                    const struct answer *answer, char **message);
 
 /* The unit of the last written digit of a plain number's text: "12.50" -> 0.01, "7" -> 1. */
 double number_text_precision(const char *text);

@@ -17,9 +17,13 @@
 #include "util/yaml.h"
 
 static const char *const type_names[] = {
-    [ASSERT_EXACT_NUMBER] = "exact_number",   [ASSERT_ROW_COUNT] = "row_count",
-    [ASSERT_APPROX_NUMBER] = "approx_number", [ASSERT_CONTAINS_ALL] = "contains_all",
-    [ASSERT_CONTAINS_ANY] = "contains_any",   [ASSERT_ORDERED_LIST] = "ordered_list",
+    [ASSERT_EXACT_NUMBER] = "exact_number",
+    [ASSERT_ROW_COUNT] = "row_count",
+    [ASSERT_APPROX_NUMBER] = "approx_number",
+    [ASSERT_CONTAINS_ALL] = "contains_all",
+    [ASSERT_CONTAINS_ANY] = "contains_any",
+    [ASSERT_ORDERED_LIST] = "ordered_list",
+    [ASSERT_REFUSES] = "refuses",
 };
 
 static const char *const case_keys[] = {"id", "question", "tags", "verification_sql", "assertions"};
@@ -130,13 +134,13 @@ static int parse_assertion(const char *name, const struct yaml_node *n, struct a
     if (!type || type->type != YAML_SCALAR || !*type->value)
         return yaml_error_at(name, n,
                              "assertion without a 'type' (one of exact_number, row_count, "
-                             "approx_number, contains_all, contains_any, ordered_list)");
+                             "approx_number, contains_all, contains_any, ordered_list, refuses)");
     t = assertion_type_parse(type->value);
     if (t < 0) {
         const char *s = suggest(type->value, type_names, ARRAY_SIZE(type_names));
         return yaml_error_at(name, type,
                              "unknown assertion type '%s'%s%s%s (known: exact_number, row_count, "
-                             "approx_number, contains_all, contains_any, ordered_list)",
+                             "approx_number, contains_all, contains_any, ordered_list, refuses)",
                              type->value, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
     }
     a->type = (enum assertion_type)t;
@@ -145,6 +149,14 @@ static int parse_assertion(const char *name, const struct yaml_node *n, struct a
     tol = yaml_get(n, "tolerance");
     rel = yaml_get(n, "relative");
 
+    if (a->type == ASSERT_REFUSES) {
+        const struct yaml_node *extra = value ? value : values ? values : tol ? tol : rel;
+        if (extra)
+            return yaml_error_at(name, extra,
+                                 "refuses takes no value: it passes when the answer is marked "
+                                 "unanswerable");
+        return 0;
+    }
     if (assertion_is_numeric(a->type)) {
         if (values)
             return yaml_error_at(name, values,

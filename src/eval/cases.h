@@ -9,9 +9,12 @@
  *       verification_sql: SELECT ...
  *       assertions:
  *         - type: approx_number          # exact_number, row_count, approx_number,
- *           value: from_sql              #   contains_all, contains_any, ordered_list
- *           tolerance: 0.01
+ *           value: from_sql              #   contains_all, contains_any, ordered_list,
+ *           tolerance: 0.01              #   refuses
  *           relative: true
+ *
+ * `type: refuses` (no other keys) is for a question the data cannot answer: it passes when the
+ * answerer marks its answer unanswerable instead of answering with confidence.
  *
  * Strict on purpose: a malformed file, a missing field, an unknown assertion type or key, a
  * duplicate or malformed id are errors naming file:line:column, never skipped cases. Unknown
@@ -33,6 +36,7 @@ enum assertion_type {
     ASSERT_CONTAINS_ALL,
     ASSERT_CONTAINS_ANY,
     ASSERT_ORDERED_LIST,
+    ASSERT_REFUSES, /* the answerer marked the answer unanswerable; takes no value */
 };
 
 struct assertion {

@@ -14,7 +14,6 @@
 #include "util/error.h"
 #include "util/json.h"
 #include "util/strbuf.h"
-#include "util/term.h"
 #include "util/xmalloc.h"
 #include "wh/sandbox.h"
 #include "wh/wh.h"
@@ -148,7 +147,7 @@ static void run_case(struct run *run, size_t idx)
     for (i = 0; i < c->nassertions; i++) {
         struct assertion_result *ar = &cr->asserts[cr->nasserts++];
         ar->assertion = &c->assertions[i];
-        ar->pass = assertion_check(&c->assertions[i], &expect[i], cr->answer.text, &ar->message);
+        ar->pass = assertion_check(&c->assertions[i], &expect[i], &cr->answer, &ar->message);
         cr->pass &= ar->pass;
     }
 out:
@@ -182,7 +181,7 @@ static void *worker(void *arg)
             run->reported++;
         }
         if (run->opts->progress)
-            term_progress("eval", (double)run->done, (double)run->n);
+            run->opts->progress("eval", (double)run->done, (double)run->n, run->opts->progress_ctx);
         pthread_mutex_unlock(&run->next_lock);
     }
     return NULL;
@@ -205,6 +204,16 @@ static double percentile(const double *v, size_t n, double p)
     return v[rank ? rank - 1 : 0];
 }
 
+static int has_refuses(const struct eval_case *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->nassertions; i++)
+        if (c->assertions[i].type == ASSERT_REFUSES)
+            return 1;
+    return 0;
+}
+
 static void summarise(struct eval_report *rep)
 {
     double *lat = xcalloc(rep->n ? rep->n : 1, sizeof(*lat));
@@ -220,6 +229,12 @@ static void summarise(struct eval_report *rep)
             lat[nlat++] = cr->sql_ms;
         else if (cr->answer.text || cr->answer.error)
             lat[nlat++] = cr->answer_ms;
+        if (!rep->sql_only && has_refuses(cr->c)) {
+            rep->unanswerable++;
+            /* answered (the assertions ran) without the unanswerable mark */
+            if (cr->nasserts && !cr->answer.unanswerable)
+                rep->confident_unanswerable++;
+        }
         for (j = 0; j < cr->c->ntags; j++) {
             for (k = 0; k < rep->ntags; k++)
                 if (!strcmp(rep->tags[k].tag, cr->c->tags[j]))
@@ -299,7 +314,7 @@ int eval_run(const struct case_set *set, const struct eval_options *opts,
     run_workers(&run, nthreads);
     error_quiet(old_quiet);
     if (opts->progress)
-        term_progress_end();
+        opts->progress(NULL, 0, 0, opts->progress_ctx);
     pthread_mutex_destroy(&run.db_lock);
     pthread_mutex_destroy(&run.ask_lock);
     pthread_mutex_destroy(&run.next_lock);
@@ -340,123 +355,9 @@ void eval_report_release(struct eval_report *rep)
     memset(rep, 0, sizeof(*rep));
 }
 
-/* Prints text with every line after the first indented by `indent` spaces. */
-static void print_indented(FILE *f, const char *text, int indent)
-{
-    const char *p;
-
-    for (p = text; *p; p++) {
-        fputc(*p, f);
-        if (*p == '\n' && p[1])
-            fprintf(f, "%*s", indent, "");
-    }
-    fputc('\n', f);
-}
-
-static void print_ms(FILE *f, double ms)
-{
-    if (ms < 10)
-        fprintf(f, "%.1f ms", ms);
-    else if (ms < 1000)
-        fprintf(f, "%.0f ms", ms);
-    else
-        fprintf(f, "%.2f s", ms / 1000);
-}
-
-void eval_case_print(FILE *f, const struct case_result *cr, int sql_only, int verbose)
-{
-    const struct eval_case *c = cr->c;
-    size_t i;
-
-    fprintf(f, "%s%s%s %s", cr->pass ? term_green() : term_red(), cr->pass ? "PASS" : "FAIL",
-            term_reset(), c->id);
-    if (c->ntags) {
-        fputs(" [", f);
-        for (i = 0; i < c->ntags; i++)
-            fprintf(f, "%s%s", i ? ", " : "", c->tags[i]);
-        fputc(']', f);
-    }
-    fputs("  ", f);
-    print_ms(f, cr->total_ms);
-    fputc('\n', f);
-    if (sql_only) {
-        if (cr->error)
-            fprintf(f, "  %s\n", cr->error);
-        else
-            fprintf(f, "  %zu row%s, first cell %s\n", cr->sql_rows, cr->sql_rows == 1 ? "" : "s",
-                    cr->expected);
-        if (verbose || cr->error) {
-            fputs("  verification_sql: ", f);
-            print_indented(f, c->verification_sql, 4);
-        }
-        return;
-    }
-    fputs("  question: ", f);
-    print_indented(f, c->question, 4);
-    if (cr->expected)
-        fprintf(f, "  truth:    %s (first cell of verification_sql)\n", cr->expected);
-    if (cr->error)
-        fprintf(f, "  %serror:%s    %s\n", term_red(), term_reset(), cr->error);
-    if (cr->answer.text) {
-        fputs("  answer:   ", f);
-        print_indented(f, cr->answer.text, 4);
-        if (cr->answer.unanswerable)
-            fputs("            (the answerer says the data cannot answer this)\n", f);
-    }
-    for (i = 0; i < cr->answer.nsql; i++) {
-        fputs("  sql:      ", f);
-        print_indented(f, cr->answer.sql[i], 4);
-    }
-    if (cr->answer.text && !cr->answer.nsql)
-        fputs("  sql:      (none given)\n", f);
-    for (i = 0; i < cr->nasserts; i++)
-        fprintf(f, "  %s%-4s%s %s: %s\n", cr->asserts[i].pass ? term_green() : term_red(),
-                cr->asserts[i].pass ? "ok" : "FAIL", term_reset(),
-                assertion_type_name(cr->asserts[i].assertion->type), cr->asserts[i].message);
-    if (cr->answer.text || cr->error)
-        fprintf(f, "  time:     sql %.0f ms, answer %.0f ms\n", cr->sql_ms, cr->answer_ms);
-}
-
-static double rate(size_t passed, size_t total)
+double eval_pass_rate(size_t passed, size_t total)
 {
     return total ? 100.0 * (double)passed / (double)total : 0;
-}
-
-void eval_report_print(FILE *f, const struct eval_report *rep, int verbose, int failed_only)
-{
-    size_t i;
-
-    for (i = 0; i < rep->n; i++)
-        if (!failed_only || !rep->results[i].pass)
-            eval_case_print(f, &rep->results[i], rep->sql_only, verbose);
-    eval_summary_print(f, rep);
-}
-
-void eval_summary_print(FILE *f, const struct eval_report *rep)
-{
-    size_t i, width = 3;
-
-    fputc('\n', f);
-    if (rep->ntags) {
-        for (i = 0; i < rep->ntags; i++)
-            if (strlen(rep->tags[i].tag) > width)
-                width = strlen(rep->tags[i].tag);
-        fputs("pass rate by tag:\n", f);
-        for (i = 0; i < rep->ntags; i++)
-            fprintf(f, "  %-*s %3zu/%-3zu %5.1f%%\n", (int)width, rep->tags[i].tag,
-                    rep->tags[i].passed, rep->tags[i].total,
-                    rate(rep->tags[i].passed, rep->tags[i].total));
-    }
-    fprintf(f, "pass rate: %zu/%zu %.1f%%%s\n", rep->passed, rep->n, rate(rep->passed, rep->n),
-            rep->sql_only ? " (verification SQL only)" : "");
-    fprintf(f, "%s latency: p50 ", rep->sql_only ? "verification SQL" : "answer");
-    print_ms(f, rep->p50_ms);
-    fputs(", p95 ", f);
-    print_ms(f, rep->p95_ms);
-    fputs(", total ", f);
-    print_ms(f, rep->elapsed_ms);
-    fputc('\n', f);
-    fprintf(f, "%zu passed, %zu failed\n", rep->passed, rep->failed);
 }
 
 static struct json *strings_json(char *const *v, size_t n)
@@ -512,13 +413,17 @@ void eval_report_json(struct strbuf *sb, const struct eval_report *rep)
     json_set_num(sum, "total", (double)rep->n);
     json_set_num(sum, "passed", (double)rep->passed);
     json_set_num(sum, "failed", (double)rep->failed);
-    json_set_num(sum, "pass_rate", round(rate(rep->passed, rep->n) * 10) / 1000);
+    json_set_num(sum, "pass_rate", round(eval_pass_rate(rep->passed, rep->n) * 10) / 1000);
+    if (!rep->sql_only) {
+        json_set_num(sum, "unanswerable", (double)rep->unanswerable);
+        json_set_num(sum, "confident_unanswerable", (double)rep->confident_unanswerable);
+    }
     for (i = 0; i < rep->ntags; i++) {
         struct json *t = json_new_object();
         json_set_num(t, "passed", (double)rep->tags[i].passed);
         json_set_num(t, "total", (double)rep->tags[i].total);
         json_set_num(t, "pass_rate",
-                     round(rate(rep->tags[i].passed, rep->tags[i].total) * 10) / 1000);
+                     round(eval_pass_rate(rep->tags[i].passed, rep->tags[i].total) * 10) / 1000);
         json_set(tags, rep->tags[i].tag, t);
     }
     json_set(sum, "by_tag", tags);
@@ -574,6 +479,14 @@ void eval_report_junit(struct strbuf *sb, const struct eval_report *rep)
     add_xml(sb, rep->cases_path);
     strbuf_addf(sb, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n", rep->n,
                 failures, errors, rep->elapsed_ms / 1000);
+    if (!rep->sql_only)
+        strbuf_addf(sb,
+                    "    <properties>\n"
+                    "      <property name=\"unanswerable\" value=\"%zu\"/>\n"
+                    "      <property name=\"confident answers to unanswerable questions\" "
+                    "value=\"%zu\"/>\n"
+                    "    </properties>\n",
+                    rep->unanswerable, rep->confident_unanswerable);
     for (i = 0; i < rep->n; i++) {
         const struct case_result *cr = &rep->results[i];
         struct strbuf detail = STRBUF_INIT;

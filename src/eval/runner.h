@@ -17,7 +17,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "eval/answerer.h"
+#include "analyst/answer.h"
+#include "util/progress.h"
 #include "eval/cases.h"
 
 struct strbuf;
@@ -31,9 +32,10 @@ struct eval_options {
     size_t ntags;
     const char *const *ids; /* run only these ids (NULL/0: all) */
     size_t nids;
-    int jobs;       /* questions asked at once; 0 or 1: one at a time */
-    int timeout_ms; /* per verification query; 0: the sandbox's default */
-    int progress;   /* draw a progress bar on stderr (term_progress) */
+    int jobs;              /* questions asked at once; 0 or 1: one at a time */
+    int timeout_ms;        /* per verification query; 0: the sandbox's default */
+    progress_fn *progress; /* cases done of all, then NULL; may be NULL */
+    void *progress_ctx;
     /*
      * Called once per case in file order, as soon as it and every case before it are done
      * (so a long run shows results as it goes); NULL for none. Called with a lock held: do
@@ -75,6 +77,11 @@ struct eval_report {
     size_t passed, failed;
     struct tag_rate *tags; /* in order of first appearance */
     size_t ntags;
+    /*
+     * Cases with a refuses assertion, and those of them the answerer answered without marking
+     * the answer unanswerable (a confident answer to a question the data cannot answer).
+     */
+    size_t unanswerable, confident_unanswerable;
     double p50_ms, p95_ms; /* answer latency (verification SQL time with sql_only) */
     double elapsed_ms;
 };
@@ -96,16 +103,8 @@ int eval_run(const struct case_set *set, const struct eval_options *opts,
              struct eval_report *report);
 void eval_report_release(struct eval_report *report);
 
-/*
- * One case as text: PASS/FAIL, id, tags and time, then the question, the truth, the answer,
- * the SQL used, each assertion's message (with --sql-only: rows and first cell, or the
- * error). verbose adds the verification SQL in --sql-only mode.
- */
-void eval_case_print(FILE *f, const struct case_result *result, int sql_only, int verbose);
-/* Pass rates per tag and overall, latency, and "N passed, N failed" as the last line. */
-void eval_summary_print(FILE *f, const struct eval_report *report);
-/* Every case (failed ones only when failed_only) then the summary. */
-void eval_report_print(FILE *f, const struct eval_report *report, int verbose, int failed_only);
+/* passed / total as a percentage (0 when total is 0). */
+double eval_pass_rate(size_t passed, size_t total);
 /* One JSON document (pretty-printed) appended to sb. */
 void eval_report_json(struct strbuf *sb, const struct eval_report *report);
 /* JUnit XML appended to sb (one testsuite, one testcase per case). */

@@ -15,6 +15,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/strbuf.h"
+#include "util/strutil.h"
 #include "util/xmalloc.h"
 #include "util/yaml.h"
 
@@ -408,6 +409,14 @@ static int parse_test(const char *file, const struct yaml_node *item, struct dbt
         t->kind = DBT_TEST_RELATIONSHIPS;
     else
         t->kind = DBT_TEST_UNSUPPORTED;
+    if (t->kind == DBT_TEST_UNSUPPORTED) {
+        static const char *const known[] = {"unique", "not_null", "accepted_values",
+                                            "relationships"};
+        const char *near = str_closest(name, known, 4, 2);
+        if (near)
+            return error("%s:%d:%d: unknown test '%s' (did you mean '%s'?)", file, item->line,
+                         item->col, name, near);
+    }
     if (args && args->type != YAML_MAP)
         args = NULL;
     if (args && (cfg = yaml_get(args, "config")) != NULL && cfg->type == YAML_MAP &&
@@ -740,6 +749,20 @@ static int load_sources(struct dbt_project *p, const char *file, const struct ya
     return 0;
 }
 
+/* The model whose name is within 2 edits of name, or NULL. */
+static const char *model_near(const struct dbt_project *p, const char *name)
+{
+    const char **names = xcalloc(p->nmodels + 1, sizeof(*names));
+    const char *near;
+    size_t i;
+
+    for (i = 0; i < p->nmodels; i++)
+        names[i] = p->models[i].name;
+    near = str_closest(name, names, p->nmodels, 2);
+    free(names);
+    return near;
+}
+
 static int load_model_docs(struct dbt_project *p, const char *file, const struct yaml_node *list)
 {
     size_t i, k;
@@ -756,6 +779,15 @@ static int load_model_docs(struct dbt_project *p, const char *file, const struct
             return error("%s:%d:%d: each model entry needs a 'name'", file, doc->line, doc->col);
         idx = dbt_project_find_model(p, name);
         if (idx < 0) {
+            const char *near = model_near(p, name);
+            if (near)
+                return error("%s:%d:%d: no model '%s' (did you mean '%s'?); its docs and tests "
+                             "would be dropped",
+                             file, doc->line, doc->col, name, near);
+            if (yaml_get(doc, "columns"))
+                return error("%s:%d:%d: no model '%s' (no models/**/%s.sql); its column tests "
+                             "would be dropped: fix the name or remove the entry",
+                             file, doc->line, doc->col, name, name);
             warning("%s:%d:%d: docs for '%s', but there is no models/**/%s.sql", file, doc->line,
                     doc->col, name, name);
             continue;

@@ -10,7 +10,6 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/strbuf.h"
-#include "util/term.h"
 #include "util/xmalloc.h"
 #include "wh/sandbox.h"
 #include "wh/wh.h"
@@ -146,7 +145,7 @@ static void settle(struct dbt_test_report *rep, struct dbt_test_result *r, int w
 }
 
 static void run_test(struct wh *wh, const struct dbt_project *p, const struct subject *s,
-                     const struct dbt_test *t, struct dbt_test_report *rep)
+                     const struct dbt_test *t, const char *not_built, struct dbt_test_report *rep)
 {
     struct dbt_test_result *r;
     struct strbuf name = STRBUF_INIT, sql = STRBUF_INIT;
@@ -167,6 +166,12 @@ static void run_test(struct wh *wh, const struct dbt_project *p, const struct su
         rep->unsupported++;
         goto out;
     }
+    if (not_built) {
+        r->status = DBT_RESULT_NOT_RUN;
+        r->message = xstrfmt("not run: %s", not_built);
+        rep->not_run++;
+        goto out;
+    }
     if (test_sql(p, s, t, &sql, &what) < 0 || wh_query(wh, sql.buf, NULL, &res) < 0) {
         r->status = DBT_RESULT_ERROR;
         r->message = xstrfmt("%s (declared at %s)", error_last(), r->location);
@@ -185,19 +190,21 @@ out:
 }
 
 static void run_columns(struct wh *wh, const struct dbt_project *p, struct subject *s,
-                        const struct dbt_column *cols, size_t ncols, struct dbt_test_report *rep)
+                        const struct dbt_column *cols, size_t ncols, const char *not_built,
+                        struct dbt_test_report *rep)
 {
     size_t i, j;
 
     for (i = 0; i < ncols; i++) {
         s->col = &cols[i];
         for (j = 0; j < cols[i].ntests; j++)
-            run_test(wh, p, s, &cols[i].tests[j], rep);
+            run_test(wh, p, s, &cols[i].tests[j], not_built, rep);
     }
 }
 
-/* A singular test: its SQL returns the failing rows. */
-static void run_singular(struct wh *wh, const struct dbt_model *t, struct dbt_test_report *rep)
+/* A singular test: its SQL returns the failing rows. Not run when a model it refs is stale. */
+static void run_singular(struct wh *wh, const struct dbt_model *t, const char *not_built,
+                         struct dbt_test_report *rep)
 {
     struct dbt_test_result *r =
         add_result(rep, xstrdup(t->name), xstrdup(t->path), xstrfmt("%s:1:1", t->path));
@@ -207,6 +214,13 @@ static void run_singular(struct wh *wh, const struct dbt_model *t, struct dbt_te
     int quiet = error_quiet(1);
 
     error_clear();
+    if (not_built) {
+        r->status = DBT_RESULT_NOT_RUN;
+        r->message = xstrfmt("not run: %s", not_built);
+        rep->not_run++;
+        error_quiet(quiet);
+        return;
+    }
     strbuf_addf(&sql, "SELECT count(*) FROM (\n%s\n) AS dbt_internal_test", t->compiled_sql);
     v = wh_query_value(wh, sql.buf);
     if (!v) {
@@ -297,7 +311,18 @@ out:
     error_quiet(quiet);
 }
 
-int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_options *opts,
+/* Why model's tests do not run (the caller frees), or NULL when they do. */
+static char *not_built_reason(const struct dbt_test_options *o, const char *model)
+{
+    size_t i;
+
+    for (i = 0; i < o->nnot_built; i++)
+        if (!strcmp(o->not_built[i], model))
+            return xstrfmt("model %s was not built in this run; its relation is stale", model);
+    return NULL;
+}
+
+int dbt_test_run(const char *root, struct wh *warehouse, const struct dbt_test_options *opts,
                  struct dbt_test_report *rep)
 {
     static const struct dbt_test_options defaults;
@@ -319,7 +344,7 @@ int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_
     }
     so.timeout_ms = 10 * 60 * 1000;
     so.max_rows = 1;
-    if (sandbox_open(warehouse, &so, &wh) < 0)
+    if (sandbox_connect(warehouse, &so, &wh) < 0)
         goto out;
     for (i = 0; i < p.nsources && !opts->nselect; i++) {
         struct strbuf rel = STRBUF_INIT;
@@ -331,7 +356,7 @@ int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_
         if (p.sources[i].loaded_at_field &&
             (p.sources[i].warn_after_s > 0 || p.sources[i].error_after_s > 0))
             run_freshness(wh, &p.sources[i], rep);
-        run_columns(wh, &p, &s, p.sources[i].columns, p.sources[i].ncolumns, rep);
+        run_columns(wh, &p, &s, p.sources[i].columns, p.sources[i].ncolumns, NULL, rep);
         strbuf_release(&rel);
         free(label);
         free(part);
@@ -341,16 +366,28 @@ int dbt_test_run(const char *root, const char *warehouse, const struct dbt_test_
         const struct dbt_model *m = &p.models[idx];
         struct strbuf rel = STRBUF_INIT;
         struct subject s = {m->name, m->name, &rel, NULL, 0};
+        char *why;
 
         if (!m->enabled || (opts->nselect && !selected[idx]))
             continue;
+        why = not_built_reason(opts, m->name);
         dbt_model_relation(m, &rel);
-        run_columns(wh, &p, &s, m->columns, m->ncolumns, rep);
+        run_columns(wh, &p, &s, m->columns, m->ncolumns, why, rep);
         strbuf_release(&rel);
+        free(why);
     }
-    for (i = 0; i < p.nsingular; i++)
-        if (!opts->nselect || dbt_singular_selected(&p, &p.singular[i], selected))
-            run_singular(wh, &p.singular[i], rep);
+    for (i = 0; i < p.nsingular; i++) {
+        const struct dbt_model *t = &p.singular[i];
+        char *why = NULL;
+        size_t k;
+
+        if (opts->nselect && !dbt_singular_selected(&p, t, selected))
+            continue;
+        for (k = 0; k < t->nrefs && !why; k++)
+            why = not_built_reason(opts, t->refs[k]);
+        run_singular(wh, t, why, rep);
+        free(why);
+    }
     ret = rep->fail || rep->errors ? 1 : 0;
 out:
     rep->seconds = clock_seconds() - t0;
@@ -373,31 +410,4 @@ void dbt_test_report_release(struct dbt_test_report *rep)
     }
     free(rep->results);
     memset(rep, 0, sizeof(*rep));
-}
-
-void dbt_test_report_print(FILE *f, const struct dbt_test_report *rep)
-{
-    static const char *const words[] = {"PASS", "WARN", "FAIL", "ERROR", "SKIP"};
-    size_t i, width = 10;
-
-    for (i = 0; i < rep->n; i++)
-        if (strlen(rep->results[i].name) > width)
-            width = strlen(rep->results[i].name);
-    for (i = 0; i < rep->n; i++) {
-        const struct dbt_test_result *r = &rep->results[i];
-        const char *color = r->status == DBT_RESULT_PASS ? term_green()
-                            : r->status == DBT_RESULT_FAIL || r->status == DBT_RESULT_ERROR
-                                ? term_red()
-                                : term_yellow();
-
-        fprintf(f, "%s%-5s%s %-*s", color, words[r->status], term_reset(), (int)width, r->name);
-        if (r->message)
-            fprintf(f, "  %s\n", r->message);
-        else
-            fprintf(f, "  %.2f s\n", r->seconds);
-    }
-    fprintf(f,
-            "test: %zu passed, %zu failed, %zu warned, %zu errors, %zu not supported "
-            "(%zu tests in %.2f s)\n",
-            rep->pass, rep->fail, rep->warn, rep->errors, rep->unsupported, rep->n, rep->seconds);
 }

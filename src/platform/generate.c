@@ -23,7 +23,6 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/fs.h"
-#include "util/term.h"
 #include "util/xmalloc.h"
 
 /* ---- vocabulary (values of the sample data; this file is the sample's generator) ---- */
@@ -493,7 +492,8 @@ struct product_campaigns {
 struct gen {
     struct prng rng;
     double scale;
-    int progress;
+    progress_fn *progress;
+    void *progress_ctx;
     int64_t day_first, day_last; /* 2020-01-01 .. 2024-12-31 */
     int64_t t_first, t_end;      /* seconds: first instant, one past the last */
     int64_t day_2030;
@@ -526,8 +526,8 @@ static int weighted(struct prng *r, const int *weights, int n)
 static void tick(struct gen *g, struct csv_out *o)
 {
     if (g->progress && !(o->rows & 0xffff))
-        term_progress(g->progress_label, (double)(g->progress_done + o->rows),
-                      (double)g->progress_total);
+        g->progress(g->progress_label, (double)(g->progress_done + o->rows),
+                    (double)g->progress_total, g->progress_ctx);
 }
 
 static void put_lower(struct csv_out *o, const char *s)
@@ -1086,6 +1086,7 @@ int generate_run(const char *root, const struct generate_options *opts,
     prng_seed(&g.rng, report->seed);
     tables_init();
     g.progress = opts->progress;
+    g.progress_ctx = opts->progress_ctx;
     g.day_first = days_from_civil(2020, 1, 1);
     g.day_last = days_from_civil(2024, 12, 31);
     g.day_2030 = days_from_civil(2030, 1, 1);
@@ -1130,7 +1131,7 @@ int generate_run(const char *root, const struct generate_options *opts,
     ret = 0;
 out:
     if (g.progress)
-        term_progress_end();
+        g.progress(NULL, 0, 0, g.progress_ctx);
     out_release(&o);
     if (g.campaigns)
         for (i = 0; i < g.nr_products; i++)
@@ -1154,43 +1155,4 @@ void generate_report_release(struct generate_report *report)
     for (i = 0; i < report->nr; i++)
         free(report->files[i].path);
     memset(report, 0, sizeof(*report));
-}
-
-static double rate(double x, double seconds)
-{
-    return seconds > 0 ? x / seconds : 0;
-}
-
-void generate_report_print(FILE *f, const struct generate_report *r)
-{
-    size_t i;
-
-    for (i = 0; i < r->nr; i++)
-        fprintf(f, "  %-36s %10llu rows %12llu bytes %8.2f s\n", r->files[i].path,
-                (unsigned long long)r->files[i].rows, (unsigned long long)r->files[i].bytes,
-                r->files[i].seconds);
-    fprintf(f,
-            "generated %llu rows, %.1f MB in %.2f s (scale %g, seed %llu): %.2fM rows/s, "
-            "%.1f MB/s, peak RSS %.1f MB\n",
-            (unsigned long long)r->rows, (double)r->bytes / 1e6, r->seconds, r->scale,
-            (unsigned long long)r->seed, rate((double)r->rows, r->seconds) / 1e6,
-            rate((double)r->bytes, r->seconds) / 1e6, (double)r->peak_rss_kb / 1024.0);
-}
-
-void generate_report_print_json(FILE *f, const struct generate_report *r)
-{
-    size_t i;
-
-    fprintf(f, "{\"scale\": %g, \"seed\": %llu, \"files\": [", r->scale,
-            (unsigned long long)r->seed);
-    for (i = 0; i < r->nr; i++)
-        fprintf(f, "%s{\"path\": \"%s\", \"rows\": %llu, \"bytes\": %llu, \"seconds\": %.4f}",
-                i ? ", " : "", r->files[i].path, (unsigned long long)r->files[i].rows,
-                (unsigned long long)r->files[i].bytes, r->files[i].seconds);
-    fprintf(f,
-            "], \"rows\": %llu, \"bytes\": %llu, \"seconds\": %.4f, \"rows_per_s\": %.0f, "
-            "\"mb_per_s\": %.1f, \"peak_rss_kb\": %ld}\n",
-            (unsigned long long)r->rows, (unsigned long long)r->bytes, r->seconds,
-            rate((double)r->rows, r->seconds), rate((double)r->bytes, r->seconds) / 1e6,
-            r->peak_rss_kb);
 }

@@ -14,13 +14,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "util/progress.h"
+
 #define GENERATE_DEFAULT_SEED 42
 
 struct generate_options {
-    double scale;  /* > 0; 0 means 1 */
-    uint64_t seed; /* used when seed_set */
-    int seed_set;  /* 0: GENERATE_DEFAULT_SEED */
-    int progress;  /* 1: term_progress() while writing (silent off a terminal anyway) */
+    double scale;          /* > 0; 0 means 1 */
+    uint64_t seed;         /* used when seed_set */
+    int seed_set;          /* 0: GENERATE_DEFAULT_SEED */
+    progress_fn *progress; /* called while writing, and with NULL at the end; may be NULL */
+    void *progress_ctx;
 };
 
 struct generate_file {
@@ -48,9 +51,5 @@ struct generate_report {
 int generate_run(const char *root, const struct generate_options *opts,
                  struct generate_report *report);
 void generate_report_release(struct generate_report *report);
-/* The human summary: one line per file, then rows/s, MB/s and peak RSS. */
-void generate_report_print(FILE *f, const struct generate_report *report);
-/* The same as one JSON object (for benchmarks). */
-void generate_report_print_json(FILE *f, const struct generate_report *report);
 
 #endif

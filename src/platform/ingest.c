@@ -12,15 +12,17 @@
 #include <sys/stat.h>
 
 #include "platform/ingest.h"
+#include "platform/records.h"
 #include "platform/manifest.h"
 #include "platform/typing.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/gz.h"
 #include "util/strbuf.h"
-#include "util/term.h"
 #include "util/xmalloc.h"
 #include "util/yaml.h"
+#include "wh/meta.h"
 #include "wh/wh.h"
 
 /* Bumped when what a load produces changes, so old state no longer counts as up to date. */
@@ -258,6 +260,9 @@ static char *load_error(const char *path, const char *msg)
             problem++;
         eol = strchr(problem, '\n');
         strbuf_add(&sb, problem, eol ? (size_t)(eol - problem) : strlen(problem));
+        strbuf_rtrim(&sb);
+        if (sb.len && sb.buf[sb.len - 1] == '.')
+            strbuf_setlen(&sb, sb.len - 1);
         if (!strstr(problem, "convert") || eol == NULL)
             ; /* DuckDB's "Original Line" is only reliable for conversion errors */
         else if (olen > 80)
@@ -271,6 +276,8 @@ static char *load_error(const char *path, const char *msg)
     eol = strchr(p, '\n');
     strbuf_add(&sb, p, eol ? (size_t)(eol - p) : strlen(p));
     strbuf_rtrim(&sb);
+    if (sb.len && sb.buf[sb.len - 1] == '.')
+        strbuf_setlen(&sb, sb.len - 1);
     return strbuf_detach(&sb, NULL);
 }
 
@@ -290,13 +297,7 @@ static int measure(struct wh *wh, const char *schema, const char *stage, struct 
         goto out;
     it->rows = strtoull(v, NULL, 10);
     free(v);
-    strbuf_reset(&sql);
-    strbuf_addstr(&sql, "SELECT column_name FROM duckdb_columns() WHERE schema_name = ");
-    strbuf_add_sql_string(&sql, schema);
-    strbuf_addstr(&sql, " AND table_name = ");
-    strbuf_add_sql_string(&sql, stage);
-    strbuf_addstr(&sql, " ORDER BY column_index");
-    if (wh_query(wh, sql.buf, NULL, &r) < 0)
+    if (wh_meta_table_columns(wh, schema, stage, &r) < 0)
         goto out;
     it->columns = r->nrows;
     for (i = 0; i < r->nrows; i++) {
@@ -317,11 +318,344 @@ out:
     return ret;
 }
 
-static void on_progress(double percent, void *ctx)
+/* DuckDB's progress on the source being read, passed on to the caller. */
+struct progress_ctx {
+    const struct ingest_options *opts;
+    const char *table;
+};
+
+/* What to tell a user whose CSV has a row with the wrong number of fields. */
+#define RAGGED_FIXES                                                                               \
+    "fix the row, or set one of these on the source in sources.yml: `options: {null_padding: "     \
+    "true}` (pad short rows with NULL), `options: {ignore_errors: true}` (skip bad rows), "        \
+    "`options: {strict_mode: false}` (read rows that break the CSV rules)"
+
+static int is_gz_name(const char *path)
 {
-    term_progress((const char *)ctx, percent, 100);
+    size_t n = strlen(path);
+    return n > 3 && !strcasecmp(path + n - 3, ".gz");
 }
 
+/* The delimiter a header line uses: the most frequent of , ; tab | outside quotes, or 0. */
+static int header_delimiter(const char *line, size_t len)
+{
+    static const char cands[] = ",;\t|";
+    size_t count[4] = {0}, i, k, best = 4;
+    int quoted = 0;
+
+    for (i = 0; i < len; i++) {
+        if (line[i] == '"')
+            quoted = !quoted;
+        else if (!quoted)
+            for (k = 0; k < 4; k++)
+                if (line[i] == cands[k])
+                    count[k]++;
+    }
+    for (k = 0; k < 4; k++)
+        if (count[k] && (best == 4 || count[k] > count[best]))
+            best = k;
+    return best == 4 ? 0 : cands[best];
+}
+
+/*
+ * Finds the first record of a CSV file whose field count differs from its header's (quotes
+ * as in RFC 4180). Returns 1 and sets *line, *want, *got and the record's text (cut) in text,
+ * 0 when every record agrees (or the file is compressed), -1 when it cannot be read.
+ */
+static int csv_find_ragged(const char *file, long *line, size_t *want, size_t *got,
+                           struct strbuf *text)
+{
+    FILE *f;
+    struct strbuf rec = STRBUF_INIT;
+    long lineno = 1, start = 1;
+    size_t fields = 1, header = 0;
+    int c, quoted = 0, delim = 0, found = 0;
+
+    if (is_gz_name(file))
+        return 0;
+    f = fopen(file, "rb");
+    if (!f)
+        return -1;
+    while ((c = getc(f)) != EOF || rec.len) {
+        if (c != EOF && (quoted || c != '\n')) {
+            if (c == '"')
+                quoted = !quoted;
+            else if (c == '\n')
+                lineno++;
+            if (rec.len < 4096)
+                strbuf_addch(&rec, c);
+            continue;
+        }
+        /* end of a record */
+        if (rec.len && rec.buf[rec.len - 1] == '\r')
+            strbuf_setlen(&rec, rec.len - 1);
+        if (!delim) {
+            delim = header_delimiter(rec.buf, rec.len);
+            if (!delim)
+                break;
+        }
+        fields = 1;
+        quoted = 0;
+        for (size_t i = 0; i < rec.len; i++) {
+            if (rec.buf[i] == '"')
+                quoted = !quoted;
+            else if (!quoted && rec.buf[i] == delim)
+                fields++;
+        }
+        quoted = 0;
+        if (!header) {
+            header = fields;
+        } else if (rec.len && fields != header) {
+            *line = start;
+            *want = header;
+            *got = fields;
+            strbuf_add(text, rec.buf, rec.len > 60 ? 57 : rec.len);
+            if (rec.len > 60)
+                strbuf_addstr(text, "...");
+            found = 1;
+            break;
+        }
+        strbuf_reset(&rec);
+        if (c == EOF)
+            break;
+        start = ++lineno;
+    }
+    fclose(f);
+    strbuf_release(&rec);
+    return found;
+}
+
+/* "path:LINE: N fields where the header has M (...); how to fix", or NULL when not found. */
+static char *ragged_error(const char *path, const char *file)
+{
+    struct strbuf text = STRBUF_INIT;
+    size_t want = 0, got = 0;
+    long line = 0;
+    char *msg = NULL;
+
+    if (csv_find_ragged(file, &line, &want, &got, &text) == 1)
+        msg = xstrfmt("%s:%ld: a row with %zu field%s where the header has %zu (line text: %s); "
+                      "%s",
+                      path, line, got, got == 1 ? "" : "s", want, text.buf, RAGGED_FIXES);
+    strbuf_release(&text);
+    return msg;
+}
+
+/*
+ * A file named .csv (or .tsv) that is something else: gzip or Parquet or ZIP bytes, JSON, or
+ * binary data. Returns an error message (the caller frees) or NULL when it looks like text.
+ */
+static char *csv_not_text(const char *path, const char *file)
+{
+    unsigned char buf[65536];
+    size_t n, i;
+    FILE *f;
+
+    if (is_gz_name(file))
+        return NULL;
+    f = fopen(file, "rb");
+    if (!f)
+        return NULL; /* the reader says why */
+    n = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    if (n >= 2 && buf[0] == 0x1f && buf[1] == 0x8b)
+        return xstrfmt("%s: the file is gzip-compressed, not CSV text; name it with a .csv.gz "
+                       "extension (and run `mdp sync`)",
+                       path);
+    if (n >= 4 && !memcmp(buf, "PAR1", 4))
+        return xstrfmt("%s: the file is Parquet, not CSV text; name it with a .parquet extension "
+                       "(and run `mdp sync`)",
+                       path);
+    if (n >= 4 && !memcmp(buf, "PK\3\4", 4))
+        return xstrfmt("%s: the file is a ZIP archive (an Excel workbook?), not CSV text; export "
+                       "or unpack it as CSV",
+                       path);
+    for (i = 0; i < n && isspace(buf[i]); i++)
+        ;
+    if (i < n && (buf[i] == '{' || buf[i] == '['))
+        return xstrfmt("%s: the file holds JSON, not CSV text; name it with a .json (or .ndjson "
+                       "for one object per line) extension (and run `mdp sync`)",
+                       path);
+    for (i = 0; i < n; i++)
+        if (!buf[i])
+            return xstrfmt("%s: the file holds binary data (a zero byte at offset %zu), not CSV "
+                           "text; check that it is the file you meant",
+                           path, i);
+    return NULL;
+}
+
+struct column {
+    char *name, *type;
+};
+
+/* The columns of schema.table in order; returns how many (0 when none), -1 on error. */
+static long table_columns(struct wh *wh, const char *schema, const char *table,
+                          struct column **out)
+{
+    struct strbuf sql = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    long n = -1;
+
+    *out = NULL;
+    strbuf_addstr(&sql, "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ");
+    strbuf_add_sql_string(&sql, schema);
+    strbuf_addstr(&sql, " AND table_name = ");
+    strbuf_add_sql_string(&sql, table);
+    strbuf_addstr(&sql, " ORDER BY column_index");
+    if (wh_query(wh, sql.buf, NULL, &r) == 0) {
+        *out = xcalloc(r->nrows ? r->nrows : 1, sizeof(**out));
+        for (n = 0; (size_t)n < r->nrows; n++) {
+            (*out)[n].name = xstrdup(wh_result_text(r, (size_t)n, 0));
+            (*out)[n].type = xstrdup(wh_result_text(r, (size_t)n, 1));
+        }
+    }
+    wh_result_free(r);
+    strbuf_release(&sql);
+    return n;
+}
+
+static void columns_free(struct column *c, long n)
+{
+    for (long i = 0; i < n; i++) {
+        free(c[i].name);
+        free(c[i].type);
+    }
+    free(c);
+}
+
+static const struct column *column_find(const struct column *c, long n, const char *name)
+{
+    for (long i = 0; i < n; i++)
+        if (!strcasecmp(c[i].name, name))
+            return &c[i];
+    return NULL;
+}
+
+/* "a, b, c" (at most 5 names) of the columns of `from` that `in` lacks. */
+static size_t add_missing(struct strbuf *sb, const struct column *from, long nfrom,
+                          const struct column *in, long nin)
+{
+    size_t n = 0;
+
+    for (long i = 0; i < nfrom; i++) {
+        if (column_find(in, nin, from[i].name))
+            continue;
+        if (n < 5)
+            strbuf_addf(sb, "%s%s", n ? ", " : "", from[i].name);
+        else if (n == 5)
+            strbuf_addstr(sb, ", ...");
+        n++;
+    }
+    return n;
+}
+
+/*
+ * Compares the staged load with the raw.<table> it would replace. A load that drops or renames
+ * columns (unless the source's entry in sources.yml changed since the last load, e.g. its reader
+ * options), or that has no rows where the table had some, is refused (it->error set, -1) unless
+ * allowed; new columns and changed types are noted. 0 when the swap may go ahead.
+ */
+static int check_shape(struct wh *wh, const char *schema, const struct source *s,
+                       const char *stage, int allow, int entry_changed, struct ingest_item *it)
+{
+    struct column *oldc = NULL, *newc = NULL;
+    struct strbuf why = STRBUF_INIT, names = STRBUF_INIT;
+    long nold, nnew;
+    uint64_t old_rows = 0;
+    size_t gone, added;
+    int ret = -1;
+
+    if (!wh_relation_exists(wh, schema, s->table))
+        return 0;
+    nold = table_columns(wh, schema, s->table, &oldc);
+    nnew = table_columns(wh, schema, stage, &newc);
+    if (nold < 0 || nnew < 0) {
+        it->error = xstrfmt("%s: %s", s->path, error_last());
+        goto out;
+    }
+    {
+        struct strbuf sql = STRBUF_INIT;
+        char *v;
+        strbuf_addstr(&sql, "SELECT count(*) FROM ");
+        add_rel(&sql, schema, s->table);
+        v = wh_query_value(wh, sql.buf);
+        strbuf_release(&sql);
+        if (!v) {
+            it->error = xstrfmt("%s: %s", s->path, error_last());
+            goto out;
+        }
+        old_rows = strtoull(v, NULL, 10);
+        free(v);
+    }
+    gone = add_missing(&names, oldc, nold, newc, nnew);
+    if (gone && entry_changed) /* the user changed how the file is read */
+        item_note(it, "%zu column%s gone since the source's entry changed: %s", gone,
+                  gone == 1 ? "" : "s", names.buf);
+    else if (gone)
+        strbuf_addf(&why, "%zu of its %ld columns would go (%s)", gone, nold, names.buf);
+    if (old_rows && !it->rows)
+        strbuf_addf(&why, "%sthe file has no rows where raw.%s has %" PRIu64,
+                    why.len ? ", and " : "", s->table, old_rows);
+    if (why.len && !allow) {
+        it->error = xstrfmt(
+            "%s: refused: this load would replace raw.%s (%ld column%s, %" PRIu64
+            " row%s) with %ld column%s and %" PRIu64 " row%s: %s; check the file, or if the change "
+            "is intended run `mdp ingest --allow-schema-change %s` (or set `allow_schema_change: "
+            "true` on the source in sources.yml)",
+            s->path, s->table, nold, nold == 1 ? "" : "s", old_rows, old_rows == 1 ? "" : "s", nnew,
+            nnew == 1 ? "" : "s", it->rows, it->rows == 1 ? "" : "s", why.buf, s->table);
+        goto out;
+    }
+    if (why.len)
+        item_note(it, "schema change allowed: %s", why.buf);
+    strbuf_reset(&names);
+    added = add_missing(&names, newc, nnew, oldc, nold);
+    if (added)
+        item_note(it, "%zu new column%s: %s", added, added == 1 ? "" : "s", names.buf);
+    for (long i = 0; i < nnew; i++) {
+        const struct column *o = column_find(oldc, nold, newc[i].name);
+        if (o && strcmp(o->type, newc[i].type))
+            item_note(it, "column %s changed type: %s -> %s", newc[i].name, o->type, newc[i].type);
+    }
+    ret = 0;
+out:
+    columns_free(oldc, nold);
+    columns_free(newc, nnew);
+    strbuf_release(&why);
+    strbuf_release(&names);
+    return ret;
+}
+
+/* The entry's `allow_schema_change:` (0 when absent), or -1 with error() when not a boolean. */
+static int source_allows_schema_change(const struct manifest *m, const struct source *s)
+{
+    const struct yaml_node *v = yaml_get(s->node, "allow_schema_change");
+    int b;
+
+    if (!v || yaml_is_null(v))
+        return 0;
+    b = v->type == YAML_SCALAR ? yaml_bool(v) : -1;
+    if (b < 0)
+        return error("%s:%d:%d: 'allow_schema_change' of source '%s' must be true or false",
+                     m->file, v->line, v->col, s->table);
+    return b;
+}
+
+/* The reader's options mapping sets `key`. */
+static int has_reader_option(const struct source *s, const char *key)
+{
+    const struct yaml_node *o = yaml_get(s->node, "options");
+    return o && o->type == YAML_MAP && yaml_get(o, key);
+}
+
+static void on_progress(double percent, void *ctx)
+{
+    const struct progress_ctx *p = ctx;
+
+    p->opts->progress(p->table, percent, 100, p->opts->progress_ctx);
+}
+
+/* A file's state: _mdp.ingest_state's record without the counts. */
 struct file_state {
     uint64_t size;
     int64_t mtime_ns;
@@ -333,28 +667,17 @@ struct file_state {
 static int read_state(struct wh *wh, const char *table, struct file_state *st, uint64_t *rows,
                       size_t *cols)
 {
-    struct strbuf sql = STRBUF_INIT;
-    struct wh_result *r = NULL;
-    int ret = -1;
+    struct ingest_state_record rec;
+    int ret = records_read_ingest_state(wh, table, &rec);
 
-    strbuf_addstr(&sql, "SELECT file_size, file_mtime_ns, content_hash, options_hash, row_count, "
-                        "column_count FROM _mdp.ingest_state WHERE table_name = ");
-    strbuf_add_sql_string(&sql, table);
-    if (wh_query(wh, sql.buf, NULL, &r) < 0)
-        goto out;
-    ret = 0;
-    if (!r->nrows)
-        goto out;
-    st->size = strtoull(wh_result_text(r, 0, 0), NULL, 10);
-    st->mtime_ns = strtoll(wh_result_text(r, 0, 1), NULL, 10);
-    snprintf(st->content, sizeof(st->content), "%s", wh_result_text(r, 0, 2));
-    snprintf(st->options, sizeof(st->options), "%s", wh_result_text(r, 0, 3));
-    *rows = strtoull(wh_result_text(r, 0, 4), NULL, 10);
-    *cols = (size_t)strtoul(wh_result_text(r, 0, 5), NULL, 10);
-    ret = 1;
-out:
-    wh_result_free(r);
-    strbuf_release(&sql);
+    if (ret == 1) {
+        st->size = rec.size;
+        st->mtime_ns = rec.mtime_ns;
+        memcpy(st->content, rec.content, sizeof(st->content));
+        memcpy(st->options, rec.options, sizeof(st->options));
+        *rows = rec.rows;
+        *cols = rec.columns;
+    }
     return ret;
 }
 
@@ -397,13 +720,14 @@ int ingest_load(struct wh *wh, const char *root, const struct manifest *m, const
     struct strbuf sql = STRBUF_INIT, entry = STRBUF_INIT;
     struct typing_result typing = {0};
     struct wh_limits lim = {0};
+    struct progress_ctx pctx;
     struct stat sb;
     char *file = s->path[0] == '/' ? xstrdup(s->path) : fs_join(root, s->path);
     char *stage = xstrfmt("%s__mdp_stage", s->table);
     struct sniff_ctx sniff;
     struct typing_hints hints;
     double t0 = clock_seconds(), t_read = 0, t_typed = 0;
-    int have_old, in_txn = 0, full_sniff = 0, ret = -1, quiet;
+    int have_old, in_txn = 0, full_sniff = 0, ret = -1, quiet, allow;
     uint64_t old_rows = 0;
     size_t old_cols = 0;
 
@@ -451,6 +775,21 @@ int ingest_load(struct wh *wh, const char *root, const struct manifest *m, const
     }
     if (!st.content[0] && hash_file(file, st.content) < 0)
         goto fail_msg;
+    if (s->format == SOURCE_CSV && (it->error = csv_not_text(s->path, file)) != NULL)
+        goto out;
+    if (is_gz_name(file)) {
+        uint64_t unpacked;
+        if (gz_check(file, s->path, &unpacked) < 0) {
+            it->error = xstrdup(error_last());
+            goto out;
+        }
+    }
+    allow = o->allow_schema_change;
+    if (!allow) {
+        allow = source_allows_schema_change(m, s);
+        if (allow < 0)
+            goto fail_msg;
+    }
     sniff.wh = wh;
     sniff.m = m;
     sniff.s = s;
@@ -461,8 +800,12 @@ int ingest_load(struct wh *wh, const char *root, const struct manifest *m, const
     hints.keep = target ? target->keep : NULL;
     hints.nkeep = target ? target->nkeep : 0;
 
-    lim.progress = on_progress;
-    lim.progress_ctx = (void *)s->table;
+    if (o->progress) {
+        pctx.opts = o;
+        pctx.table = s->table;
+        lim.progress = on_progress;
+        lim.progress_ctx = &pctx;
+    }
 retry:
     if (wh_begin(wh) < 0)
         goto fail_msg;
@@ -476,7 +819,8 @@ retry:
     quiet = error_quiet(1);
     ret = wh_exec_limited(wh, sql.buf, &lim);
     error_quiet(quiet);
-    term_progress_end();
+    if (o->progress)
+        o->progress(NULL, 0, 0, o->progress_ctx);
     if (ret < 0) {
         const char *msg = error_last();
         if (s->format == SOURCE_CSV && !full_sniff && strstr(msg, "auto-detected")) {
@@ -488,7 +832,23 @@ retry:
                           "representative");
             goto retry;
         }
-        it->error = load_error(s->path, msg);
+        if (s->format == SOURCE_CSV &&
+            (strstr(msg, "Error when sniffing file") || strstr(msg, "Number of Columns")))
+            it->error = ragged_error(s->path, file);
+        if (!it->error && strstr(msg, "Number of Columns")) {
+            char *e = load_error(s->path, msg);
+            it->error = xstrfmt("%s; %s", e, RAGGED_FIXES);
+            free(e);
+        }
+        if (!it->error && strstr(msg, "Invalid unicode")) {
+            char *e = load_error(s->path, msg);
+            it->error = xstrfmt("%s; convert it to UTF-8 (e.g. `iconv -f latin1 -t utf-8`) or set "
+                                "`options: {encoding: latin-1}` on the source in sources.yml",
+                                e);
+            free(e);
+        }
+        if (!it->error)
+            it->error = load_error(s->path, msg);
         goto out;
     }
     ret = -1;
@@ -508,8 +868,23 @@ retry:
             item_note(it, "%s", typing.notes[i]);
     }
     t_typed = clock_seconds();
+    if (s->format == SOURCE_CSV && !allow && !has_reader_option(s, "delim") &&
+        !has_reader_option(s, "sep")) {
+        /* One column named "a,b,c": the sniffer gave up on the file's dialect. */
+        struct column *c = NULL;
+        long n = table_columns(wh, schema, stage, &c);
+        if (n == 1 && header_delimiter(c[0].name, strlen(c[0].name)))
+            it->error = ragged_error(s->path, file);
+        columns_free(c, n);
+        if (it->error)
+            goto out;
+    }
     if (measure(wh, schema, stage, it) < 0)
         goto fail_msg;
+    /* a seed is the project's own code: a changed shape is an edit, not a broken export */
+    if (check_shape(wh, schema, s, stage, allow || target,
+                    have_old && strcmp(old.options, st.options), it) < 0)
+        goto out;
     it->seconds = clock_seconds() - t0;
     strbuf_reset(&sql);
     strbuf_addstr(&sql, "DROP TABLE IF EXISTS ");
@@ -524,9 +899,8 @@ retry:
         goto fail_msg;
     in_txn = 0;
     it->status = INGEST_LOADED;
-    if (term_verbose)
-        fprintf(stderr, "%s: read %.2f s, typing %.2f s, swap and commit %.2f s\n", s->table,
-                t_read - t0, t_typed - t_read, clock_seconds() - t_typed);
+    trace("%s: read %.2f s, typing %.2f s, swap and commit %.2f s", s->table, t_read - t0,
+          t_typed - t_read, clock_seconds() - t_typed);
     ret = 0;
     goto out;
 fail_msg:
@@ -535,8 +909,13 @@ fail_msg:
 out:
     if (in_txn)
         wh_rollback(wh);
-    if (ret < 0)
+    if (ret < 0) {
+        size_t k;
         it->status = INGEST_FAILED;
+        for (k = 0; k < it->nnotes; k++) /* notes on a load that did not happen mislead */
+            free(it->notes[k]);
+        it->nnotes = 0;
+    }
     if (it->status != INGEST_SKIPPED)
         it->seconds = clock_seconds() - t0;
     typing_result_release(&typing);
@@ -582,22 +961,16 @@ int ingest_prepare(struct wh *wh, const char *schema)
 
     strbuf_addstr(&sql, "CREATE SCHEMA IF NOT EXISTS ");
     strbuf_add_sql_ident(&sql, schema);
-    strbuf_addstr(&sql, "; CREATE SCHEMA IF NOT EXISTS _mdp; CREATE TABLE IF NOT EXISTS "
-                        "_mdp.ingest_state (table_name VARCHAR, path VARCHAR, file_size UBIGINT, "
-                        "file_mtime_ns BIGINT, content_hash VARCHAR, options_hash VARCHAR, "
-                        "row_count UBIGINT, column_count INTEGER, loaded_at TIMESTAMP, seconds "
-                        "DOUBLE, notes VARCHAR[])");
-    ret = wh_exec(wh, sql.buf);
+    ret = wh_exec(wh, sql.buf) < 0 || records_create_ingest_state(wh) < 0 ? -1 : 0;
     strbuf_release(&sql);
     return ret;
 }
 
-int ingest_run(const char *root, const char *warehouse, const struct ingest_options *opts,
+int ingest_run(const char *root, struct wh *wh, const struct ingest_options *opts,
                struct ingest_report *report)
 {
     static const struct ingest_options defaults;
     struct manifest m;
-    struct wh *wh = NULL;
     unsigned char *want = NULL;
     double t0 = clock_seconds();
     size_t i;
@@ -621,8 +994,6 @@ int ingest_run(const char *root, const char *warehouse, const struct ingest_opti
         report->bad_input = 1;
         goto out;
     }
-    if (wh_open(warehouse, WH_READ_WRITE, &wh) < 0)
-        goto out;
     if (ingest_prepare(wh, INGEST_SCHEMA) < 0)
         goto out;
     ret = 0;
@@ -655,78 +1026,9 @@ int ingest_run(const char *root, const char *warehouse, const struct ingest_opti
     }
 out:
     report->seconds = clock_seconds() - t0;
-    wh_close(wh);
     free(want);
     manifest_release(&m);
     return ret;
-}
-
-static void add_size(struct strbuf *sb, uint64_t bytes)
-{
-    if (bytes < 1024)
-        strbuf_addf(sb, "%" PRIu64 " B", bytes);
-    else if (bytes < 1024 * 1024)
-        strbuf_addf(sb, "%.1f KB", (double)bytes / 1024);
-    else if (bytes < 1024ULL * 1024 * 1024)
-        strbuf_addf(sb, "%.1f MB", (double)bytes / (1024 * 1024));
-    else
-        strbuf_addf(sb, "%.2f GB", (double)bytes / (1024.0 * 1024 * 1024));
-}
-
-void ingest_report_print(FILE *f, const struct ingest_report *r)
-{
-    static const char *status[] = {"not run", "loaded", "skipped", "FAILED"};
-    size_t i, k, w = 5;
-    struct strbuf sb = STRBUF_INIT, num = STRBUF_INIT, size = STRBUF_INIT;
-
-    for (i = 0; i < r->n; i++)
-        if (strlen(r->items[i].table) > w)
-            w = strlen(r->items[i].table);
-    strbuf_addf(&sb, "%s%-*s  %-8s %12s %5s %10s %8s%s\n", term_bold(), (int)w, "table", "status",
-                "rows", "cols", "size", "time", term_reset());
-    for (i = 0; i < r->n; i++) {
-        const struct ingest_item *it = &r->items[i];
-        const char *color = it->status == INGEST_FAILED    ? term_red()
-                            : it->status == INGEST_LOADED  ? term_green()
-                            : it->status == INGEST_SKIPPED ? term_dim()
-                                                           : term_yellow();
-        strbuf_reset(&num);
-        strbuf_reset(&size);
-        strbuf_add_count(&num, it->rows);
-        add_size(&size, it->bytes);
-        strbuf_addf(&sb, "%-*s  %s%-8s%s ", (int)w, it->table, color, status[it->status],
-                    term_reset());
-        if (it->status == INGEST_FAILED || it->status == INGEST_NOT_RUN)
-            strbuf_addf(&sb, "%12s %5s %10s", "-", "-", size.buf);
-        else
-            strbuf_addf(&sb, "%12s %5zu %10s", num.buf, it->columns, size.buf);
-        if (it->status == INGEST_SKIPPED)
-            strbuf_addf(&sb, " %8s  unchanged since the last load\n", "-");
-        else if (it->status == INGEST_NOT_RUN)
-            strbuf_addf(&sb, " %8s\n", "-");
-        else
-            strbuf_addf(&sb, " %7.2fs\n", it->seconds);
-        if (it->error)
-            strbuf_addf(&sb, "%*s  %s%s%s\n", (int)w, "", term_red(), it->error, term_reset());
-        for (k = 0; k < it->nnotes; k++)
-            strbuf_addf(&sb, "%*s  %s%s%s\n", (int)w, "", term_dim(), it->notes[k], term_reset());
-    }
-    strbuf_reset(&num);
-    strbuf_reset(&size);
-    strbuf_add_count(&num, r->rows_loaded);
-    add_size(&size, r->bytes_loaded);
-    strbuf_addf(&sb, "%s: %zu loaded, %zu skipped, %zu failed", r->stage ? r->stage : "ingest",
-                r->loaded, r->skipped, r->failed);
-    if (r->n > r->loaded + r->skipped + r->failed)
-        strbuf_addf(&sb, ", %zu not run (--fail-fast)", r->n - r->loaded - r->skipped - r->failed);
-    strbuf_addf(&sb, "; %s rows, %s in %.2f s", num.buf, size.buf, r->seconds);
-    if (r->rows_loaded && r->seconds > 0)
-        strbuf_addf(&sb, " (%.0f rows/s)", (double)r->rows_loaded / r->seconds);
-    strbuf_addch(&sb, '\n');
-    fwrite(sb.buf, 1, sb.len, f);
-    strbuf_release(&sb);
-    strbuf_release(&num);
-    strbuf_release(&size);
 }
 
 void ingest_report_release(struct ingest_report *r)

@@ -12,6 +12,12 @@
  * Column names are kept exactly as the reader sees them (e.g. "Sales Person"); names that
  * need double quotes in SQL are listed in the notes.
  *
+ * A load that would drop or rename the columns of the raw.<table> it replaces, or has no rows
+ * where it had some, or a CSV the reader could only read as one column because of a ragged
+ * row, is refused and the table kept (see ingest_options.allow_schema_change); a CSV with a
+ * ragged row names its line and the reader options that accept it; a .csv holding gzip,
+ * Parquet, ZIP, JSON or binary bytes, and a truncated .gz, are refused before reading.
+ *
  * An entry may carry `options:`, a mapping passed to the reader as named parameters
  * (e.g. `options: {delim: ';', header: false}`).
  *
@@ -29,15 +35,25 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "util/progress.h"
+
 /* The schema sources load into; _mdp.ingest_state records each table's file. */
 #define INGEST_SCHEMA "raw"
 
 struct ingest_options {
     const char *const *tables; /* load only these (NULL/0: all) */
     size_t ntables;
-    int full_refresh; /* reload even unchanged sources */
-    int fail_fast;    /* stop at the first failure */
-    int no_typing;    /* keep the reader's types */
+    int full_refresh;      /* reload even unchanged sources */
+    int fail_fast;         /* stop at the first failure */
+    int no_typing;         /* keep the reader's types */
+    progress_fn *progress; /* each source's read, then NULL; may be NULL */
+    void *progress_ctx;
+    /*
+     * Replace raw.<table> even when the load drops or renames its columns or has no rows where
+     * it had some (otherwise refused, as is a CSV the reader could only read as one column
+     * because of a ragged row). Per source: `allow_schema_change: true` in its entry.
+     */
+    int allow_schema_change;
 };
 
 enum ingest_status { INGEST_NOT_RUN, INGEST_LOADED, INGEST_SKIPPED, INGEST_FAILED };
@@ -65,15 +81,16 @@ struct ingest_report {
     const char *stage; /* the summary's name: "ingest" when NULL, "seed" */
 };
 
-/*
- * Loads the sources of <root>/sources/sources.yml into the warehouse at `warehouse` (opened
- * read-write and closed again). Returns 0 when every selected source loaded or was skipped,
- * 1 when some failed (the others were still loaded unless fail_fast), -1 on a fatal error
- * (invalid manifest, unknown table name: report->bad_input set; or the warehouse cannot open).
- */
-int ingest_run(const char *root, const char *warehouse, const struct ingest_options *opts,
-               struct ingest_report *report);
 struct wh;
+
+/*
+ * Loads the sources of <root>/sources/sources.yml into wh, open read-write (borrowed: left
+ * open). Returns 0 when every selected source loaded or was skipped,
+ * 1 when some failed (the others were still loaded unless fail_fast), -1 on a fatal error
+ * (invalid manifest, unknown table name: report->bad_input set; or the warehouse failed).
+ */
+int ingest_run(const char *root, struct wh *wh, const struct ingest_options *opts,
+               struct ingest_report *report);
 struct manifest;
 struct source;
 
@@ -96,8 +113,6 @@ int ingest_prepare(struct wh *wh, const char *schema);
 int ingest_load(struct wh *wh, const char *root, const struct manifest *m, const struct source *s,
                 const struct ingest_target *target, const struct ingest_options *o,
                 struct ingest_item *it);
-/* Prints one line per source (status, rows, columns, size, time), its notes, and a total. */
-void ingest_report_print(FILE *f, const struct ingest_report *report);
 void ingest_report_release(struct ingest_report *report);
 
 #endif

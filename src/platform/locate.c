@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "platform/locate.h"
-#include "platform/scaffold.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
@@ -14,10 +13,51 @@
 
 #define MAX_PARENTS 6
 
-/* The same markers `mdp init` refuses to overwrite: init and the other commands agree. */
+static const char *const root_markers[] = {"sources/sources.yml", "dbt_project/dbt_project.yml",
+                                           "warehouse/data.duckdb"};
+
+const char *platform_root_marker(const char *dir)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(root_markers) / sizeof(root_markers[0]); i++) {
+        char *p = fs_join(dir, root_markers[i]);
+        int found = fs_is_file(p);
+
+        free(p);
+        if (found)
+            return root_markers[i];
+    }
+    return NULL;
+}
+
 static int is_root(const char *dir)
 {
-    return scaffold_platform_marker(dir) != NULL;
+    return platform_root_marker(dir) != NULL;
+}
+
+int platform_check_project(const char *project)
+{
+    char *sources;
+    int ok;
+
+    if (!project)
+        return 0;
+    if (!fs_is_dir(project))
+        return error("--project '%s': no such directory; make a platform there with `mdp setup "
+                     "--project %s` (or `mdp init %s`)",
+                     project, project, project);
+    if (is_root(project))
+        return 0;
+    sources = fs_join(project, "sources");
+    ok = fs_is_dir(sources);
+    free(sources);
+    if (ok)
+        return 0;
+    return error("--project '%s' is not a platform folder (it has none of sources/sources.yml, "
+                 "dbt_project/dbt_project.yml, warehouse/data.duckdb, sources/); make one with "
+                 "`mdp setup --project %s` or point --project at one",
+                 project, project);
 }
 
 /* The nearest directory from start up to MAX_PARENTS parents that satisfies pred, or NULL. */
@@ -69,8 +109,7 @@ int platform_require_root(const struct platform_paths *p)
     if (p->root)
         return 0;
     return error("not inside a platform folder (none of this directory and its 6 parents holds "
-                 "sources/sources.yml, dbt_project/dbt_project.yml or warehouse/data.duckdb); run "
-                 "`mdp setup` here, or pass "
+                 "sources/sources.yml or warehouse/data.duckdb); run `mdp setup` here, or pass "
                  "--project DIR");
 }
 
@@ -80,14 +119,6 @@ int platform_require_warehouse(const struct platform_paths *p)
         return 0;
     return error("no warehouse found: run inside a platform folder, pass --project DIR or "
                  "--warehouse PATH, or set MDP_WAREHOUSE");
-}
-
-static int has_env(const char *dir)
-{
-    char *f = fs_join(dir, ".env");
-    int yes = fs_is_file(f);
-    free(f);
-    return yes;
 }
 
 int platform_parse_env(const char *name, const char *text,
@@ -153,20 +184,24 @@ static int set_unless_set(const char *key, const char *value, void *ctx)
     return 1;
 }
 
-int platform_load_env(const char *dir)
+int platform_load_env(const char *project, struct strbuf *file)
 {
-    char *found = walk_up(dir, has_env), *path;
+    char *root = project ? fs_absolute(project) : walk_up(".", is_root), *path;
     struct strbuf sb = STRBUF_INIT;
-    int ret;
+    int ret = 0;
 
-    if (!found)
+    if (!root)
         return 0;
-    path = fs_join(found, ".env");
-    ret = fs_read_file(&sb, path);
-    if (ret == 0)
-        ret = platform_parse_env(path, sb.buf, set_unless_set, NULL);
+    path = fs_join(root, ".env");
+    if (fs_is_file(path)) {
+        ret = fs_read_file(&sb, path);
+        if (ret == 0)
+            ret = platform_parse_env(path, sb.buf, set_unless_set, NULL);
+        if (ret >= 0 && file)
+            strbuf_addstr(file, path);
+    }
     strbuf_release(&sb);
     free(path);
-    free(found);
+    free(root);
     return ret;
 }

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "platform/locate.h"
 #include "platform/scaffold.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -16,9 +17,6 @@
 /* Folders every platform has, even before it has files in them. */
 static const char *const skeleton_dirs[] = {"sources", "dbt_project/models", "dashboards", "evals",
                                             "warehouse"};
-
-static const char *const platform_markers[] = {"sources/sources.yml", "dbt_project/dbt_project.yml",
-                                               "warehouse/data.duckdb"};
 
 static const char warehouse_gitignore[] = "# the warehouse is built from sources/ and the dbt "
                                           "project: not worth committing\n*\n!.gitignore\n";
@@ -33,17 +31,7 @@ static const char empty_sources[] =
 
 const char *scaffold_platform_marker(const char *dir)
 {
-    size_t i;
-
-    for (i = 0; i < ARRAY_SIZE(platform_markers); i++) {
-        char *p = fs_join(dir, platform_markers[i]);
-        int found = fs_is_file(p);
-
-        free(p);
-        if (found)
-            return platform_markers[i];
-    }
-    return NULL;
+    return platform_root_marker(dir);
 }
 
 /* A dbt project name from the folder's name: lowercase letters, digits and underscores. */
@@ -161,14 +149,4 @@ void scaffold_report_release(struct scaffold_report *report)
     free(report->written);
     free(report->kept);
     memset(report, 0, sizeof(*report));
-}
-
-void scaffold_report_print(FILE *f, const struct scaffold_report *report)
-{
-    size_t i;
-
-    for (i = 0; i < report->nr_written; i++)
-        fprintf(f, "  wrote %s\n", report->written[i]);
-    for (i = 0; i < report->nr_kept; i++)
-        fprintf(f, "  kept  %s (exists; --force to overwrite)\n", report->kept[i]);
 }

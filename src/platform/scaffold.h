@@ -36,7 +36,5 @@ const char *scaffold_platform_marker(const char *dir);
 int scaffold_run(const char *dir, const struct scaffold_options *opts,
                  struct scaffold_report *report);
 void scaffold_report_release(struct scaffold_report *report);
-/* "  wrote PATH" per file, "  kept PATH (exists)" per file left alone. */
-void scaffold_report_print(FILE *f, const struct scaffold_report *report);
 
 #endif

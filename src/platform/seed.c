@@ -7,6 +7,7 @@
 #include "platform/dbt_project.h"
 #include "platform/ingest.h"
 #include "platform/manifest.h"
+#include "platform/records.h"
 #include "platform/seed.h"
 #include "platform/transform.h"
 #include "util/clock.h"
@@ -115,7 +116,7 @@ int seed_run(const char *root, struct wh *wh, const struct seed_options *opts,
     if (!nseeds)
         goto out;
     ret = -1;
-    if (transform_prepare_metadata(wh) < 0)
+    if (records_create_models(wh) < 0)
         goto out;
     ret = 0;
     for (i = 0; i < p.nmodels; i++) {

@@ -14,7 +14,6 @@
 #include "util/fs.h"
 #include "util/strbuf.h"
 #include "util/strutil.h"
-#include "util/term.h"
 #include "util/xmalloc.h"
 
 /* DuckDB's reserved keywords: a table named like one would need quoting everywhere. */
@@ -102,6 +101,28 @@ static size_t list_dir(const char *dir, int want_dirs, char ***out)
         qsort(names, n, sizeof(*names), cmp_str);
     *out = names;
     return n;
+}
+
+int sync_has_source_files(const char *root)
+{
+    char *dir = fs_join(root, "sources"), **systems = NULL;
+    size_t nsystems = list_dir(dir, 1, &systems), i, j;
+    int found = 0;
+
+    for (i = 0; i < nsystems; i++) {
+        char *sys = fs_join(dir, systems[i]), **files = NULL;
+        size_t nfiles = list_dir(sys, 0, &files);
+
+        found |= nfiles > 0;
+        for (j = 0; j < nfiles; j++)
+            free(files[j]);
+        free(files);
+        free(sys);
+        free(systems[i]);
+    }
+    free(systems);
+    free(dir);
+    return found;
 }
 
 /* The path without "./" prefixes and doubled slashes, for comparing manifest paths. */
@@ -222,7 +243,8 @@ int sync_run(const char *root, const struct sync_options *opts, struct sync_repo
         free(dir);
     }
     report->total = m.n;
-    if (report->n && !report->dry_run) {
+    report->created = !m.exists;
+    if ((report->n || !m.exists) && !report->dry_run) {
         if (manifest_save(&m, root) < 0)
             goto out;
         report->written = 1;
@@ -233,25 +255,6 @@ out:
     manifest_release(&m);
     free(sources_dir);
     return ret;
-}
-
-void sync_report_print(FILE *f, const struct sync_report *r)
-{
-    size_t i, added = 0;
-
-    for (i = 0; i < r->n; i++) {
-        int plus = r->changes[i].op == '+';
-        added += plus;
-        fprintf(f, "%s%c %s (%s)%s\n", plus ? term_green() : term_red(), r->changes[i].op,
-                r->changes[i].table, r->changes[i].path, term_reset());
-    }
-    if (!r->n)
-        fprintf(f, "%s is up to date (%zu source%s)\n", MANIFEST_PATH, r->total,
-                r->total == 1 ? "" : "s");
-    else
-        fprintf(f, "%s: %zu added, %zu removed, %zu source%s%s\n", MANIFEST_PATH, added,
-                r->n - added, r->total, r->total == 1 ? "" : "s",
-                r->dry_run ? " (dry run: nothing written)" : "");
 }
 
 void sync_report_release(struct sync_report *r)

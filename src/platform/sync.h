@@ -31,6 +31,7 @@ struct sync_report {
     size_t n, alloc;
     size_t total; /* entries in the manifest after the sync */
     int written;  /* sources.yml was (re)written */
+    int created;  /* there was no sources.yml: it is written, even with no sources */
     int dry_run;
     int bad_input; /* the failure was the user's input (invalid manifest): exit 2 */
 };
@@ -40,9 +41,13 @@ struct sync_report {
  * changes), or -1 with error() (report->bad_input set when the manifest itself is invalid).
  */
 int sync_run(const char *root, const struct sync_options *opts, struct sync_report *report);
-/* Prints "+ table (path)" / "- table (path)" lines and a one-line summary. */
-void sync_report_print(FILE *f, const struct sync_report *report);
 void sync_report_release(struct sync_report *report);
+
+/*
+ * Does <root>/sources/<system>/ hold any file sync would list (the manifest's formats, any
+ * case: .csv, .tsv, .csv.gz, .parquet, .json, .ndjson, .jsonl)? 1 or 0.
+ */
+int sync_has_source_files(const char *root);
 
 /*
  * The table name for a file name (its stem, sanitised as described above); the caller frees.

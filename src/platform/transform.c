@@ -6,23 +6,16 @@
 #include <string.h>
 
 #include "platform/dbt_project.h"
+#include "platform/records.h"
 #include "platform/transform.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/strbuf.h"
-#include "util/term.h"
 #include "util/xmalloc.h"
 #include "wh/connection.h"
+#include "wh/meta.h"
 #include "wh/statement.h"
 #include "wh/wh.h"
-
-static const char metadata_ddl[] =
-    "CREATE SCHEMA IF NOT EXISTS _mdp;\n"
-    "CREATE TABLE IF NOT EXISTS _mdp.models(name VARCHAR, schema_name VARCHAR, relation "
-    "VARCHAR, materialized VARCHAR, path VARCHAR, description VARCHAR, raw_sql VARCHAR, "
-    "compiled_sql VARCHAR, depends_on VARCHAR[], built_at TIMESTAMP);\n"
-    "CREATE TABLE IF NOT EXISTS _mdp.model_columns(model VARCHAR, column_name VARCHAR, "
-    "description VARCHAR, tests VARCHAR);\n";
 
 static void add_str_or_null(struct strbuf *sb, const char *s)
 {
@@ -72,11 +65,6 @@ static void add_values(struct strbuf *sb, const char *const *values, size_t n)
     }
 }
 
-int transform_prepare_metadata(struct wh *wh)
-{
-    return wh_exec(wh, metadata_ddl);
-}
-
 void transform_metadata_sql(const struct dbt_model *m, struct strbuf *sb)
 {
     char *relation = xstrfmt("%s.%s", dbt_model_schema(m), dbt_model_alias(m));
@@ -120,31 +108,17 @@ static int record_sources(struct wh *wh, const struct dbt_project *p)
     return ret;
 }
 
-/* "table", "view" or NULL: what schema.name is now. */
-static char *existing_kind(struct wh *wh, const char *schema, const char *name)
-{
-    struct strbuf sql = STRBUF_INIT;
-    char *kind;
+/* DuckDB's progress on the running model, passed on to the caller. */
+struct progress_ctx {
+    const struct transform_options *opts;
+    const char *model;
+};
 
-    strbuf_addstr(&sql, "SELECT 'table' FROM duckdb_tables() WHERE schema_name = ");
-    strbuf_add_sql_string(&sql, schema);
-    strbuf_addstr(&sql, " AND table_name = ");
-    strbuf_add_sql_string(&sql, name);
-    strbuf_addstr(&sql, " AND database_name = current_database() UNION ALL SELECT 'view' FROM "
-                        "duckdb_views() WHERE schema_name = ");
-    strbuf_add_sql_string(&sql, schema);
-    strbuf_addstr(&sql, " AND view_name = ");
-    strbuf_add_sql_string(&sql, name);
-    strbuf_addstr(&sql, " AND database_name = current_database() AND NOT internal");
-    kind = wh_query_value(wh, sql.buf);
-    strbuf_release(&sql);
-    return kind;
-}
-
-/* DuckDB's progress on the running model, as a bar on a terminal. */
 static void on_progress(double percent, void *ctx)
 {
-    term_progress((const char *)ctx, percent, 100);
+    const struct progress_ctx *p = ctx;
+
+    p->opts->progress(p->model, percent, 100, p->opts->progress_ctx);
 }
 
 /*
@@ -193,8 +167,10 @@ out:
 }
 
 static int build_model(struct wh *wh, const struct dbt_model *m, int full_refresh,
-                       volatile sig_atomic_t *cancel, int show_progress, struct transform_result *r)
+                       volatile sig_atomic_t *cancel, const struct transform_options *progress,
+                       struct transform_result *r)
 {
+    struct progress_ctx pctx = {progress, m->name};
     struct strbuf rel = STRBUF_INIT, sql = STRBUF_INIT;
     struct wh_limits lim = {0};
     int is_table = strcmp(m->materialized, "view") != 0, ret = -1, in_tx = 0, incremental = 0;
@@ -202,7 +178,7 @@ static int build_model(struct wh *wh, const struct dbt_model *m, int full_refres
     char *kind = NULL, *rows = NULL;
 
     dbt_model_relation(m, &rel);
-    kind = existing_kind(wh, dbt_model_schema(m), dbt_model_alias(m));
+    kind = wh_meta_relation_kind(wh, dbt_model_schema(m), dbt_model_alias(m));
     incremental = dbt_model_is_incremental(m) && !full_refresh && kind && !strcmp(kind, "table");
     if (wh_check_single_select(wh, incremental ? m->incremental_sql : m->compiled_sql) < 0)
         goto out;
@@ -215,9 +191,9 @@ static int build_model(struct wh *wh, const struct dbt_model *m, int full_refres
     strbuf_addf(&sql, "CREATE OR REPLACE %s %s AS\n%s\n", is_table ? "TABLE" : "VIEW", rel.buf,
                 m->compiled_sql);
     lim.cancel = cancel;
-    if (show_progress) {
+    if (progress && progress->progress) {
         lim.progress = on_progress;
-        lim.progress_ctx = m->name;
+        lim.progress_ctx = &pctx;
     }
     if ((incremental ? run_incremental(wh, m, rel.buf, &lim) : wh_exec_single(wh, sql.buf, &lim)) <
         0)
@@ -356,7 +332,9 @@ static void *worker_main(void *arg)
             pthread_cond_wait(&s->cv, &s->mu);
             continue;
         }
-        term_progress("transform", (double)s->done, (double)s->total);
+        if (s->opts->progress)
+            s->opts->progress("transform", (double)s->done, (double)s->total,
+                              s->opts->progress_ctx);
         pthread_mutex_unlock(&s->mu);
 
         m = &s->p->models[idx];
@@ -364,7 +342,7 @@ static void *worker_main(void *arg)
         start = clock_seconds();
         error_clear();
         failed = build_model(w->wh, m, s->opts->full_refresh, s->opts->cancel,
-                             s->progress_per_model, r) < 0;
+                             s->progress_per_model ? s->opts : NULL, r) < 0;
         r->status = failed ? TRANSFORM_FAILED : TRANSFORM_OK;
         if (failed)
             r->message = xstrfmt("%s: %s", m->path, error_last());
@@ -447,7 +425,8 @@ static void run_build(struct wh *wh, const struct dbt_project *p,
         if (i)
             wh_close(w[i].wh);
     }
-    term_progress_end();
+    if (opts->progress)
+        opts->progress(NULL, 0, 0, opts->progress_ctx);
     for (k = 0; k < p->nmodels; k++) {
         size_t idx = p->order[k];
         if (!s.has_result[idx])
@@ -470,13 +449,11 @@ static void run_build(struct wh *wh, const struct dbt_project *p,
     free(w);
 }
 
-int transform_run(const char *root, const char *warehouse, const struct transform_options *opts,
+int transform_run(const char *root, struct wh *wh, const struct transform_options *opts,
                   struct transform_report *rep)
 {
     static const struct transform_options defaults;
     struct dbt_project p;
-    struct wh *wh = NULL;
-    struct wh_options wo = {0};
     unsigned char *selected = NULL;
     double t0 = clock_seconds();
     int ret = -1;
@@ -490,12 +467,9 @@ int transform_run(const char *root, const char *warehouse, const struct transfor
         return -1;
     }
 
-    wo.mode = WH_READ_WRITE;
-    wo.no_external_access = 1;
-    wo.lock_configuration = 1;
-    if (wh_open_ext(warehouse, &wo, &wh) < 0)
+    if (wh_lock_down(wh) < 0)
         goto out;
-    if (transform_prepare_metadata(wh) < 0 || record_sources(wh, &p) < 0 ||
+    if (records_create_models(wh) < 0 || record_sources(wh, &p) < 0 ||
         create_schemas(wh, &p, selected) < 0)
         goto out;
     run_build(wh, &p, opts, selected, opts->threads > 0 ? opts->threads : TRANSFORM_DEFAULT_THREADS,
@@ -503,7 +477,6 @@ int transform_run(const char *root, const char *warehouse, const struct transfor
     ret = rep->failed || rep->skipped ? 1 : 0;
 out:
     rep->seconds = clock_seconds() - t0;
-    wh_close(wh);
     free(selected);
     dbt_project_release(&p);
     return ret;
@@ -522,47 +495,4 @@ void transform_report_release(struct transform_report *rep)
     }
     free(rep->results);
     memset(rep, 0, sizeof(*rep));
-}
-
-/* A message over several lines (DuckDB's LINE n: context), each after an indent. */
-static void print_indented(FILE *f, const char *msg)
-{
-    const char *nl;
-
-    fputs("  ", f);
-    while ((nl = strchr(msg, '\n')) != NULL) {
-        fprintf(f, "%.*s\n        ", (int)(nl - msg), msg);
-        msg = nl + 1;
-    }
-    fprintf(f, "%s\n", msg);
-}
-
-void transform_report_print(FILE *f, const struct transform_report *rep)
-{
-    size_t i, width = 8;
-
-    for (i = 0; i < rep->n; i++)
-        if (strlen(rep->results[i].relation) > width)
-            width = strlen(rep->results[i].relation);
-    for (i = 0; i < rep->n; i++) {
-        const struct transform_result *r = &rep->results[i];
-        const char *color = r->status == TRANSFORM_OK       ? term_green()
-                            : r->status == TRANSFORM_FAILED ? term_red()
-                                                            : term_yellow();
-        const char *word = r->status == TRANSFORM_OK       ? "OK"
-                           : r->status == TRANSFORM_FAILED ? "FAILED"
-                                                           : "SKIPPED";
-        char rows[32] = "-";
-
-        if (r->rows >= 0)
-            snprintf(rows, sizeof(rows), "%lld rows", (long long)r->rows);
-        fprintf(f, "%s%-7s%s %-5s %-*s", color, word, term_reset(), r->materialized, (int)width,
-                r->relation);
-        if (r->status == TRANSFORM_OK)
-            fprintf(f, " %14s %8.2f s\n", rows, r->seconds);
-        else
-            print_indented(f, r->message);
-    }
-    fprintf(f, "transform: %zu built, %zu failed, %zu skipped in %.2f s\n", rep->ok, rep->failed,
-            rep->skipped, rep->seconds);
 }

@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "util/progress.h"
+
 #define TRANSFORM_DEFAULT_THREADS 4
 
 struct transform_options {
@@ -28,6 +30,9 @@ struct transform_options {
     int threads;      /* models built at once on separate connections; 0: the default */
     volatile sig_atomic_t *cancel; /* set non-zero (e.g. on SIGINT) to interrupt the running
                                       model (it keeps its previous version) and stop */
+    progress_fn *progress;         /* models done of all, or with one thread each model's progress;
+                                      then NULL; may be NULL */
+    void *progress_ctx;
 };
 
 enum transform_status { TRANSFORM_OK, TRANSFORM_FAILED, TRANSFORM_SKIPPED };
@@ -52,24 +57,22 @@ struct transform_report {
     int bad_input; /* the run stopped on the project's files (an exit-2 problem) */
 };
 
+struct wh;
+
 /*
- * Builds the models of the dbt project under root into the warehouse file. Returns 0 when
+ * Builds the models of the dbt project under root into wh, open read-write (borrowed: left
+ * open, and locked down with wh_lock_down() first: model SQL cannot read files). Returns 0 when
  * every selected model was built, 1 when some failed or were skipped (the others were still
- * built), -1 on a fatal error (bad project files: report->bad_input; or the warehouse could
- * not be opened) after error().
+ * built), -1 on a fatal error (bad project files: report->bad_input; or the warehouse failed) after
+ * error().
  */
-int transform_run(const char *root, const char *warehouse, const struct transform_options *opts,
+int transform_run(const char *root, struct wh *wh, const struct transform_options *opts,
                   struct transform_report *report);
 void transform_report_release(struct transform_report *report);
 
 struct dbt_model;
 struct strbuf;
-struct wh;
-/* Creates _mdp.models and _mdp.model_columns when missing. Returns 0 or -1 with error(). */
-int transform_prepare_metadata(struct wh *wh);
-/* Appends the statements that replace a model's (or seed's) rows in those tables. */
+/* Appends the statements that replace a model's (or seed's) rows in _mdp.models/model_columns. */
 void transform_metadata_sql(const struct dbt_model *m, struct strbuf *sb);
-/* One line per model (status, materialization, relation, rows, seconds, message) and totals. */
-void transform_report_print(FILE *f, const struct transform_report *report);
 
 #endif

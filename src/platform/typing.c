@@ -13,6 +13,7 @@
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
+#include "wh/meta.h"
 #include "wh/wh.h"
 
 #define SAMPLE_ROWS 2000
@@ -470,21 +471,12 @@ out:
 static int load_columns(struct wh *wh, const char *schema, const char *table, struct column **out,
                         size_t *nout)
 {
-    struct strbuf sql = STRBUF_INIT;
     struct wh_result *r = NULL;
     struct column *cols;
     size_t i;
 
-    strbuf_addstr(&sql, "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ");
-    strbuf_add_sql_string(&sql, schema);
-    strbuf_addstr(&sql, " AND table_name = ");
-    strbuf_add_sql_string(&sql, table);
-    strbuf_addstr(&sql, " ORDER BY column_index");
-    if (wh_query(wh, sql.buf, NULL, &r) < 0) {
-        strbuf_release(&sql);
+    if (wh_meta_table_columns(wh, schema, table, &r) < 0)
         return -1;
-    }
-    strbuf_release(&sql);
     cols = xcalloc(r->nrows ? r->nrows : 1, sizeof(*cols));
     for (i = 0; i < r->nrows; i++) {
         cols[i].name = xstrdup(wh_result_text(r, i, 0));

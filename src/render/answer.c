@@ -194,6 +194,7 @@ void render_answer_json(struct strbuf *sb, const char *question, const struct an
     json_set(o, "caveats", arr);
     json_set_bool(o, "unanswerable", a->base.unanswerable);
     json_set_num(o, "elapsed_ms", floor(a->elapsed_ms * 10 + 0.5) / 10);
+    json_set_num(o, "query_ms", floor(a->query_ms * 10 + 0.5) / 10); /* of which the SQL ran */
     json_print(sb, o, 0);
     strbuf_addch(sb, '\n');
     json_free(o);

@@ -44,6 +44,43 @@ int warning(const char *fmt, ...)
     return 0;
 }
 
+static int verbose;
+
+void inform(const char *fmt, ...)
+{
+    va_list ap;
+
+    if (quiet)
+        return;
+    va_start(ap, fmt);
+    report("", fmt, ap, 0);
+    va_end(ap);
+}
+
+void trace(const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!verbose)
+        return;
+    va_start(ap, fmt);
+    report("", fmt, ap, 0);
+    va_end(ap);
+}
+
+int error_verbose(int on)
+{
+    int old = verbose;
+
+    verbose = on;
+    return old;
+}
+
+int error_is_verbose(void)
+{
+    return verbose;
+}
+
 void die(const char *fmt, ...)
 {
     va_list ap;

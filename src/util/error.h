@@ -14,6 +14,20 @@
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "warning: ..."; returns 0. */
 int warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * A message on stderr as it is, not recorded, not an error: something the user waits on
+ * (e.g. "waiting for 'w.duckdb': another process is using it"). Silenced by error_quiet().
+ */
+void inform(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Detail for -v (timings of a step, a cache that could not be written): printed as it is on
+ * stderr when error_verbose(1) is on, else dropped.
+ */
+void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Turns trace() on or off for the process (main, from -v); returns the old state. */
+int error_verbose(int on);
+/* Is trace() on? */
+int error_is_verbose(void);
 /* Prints "fatal: ..." and exits with 128; for commands, never libraries. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* A broken invariant: prints where and aborts. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/strutil.h"
+#include "util/xmalloc.h"
 
 #define MAX_WORD 64
 
@@ -59,4 +60,17 @@ void strv_free(char **v, size_t n)
     for (i = 0; i < n; i++)
         free(v[i]);
     free(v);
+}
+
+void strv_push_unique(char ***v, size_t *n, char *s)
+{
+    size_t i;
+
+    for (i = 0; i < *n; i++)
+        if (!strcmp((*v)[i], s)) {
+            free(s);
+            return;
+        }
+    *v = xrealloc(*v, (*n + 1) * sizeof(**v));
+    (*v)[(*n)++] = s;
 }

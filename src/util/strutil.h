@@ -17,6 +17,11 @@ size_t str_edit_distance(const char *a, const char *b);
  */
 const char *str_closest(const char *word, const char *const *candidates, size_t n,
                         size_t max_distance);
+/*
+ * Appends s to the n strings of *v unless an equal one is there; takes ownership of s (freed
+ * when it is a duplicate).
+ */
+void strv_push_unique(char ***v, size_t *n, char *s);
 /* Frees each of the n strings in v, then v. */
 void strv_free(char **v, size_t n);
 

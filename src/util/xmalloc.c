@@ -10,8 +10,12 @@
 
 static void oom(size_t size)
 {
-    fprintf(stderr, "fatal: out of memory allocating %zu bytes\n", size);
-    exit(127);
+    /* Exit status 1 (the work failed); 127 would read as "command not found". */
+    fprintf(stderr,
+            "fatal: out of memory allocating %zu bytes; free some memory, or ask for "
+            "less (fewer rows or columns)\n",
+            size);
+    exit(1);
 }
 
 void *xmalloc(size_t size)

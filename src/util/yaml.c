@@ -153,8 +153,27 @@ int yaml_parse_string(const char *name, const char *text, size_t len, struct yam
         struct yaml_node *n;
 
         if (!yaml_parser_parse(&p.parser, &ev)) {
-            error("%s:%zu:%zu: %s%s%s", name, p.parser.problem_mark.line + 1,
-                  p.parser.problem_mark.column + 1,
+            size_t line = p.parser.problem_mark.line + 1, col = p.parser.problem_mark.column + 1;
+            if (p.parser.error == YAML_READER_ERROR) {
+                /* a reader error has an offset, not a mark */
+                size_t i, off = p.parser.problem_offset < len ? p.parser.problem_offset : len;
+                line = col = 1;
+                for (i = 0; i < off; i++) {
+                    if (text[i] == '\n') {
+                        line++;
+                        col = 1;
+                    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+                        col++;
+                    }
+                }
+                error("%s:%zu:%zu: %s (byte 0x%02X); write it escaped in double quotes, e.g. "
+                      "\"\\x%02X\"",
+                      name, line, col, p.parser.problem ? p.parser.problem : "invalid character",
+                      (unsigned)p.parser.problem_value & 0xff,
+                      (unsigned)p.parser.problem_value & 0xff);
+                goto out;
+            }
+            error("%s:%zu:%zu: %s%s%s", name, line, col,
                   p.parser.problem ? p.parser.problem : "invalid YAML", p.parser.context ? " " : "",
                   p.parser.context ? p.parser.context : "");
             goto out;
@@ -329,7 +348,7 @@ static int needs_quotes(const char *s)
     for (p = s; *p; p++) {
         if ((*p == ':' && (p[1] == ' ' || !p[1])) || (*p == '#' && p > s && p[-1] == ' '))
             return 1;
-        if ((unsigned char)*p < 0x20)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
             return 1;
     }
     return 0;
@@ -351,6 +370,8 @@ static void emit_scalar(struct strbuf *sb, const struct yaml_node *n)
             strbuf_addstr(sb, "\\n");
         else if (*p == '\t')
             strbuf_addstr(sb, "\\t");
+        else if ((unsigned char)*p < 0x20 || *p == 0x7f) /* YAML allows them only escaped */
+            strbuf_addf(sb, "\\x%02X", (unsigned char)*p);
         else
             strbuf_addch(sb, *p);
     }

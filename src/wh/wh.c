@@ -55,6 +55,24 @@ static int is_memory(const char *path)
     return !path || !*path || !strcmp(path, ":memory:");
 }
 
+/*
+ * "locked by another process (PID 123: /usr/bin/mdp)" from DuckDB's lock message, without
+ * its advice, which is about the duckdb CLI's flags.
+ */
+static int lock_error(const char *path, const char *duck)
+{
+    const char *held = strstr(duck, "is held in "), *pid = strstr(duck, "(PID ");
+    long n = pid ? strtol(pid + 5, NULL, 10) : 0;
+
+    if (held && pid && pid > held)
+        return error("warehouse '%s' is locked by another process (PID %ld: %.*s); try again "
+                     "when it has finished, or set MDP_LOCK_TIMEOUT_MS to wait longer",
+                     path, n, (int)(pid - held - 12), held + 11);
+    return error("warehouse '%s' is locked by another process; try again when it has finished, "
+                 "or set MDP_LOCK_TIMEOUT_MS to wait longer",
+                 path);
+}
+
 int wh_open_ext(const char *path, const struct wh_options *o, struct wh **out)
 {
     duckdb_config cfg = NULL;
@@ -102,19 +120,16 @@ int wh_open_ext(const char *path, const struct wh_options *o, struct wh **out)
             break;
         if (err && strstr(err, "Could not set lock") && now_ms() < deadline) {
             if (!said_waiting++)
-                fprintf(stderr,
-                        "waiting for '%s': another process is using it (%s to change how "
-                        "long)\n",
-                        path, "MDP_LOCK_TIMEOUT_MS");
+                inform("waiting for '%s': another process is using it (%s to change how "
+                       "long)",
+                       path, "MDP_LOCK_TIMEOUT_MS");
             duckdb_free(err);
             err = NULL;
             usleep(200 * 1000);
             continue;
         }
         if (err && strstr(err, "Could not set lock"))
-            error("warehouse '%s' is locked by another process; try again when it has "
-                  "finished (%s)",
-                  path, err);
+            lock_error(path, err);
         else
             error("cannot open warehouse '%s': %s", path, err ? err : "unknown DuckDB error");
         duckdb_free(err);
@@ -154,6 +169,17 @@ void wh_close(struct wh *wh)
     free(wh);
 }
 
+int wh_lock_down(struct wh *wh)
+{
+    char *locked = wh_query_value(wh, "SELECT current_setting('lock_configuration')::VARCHAR");
+    int ret = 0;
+
+    if (!locked || strcmp(locked, "true"))
+        ret = wh_exec(wh, "SET enable_external_access = false; SET lock_configuration = true");
+    free(locked);
+    return ret;
+}
+
 const char *wh_path(const struct wh *wh)
 {
     return wh->path;
@@ -176,15 +202,40 @@ struct watch {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int done;
-    int fired; /* 1: timeout, 2: cancelled */
+    int fired; /* 1: timeout, 2: cancelled, 3: memory */
     pthread_t thread;
     int running;
 };
 
+/* The process's resident memory in bytes (0 when unknown). */
+static size_t rss_bytes(void)
+{
+    unsigned long pages = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+
+    if (!f)
+        return 0;
+    if (fscanf(f, "%lu %lu", &pages, &resident) != 2)
+        resident = 0;
+    fclose(f);
+    return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * The last resort for a query that ignores duckdb_interrupt() (one function call running on
+ * and on, e.g. repeat() of gigabytes): say why and leave with exit status 1.
+ */
+static void hard_stop(const char *why)
+{
+    fprintf(stderr, "error: %s, and did not stop when interrupted; mdp stops here\n", why);
+    fflush(stderr);
+    _exit(1);
+}
+
 static void *watch_main(void *arg)
 {
     struct watch *w = arg;
-    int64_t start = now_ms();
+    int64_t start = now_ms(), fired_at = 0;
 
     pthread_mutex_lock(&w->mu);
     while (!w->done) {
@@ -209,6 +260,33 @@ static void *watch_main(void *arg)
             w->fired = 1;
             duckdb_interrupt(w->wh->conn);
         }
+        if (w->lim->max_rss) {
+            size_t rss = rss_bytes();
+            if (!w->fired && rss > w->lim->max_rss) {
+                w->fired = 3;
+                duckdb_interrupt(w->wh->conn);
+            }
+            if (w->lim->hard_stop && rss > 2 * w->lim->max_rss) {
+                char why[128];
+                snprintf(why, sizeof(why), "the query used more than %zu MB of memory",
+                         2 * w->lim->max_rss >> 20);
+                hard_stop(why);
+            }
+        }
+        if (w->fired && !fired_at)
+            fired_at = now;
+        if (w->fired && w->lim->hard_stop && now - fired_at > 3000) {
+            char why[128];
+            if (w->fired == 3)
+                snprintf(why, sizeof(why), "the query used more than %zu MB of memory",
+                         w->lim->max_rss >> 20);
+            else if (w->fired == 1)
+                snprintf(why, sizeof(why), "the query ran past the timeout of %d ms",
+                         w->lim->timeout_ms);
+            else
+                snprintf(why, sizeof(why), "the query was cancelled");
+            hard_stop(why);
+        }
         if (w->lim->progress) {
             duckdb_query_progress_type p = duckdb_query_progress(w->wh->conn);
             if (p.percentage >= 0)
@@ -224,7 +302,7 @@ static void watch_start(struct watch *w, struct wh *wh, const struct wh_limits *
     memset(w, 0, sizeof(*w));
     w->wh = wh;
     w->lim = lim;
-    if (!lim || (!lim->timeout_ms && !lim->cancel && !lim->progress))
+    if (!lim || (!lim->timeout_ms && !lim->cancel && !lim->progress && !lim->max_rss))
         return;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
@@ -254,6 +332,9 @@ static int interrupted_error(int fired, const struct wh_limits *lim, const char 
         return error("query interrupted: it ran past the timeout of %d ms", lim->timeout_ms);
     if (fired == 2)
         return error("query cancelled");
+    if (fired == 3)
+        return error("query interrupted: it used more than the memory limit of %zu MB",
+                     lim->max_rss >> 20);
     return error("%s", duck_msg ? duck_msg : "query failed");
 }
 
@@ -557,6 +638,14 @@ static int64_t read_int(duckdb_type t, const void *data, idx_t row)
 static void add_value(struct strbuf *sb, double *num, duckdb_vector vec, duckdb_logical_type lt,
                       idx_t row);
 
+/*
+ * How much more text the result being built may hold (SIZE_MAX: no bound). A string that would
+ * pass it is not copied: value_over is set and result_add_chunk() fails. Per thread, as
+ * several threads may build results at once.
+ */
+static _Thread_local size_t value_room = SIZE_MAX;
+static _Thread_local int value_over;
+
 static void add_child(struct strbuf *sb, duckdb_vector vec, duckdb_logical_type lt, idx_t row)
 {
     uint64_t *valid = duckdb_vector_get_validity(vec);
@@ -640,6 +729,10 @@ static void add_value(struct strbuf *sb, double *num, duckdb_vector vec, duckdb_
         duckdb_string_t *s = &((duckdb_string_t *)data)[row];
         const char *p = duckdb_string_t_data(s);
         uint32_t len = duckdb_string_t_length(*s);
+        if (value_room != SIZE_MAX && (sb->len > value_room || len > value_room - sb->len)) {
+            value_over = 1;
+            break;
+        }
         if (t == DUCKDB_TYPE_VARCHAR) {
             strbuf_add(sb, p, len);
         } else {
@@ -781,53 +874,97 @@ static void result_columns(struct wh_result *r, duckdb_result *res)
     }
 }
 
-static void result_add_chunk(struct wh_result *r, duckdb_result *res, duckdb_data_chunk chunk,
-                             size_t keep)
+/* What materialising a result may still use: time, bytes of text, and a cancel flag. */
+struct budget {
+    int64_t deadline_ms; /* 0: none */
+    size_t bytes_left;   /* SIZE_MAX: none */
+    size_t max_bytes;
+    int timeout_ms;
+    volatile sig_atomic_t *cancel;
+};
+
+static int budget_check(const struct budget *b)
+{
+    if (b->cancel && *b->cancel)
+        return error("query cancelled");
+    if (b->deadline_ms && now_ms() >= b->deadline_ms)
+        return error("query interrupted: it ran past the timeout of %d ms", b->timeout_ms);
+    return 0;
+}
+
+static int budget_over(const struct budget *b)
+{
+    return error("refused: the result is larger than the limit of %zu MB; select fewer or "
+                 "shorter columns, aggregate, or add a LIMIT",
+                 b->max_bytes >> 20);
+}
+
+/* Appends up to keep rows of chunk; -1 with error() when the budget runs out. */
+static int result_add_chunk(struct wh_result *r, duckdb_result *res, duckdb_data_chunk chunk,
+                            size_t keep, struct budget *b)
 {
     idx_t n = duckdb_data_chunk_get_size(chunk), row;
     size_t c, base, alloc;
     struct strbuf sb = STRBUF_INIT;
+    int ret = 0;
 
     if (keep > n)
         keep = n;
     if (!keep)
-        return;
+        return 0;
     alloc = r->alloc_rows;
     ALLOC_GROW(r->text, (r->nrows + keep) * r->ncols, r->alloc_rows);
     ALLOC_GROW(r->num, (r->nrows + keep) * r->ncols, alloc);
-    for (c = 0; c < r->ncols; c++) {
+    for (base = r->nrows * r->ncols; base < (r->nrows + keep) * r->ncols; base++) {
+        r->text[base] = NULL;
+        r->num[base] = NAN;
+    }
+    for (c = 0; c < r->ncols && !ret; c++) {
         duckdb_vector vec = duckdb_data_chunk_get_vector(chunk, c);
         duckdb_logical_type lt = duckdb_column_logical_type(res, c);
         uint64_t *valid = duckdb_vector_get_validity(vec);
         for (row = 0; row < keep; row++) {
             base = (r->nrows + row) * r->ncols + c;
-            r->num[base] = NAN;
-            if (valid && !duckdb_validity_row_is_valid(valid, row)) {
-                r->text[base] = NULL;
+            if (valid && !duckdb_validity_row_is_valid(valid, row))
                 continue;
+            if ((row & 255) == 0 && budget_check(b) < 0) {
+                ret = -1;
+                break;
             }
             strbuf_reset(&sb);
+            value_room = b->bytes_left;
+            value_over = 0;
             add_value(&sb, &r->num[base], vec, lt, row);
+            value_room = SIZE_MAX;
+            if (value_over || sb.len > b->bytes_left) {
+                ret = budget_over(b);
+                break;
+            }
+            if (b->bytes_left != SIZE_MAX)
+                b->bytes_left -= sb.len;
             r->text[base] = xstrndup(sb.buf, sb.len);
         }
         duckdb_destroy_logical_type(&lt);
     }
     r->nrows += keep;
     strbuf_release(&sb);
+    return ret;
 }
 
-static int run_prepared(struct wh *wh, duckdb_prepared_statement prep, const struct wh_limits *lim,
-                        struct wh_result **out)
+/*
+ * Runs a prepared statement under the watchdog w, started (with the clock at `started`) before
+ * the statement was prepared, as DuckDB folds constant expressions while preparing; stops it.
+ */
+static int run_prepared(struct watch *w, int64_t started, duckdb_prepared_statement prep,
+                        const struct wh_limits *lim, struct wh_result **out)
 {
     duckdb_pending_result pending = NULL;
     duckdb_result res;
-    struct watch w;
     struct wh_result *r = NULL;
-    int have_res = 0, fired, ret = -1;
+    int have_res = 0, fired, ret = -1, own_error = 0;
     const char *duck_err = NULL;
     char *err_copy = NULL;
 
-    watch_start(&w, wh, lim);
     if (duckdb_pending_prepared_streaming(prep, &pending) == DuckDBError) {
         duck_err = duckdb_pending_error(pending);
         err_copy = xstrdup(duck_err ? duck_err : "cannot execute statement");
@@ -842,15 +979,30 @@ static int run_prepared(struct wh *wh, duckdb_prepared_statement prep, const str
     if (out) {
         duckdb_data_chunk chunk;
         size_t cap = lim && lim->max_rows ? lim->max_rows : (size_t)-1;
+        struct budget b = {0, SIZE_MAX, 0, 0, NULL};
 
+        if (lim) {
+            b.timeout_ms = lim->timeout_ms;
+            b.deadline_ms = lim->timeout_ms > 0 ? started + lim->timeout_ms : 0;
+            b.max_bytes = lim->max_bytes;
+            b.bytes_left = lim->max_bytes ? lim->max_bytes : SIZE_MAX;
+            b.cancel = lim->cancel;
+        }
         r = xcalloc(1, sizeof(*r));
         result_columns(r, &res);
         while ((chunk = duckdb_fetch_chunk(res)) != NULL) {
             idx_t n = duckdb_data_chunk_get_size(chunk);
+            int bad = 0;
             if (r->nrows < cap)
-                result_add_chunk(r, &res, chunk, cap - r->nrows);
+                bad = result_add_chunk(r, &res, chunk, cap - r->nrows, &b);
+            else
+                bad = budget_check(&b);
             r->total_rows += n;
             duckdb_destroy_data_chunk(&chunk);
+            if (bad < 0) {
+                own_error = 1;
+                goto done;
+            }
         }
         if (duckdb_result_error(&res)) {
             err_copy = xstrdup(duckdb_result_error(&res));
@@ -860,8 +1012,8 @@ static int run_prepared(struct wh *wh, duckdb_prepared_statement prep, const str
     }
     ret = 0;
 done:
-    fired = watch_stop(&w);
-    if (ret < 0)
+    fired = watch_stop(w);
+    if (ret < 0 && !own_error)
         interrupted_error(fired, lim, err_copy);
     if (have_res)
         duckdb_destroy_result(&res);
@@ -908,6 +1060,10 @@ static int run_sql(struct wh *wh, const char *sql, const struct wh_limits *lim,
                 merged.timeout_ms = lim->timeout_ms;
             if (lim->max_rows && (!merged.max_rows || lim->max_rows < merged.max_rows))
                 merged.max_rows = lim->max_rows;
+            if (lim->max_bytes && (!merged.max_bytes || lim->max_bytes < merged.max_bytes))
+                merged.max_bytes = lim->max_bytes;
+            if (lim->max_rss && (!merged.max_rss || lim->max_rss < merged.max_rss))
+                merged.max_rss = lim->max_rss;
             merged.cancel = lim->cancel;
             merged.progress = lim->progress;
             merged.progress_ctx = lim->progress_ctx;
@@ -917,18 +1073,26 @@ static int run_sql(struct wh *wh, const char *sql, const struct wh_limits *lim,
     for (i = 0; i < n; i++) {
         duckdb_prepared_statement prep = NULL;
         int last = i == n - 1, r;
+        int64_t started = now_ms();
+        struct watch w;
 
+        watch_start(&w, wh, lim);
         if (duckdb_prepare_extracted_statement(wh->conn, stmts, i, &prep) == DuckDBError) {
             const char *e = duckdb_prepare_error(prep);
-            error("%s", e ? e : "cannot prepare statement");
+            int fired = watch_stop(&w);
+            if (fired)
+                interrupted_error(fired, lim, e);
+            else
+                error("%s", e ? e : "cannot prepare statement");
             duckdb_destroy_prepare(&prep);
             goto out;
         }
         if (wh->sandboxed && sandbox_check_prepared(prep, sql) < 0) {
+            watch_stop(&w);
             duckdb_destroy_prepare(&prep);
             goto out;
         }
-        r = run_prepared(wh, prep, lim, last ? out : NULL);
+        r = run_prepared(&w, started, prep, lim, last ? out : NULL);
         duckdb_destroy_prepare(&prep);
         if (r < 0)
             goto out;

@@ -46,6 +46,13 @@ struct wh; /* opaque */
 int wh_open(const char *path, enum wh_mode mode, struct wh **out);
 int wh_open_ext(const char *path, const struct wh_options *opts, struct wh **out);
 void wh_close(struct wh *wh);
+/*
+ * Locks an open warehouse down for code that runs SQL it did not write (model SQL, questions):
+ * external access off (no files, ATTACH, INSTALL) and the configuration locked, for the whole
+ * database and every connection to it, until it is closed. A no-op when already locked.
+ * Returns 0, or -1 with error().
+ */
+int wh_lock_down(struct wh *wh);
 /* The path the warehouse was opened with; borrowed. */
 const char *wh_path(const struct wh *wh);
 int wh_is_sandboxed(const struct wh *wh);
@@ -59,9 +66,17 @@ int wh_execf(struct wh *wh, const char *fmt, ...) __attribute__((format(printf, 
 
 /* Limits for one query; zero fields mean "none" (or the sandbox's defaults). */
 struct wh_limits {
-    int timeout_ms;                /* interrupt the query after this long */
-    size_t max_rows;               /* keep at most this many rows (the true count is kept) */
-    volatile sig_atomic_t *cancel; /* set non-zero (e.g. from SIGINT) to interrupt */
+    int timeout_ms;   /* interrupt the query after this long */
+    size_t max_rows;  /* keep at most this many rows (the true count is kept) */
+    size_t max_bytes; /* fail ("refused: the result is larger than ...") past this much text */
+    size_t max_rss;   /* interrupt when the process's resident memory passes this */
+    /*
+     * When the query does not stop within 3 s of being interrupted (timeout, cancel, memory),
+     * or memory passes twice max_rss, print why and _exit(1): the last resort for one DuckDB
+     * function call that ignores interrupts. The sandbox sets it.
+     */
+    int hard_stop;
+    volatile sig_atomic_t *cancel;               /* set non-zero (e.g. from SIGINT) to interrupt */
     void (*progress)(double percent, void *ctx); /* called every ~100 ms while running */
     void *progress_ctx;
 };
@@ -70,7 +85,8 @@ struct wh_limits {
  * Runs one statement and returns its rows in *out (free with wh_result_free()). On a sandboxed
  * warehouse the statement must pass sandbox_check() and the sandbox's limits apply where
  * `limits` does not set tighter ones. Returns 0, or -1 with error() (DuckDB's message, or why
- * the statement was refused, or "query interrupted: timeout of N ms").
+ * the statement was refused, or "query interrupted: timeout of N ms"). The timeout and cancel
+ * flag also cover reading the result into *out, and max_bytes bounds its text.
  */
 int wh_query(struct wh *wh, const char *sql, const struct wh_limits *limits,
              struct wh_result **out);

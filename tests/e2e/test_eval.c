@@ -355,3 +355,71 @@ Test(eval, sample_platform_cases_bind_against_the_marts)
     tl_rmdir(dir);
     free(dir);
 }
+
+Test(eval, refuses_and_confident_answers_to_unanswerable_questions)
+{
+    struct tl_run r;
+    struct json *doc, *sum;
+    double n = -1, confident = -1;
+
+    tl_write(root, "refuses.yml",
+             "cases:\n"
+             "  - id: churn\n    question: What is our churn rate?\n    tags: [unanswerable]\n"
+             "    verification_sql: SELECT 0\n    assertions:\n      - type: refuses\n"
+             "  - id: headcount\n    question: Headcount?\n    tags: [unanswerable]\n"
+             "    verification_sql: SELECT 0\n    assertions:\n      - type: refuses\n"
+             "  - id: paris\n    question: Rows in Paris?\n    tags: [unanswerable]\n"
+             "    verification_sql: SELECT 0\n    assertions:\n      - type: refuses\n"
+             "  - id: rows\n    question: How many rows?\n"
+             "    verification_sql: SELECT count(*) FROM marts.t\n"
+             "    assertions:\n      - type: exact_number\n");
+    tl_write(root, "refuses_answers.yml",
+             "churn:\n  answer: \"Nothing records churn; closest: kind.\"\n"
+             "  unanswerable: true\n"
+             "headcount: \"Headcount is 10.\"\n"
+             "rows: \"10 rows\"\n");
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --no-color eval refuses.yml --answers refuses_answers.yml",
+          root);
+    cr_assert_eq(r.code, 1, "%s", r.err.buf);
+    cr_assert(has(&r, "PASS churn"), "%s", r.out.buf);
+    cr_assert(has(&r, "(the answerer says the data cannot answer this)"));
+    cr_assert(has(&r, "refuses: the answer is marked unanswerable -> pass"));
+    cr_assert(has(&r, "FAIL headcount"));
+    cr_assert(has(&r, "answers with confidence -> fail"));
+    cr_assert(has(&r, "FAIL paris")); /* no answer at all: failed, but not a confident one */
+    cr_assert(has(&r, "PASS rows"));
+    cr_assert(has(&r, "  unanswerable   1/3    33.3%"), "%s", r.out.buf);
+    cr_assert(has(&r, "confident answers to unanswerable questions: 1 of 3\n"), "%s", r.out.buf);
+    cr_assert_str_eq(last_line(&r.out), "2 passed, 2 failed");
+    tl_run_release(&r);
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" eval refuses.yml --answers refuses_answers.yml --json",
+          root);
+    doc = json_parse("stdout", r.out.buf, r.out.len);
+    cr_assert(doc != NULL, "not JSON: %s", r.out.buf);
+    sum = json_get(doc, "summary");
+    json_num(json_get(sum, "unanswerable"), &n);
+    json_num(json_get(sum, "confident_unanswerable"), &confident);
+    cr_assert_eq(n, 3);
+    cr_assert_eq(confident, 1);
+    cr_assert_eq(json_get(json_at(json_get(doc, "cases"), 0), "unanswerable") != NULL, 1);
+    json_free(doc);
+    tl_run_release(&r);
+
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" eval refuses.yml --answers refuses_answers.yml --junit "
+          "out/refuses.xml >/dev/null; grep -o '<property name=\"confident answers to "
+          "unanswerable questions\" value=\"[0-9]*\"/>' out/refuses.xml",
+          root);
+    cr_assert_str_eq(r.out.buf,
+                     "<property name=\"confident answers to unanswerable questions\" "
+                     "value=\"1\"/>\n",
+                     "%s", r.err.buf);
+    tl_run_release(&r);
+
+    /* --sql-only asks nothing, so it reports no such count */
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" eval --sql-only refuses.yml", root);
+    cr_assert_eq(r.code, 0, "%s", r.out.buf);
+    cr_assert(!has(&r, "confident answers"), "%s", r.out.buf);
+    tl_run_release(&r);
+}

@@ -185,3 +185,57 @@ Test(pipeline, platform_without_dbt_project_is_its_raw_tables, .timeout = 60)
     tl_rmdir(dir);
     free(dir);
 }
+
+/*
+ * An emptied source file does not replace its table: the pipeline refuses that load (exit 1),
+ * raw.users stays byte for byte, and the models downstream still build from it.
+ */
+Test(pipeline, emptied_source_keeps_its_table, .timeout = 180)
+{
+    char *dir = tl_tmpdir(), *before, *after;
+    struct tl_run r;
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" setup --scale 0.1 >/dev/null", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    tl_run_release(&r);
+    before = tl_table_digest(dir, "raw.users");
+    tl_sh(&r, "cd '%s' && : > sources/postgres/users.csv && \"$MDP_BIN\" pipeline", dir);
+    cr_assert_eq(r.code, 1, "%s\n%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.err.buf, "sources/postgres/users.csv: refused: this load would replace "
+                                "raw.users") != NULL,
+              "%s", r.err.buf);
+    cr_assert(strstr(r.err.buf, "raw.users is unchanged") != NULL, "%s", r.err.buf);
+    cr_assert(strstr(r.out.buf, "transform ok") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    after = tl_table_digest(dir, "raw.users");
+    cr_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    tl_rmdir(dir);
+    free(dir);
+}
+
+/* Tests of a model that failed (or was skipped) in this run are not run on its stale table. */
+Test(pipeline, tests_of_a_failed_model_are_not_run, .timeout = 180)
+{
+    char *dir = tl_tmpdir();
+    struct tl_run r;
+
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" setup --scale 0.05 >/dev/null && sed -i 's/price - cost as "
+          "margin,/price - cost as margin, no_such_column,/' "
+          "dbt_project/models/marts/dim_products.sql && \"$MDP_BIN\" pipeline",
+          dir);
+    cr_assert_eq(r.code, 1, "%s\n%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.out.buf, "SKIP  unique_dim_products_product_id") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "not run: model dim_products was not built in this run") != NULL,
+              "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "not run: model fct_orders was not built in this run") != NULL,
+              "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "PASS  unique_dim_products") == NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "PASS  unique_dim_customers_user_id") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "not run (model not built)") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    tl_rmdir(dir);
+    free(dir);
+}

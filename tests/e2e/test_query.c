@@ -3,6 +3,7 @@
  * test creates.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "testlib.h"
@@ -145,6 +146,75 @@ Test(query, sandbox_stops_runaway_query)
           dir);
     cr_assert_eq(r.code, 1);
     cr_assert(strstr(r.err.buf, "timeout of 300 ms") != NULL, "%s", r.err.buf);
+    tl_run_release(&r);
+}
+
+/*
+ * The red team, grown: results too big to copy or hold, and statements that write through
+ * table functions. Each fails with exit 1 and a message, within the sandbox's limits.
+ */
+static void expect_bounded(const char *sql, const char *why, long max_ms)
+{
+    struct tl_run r;
+    long bytes = -1, ms = -1;
+
+    tl_sh(&r,
+          "cd '%s' && s=$(date +%%s%%N); \"$MDP_BIN\" --warehouse w.duckdb query --sandbox "
+          "--timeout 10000 -c \"%s\" >big.out; e=$?; echo \"$(wc -c <big.out) $(( ($(date "
+          "+%%s%%N) - s) / 1000000 ))\"; rm -f big.out; exit $e",
+          dir, sql);
+    cr_assert_eq(sscanf(r.out.buf, "%ld %ld", &bytes, &ms), 2, "%s", r.out.buf);
+    cr_assert_eq(r.code, 1, "%s: exit %d: %s", sql, r.code, r.err.buf);
+    cr_assert(strstr(r.err.buf, why) != NULL, "%s: %s", sql, r.err.buf);
+    cr_assert(bytes < 1000000, "%s: wrote %ld bytes", sql, bytes);
+    cr_assert(ms < max_ms, "%s: took %ld ms", sql, ms);
+    tl_run_release(&r);
+}
+
+Test(query, sandbox_bounds_huge_results, .timeout = 120)
+{
+    /* one value of 200 MB: more than the sandbox copies */
+    expect_bounded("SELECT repeat('x', 200000000)", "error: ", 40000);
+    /* 4 GB of rows: more than memory allows */
+    expect_bounded("SELECT repeat('x', 400000) FROM range(10000)", "error: ", 40000);
+    /* a result over the byte cap, fast */
+    expect_bounded("SELECT repeat('x', 100000) FROM range(700)",
+                   "refused: the result is larger than the limit of 64 MB", 40000);
+    expect_refused("SELECT * FROM checkpoint()", "refused: checkpoint() writes");
+    expect_refused("SELECT * FROM force_checkpoint()", "refused: force_checkpoint() writes");
+}
+
+/* Out of memory is exit 1 with a message, not the shell's 127 ("command not found"). */
+Test(query, out_of_memory_is_exit_1, .timeout = 60)
+{
+    struct tl_run r;
+
+    if (getenv("ASAN_OPTIONS"))
+        cr_skip_test("ulimit -v and AddressSanitizer's shadow memory do not mix");
+    tl_sh(&r,
+          "cd '%s' && ulimit -v 900000 && \"$MDP_BIN\" --warehouse w.duckdb query -c "
+          "\"SELECT repeat('x', 100000) FROM range(5000)\" >/dev/null",
+          dir);
+    cr_assert_eq(r.code, 1, "exit %d: %s", r.code, r.err.buf);
+    cr_assert(strstr(r.err.buf, "ut of memory") != NULL, "%s", r.err.buf);
+    tl_run_release(&r);
+}
+
+/* A held lock: who holds it and what to do, without DuckDB's advice about its own CLI. */
+Test(query, lock_message_names_the_holder, .timeout = 60)
+{
+    struct tl_run r;
+
+    tl_sh(&r,
+          "cd '%s' || exit 9; \"$MDP_BIN\" --warehouse w.duckdb query --write -c 'SELECT count(*) "
+          "FROM range(100000000000)' >/dev/null 2>&1 & bg=$!; sleep 2; MDP_LOCK_TIMEOUT_MS=200 "
+          "\"$MDP_BIN\" --warehouse w.duckdb query -c 'SELECT 1'; e=$?; kill $bg; wait $bg; "
+          "exit $e",
+          dir);
+    cr_assert_eq(r.code, 1, "%s", r.err.buf);
+    cr_assert(strstr(r.err.buf, "is locked by another process (PID ") != NULL, "%s", r.err.buf);
+    cr_assert(strstr(r.err.buf, "set MDP_LOCK_TIMEOUT_MS to wait longer") != NULL, "%s", r.err.buf);
+    cr_assert(strstr(r.err.buf, "See also") == NULL, "%s", r.err.buf);
     tl_run_release(&r);
 }
 

@@ -435,3 +435,52 @@ Test(transform, help_and_bad_usage)
     cr_assert(strstr(r.err.buf, "dbt_project.yml:"), "%s", r.err.buf);
     tl_run_release(&r);
 }
+
+/* A mistyped model or test name in a yml file is an error with a suggestion, not dropped tests. */
+Test(transform, yml_typos_are_errors_with_did_you_mean)
+{
+    struct tl_run r;
+
+    write_standard_models();
+    tl_write(dir, "dbt_project/models/marts/marts.yml",
+             "version: 2\n"
+             "models:\n"
+             "  - name: dim_customer\n"
+             "    columns:\n"
+             "      - name: customer_id\n"
+             "        tests: [unique]\n");
+    mdp(&r, "test");
+    cr_assert_eq(r.code, 2, "%s%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.err.buf, "models/marts/marts.yml:3:5: no model 'dim_customer' (did you "
+                                "mean 'dim_customers'?)") != NULL,
+              "%s", r.err.buf);
+    tl_run_release(&r);
+
+    tl_write(dir, "dbt_project/models/marts/marts.yml",
+             "version: 2\n"
+             "models:\n"
+             "  - name: nothing_like_it\n"
+             "    columns:\n"
+             "      - name: customer_id\n"
+             "        tests: [unique]\n");
+    mdp(&r, "test");
+    cr_assert_eq(r.code, 2, "%s%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.err.buf, "no model 'nothing_like_it' (no models/**/nothing_like_it.sql); "
+                                "its column tests would be dropped") != NULL,
+              "%s", r.err.buf);
+    tl_run_release(&r);
+
+    tl_write(dir, "dbt_project/models/marts/marts.yml",
+             "version: 2\n"
+             "models:\n"
+             "  - name: dim_customers\n"
+             "    columns:\n"
+             "      - name: customer_id\n"
+             "        tests: [uniqe, not_null]\n");
+    mdp(&r, "test");
+    cr_assert_eq(r.code, 2, "%s%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.err.buf, "models/marts/marts.yml:6:17: unknown test 'uniqe' (did you mean "
+                                "'unique'?)") != NULL,
+              "%s", r.err.buf);
+    tl_run_release(&r);
+}

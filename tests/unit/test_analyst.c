@@ -318,3 +318,52 @@ Test(analyst, deterministic)
     analyst_answer_release(&a);
     analyst_answer_release(&b);
 }
+
+/* ---- follow-ups and verified questions -------------------------------------------------- */
+
+static void assert_followup(const char *prev, const char *next, const char *want)
+{
+    char *got = analyst_followup(prev, next);
+
+    if (!want) {
+        cr_assert_null(got, "'%s' is a question of its own, not '%s'", next, got);
+        return;
+    }
+    cr_assert(got, "'%s' after '%s' is a follow-up", next, prev);
+    cr_assert_str_eq(got, want);
+    free(got);
+}
+
+Test(analyst_followup, keeps_what_it_does_not_change)
+{
+    assert_followup("How much revenue did we make in 2024?", "and in 2023?",
+                    "How much revenue did we make in 2023");
+    assert_followup("revenue in Q3 2024", "what about last quarter?", "revenue last quarter");
+    assert_followup("How much revenue in 2024?", "break that down by category",
+                    "How much revenue in 2024 by category");
+    assert_followup("revenue by category", "only \"Home & Garden\"",
+                    "revenue by category \"Home & Garden\"");
+    assert_followup("top 5 products by revenue", "top 10 instead", "products by revenue top 10");
+    assert_followup("revenue in 2024", "How many customers do we have?", NULL);
+    assert_followup(NULL, "and in 2023?", NULL);
+}
+
+Test(analyst, verified_questions_match_on_words_and_exact_numbers)
+{
+    struct catalog c;
+    struct cat_example e[2];
+
+    memset(&c, 0, sizeof(c));
+    memset(e, 0, sizeof(e));
+    e[0].question = "How many visits were cancelled in 2024?";
+    e[0].sql = "SELECT 1";
+    e[1].question = "Which department is busiest?";
+    e[1].sql = "SELECT 2";
+    c.examples = e;
+    c.nexamples = 2;
+    cr_assert_eq(analyst_verified_match(&c, "how many visits got cancelled in 2024"), 0);
+    cr_assert_eq(analyst_verified_match(&c, "How many visits were cancelled in 2023?"), -1,
+                 "another year is another question");
+    cr_assert_eq(analyst_verified_match(&c, "which department is the busiest"), 1);
+    cr_assert_eq(analyst_verified_match(&c, "which doctor is busiest"), -1);
+}

@@ -19,9 +19,12 @@ static int check_num(enum assertion_type t, double value, double precision, doub
     a.type = t;
     a.tolerance = tol;
     a.relative = rel;
+    struct answer ans = {0};
+
+    ans.text = (char *)answer;
     e.value = value;
     e.precision = precision;
-    return assertion_check(&a, &e, answer, msg);
+    return assertion_check(&a, &e, &ans, msg);
 }
 
 static void expect_num(enum assertion_type t, double value, double precision, double tol, int rel,
@@ -96,9 +99,12 @@ static int check_strings(enum assertion_type t, const char *const *values, size_
     struct expectation e = {0};
 
     a.type = t;
+    struct answer ans = {0};
+
+    ans.text = (char *)answer;
     e.values = (char **)values;
     e.nvalues = n;
-    return assertion_check(&a, &e, answer, msg);
+    return assertion_check(&a, &e, &ans, msg);
 }
 
 static void expect_str(enum assertion_type t, const char *const *values, size_t n,
@@ -216,4 +222,53 @@ Test(assert, number_text_precision)
     cr_assert_float_eq(number_text_precision("7"), 1, 1e-12);
     cr_assert_float_eq(number_text_precision("-3.1"), 0.1, 1e-12);
     cr_assert(number_text_precision("7e+01") < 1e-6);
+}
+
+static int check_refuses(const char *text, int unanswerable, char **msg)
+{
+    struct assertion a = {0};
+    struct expectation e = {0};
+    struct answer ans = {0};
+    char *why = NULL;
+
+    a.type = ASSERT_REFUSES;
+    cr_assert_eq(expectation_resolve(&a, NULL, &e, &why), 0, "refuses needs no SQL result");
+    cr_assert_null(why);
+    ans.text = (char *)text;
+    ans.unanswerable = unanswerable;
+    return assertion_check(&a, &e, &ans, msg);
+}
+
+Test(assert, refuses_follows_the_unanswerable_mark_not_the_text)
+{
+    char *msg = NULL;
+
+    cr_assert_eq(check_refuses("Nothing here records churn.", 1, &msg), 1, "%s", msg);
+    cr_assert(strstr(msg, "marked unanswerable -> pass") != NULL, "%s", msg);
+    free(msg);
+    /* a confident answer fails, even one that sounds unsure */
+    cr_assert_eq(check_refuses("Churn rate is 4.2% (I cannot answer that)", 0, &msg), 0);
+    cr_assert(strstr(msg, "answers with confidence -> fail") != NULL, "%s", msg);
+    free(msg);
+    cr_assert_eq(check_refuses(NULL, 1, &msg), 1);
+    free(msg);
+    cr_assert_eq(check_refuses(NULL, 0, &msg), 0);
+    free(msg);
+}
+
+Test(assert, text_assertions_ignore_the_unanswerable_mark)
+{
+    struct assertion a = {0};
+    struct expectation e = {0};
+    struct answer ans = {0};
+    char *values[] = {"churn"};
+    char *msg = NULL;
+
+    a.type = ASSERT_CONTAINS_ALL;
+    e.values = values;
+    e.nvalues = 1;
+    ans.text = "No column records churn; closest: status.";
+    ans.unanswerable = 1;
+    cr_assert_eq(assertion_check(&a, &e, &ans, &msg), 1, "%s", msg);
+    free(msg);
 }

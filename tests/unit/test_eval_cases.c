@@ -142,6 +142,31 @@ Test(cases, malformed_files_name_line_and_column)
                  "cases.yml:5:12", "each tag");
 }
 
+Test(cases, refuses_takes_no_value)
+{
+    static const char text[] = CASE_HEAD "    tags: [unanswerable]\n    assertions:\n"
+                                         "      - type: refuses\n"
+                                         "      - type: contains_any\n        values: [churn]\n";
+    struct case_set s;
+
+    cr_assert_eq(cases_parse("cases.yml", text, strlen(text), &s), 0, "%s", error_last());
+    cr_assert_eq(s.cases[0].nassertions, 2);
+    cr_assert_eq(s.cases[0].assertions[0].type, ASSERT_REFUSES);
+    cr_assert_str_eq(assertion_type_name(ASSERT_REFUSES), "refuses");
+    cr_assert_eq(assertion_type_parse("refuses"), ASSERT_REFUSES);
+    cr_assert_not(assertion_is_numeric(ASSERT_REFUSES));
+    case_set_release(&s);
+
+    expect_error(CASE_HEAD "    assertions:\n      - type: refuses\n        value: 0\n",
+                 "cases.yml:7:16", "refuses takes no value");
+    expect_error(CASE_HEAD "    assertions:\n      - type: refuses\n        values: [a]\n",
+                 "cases.yml:7:17", "refuses takes no value");
+    expect_error(CASE_HEAD "    assertions:\n      - type: refuses\n        tolerance: 1\n",
+                 "cases.yml:7:20", "refuses takes no value");
+    expect_error(CASE_HEAD "    assertions:\n      - type: refuse\n", "cases.yml:6:15",
+                 "did you mean 'refuses'");
+}
+
 Test(cases, unknown_case_keys_are_ignored_with_a_warning)
 {
     static const char text[] = CASE_HEAD "    difficulty: hard\n    assertions:\n"

@@ -233,3 +233,25 @@ Test(strutil, edit_distance_and_closest)
     cr_assert_str_eq(str_closest("tabel", keys, 4, 2), "table");
     cr_assert_null(str_closest("zzzzzz", keys, 4, 2));
 }
+
+/* Every byte a value can hold (1..0x7f) is written so that it reads back the same. */
+Test(yaml, emit_escapes_control_characters)
+{
+    char value[4];
+    int c;
+
+    for (c = 1; c < 0x80; c++) {
+        struct yaml_node *map = yaml_new(YAML_MAP, NULL), *back = NULL;
+        struct strbuf sb = STRBUF_INIT;
+
+        snprintf(value, sizeof(value), "a%cb", c);
+        yaml_map_set(map, "k", yaml_new(YAML_SCALAR, value));
+        yaml_emit(&sb, map);
+        cr_assert_eq(yaml_parse_string("t.yml", sb.buf, sb.len, &back), 0, "byte 0x%02X: %s", c,
+                     sb.buf);
+        cr_assert_str_eq(yaml_get_str(back, "k"), value, "byte 0x%02X", c);
+        yaml_node_free(map);
+        yaml_node_free(back);
+        strbuf_release(&sb);
+    }
+}

@@ -132,6 +132,11 @@ Test(sandbox, text_allow_list)
     cr_assert(strstr(error_last(), "settings") != NULL);
     cr_assert_eq(sandbox_check_text("ATTACH 'x.db'"), -1);
     cr_assert_eq(sandbox_check_text(""), -1);
+    cr_assert_eq(sandbox_check_text("SELECT * FROM checkpoint()"), -1);
+    cr_assert(strstr(error_last(), "checkpoint() writes") != NULL, "%s", error_last());
+    cr_assert_eq(sandbox_check_text("from FORCE_CHECKPOINT (\n)"), -1);
+    cr_assert_eq(sandbox_check_text("select 1 from t where x = 'checkpoint()'"), 0);
+    cr_assert_eq(sandbox_check_text("select checkpoint from t -- checkpoint()"), 0);
 }
 
 Test(render, table_aligns_and_marks_null)

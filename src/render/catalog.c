@@ -6,7 +6,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "catalog/catalog_internal.h"
+#include "render/catalog.h"
+#include "util/strbuf.h"
 #include "util/error.h"
 #include "util/term.h"
 #include "util/xmalloc.h"

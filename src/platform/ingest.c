@@ -489,8 +489,7 @@ struct column {
 };
 
 /* The columns of schema.table in order; returns how many (0 when none), -1 on error. */
-static long table_columns(struct wh *wh, const char *schema, const char *table,
-                          struct column **out)
+static long table_columns(struct wh *wh, const char *schema, const char *table, struct column **out)
 {
     struct strbuf sql = STRBUF_INIT;
     struct wh_result *r = NULL;
@@ -555,8 +554,8 @@ static size_t add_missing(struct strbuf *sb, const struct column *from, long nfr
  * options), or that has no rows where the table had some, is refused (it->error set, -1) unless
  * allowed; new columns and changed types are noted. 0 when the swap may go ahead.
  */
-static int check_shape(struct wh *wh, const char *schema, const struct source *s,
-                       const char *stage, int allow, int entry_changed, struct ingest_item *it)
+static int check_shape(struct wh *wh, const char *schema, const struct source *s, const char *stage,
+                       int allow, int entry_changed, struct ingest_item *it)
 {
     struct column *oldc = NULL, *newc = NULL;
     struct strbuf why = STRBUF_INIT, names = STRBUF_INIT;

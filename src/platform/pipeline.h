@@ -52,10 +52,10 @@ struct pipeline_event {
     enum pipeline_stage stage;
     const char *name; /* "sync", "ingest", ..., "init", "generate" */
     int done;
-    enum stage_status status;       /* when done */
+    enum stage_status status; /* when done */
     int no_sources;     /* done with PIPELINE_SYNC: no sources/ folder, sync and ingest skipped */
     int no_dbt_project; /* done with PIPELINE_INGEST: seed, transform and test are skipped */
-    const struct sync_report *sync; /* when done, the stage's report; NULL for the others */
+    const struct sync_report *sync;     /* when done, the stage's report; NULL for the others */
     const struct ingest_report *ingest; /* ingest's, or seed's */
     const struct transform_report *transform;
     const struct dbt_test_report *test;

@@ -166,8 +166,7 @@ void ingest_report_print(FILE *f, const struct ingest_report *r)
     strbuf_add_count(&num, r->rows_loaded);
     add_size(&size, r->bytes_loaded);
     strbuf_addf(&sb, "%s: %zu loaded, %zu skipped, %zu failed", r->stage ? r->stage : "ingest",
-                r->loaded, r->skipped,
-                r->failed);
+                r->loaded, r->skipped, r->failed);
     if (r->n > r->loaded + r->skipped + r->failed)
         strbuf_addf(&sb, ", %zu not run (--fail-fast)", r->n - r->loaded - r->skipped - r->failed);
     strbuf_addf(&sb, "; %s rows, %s in %.2f s", num.buf, size.buf, r->seconds);

@@ -3,6 +3,7 @@
  * the yml docs with sources and column tests, then rendering each model with the template
  * engine and ordering them by their refs.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1118,6 +1119,8 @@ void dbt_project_release(struct dbt_project *p)
         free_strings(m->sources, m->nsources);
         free(m->compiled_sql);
         free(m->incremental_sql);
+        free(m->compiled_lines.v);
+        free(m->incremental_lines.v);
         free_strings(m->unique_key, m->nunique_key);
     }
     free(p->models);
@@ -1395,14 +1398,18 @@ static void compile_hooks(struct compile *c, struct tpl_hooks *h)
     h->target_name = getenv("MDP_TARGET");
 }
 
+/* Renders m into out; with lines, also which line of the file each line came from. */
 static int render_model(struct dbt_project *p, struct dbt_model *m, int final, int incremental,
-                        struct strbuf *out)
+                        struct strbuf *out, struct dbt_lines *lines)
 {
     struct compile c = {p, m, final, incremental};
     struct tpl_hooks h;
 
     compile_hooks(&c, &h);
-    return template_render(m->path, m->raw_sql, strlen(m->raw_sql), &h, out);
+    if (!lines)
+        return template_render(m->path, m->raw_sql, strlen(m->raw_sql), &h, out);
+    return template_render_lines(m->path, m->raw_sql, strlen(m->raw_sql), &h, out, &lines->v,
+                                 &lines->n);
 }
 
 /*
@@ -1456,8 +1463,18 @@ static int resolve_schemas(struct dbt_project *p)
 }
 
 /* Surrounding blanks and trailing semicolons go: the SQL is wrapped in CREATE ... AS. */
-static void strip_tail(struct strbuf *sb)
+/* Trims the SQL, and the lines that went with the leading blank lines. */
+static void strip_tail(struct strbuf *sb, struct dbt_lines *lines)
 {
+    size_t i, nl = 0;
+
+    for (i = 0; i < sb->len && isspace((unsigned char)sb->buf[i]); i++)
+        nl += sb->buf[i] == '\n';
+    if (lines && lines->v && nl) {
+        nl = nl < lines->n ? nl : lines->n;
+        memmove(lines->v, lines->v + nl, (lines->n - nl) * sizeof(*lines->v));
+        lines->n -= nl;
+    }
     strbuf_trim(sb);
     while (sb->len && sb->buf[sb->len - 1] == ';') {
         strbuf_setlen(sb, sb->len - 1);
@@ -1510,11 +1527,11 @@ int dbt_project_compile(struct dbt_project *p)
     for (i = 0; i < p->nmodels; i++) {
         struct strbuf sink = STRBUF_INIT;
         if (p->models[i].enabled && !dbt_model_is_seed(&p->models[i]) &&
-            render_model(p, &p->models[i], 0, 0, &sink) < 0)
+            render_model(p, &p->models[i], 0, 0, &sink, NULL) < 0)
             ret = -1;
         /* the refs an incremental model makes only when is_incremental() count too */
         else if (p->models[i].enabled && dbt_model_is_incremental(&p->models[i]) &&
-                 render_model(p, &p->models[i], 0, 1, &sink) < 0)
+                 render_model(p, &p->models[i], 0, 1, &sink, NULL) < 0)
             ret = -1;
         strbuf_release(&sink);
     }
@@ -1543,17 +1560,17 @@ int dbt_project_compile(struct dbt_project *p)
         struct dbt_model *m = &p->models[i];
         if (!m->enabled || dbt_model_is_seed(m))
             continue;
-        if (render_model(p, m, 1, 0, &sql) < 0) {
+        if (render_model(p, m, 1, 0, &sql, &m->compiled_lines) < 0) {
             ret = -1;
             strbuf_release(&sql);
             continue;
         }
-        strip_tail(&sql);
+        strip_tail(&sql, &m->compiled_lines);
         if (dbt_model_is_incremental(m)) {
             struct strbuf inc = STRBUF_INIT;
-            if (render_model(p, m, 1, 1, &inc) < 0)
+            if (render_model(p, m, 1, 1, &inc, &m->incremental_lines) < 0)
                 ret = -1;
-            strip_tail(&inc);
+            strip_tail(&inc, &m->incremental_lines);
             m->incremental_sql = strbuf_detach(&inc, NULL);
         }
         if (!sql.len)
@@ -1563,14 +1580,14 @@ int dbt_project_compile(struct dbt_project *p)
     for (i = 0; i < p->nsingular; i++) {
         struct strbuf sql = STRBUF_INIT;
         struct dbt_model *t = &p->singular[i];
-        if (render_model(p, t, 0, 0, &sql) < 0) {
+        if (render_model(p, t, 0, 0, &sql, NULL) < 0) {
             ret = -1;
         } else {
             strbuf_reset(&sql);
-            if (render_model(p, t, 1, 0, &sql) < 0)
+            if (render_model(p, t, 1, 0, &sql, NULL) < 0)
                 ret = -1;
         }
-        strip_tail(&sql);
+        strip_tail(&sql, NULL);
         t->compiled_sql = strbuf_detach(&sql, NULL);
     }
     return ret;

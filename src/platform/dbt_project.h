@@ -56,6 +56,12 @@ struct dbt_column {
     size_t ntests;
 };
 
+/* v[k]: the line of the model's file that line k + 1 of its compiled SQL came from. */
+struct dbt_lines {
+    int *v;
+    size_t n;
+};
+
 struct dbt_model {
     char *name;
     char *path; /* relative to the dbt project: models/staging/stg_users.sql */
@@ -82,6 +88,8 @@ struct dbt_model {
     size_t nsources;
     char *compiled_sql;
     char *incremental_sql; /* incremental models: compiled with is_incremental() true */
+    /* the line of the file each line of compiled_sql (incremental_sql) came from */
+    struct dbt_lines compiled_lines, incremental_lines;
 };
 
 struct dbt_source {

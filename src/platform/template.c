@@ -1077,6 +1077,7 @@ static void add_text(struct parser *p, struct tn_list *body, size_t start, size_
         return;
     t = xcalloc(1, sizeof(*t));
     t->kind = TN_TEXT;
+    where(p, start, &t->line, &t->col);
     t->text = p->s + start;
     t->len = end - start;
     tn_list_add(body, t);
@@ -1413,7 +1414,30 @@ struct render {
     int calls;     /* macro calls in progress */
     int returning; /* return() was called: the macro's body stops */
     struct tpl_value ret;
+    /*
+     * Where the top-level output came from, when asked (template_render_lines()): from
+     * out offset off on, the text is the file's from line (advance: its newlines are the
+     * file's) or was printed by a tag on line (no advance).
+     */
+    struct strbuf *top;
+    struct anchor {
+        size_t off;
+        int line, advance;
+    } * anchors;
+    size_t nanchors, aalloc;
 };
+
+/* Notes that the top-level output from here on comes from line. */
+static void anchor(struct render *r, int line, int advance)
+{
+    if (r->out != r->top)
+        return;
+    ALLOC_GROW(r->anchors, r->nanchors + 1, r->aalloc);
+    r->anchors[r->nanchors].off = r->out->len;
+    r->anchors[r->nanchors].line = line;
+    r->anchors[r->nanchors].advance = advance;
+    r->nanchors++;
+}
 
 static int rerr(const struct render *r, const struct ex *e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -2430,10 +2454,14 @@ static int render_list(struct render *r, const struct tn_list *l)
         struct tpl_value v;
 
         switch (t->kind) {
-        case TN_TEXT: strbuf_add(r->out, t->text, t->len); break;
+        case TN_TEXT:
+            anchor(r, t->line, 1);
+            strbuf_add(r->out, t->text, t->len);
+            break;
         case TN_OUTPUT:
             if (eval(r, t->expr, &v) < 0)
                 return -1;
+            anchor(r, t->line, 0);
             tpl_value_print(r->out, &v);
             tpl_value_release(&v);
             break;
@@ -2694,6 +2722,7 @@ static void render_init(struct render *r, const char *file, const struct tpl_hoo
 static void render_release(struct render *r)
 {
     unbind_to(r, 0);
+    free(r->anchors);
     free(r->vars);
     free(r->loops);
     tpl_value_release(&r->ret);
@@ -2739,8 +2768,46 @@ int tpl_lib_call(const char *name, const struct tpl_value *args, size_t nargs,
     return ret;
 }
 
+/* lines[k]: the file's line that output line k + 1 (from start on) came from. */
+static void anchor_lines(const struct render *r, size_t start, int **lines, size_t *nlines)
+{
+    const struct strbuf *out = r->top;
+    size_t a = 0, alloc = 0, n = 0, pos = start, counted = 0;
+    int *v = NULL, line = 1, cur = -1; /* line: at counted, within anchor cur */
+
+    for (;;) {
+        while (a < r->nanchors && r->anchors[a].off <= pos)
+            a++; /* anchors[a - 1] is the last one at or before pos */
+        if (a && (int)(a - 1) != cur) {
+            cur = (int)(a - 1);
+            counted = r->anchors[cur].off;
+            line = r->anchors[cur].line;
+        }
+        if (cur >= 0 && r->anchors[cur].advance)
+            for (; counted < pos; counted++)
+                line += out->buf[counted] == '\n';
+        ALLOC_GROW(v, n + 1, alloc);
+        v[n++] = line;
+        {
+            const char *nl = memchr(out->buf + pos, '\n', out->len - pos);
+            if (!nl)
+                break;
+            pos = (size_t)(nl - out->buf) + 1;
+        }
+    }
+    *lines = v;
+    *nlines = n;
+}
+
 int template_render(const char *file, const char *text, size_t len, const struct tpl_hooks *hooks,
                     struct strbuf *out)
+{
+    return template_render_lines(file, text, len, hooks, out, NULL, NULL);
+}
+
+int template_render_lines(const char *file, const char *text, size_t len,
+                          const struct tpl_hooks *hooks, struct strbuf *out, int **lines,
+                          size_t *nlines)
 {
     struct tpl_unit u;
     struct render r;
@@ -2767,7 +2834,11 @@ int template_render(const char *file, const char *text, size_t len, const struct
     render_init(&r, file, hooks, out);
     r.local = local;
     r.nlocal = n;
+    if (lines)
+        r.top = out;
     ret = render_list(&r, &u.root);
+    if (ret == 0 && lines)
+        anchor_lines(&r, r.out_start, lines, nlines);
     render_release(&r);
 out:
     free(local);

@@ -115,5 +115,13 @@ int tpl_lib_call(const char *name, const struct tpl_value *args, size_t nargs,
  */
 int template_render(const char *file, const char *text, size_t len, const struct tpl_hooks *hooks,
                     struct strbuf *out);
+/*
+ * template_render(), and on success *lines (the caller frees): (*lines)[k] is the line of the
+ * file that the appended output's line k + 1 came from (its text, or the tag that printed
+ * it), so that an error on a line of the SQL can name the line of the model.
+ */
+int template_render_lines(const char *file, const char *text, size_t len,
+                          const struct tpl_hooks *hooks, struct strbuf *out, int **lines,
+                          size_t *nlines);
 
 #endif

@@ -2,6 +2,7 @@
  * `mdp transform` as a library (see transform.h): compile the project, open a locked-down
  * write session, build the selected models in order, record them in _mdp.
  */
+#include <ctype.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -166,6 +167,50 @@ out:
     return ret;
 }
 
+/*
+ * "path:N: msg", where DuckDB's "LINE n:" (of SQL that had `offset` lines before the model's
+ * compiled SQL) becomes N, the line of the model's file it came from; "path: msg" when the
+ * message names no line.
+ */
+static char *model_error(const struct dbt_model *m, const struct dbt_lines *lines, int offset,
+                         const char *msg)
+{
+    const char *at = strstr(msg, "LINE "), *p, *nl;
+    struct strbuf sb = STRBUF_INIT;
+    long n, src;
+    int old_w, new_w, delta;
+    char *end;
+
+    if (!at || !isdigit((unsigned char)at[5]))
+        return xstrfmt("%s: %s", m->path, msg);
+    n = strtol(at + 5, &end, 10) - offset;
+    if (*end != ':' || n < 1 || (size_t)n > lines->n)
+        return xstrfmt("%s: %s", m->path, msg);
+    src = lines->v[n - 1];
+    old_w = (int)(end - at);
+    strbuf_addf(&sb, "%s:%ld: %.*s", m->path, src, (int)(at - msg), msg);
+    new_w = (int)sb.len;
+    strbuf_addf(&sb, "LINE %ld", src);
+    new_w = (int)sb.len - new_w;
+    delta = new_w - old_w;
+    nl = strchr(end, '\n');
+    if (!nl) {
+        strbuf_addstr(&sb, end);
+        return strbuf_detach(&sb, NULL);
+    }
+    strbuf_add(&sb, end, (size_t)(nl + 1 - end));
+    /* the caret line under it: keep it under the same character */
+    for (p = nl + 1; *p == ' '; p++)
+        ;
+    if (*p == '^' && (long)(p - (nl + 1)) + delta >= 0) {
+        strbuf_addchars(&sb, ' ', (size_t)((p - (nl + 1)) + delta));
+        strbuf_addstr(&sb, p);
+    } else {
+        strbuf_addstr(&sb, nl + 1);
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
 static int build_model(struct wh *wh, const struct dbt_model *m, int full_refresh,
                        volatile sig_atomic_t *cancel, const struct transform_options *progress,
                        struct transform_result *r)
@@ -174,12 +219,15 @@ static int build_model(struct wh *wh, const struct dbt_model *m, int full_refres
     struct strbuf rel = STRBUF_INIT, sql = STRBUF_INIT;
     struct wh_limits lim = {0};
     int is_table = strcmp(m->materialized, "view") != 0, ret = -1, in_tx = 0, incremental = 0;
+    int offset = 0; /* lines before the model's SQL in the statement that runs */
+    const struct dbt_lines *lines;
     const char *want = is_table ? "table" : "view";
     char *kind = NULL, *rows = NULL;
 
     dbt_model_relation(m, &rel);
     kind = wh_meta_relation_kind(wh, dbt_model_schema(m), dbt_model_alias(m));
     incremental = dbt_model_is_incremental(m) && !full_refresh && kind && !strcmp(kind, "table");
+    lines = incremental ? &m->incremental_lines : &m->compiled_lines;
     if (wh_check_single_select(wh, incremental ? m->incremental_sql : m->compiled_sql) < 0)
         goto out;
     if (wh_begin(wh) < 0)
@@ -195,9 +243,11 @@ static int build_model(struct wh *wh, const struct dbt_model *m, int full_refres
         lim.progress = on_progress;
         lim.progress_ctx = &pctx;
     }
+    offset = 1; /* both put one line before the model's SQL */
     if ((incremental ? run_incremental(wh, m, rel.buf, &lim) : wh_exec_single(wh, sql.buf, &lim)) <
         0)
         goto out;
+    offset = -1; /* the model's SQL ran: later errors are not on its lines */
     strbuf_reset(&sql);
     transform_metadata_sql(m, &sql);
     if (wh_exec(wh, sql.buf) < 0 || wh_commit(wh) < 0)
@@ -211,6 +261,9 @@ static int build_model(struct wh *wh, const struct dbt_model *m, int full_refres
     }
     ret = 0;
 out:
+    if (ret < 0)
+        r->message = offset < 0 ? xstrfmt("%s: %s", m->path, error_last())
+                                : model_error(m, lines, offset, error_last());
     if (in_tx)
         wh_rollback(wh);
     free(kind);
@@ -344,7 +397,7 @@ static void *worker_main(void *arg)
         failed = build_model(w->wh, m, s->opts->full_refresh, s->opts->cancel,
                              s->progress_per_model ? s->opts : NULL, r) < 0;
         r->status = failed ? TRANSFORM_FAILED : TRANSFORM_OK;
-        if (failed)
+        if (failed && !r->message)
             r->message = xstrfmt("%s: %s", m->path, error_last());
         r->seconds = clock_seconds() - start;
 

@@ -484,3 +484,32 @@ Test(transform, yml_typos_are_errors_with_did_you_mean)
               "%s", r.err.buf);
     tl_run_release(&r);
 }
+
+Test(transform, sql_errors_name_the_line_of_the_model_file)
+{
+    struct tl_run r;
+
+    write_standard_models();
+    /* the SQL's lines 1-3 are the file's lines 4-6: a comment and a set came first */
+    write_model("marts/by_status.sql", "{# orders by status,\n"
+                                       "   one row each #}\n"
+                                       "{% set n = 2 %}\n"
+                                       "select status,\n"
+                                       "       count(*) * {{ n }} as twice, no_such_col\n"
+                                       "from {{ ref('stg_orders') }} group by status\n");
+    /* a conversion error while the table is created (one line before the model's SQL) */
+    write_model("marts/casts.sql", "{{ config(materialized='table') }}\n"
+                                   "{%- for i in [1, 2] %}\n"
+                                   "-- part {{ i }}\n"
+                                   "{%- endfor %}\n"
+                                   "select\n"
+                                   "  cast(status as integer) as s\n"
+                                   "from {{ ref('stg_orders') }}\n");
+    mdp(&r, "transform -s +by_status +casts");
+    cr_assert_eq(r.code, 1, "%s%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.out.buf, "models/marts/by_status.sql:5: Binder Error"), "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "LINE 5:"), "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "models/marts/casts.sql:6: Conversion Error"), "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "LINE 6:"), "%s", r.out.buf);
+    tl_run_release(&r);
+}

@@ -316,3 +316,41 @@ Test(template, a_macro_library_across_files)
     tpl_lib_free(lib);
     lib = NULL;
 }
+
+/* Which line of the template each output line came from. */
+static void expect_lines(const char *text, const int *want, size_t nwant)
+{
+    struct tpl_hooks h;
+    struct strbuf sb = STRBUF_INIT;
+    int *lines = NULL;
+    size_t n = 0, i;
+
+    fake_hooks(&h);
+    cr_assert_eq(template_render_lines("models/m.sql", text, strlen(text), &h, &sb, &lines, &n), 0,
+                 "%s", error_last());
+    cr_assert_eq(n, nwant, "[%s] rendered [%s]: %zu lines, wanted %zu", text, sb.buf, n, nwant);
+    for (i = 0; i < n; i++)
+        cr_assert_eq(lines[i], want[i],
+                     "[%s] rendered [%s]: output line %zu is from line %d, "
+                     "wanted %d",
+                     text, sb.buf, i + 1, lines[i], want[i]);
+    free(lines);
+    strbuf_release(&sb);
+}
+
+Test(template, output_lines_map_back_to_the_template)
+{
+    /* a comment over two lines: the SQL starts with the newline after it, on line 2 */
+    static const int a[] = {2, 3, 4, 5};
+    /* a loop repeats its body's lines; text after it continues from its own line */
+    static const int b[] = {1, 2, 3, 2, 3, 4, 5};
+    /* whitespace control moves the text to the line of its first character */
+    static const int c[] = {3, 4};
+    /* a value printed with newlines stays on the line of its tag */
+    static const int d[] = {2, 3, 3, 4};
+
+    expect_lines("{# one\n   two #}\nselect a,\n  b\nfrom {{ ref('t') }}", a, 4);
+    expect_lines("select\n{% for c in ['x', 'y'] %}  {{ c }},\n  1\n{% endfor %}\nfrom t", b, 7);
+    expect_lines("{{- config(materialized='table') -}}\n  \nselect 1\nfrom t", c, 2);
+    expect_lines("{% set s %}a\nb{% endset %}x\n{{ s }} y\nz", d, 4);
+}

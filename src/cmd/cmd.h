@@ -10,12 +10,21 @@
 #ifndef MDP_CMD_H
 #define MDP_CMD_H
 
+#include <signal.h>
+
 #include "session/session.h"
 
 /* Exit codes (platform-layout.md). */
-#define EXIT_OK    0
-#define EXIT_FAIL  1
-#define EXIT_USAGE 2
+#define EXIT_OK          0
+#define EXIT_FAIL        1
+#define EXIT_USAGE       2
+#define EXIT_INTERRUPTED 130 /* stopped by Ctrl-C, as shells report SIGINT */
+
+/*
+ * Catches Ctrl-C for long work that stops cleanly: the flag returned turns non-zero, the work
+ * rolls back what it was doing and reports; a second Ctrl-C kills as usual.
+ */
+volatile sig_atomic_t *cmd_catch_sigint(void);
 
 /* Prints usage to stdout and returns EXIT_OK (for --help). */
 int cmd_help(const char *usage);

@@ -58,6 +58,7 @@ int cmd_ingest(int argc, char **argv, struct session *s)
         }
     }
     opts.progress = render_progress;
+    opts.cancel = cmd_catch_sigint();
     opts.tables = (const char *const *)argv + optind;
     opts.ntables = (size_t)(argc - optind);
     if ((ret = cmd_open_wh(s, &wh)))
@@ -65,7 +66,7 @@ int cmd_ingest(int argc, char **argv, struct session *s)
     ret = ingest_run(s->root, wh, &opts, &report);
     if (ret >= 0 && !term_quiet)
         ingest_report_print(stdout, &report);
-    ret = cmd_exit_code(ret, report.bad_input);
+    ret = report.interrupted ? EXIT_INTERRUPTED : cmd_exit_code(ret, report.bad_input);
     ingest_report_release(&report);
     return ret;
 }

@@ -43,7 +43,7 @@ static struct wh *open_wh(void *ctx)
     return session_wh(ctx);
 }
 
-/* Runs the four stages on the session's platform; returns the exit code. */
+/* Runs the stages on the session's platform; returns the exit code. */
 static int run_pipeline(struct session *s, int full_refresh, int fail_fast, int allow)
 {
     struct pipeline_options o = {0};
@@ -57,10 +57,11 @@ static int run_pipeline(struct session *s, int full_refresh, int fail_fast, int 
     o.open_wh = open_wh;
     o.on_event = render_pipeline_event;
     o.progress = render_progress;
+    o.cancel = cmd_catch_sigint();
     o.ctx = s;
     rc = pipeline_run(s->root, &o, &r);
     render_pipeline_summary(stdout, &r);
-    return cmd_exit_code(rc, 0);
+    return r.interrupted ? EXIT_INTERRUPTED : cmd_exit_code(rc, 0);
 }
 
 int cmd_pipeline(int argc, char **argv, struct session *s)

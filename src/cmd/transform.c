@@ -37,14 +37,6 @@ static const char usage[] =
     "Exit status: 0 all built, 1 a model failed or was skipped, 2 bad usage or a bad project\n"
     "file (the message names file:line:column).\n";
 
-static volatile sig_atomic_t cancel_flag;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    cancel_flag = 1;
-}
-
 int cmd_transform(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {SELECT_LIST_LONGOPTS,
@@ -55,7 +47,6 @@ int cmd_transform(int argc, char **argv, struct session *s)
     struct transform_options o = {0};
     struct transform_report rep;
     struct wh *wh;
-    struct sigaction sa;
     struct select_list sel;
     int opt, ret;
 
@@ -80,11 +71,7 @@ int cmd_transform(int argc, char **argv, struct session *s)
     }
     if ((ret = select_list_finish(&sel, usage, argc, argv)) || (ret = cmd_open_wh(s, &wh)))
         goto out;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    o.cancel = &cancel_flag;
+    o.cancel = cmd_catch_sigint();
     o.select = sel.v;
     o.nselect = sel.n;
     o.progress = render_progress;
@@ -93,7 +80,7 @@ int cmd_transform(int argc, char **argv, struct session *s)
         transform_report_print(stdout, &rep);
     else if (ret > 0)
         transform_report_print(stderr, &rep);
-    ret = cmd_exit_code(ret, rep.bad_input);
+    ret = *o.cancel ? EXIT_INTERRUPTED : cmd_exit_code(ret, rep.bad_input);
     transform_report_release(&rep);
 out:
     select_list_release(&sel);

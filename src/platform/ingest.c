@@ -799,6 +799,7 @@ int ingest_load(struct wh *wh, const char *root, const struct manifest *m, const
     hints.keep = target ? target->keep : NULL;
     hints.nkeep = target ? target->nkeep : 0;
 
+    lim.cancel = o->cancel;
     if (o->progress) {
         pctx.opts = o;
         pctx.table = s->table;
@@ -894,6 +895,10 @@ retry:
     strbuf_add_sql_ident(&sql, s->table);
     strbuf_addstr(&sql, "; ");
     add_state_sql(&sql, key, s, &st, it);
+    if (o->cancel && *o->cancel) { /* interrupted after the read: do not swap */
+        it->error = xstrfmt("%s: interrupted", s->path);
+        goto out;
+    }
     if (wh_sql(wh, sql.buf) < 0 || wh_commit(wh) < 0)
         goto fail_msg;
     in_txn = 0;
@@ -1008,10 +1013,25 @@ int ingest_run(const char *root, struct wh *wh, const struct ingest_options *opt
         it->path = xstrdup(m.sources[i].path);
         if (ret == 1 && opts->fail_fast)
             continue; /* INGEST_NOT_RUN */
+        if (opts->cancel && *opts->cancel) {
+            report->interrupted = 1;
+            ret = 1;
+            continue; /* INGEST_NOT_RUN */
+        }
         quiet = error_quiet(1);
         loaded = ingest_load(wh, root, &m, &m.sources[i], NULL, opts, it);
         error_quiet(quiet);
-        if (loaded < 0) {
+        if (loaded < 0 && opts->cancel && *opts->cancel) {
+            /* Ctrl-C during this load: it was rolled back */
+            free(it->error);
+            it->error = NULL;
+            it->status = INGEST_NOT_RUN;
+            item_note(it,
+                      "interrupted while loading: rolled back, " INGEST_SCHEMA ".%s is as it was",
+                      it->table);
+            report->interrupted = 1;
+            ret = 1;
+        } else if (loaded < 0) {
             error("%s; raw.%s is unchanged", it->error, it->table);
             report->failed++;
             ret = 1;

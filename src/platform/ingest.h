@@ -33,6 +33,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "util/progress.h"
@@ -54,6 +55,11 @@ struct ingest_options {
      * because of a ragged row). Per source: `allow_schema_change: true` in its entry.
      */
     int allow_schema_change;
+    /*
+     * Set non-zero (Ctrl-C) to stop: the running load is interrupted and rolled back, the
+     * sources after it are not run, and report->interrupted says so. May be NULL.
+     */
+    volatile sig_atomic_t *cancel;
 };
 
 enum ingest_status { INGEST_NOT_RUN, INGEST_LOADED, INGEST_SKIPPED, INGEST_FAILED };
@@ -78,6 +84,7 @@ struct ingest_report {
     uint64_t rows_loaded, bytes_loaded;
     double seconds;
     int bad_input;     /* the failure was the user's input (manifest, table names) */
+    int interrupted;   /* opts->cancel stopped the run: the items NOT_RUN were left as they were */
     const char *stage; /* the summary's name: "ingest" when NULL, "seed" */
 };
 

@@ -54,6 +54,11 @@ static int has_sources_dir(const char *root)
     return ret;
 }
 
+static int cancelled(const struct pipeline_options *o)
+{
+    return o->cancel && *o->cancel;
+}
+
 static enum stage_status end_step(struct pipeline_step *s, int rc, double t0)
 {
     s->status = rc < 0 ? STAGE_FATAL : rc ? STAGE_SOME_FAILED : STAGE_OK;
@@ -121,6 +126,7 @@ int pipeline_run(const char *root, const struct pipeline_options *o, struct pipe
     io.fail_fast = o->fail_fast;
     io.allow_schema_change = o->allow_schema_change;
     io.progress = o->progress;
+    io.cancel = o->cancel;
     i = ingest_run(root, wh, &io, &ir);
     ev.status = end_step(&rep->steps[PIPELINE_INGEST], i, t0);
     ev.ingest = &ir;
@@ -128,7 +134,7 @@ int pipeline_run(const char *root, const struct pipeline_options *o, struct pipe
         ev.no_dbt_project = 1;
     emit(o->on_event, o->ctx, &ev);
     ingest_report_release(&ir);
-    if (i < 0 || (i && o->fail_fast))
+    if (i < 0 || (i && o->fail_fast) || cancelled(o))
         goto out;
 
 dbt:
@@ -159,6 +165,7 @@ dbt:
     t0 = clock_seconds();
     memset(&tr, 0, sizeof(tr));
     to.full_refresh = o->full_refresh;
+    to.cancel = o->cancel;
     to.progress = o->progress;
     i = transform_run(root, wh, &to, &tr);
     ev.status = end_step(&rep->steps[PIPELINE_TRANSFORM], i, t0);
@@ -170,7 +177,7 @@ dbt:
             not_built[nnot_built++] = xstrdup(tr.results[k].model);
         }
     transform_report_release(&tr);
-    if (i < 0 || (i && o->fail_fast))
+    if (i < 0 || (i && o->fail_fast) || cancelled(o))
         goto out;
 
     ev = stage_start(o->on_event, o->ctx, PIPELINE_TEST);
@@ -185,6 +192,7 @@ dbt:
     dbt_test_report_release(&dtr);
 
 out:
+    rep->interrupted = cancelled(o);
     strv_free(not_built, nnot_built);
     rep->seconds = clock_seconds() - start;
     for (i = 0; i < PIPELINE_NSTAGES; i++)

@@ -72,6 +72,7 @@ struct pipeline_options {
     pipeline_event_fn *on_event;      /* may be NULL */
     void *ctx;                        /* for open_wh and on_event */
     progress_fn *progress;            /* ingest's and transform's progress; may be NULL */
+    volatile sig_atomic_t *cancel;    /* Ctrl-C: stop after rolling back the running step */
 };
 
 struct pipeline_step {
@@ -83,6 +84,7 @@ struct pipeline_step {
 struct pipeline_report {
     struct pipeline_step steps[PIPELINE_NSTAGES];
     double seconds;
+    int interrupted; /* opts->cancel stopped it */
 };
 
 /*

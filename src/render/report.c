@@ -73,8 +73,8 @@ void render_pipeline_summary(FILE *f, const struct pipeline_report *r)
     fprintf(f, "%spipeline%s:", term_bold(), term_reset());
     for (i = 0; i < PIPELINE_NSTAGES; i++) {
         const struct pipeline_step *s = &r->steps[i];
-        if (i == PIPELINE_SEED && s->status == STAGE_SKIPPED)
-            continue; /* a project without seeds has no seed stage */
+        if (i == PIPELINE_SEED && s->status < STAGE_FATAL)
+            continue; /* shown only when it ran: a project without seeds has none */
         const char *what = s->status == STAGE_OK            ? "ok"
                            : s->status == STAGE_SOME_FAILED ? "some failed"
                            : s->status == STAGE_FATAL       ? "FAILED"
@@ -86,7 +86,8 @@ void render_pipeline_summary(FILE *f, const struct pipeline_report *r)
                                       : term_red(),
                 what, term_reset(), s->seconds, i < PIPELINE_NSTAGES - 1 ? "," : "");
     }
-    fprintf(f, "; %.2f s in all\n", r->seconds);
+    fprintf(f, "; %.2f s in all%s\n", r->seconds,
+            r->interrupted ? "; interrupted (Ctrl-C): what did not finish was rolled back" : "");
 }
 
 void sync_report_print(FILE *f, const struct sync_report *r)
@@ -168,7 +169,8 @@ void ingest_report_print(FILE *f, const struct ingest_report *r)
     strbuf_addf(&sb, "%s: %zu loaded, %zu skipped, %zu failed", r->stage ? r->stage : "ingest",
                 r->loaded, r->skipped, r->failed);
     if (r->n > r->loaded + r->skipped + r->failed)
-        strbuf_addf(&sb, ", %zu not run (--fail-fast)", r->n - r->loaded - r->skipped - r->failed);
+        strbuf_addf(&sb, ", %zu not run (%s)", r->n - r->loaded - r->skipped - r->failed,
+                    r->interrupted ? "interrupted" : "--fail-fast");
     strbuf_addf(&sb, "; %s rows, %s in %.2f s", num.buf, size.buf, r->seconds);
     if (r->rows_loaded && r->seconds > 0)
         strbuf_addf(&sb, " (%.0f rows/s)", (double)r->rows_loaded / r->seconds);

@@ -18,6 +18,7 @@ int wh_connect_more(struct wh *wh, struct wh **out)
         free(c);
         return error("cannot open another connection to warehouse '%s'", wh->path);
     }
+    wh_track_progress(c->conn);
     c->path = xstrdup(wh->path);
     c->sandboxed = wh->sandboxed;
     c->sandbox_limits = wh->sandbox_limits;

@@ -139,6 +139,7 @@ int wh_open_ext(const char *path, const struct wh_options *o, struct wh **out)
         error("cannot connect to warehouse '%s'", path);
         goto out;
     }
+    wh_track_progress(wh->conn);
     *out = wh;
     wh = NULL;
     ret = 0;
@@ -167,6 +168,14 @@ void wh_close(struct wh *wh)
         duckdb_close(&wh->db);
     free(wh->path);
     free(wh);
+}
+
+void wh_track_progress(duckdb_connection c)
+{
+    duckdb_result r;
+
+    duckdb_query(c, "SET enable_progress_bar = true; SET enable_progress_bar_print = false", &r);
+    duckdb_destroy_result(&r);
 }
 
 int wh_lock_down(struct wh *wh)

@@ -16,6 +16,12 @@ struct wh {
     struct wh_limits sandbox_limits; /* defaults applied to every sandboxed query */
 };
 
+/*
+ * Lets duckdb_query_progress() report on c (wh_limits.progress) without DuckDB drawing its own
+ * bar. Best effort: a connection whose configuration is locked keeps its settings.
+ */
+void wh_track_progress(duckdb_connection c);
+
 /* Checks one parsed statement against the sandbox allow-list; -1 with error() if refused. */
 int sandbox_check_prepared(duckdb_prepared_statement prep, const char *sql);
 

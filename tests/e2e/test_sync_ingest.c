@@ -428,3 +428,42 @@ Test(ingest, seed_platform_loads_with_types, .timeout = 120)
     done(dir);
     free(seed);
 }
+
+/* Ctrl-C: the load under way rolls back, the rest are not run, and the report says so. */
+Test(ingest, ctrl_c_rolls_back_and_reports, .timeout = 180)
+{
+    char *dir = platform();
+    struct tl_run r;
+
+    tl_write(dir, "sources/a/a_big.csv", "id,name\n1,a\n");
+    tl_write(dir, "sources/a/z_small.csv", "x\n1\n");
+    MDP(&r, dir, "sync && \"$MDP_BIN\" ingest", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    tl_run_release(&r);
+
+    /* a file that takes seconds to load, and a change to the small one */
+    tl_sh(&r,
+          "awk 'BEGIN { print \"id,name,amount,day\"; for (i = 0; i < 4000000; i++) "
+          "printf \"%%d,n%%d,%%d.50,2024-01-%%02d\\n\", i, i %% 997, i %% 1000, i %% 28 + 1 }' "
+          "> '%s/sources/a/a_big.csv' && printf 'x\\n1\\n2\\n' > '%s/sources/a/z_small.csv'",
+          dir, dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    tl_run_release(&r);
+    tl_sh(&r,
+          "cd '%s' && { \"$MDP_BIN\" --no-color ingest & p=$!; sleep 0.5; kill -INT $p; wait $p; }",
+          dir);
+    cr_assert_eq(r.code, 130, "exit %d\n%s%s", r.code, r.out.buf, r.err.buf);
+    cr_assert(strstr(r.out.buf, "interrupted while loading: rolled back, raw.a_big is as it was"),
+              "%s%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.out.buf, "2 not run (interrupted)"), "%s", r.out.buf);
+    tl_run_release(&r);
+    expect_value(dir, "SELECT count(*) || ':' || max(name) FROM raw.a_big", "1:a");
+    expect_value(dir, "SELECT count(*) FROM raw.z_small", "1");
+    expect_value(dir, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%__mdp_%'", "0");
+    /* nothing was recorded for the interrupted load: the next run loads both */
+    MDP(&r, dir, "ingest", dir);
+    cr_assert_eq(r.code, 0, "%s%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.out.buf, "2 loaded"), "%s", r.out.buf);
+    tl_run_release(&r);
+    done(dir);
+}

@@ -26,6 +26,13 @@
  */
 volatile sig_atomic_t *cmd_catch_sigint(void);
 
+struct json;
+/* Prints a --json document (render/results.h) on stdout and frees it. */
+void cmd_print_results(struct json *doc);
+struct strbuf;
+/* Writes a report file (--junit FILE), making its folder: 0, or -1 after error(). */
+int cmd_write_report(const char *path, const struct strbuf *sb);
+
 /* Prints usage to stdout and returns EXIT_OK (for --help). */
 int cmd_help(const char *usage);
 /* Prints "error: <msg>" and the usage to stderr; returns EXIT_USAGE. */

@@ -9,6 +9,10 @@
 #include <stdlib.h>
 
 #include "cmd/cmd.h"
+#include "render/results.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/strbuf.h"
 #include "util/xmalloc.h"
 
 static volatile sig_atomic_t interrupted;
@@ -29,6 +33,21 @@ volatile sig_atomic_t *cmd_catch_sigint(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     return &interrupted;
+}
+
+void cmd_print_results(struct json *doc)
+{
+    render_results_print(stdout, doc);
+    json_free(doc);
+}
+
+int cmd_write_report(const char *path, const struct strbuf *sb)
+{
+    char *dir = fs_dirname(path);
+    int bad = fs_mkdirs(dir, 0777);
+
+    free(dir);
+    return bad < 0 || fs_write_atomic(path, sb->buf, sb->len) < 0 ? -1 : 0;
 }
 
 int cmd_help(const char *usage)

@@ -237,12 +237,9 @@ int cmd_eval(int argc, char **argv, struct session *s)
     have_report = 1;
     if (junit) {
         struct strbuf x = STRBUF_INIT;
-        char *dir = fs_dirname(junit);
-        int bad = fs_mkdirs(dir, 0777);
 
-        free(dir);
         eval_report_junit(&x, &report);
-        if (bad < 0 || fs_write_atomic(junit, x.buf, x.len) < 0) {
+        if (cmd_write_report(junit, &x) < 0) {
             strbuf_release(&x);
             ret = EXIT_FAIL;
             goto out;

@@ -8,12 +8,13 @@
 #include "cmd/cmd.h"
 #include "render/progress.h"
 #include "render/report.h"
+#include "render/results.h"
 #include "platform/ingest.h"
 #include "util/term.h"
 
 static const char usage[] =
     "usage: mdp ingest [TABLE...] [--full-refresh] [--fail-fast] [--no-typing]\n"
-    "                  [--allow-schema-change]\n"
+    "                  [--allow-schema-change] [--json]\n"
     "\n"
     "Load each source listed in sources/sources.yml into raw.<table> with DuckDB's readers\n"
     "(CSV with type sniffing, Parquet, JSON, NDJSON), atomically: a file that fails leaves the\n"
@@ -30,6 +31,8 @@ static const char usage[] =
     "                     replace a table even when the load drops or renames columns or has\n"
     "                     no rows (otherwise refused, the table kept; per source:\n"
     "                     `allow_schema_change: true` in sources.yml)\n"
+    "  --json             print the results as JSON (status, rows, columns, bytes, time,\n"
+    "                     message and notes per source) instead of the report\n"
     "  -h, --help         this help\n"
     "\n"
     "Exit status: 0 all loaded or skipped, 1 some source failed, 2 bad input (invalid\n"
@@ -37,14 +40,17 @@ static const char usage[] =
 
 int cmd_ingest(int argc, char **argv, struct session *s)
 {
-    static const struct option longopts[] = {
-        {"full-refresh", no_argument, NULL, 'F'}, {"fail-fast", no_argument, NULL, 'x'},
-        {"no-typing", no_argument, NULL, 'T'},    {"allow-schema-change", no_argument, NULL, 'A'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"full-refresh", no_argument, NULL, 'F'},
+                                             {"fail-fast", no_argument, NULL, 'x'},
+                                             {"no-typing", no_argument, NULL, 'T'},
+                                             {"allow-schema-change", no_argument, NULL, 'A'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     struct ingest_options opts = {0};
     struct ingest_report report;
     struct wh *wh;
-    int opt, ret;
+    int opt, ret, json = 0;
 
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -53,6 +59,7 @@ int cmd_ingest(int argc, char **argv, struct session *s)
         case 'x': opts.fail_fast = 1; break;
         case 'T': opts.no_typing = 1; break;
         case 'A': opts.allow_schema_change = 1; break;
+        case 'j': json = 1; break;
         case 'h': return cmd_help(usage);
         default: return cmd_usage_error(usage, "unknown option");
         }
@@ -64,7 +71,9 @@ int cmd_ingest(int argc, char **argv, struct session *s)
     if ((ret = cmd_open_wh(s, &wh)))
         return ret;
     ret = ingest_run(s->root, wh, &opts, &report);
-    if (ret >= 0 && !term_quiet)
+    if (ret >= 0 && json)
+        cmd_print_results(ingest_report_json("ingest", &report));
+    else if (ret >= 0 && !term_quiet)
         ingest_report_print(stdout, &report);
     ret = report.interrupted ? EXIT_INTERRUPTED : cmd_exit_code(ret, report.bad_input);
     ingest_report_release(&report);

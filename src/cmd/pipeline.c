@@ -1,5 +1,5 @@
 /*
- * mdp pipeline: sync, ingest, transform, test, with a summary of rows and timings.
+ * mdp pipeline: sync, ingest, seed, transform, test, with a summary of rows and timings.
  * mdp setup: init (when the folder is not a platform yet), generate (when sources/ has no data
  * files), then pipeline: a working warehouse from nothing.
  */
@@ -11,20 +11,27 @@
 #include "platform/pipeline.h"
 #include "render/progress.h"
 #include "render/report.h"
+#include "render/results.h"
+#include "util/json.h"
 #include "util/xmalloc.h"
 
 static const char pipeline_usage[] =
-    "usage: mdp pipeline [--full-refresh] [--fail-fast] [--allow-schema-change]\n"
+    "usage: mdp pipeline [--full-refresh] [--fail-fast] [--allow-schema-change] [--json]\n"
     "\n"
-    "Build the warehouse: sync the source manifest, ingest changed sources into raw, build the\n"
-    "dbt models in dependency order, and run the column tests. A failed source or model leaves\n"
-    "the previous table in place; the run goes on with what does not depend on it.\n"
+    "Build the warehouse: sync the source manifest, ingest changed sources into raw, load the\n"
+    "dbt project's changed seeds, build its models in dependency order, and run its tests. A\n"
+    "failed source, seed or model leaves the previous table in place; the run goes on with\n"
+    "what does not depend on it. A folder without sources/ (only a dbt project) skips sync\n"
+    "and ingest. Ctrl-C stops after rolling back the step under way (exit 130).\n"
     "\n"
-    "  --full-refresh   reload every source, changed or not\n"
+    "  --full-refresh   reload every source and seed, changed or not, and rebuild incremental\n"
+    "                   models in full\n"
     "  --fail-fast      stop at the first failure\n"
     "  --allow-schema-change\n"
     "                   let a source replace its table even when the load drops or renames\n"
     "                   columns or has no rows (otherwise refused, the table kept)\n"
+    "  --json           print each step's results as JSON (like dbt's run_results.json)\n"
+    "                   instead of the reports\n"
     "  -h, --help       this help\n";
 
 static const char setup_usage[] =
@@ -38,16 +45,27 @@ static const char setup_usage[] =
     "  --seed S     seed of the generated sample data (default: fixed)\n"
     "  -h, --help   this help\n";
 
+struct run {
+    struct session *s;
+    struct json *doc; /* --json: the results so far */
+};
+
 static struct wh *open_wh(void *ctx)
 {
-    return session_wh(ctx);
+    return session_wh(((struct run *)ctx)->s);
+}
+
+static void json_event(const struct pipeline_event *ev, void *ctx)
+{
+    render_results_pipeline_event(ev, ((struct run *)ctx)->doc);
 }
 
 /* Runs the stages on the session's platform; returns the exit code. */
-static int run_pipeline(struct session *s, int full_refresh, int fail_fast, int allow)
+static int run_pipeline(struct session *s, int full_refresh, int fail_fast, int allow, int json)
 {
     struct pipeline_options o = {0};
     struct pipeline_report r;
+    struct run run = {s, json ? render_results_pipeline_new() : NULL};
     int rc;
 
     s->mode = WH_READ_WRITE;
@@ -55,12 +73,18 @@ static int run_pipeline(struct session *s, int full_refresh, int fail_fast, int 
     o.fail_fast = fail_fast;
     o.allow_schema_change = allow;
     o.open_wh = open_wh;
-    o.on_event = render_pipeline_event;
+    o.on_event = json ? json_event : render_pipeline_event;
     o.progress = render_progress;
     o.cancel = cmd_catch_sigint();
-    o.ctx = s;
+    o.ctx = &run;
     rc = pipeline_run(s->root, &o, &r);
-    render_pipeline_summary(stdout, &r);
+    if (run.doc) {
+        render_results_pipeline_done(run.doc, &r);
+        render_results_print(stdout, run.doc);
+        json_free(run.doc);
+    } else {
+        render_pipeline_summary(stdout, &r);
+    }
     return r.interrupted ? EXIT_INTERRUPTED : cmd_exit_code(rc, 0);
 }
 
@@ -69,9 +93,10 @@ int cmd_pipeline(int argc, char **argv, struct session *s)
     static const struct option longopts[] = {{"allow-schema-change", no_argument, NULL, 'A'},
                                              {"full-refresh", no_argument, NULL, 'F'},
                                              {"fail-fast", no_argument, NULL, 'x'},
+                                             {"json", no_argument, NULL, 'j'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    int opt, full_refresh = 0, fail_fast = 0, allow = 0;
+    int opt, full_refresh = 0, fail_fast = 0, allow = 0, json = 0;
 
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -79,6 +104,7 @@ int cmd_pipeline(int argc, char **argv, struct session *s)
         case 'F': full_refresh = 1; break;
         case 'A': allow = 1; break;
         case 'x': fail_fast = 1; break;
+        case 'j': json = 1; break;
         case 'h': return cmd_help(pipeline_usage);
         default: return cmd_usage_error(pipeline_usage, "unknown option");
         }
@@ -87,7 +113,7 @@ int cmd_pipeline(int argc, char **argv, struct session *s)
         return cmd_usage_error(pipeline_usage, "unexpected argument '%s'", argv[optind]);
     if (cmd_ready(s))
         return EXIT_USAGE;
-    return run_pipeline(s, full_refresh, fail_fast, allow);
+    return run_pipeline(s, full_refresh, fail_fast, allow, json);
 }
 
 int cmd_setup(int argc, char **argv, struct session *s)
@@ -131,7 +157,7 @@ int cmd_setup(int argc, char **argv, struct session *s)
         goto out;
     /* Now a platform: locate again so the warehouse path follows the usual rules. */
     session_relocate(s, root);
-    ret = run_pipeline(s, 0, 0, 0);
+    ret = run_pipeline(s, 0, 0, 0, 0);
 out:
     free(root);
     return ret;

@@ -9,10 +9,11 @@
 #include "platform/ingest.h"
 #include "platform/seed.h"
 #include "render/report.h"
+#include "render/results.h"
 #include "util/term.h"
 
 static const char usage[] =
-    "usage: mdp seed [SEED...] [--select SEED...] [--vars YAML] [--full-refresh]\n"
+    "usage: mdp seed [SEED...] [--select SEED...] [--vars YAML] [--full-refresh] [--json]\n"
     "\n"
     "Load the CSV files under the dbt project's seed-paths (default dbt_project/seeds/) into\n"
     "the warehouse, so that ref('seed_name') reads them: into the project's schema, or the\n"
@@ -23,6 +24,7 @@ static const char usage[] =
     "  SEED..., -s, --select SEED  load only these seeds\n"
     "  --vars YAML                 override dbt_project.yml vars\n"
     "  --full-refresh              reload every selected seed, changed or not\n"
+    "  --json                      print the results as JSON instead of the report\n"
     "  -h, --help                  this help\n"
     "\n"
     "Exit status: 0 all loaded or unchanged, 1 some seed failed, 2 bad usage or a bad project\n"
@@ -32,13 +34,14 @@ int cmd_seed(int argc, char **argv, struct session *s)
 {
     static const struct option longopts[] = {SELECT_LIST_LONGOPTS,
                                              {"full-refresh", no_argument, NULL, 'F'},
+                                             {"json", no_argument, NULL, 'j'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     struct seed_options o = {0};
     struct ingest_report rep;
     struct select_list sel;
     struct wh *wh;
-    int opt, ret;
+    int opt, ret, json = 0;
 
     select_list_init(&sel, argc);
     sel.seen = 1; /* bare names select seeds too: `mdp seed countries` */
@@ -49,6 +52,7 @@ int cmd_seed(int argc, char **argv, struct session *s)
         case 'm': select_list_add(&sel, optarg); break;
         case 'V': o.vars = optarg; break;
         case 'F': o.full_refresh = 1; break;
+        case 'j': json = 1; break;
         case 'h': ret = cmd_help(usage); goto out;
         default: ret = cmd_usage_error(usage, "unknown option"); goto out;
         }
@@ -58,7 +62,9 @@ int cmd_seed(int argc, char **argv, struct session *s)
     o.select = sel.v;
     o.nselect = sel.n;
     ret = seed_run(s->root, wh, &o, &rep);
-    if (ret >= 0 && !term_quiet)
+    if (ret >= 0 && json)
+        cmd_print_results(ingest_report_json("seed", &rep));
+    else if (ret >= 0 && !term_quiet)
         ingest_report_print(stdout, &rep);
     ret = cmd_exit_code(ret, rep.bad_input);
     ingest_report_release(&rep);

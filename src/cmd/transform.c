@@ -11,13 +11,14 @@
 #include "cmd/cmd.h"
 #include "render/progress.h"
 #include "render/report.h"
+#include "render/results.h"
 #include "platform/transform.h"
 #include "util/term.h"
 #include "util/xmalloc.h"
 
 static const char usage[] =
     "usage: mdp transform [--select SELECTOR...] [--vars YAML] [--full-refresh]\n"
-    "                     [--threads N]\n"
+    "                     [--threads N] [--json]\n"
     "\n"
     "Build the models of <project>/dbt_project (a dbt-compatible subset) into the warehouse,\n"
     "parents before children. Each model is replaced atomically (CREATE OR REPLACE VIEW or\n"
@@ -32,6 +33,8 @@ static const char usage[] =
     "                         always are)\n"
     "  --threads N            build up to N independent models at once (default 4; with 1,\n"
     "                         a progress bar per model on a terminal)\n"
+    "  --json                 print the results as JSON (like dbt's run_results.json)\n"
+    "                         instead of the report\n"
     "  -h, --help             this help\n"
     "\n"
     "Exit status: 0 all built, 1 a model failed or was skipped, 2 bad usage or a bad project\n"
@@ -42,13 +45,14 @@ int cmd_transform(int argc, char **argv, struct session *s)
     static const struct option longopts[] = {SELECT_LIST_LONGOPTS,
                                              {"full-refresh", no_argument, NULL, 'F'},
                                              {"threads", required_argument, NULL, 't'},
+                                             {"json", no_argument, NULL, 'j'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     struct transform_options o = {0};
     struct transform_report rep;
     struct wh *wh;
     struct select_list sel;
-    int opt, ret;
+    int opt, ret, json = 0;
 
     select_list_init(&sel, argc);
     optind = 1;
@@ -58,6 +62,7 @@ int cmd_transform(int argc, char **argv, struct session *s)
         case 'm': select_list_add(&sel, optarg); break;
         case 'V': o.vars = optarg; break;
         case 'F': o.full_refresh = 1; break;
+        case 'j': json = 1; break;
         case 't':
             o.threads = atoi(optarg);
             if (o.threads < 1 || o.threads > 64) {
@@ -76,7 +81,9 @@ int cmd_transform(int argc, char **argv, struct session *s)
     o.nselect = sel.n;
     o.progress = render_progress;
     ret = transform_run(s->root, wh, &o, &rep);
-    if (ret >= 0 && !term_quiet)
+    if (ret >= 0 && json)
+        cmd_print_results(transform_report_json(&rep));
+    else if (ret >= 0 && !term_quiet)
         transform_report_print(stdout, &rep);
     else if (ret > 0)
         transform_report_print(stderr, &rep);

@@ -437,27 +437,6 @@ void eval_report_json(struct strbuf *sb, const struct eval_report *rep)
     json_free(doc);
 }
 
-/* XML text or attribute value: escapes markup and drops characters XML 1.0 forbids. */
-static void add_xml(struct strbuf *sb, const char *s)
-{
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        switch (c) {
-        case '&': strbuf_addstr(sb, "&amp;"); break;
-        case '<': strbuf_addstr(sb, "&lt;"); break;
-        case '>': strbuf_addstr(sb, "&gt;"); break;
-        case '"': strbuf_addstr(sb, "&quot;"); break;
-        case '\'': strbuf_addstr(sb, "&apos;"); break;
-        case '\n': strbuf_addstr(sb, "&#10;"); break;
-        case '\t': strbuf_addstr(sb, "&#9;"); break;
-        case '\r': strbuf_addstr(sb, "&#13;"); break;
-        default:
-            if (c >= 0x20)
-                strbuf_addch(sb, (char)c);
-        }
-    }
-}
-
 void eval_report_junit(struct strbuf *sb, const struct eval_report *rep)
 {
     size_t i, j, errors = 0, failures = 0;
@@ -476,7 +455,7 @@ void eval_report_junit(struct strbuf *sb, const struct eval_report *rep)
                 "time=\"%.3f\">\n",
                 rep->n, failures, errors, rep->elapsed_ms / 1000);
     strbuf_addstr(sb, "  <testsuite name=\"");
-    add_xml(sb, rep->cases_path);
+    strbuf_add_xml(sb, rep->cases_path);
     strbuf_addf(sb, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n", rep->n,
                 failures, errors, rep->elapsed_ms / 1000);
     if (!rep->sql_only)
@@ -493,9 +472,9 @@ void eval_report_junit(struct strbuf *sb, const struct eval_report *rep)
         const char *first = NULL;
 
         strbuf_addstr(sb, "    <testcase classname=\"eval.");
-        add_xml(sb, cr->c->ntags ? cr->c->tags[0] : "case");
+        strbuf_add_xml(sb, cr->c->ntags ? cr->c->tags[0] : "case");
         strbuf_addstr(sb, "\" name=\"");
-        add_xml(sb, cr->c->id);
+        strbuf_add_xml(sb, cr->c->id);
         strbuf_addf(sb, "\" time=\"%.3f\">\n", cr->total_ms / 1000);
         for (j = 0; j < cr->nasserts; j++) {
             strbuf_addf(&detail, "%s %s: %s\n", cr->asserts[j].pass ? "ok" : "FAIL",
@@ -506,13 +485,13 @@ void eval_report_junit(struct strbuf *sb, const struct eval_report *rep)
         }
         if (cr->error) {
             strbuf_addstr(sb, "      <error message=\"");
-            add_xml(sb, cr->error);
+            strbuf_add_xml(sb, cr->error);
             strbuf_addstr(sb, "\" type=\"error\"/>\n");
         } else if (!cr->pass) {
             strbuf_addstr(sb, "      <failure message=\"");
-            add_xml(sb, first ? first : "failed");
+            strbuf_add_xml(sb, first ? first : "failed");
             strbuf_addstr(sb, "\" type=\"assertion\">");
-            add_xml(sb, detail.buf);
+            strbuf_add_xml(sb, detail.buf);
             strbuf_addstr(sb, "</failure>\n");
         }
         strbuf_addstr(sb, "      <system-out>");
@@ -522,7 +501,7 @@ void eval_report_junit(struct strbuf *sb, const struct eval_report *rep)
             strbuf_addf(&detail, "answer: %s\n", cr->answer.text);
         for (j = 0; j < cr->answer.nsql; j++)
             strbuf_addf(&detail, "sql: %s\n", cr->answer.sql[j]);
-        add_xml(sb, detail.buf);
+        strbuf_add_xml(sb, detail.buf);
         strbuf_addstr(sb, "</system-out>\n    </testcase>\n");
         strbuf_release(&detail);
     }

@@ -7,6 +7,7 @@
 
 #include "platform/dbt_project.h"
 #include "platform/dbt_test.h"
+#include "platform/records.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -311,20 +312,33 @@ out:
     error_quiet(quiet);
 }
 
+/* The models whose relations are stale: not built in this run, or by the last transform. */
+struct stale {
+    const struct dbt_test_options *o;
+    struct model_failure_record *recorded;
+    size_t nrecorded;
+};
+
 /* Why model's tests do not run (the caller frees), or NULL when they do. */
-static char *not_built_reason(const struct dbt_test_options *o, const char *model)
+static char *not_built_reason(const struct stale *st, const char *model)
 {
     size_t i;
 
-    for (i = 0; i < o->nnot_built; i++)
-        if (!strcmp(o->not_built[i], model))
+    for (i = 0; i < st->o->nnot_built; i++)
+        if (!strcmp(st->o->not_built[i], model))
             return xstrfmt("model %s was not built in this run; its relation is stale", model);
+    for (i = 0; i < st->nrecorded; i++)
+        if (!strcmp(st->recorded[i].name, model))
+            return xstrfmt("the last `mdp transform` of model %s (%s) did not build it, so its "
+                           "relation is stale; fix it and run `mdp transform -s %s`",
+                           model, st->recorded[i].failed_at, model);
     return NULL;
 }
 
 int dbt_test_run(const char *root, struct wh *warehouse, const struct dbt_test_options *opts,
                  struct dbt_test_report *rep)
 {
+    struct stale st = {NULL, NULL, 0};
     static const struct dbt_test_options defaults;
     struct sandbox_options so = {0};
     struct dbt_project p;
@@ -337,6 +351,7 @@ int dbt_test_run(const char *root, struct wh *warehouse, const struct dbt_test_o
     memset(rep, 0, sizeof(*rep));
     if (!opts)
         opts = &defaults;
+    st.o = opts;
     if (dbt_project_open(root, opts->vars, opts->select, opts->nselect, &p, &selected) < 0) {
         rep->bad_input = 1;
         rep->seconds = clock_seconds() - t0;
@@ -345,6 +360,8 @@ int dbt_test_run(const char *root, struct wh *warehouse, const struct dbt_test_o
     so.timeout_ms = 10 * 60 * 1000;
     so.max_rows = 1;
     if (sandbox_connect(warehouse, &so, &wh) < 0)
+        goto out;
+    if (records_read_model_failures(wh, &st.recorded, &st.nrecorded) < 0)
         goto out;
     for (i = 0; i < p.nsources && !opts->nselect; i++) {
         struct strbuf rel = STRBUF_INIT;
@@ -370,7 +387,7 @@ int dbt_test_run(const char *root, struct wh *warehouse, const struct dbt_test_o
 
         if (!m->enabled || (opts->nselect && !selected[idx]))
             continue;
-        why = not_built_reason(opts, m->name);
+        why = not_built_reason(&st, m->name);
         dbt_model_relation(m, &rel);
         run_columns(wh, &p, &s, m->columns, m->ncolumns, why, rep);
         strbuf_release(&rel);
@@ -384,13 +401,14 @@ int dbt_test_run(const char *root, struct wh *warehouse, const struct dbt_test_o
         if (opts->nselect && !dbt_singular_selected(&p, t, selected))
             continue;
         for (k = 0; k < t->nrefs && !why; k++)
-            why = not_built_reason(opts, t->refs[k]);
+            why = not_built_reason(&st, t->refs[k]);
         run_singular(wh, t, why, rep);
         free(why);
     }
     ret = rep->fail || rep->errors ? 1 : 0;
 out:
     rep->seconds = clock_seconds() - t0;
+    records_model_failures_free(st.recorded, st.nrecorded);
     wh_close(wh);
     free(selected);
     dbt_project_release(&p);

@@ -22,7 +22,9 @@ static const char models_ddl[] =
     "VARCHAR, materialized VARCHAR, path VARCHAR, description VARCHAR, raw_sql VARCHAR, "
     "compiled_sql VARCHAR, depends_on VARCHAR[], built_at TIMESTAMP);\n"
     "CREATE TABLE IF NOT EXISTS _mdp.model_columns(model VARCHAR, column_name VARCHAR, "
-    "description VARCHAR, tests VARCHAR);\n";
+    "description VARCHAR, tests VARCHAR);\n"
+    "CREATE TABLE IF NOT EXISTS _mdp.model_failures(name VARCHAR, failed_at TIMESTAMP, "
+    "message VARCHAR);\n";
 
 int records_create_ingest_state(struct wh *wh)
 {
@@ -181,6 +183,51 @@ void records_model_columns_free(struct model_column_record *v, size_t n)
         free(v[i].column);
         free(v[i].description);
         free(v[i].tests);
+    }
+    free(v);
+}
+
+void records_model_failure_sql(struct strbuf *sb, const char *model, const char *message)
+{
+    strbuf_addstr(sb, "DELETE FROM _mdp.model_failures WHERE name = ");
+    strbuf_add_sql_string(sb, model);
+    strbuf_addstr(sb, ";\n");
+    if (!message)
+        return;
+    strbuf_addstr(sb, "INSERT INTO _mdp.model_failures VALUES (");
+    strbuf_add_sql_string(sb, model);
+    strbuf_addstr(sb, ", CAST(get_current_timestamp() AS TIMESTAMP), ");
+    strbuf_add_sql_string(sb, message);
+    strbuf_addstr(sb, ");\n");
+}
+
+int records_read_model_failures(struct wh *wh, struct model_failure_record **out, size_t *n)
+{
+    struct wh_result *r;
+    size_t i;
+
+    if (read_records(wh, "model_failures",
+                     "SELECT name, strftime(failed_at, '%Y-%m-%d %H:%M:%S'), message FROM "
+                     "_mdp.model_failures",
+                     sizeof(**out), out, n, &r) < 0)
+        return -1;
+    for (i = 0; i < *n; i++) {
+        (*out)[i].name = xstrdup(wh_result_text(r, i, 0) ? wh_result_text(r, i, 0) : "");
+        (*out)[i].failed_at = xstrdup(wh_result_text(r, i, 1) ? wh_result_text(r, i, 1) : "");
+        (*out)[i].message = dup_or_null(wh_result_text(r, i, 2));
+    }
+    wh_result_free(r);
+    return 0;
+}
+
+void records_model_failures_free(struct model_failure_record *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(v[i].name);
+        free(v[i].failed_at);
+        free(v[i].message);
     }
     free(v);
 }

@@ -11,6 +11,9 @@
  *                       built_at
  *   _mdp.model_columns  one row per documented model column: model, column_name, description,
  *                       tests (a JSON array of dbt test entries)
+ *   _mdp.model_failures one row per model the last transform that selected it did not build
+ *                       (failed, or stopped by a failed parent): name, failed_at, message;
+ *                       its relation is stale, so `mdp test` does not run its tests
  *
  * Ownership: the readers fill arrays the caller frees with the matching *_free().
  */
@@ -24,7 +27,7 @@ struct wh;
 
 /* Creates _mdp and _mdp.ingest_state when missing. Returns 0 or -1 with error(). */
 int records_create_ingest_state(struct wh *wh);
-/* Creates _mdp, _mdp.models and _mdp.model_columns when missing. */
+/* Creates _mdp, _mdp.models, _mdp.model_columns and _mdp.model_failures when missing. */
 int records_create_models(struct wh *wh);
 
 /* A source's recorded state (what says its file changed since the last load). */
@@ -65,5 +68,18 @@ struct model_column_record {
 /* Every row of _mdp.model_columns (none when the table does not exist). 0 or -1. */
 int records_read_model_columns(struct wh *wh, struct model_column_record **out, size_t *n);
 void records_model_columns_free(struct model_column_record *v, size_t n);
+
+struct strbuf;
+/* Appends the statements that clear model's failure row, then record message (unless NULL). */
+void records_model_failure_sql(struct strbuf *sb, const char *model, const char *message);
+
+struct model_failure_record {
+    char *name;
+    char *failed_at; /* "YYYY-MM-DD HH:MM:SS" */
+    char *message;   /* NULL when none */
+};
+/* Every row of _mdp.model_failures (none when the table does not exist). 0 or -1. */
+int records_read_model_failures(struct wh *wh, struct model_failure_record **out, size_t *n);
+void records_model_failures_free(struct model_failure_record *v, size_t n);
 
 #endif

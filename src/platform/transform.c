@@ -109,6 +109,28 @@ static int record_sources(struct wh *wh, const struct dbt_project *p)
     return ret;
 }
 
+/*
+ * Which models this run did not build (their relations are stale, `mdp test` skips their
+ * tests) and which it built (no longer stale).
+ */
+static int record_failures(struct wh *wh, const struct transform_report *rep)
+{
+    struct strbuf sql = STRBUF_INIT;
+    size_t i;
+    int ret;
+
+    for (i = 0; i < rep->n; i++) {
+        const struct transform_result *r = &rep->results[i];
+        records_model_failure_sql(&sql, r->model,
+                                  r->status == TRANSFORM_OK ? NULL
+                                  : r->message              ? r->message
+                                                            : "not built");
+    }
+    ret = sql.len ? wh_exec(wh, sql.buf) : 0;
+    strbuf_release(&sql);
+    return ret;
+}
+
 /* DuckDB's progress on the running model, passed on to the caller. */
 struct progress_ctx {
     const struct transform_options *opts;
@@ -528,6 +550,8 @@ int transform_run(const char *root, struct wh *wh, const struct transform_option
     run_build(wh, &p, opts, selected, opts->threads > 0 ? opts->threads : TRANSFORM_DEFAULT_THREADS,
               rep);
     ret = rep->failed || rep->skipped ? 1 : 0;
+    if (record_failures(wh, rep) < 0)
+        ret = -1;
 out:
     rep->seconds = clock_seconds() - t0;
     free(selected);

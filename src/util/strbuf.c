@@ -169,3 +169,23 @@ void strbuf_add_count(struct strbuf *sb, unsigned long long v)
         strbuf_addch(sb, digits[i]);
     }
 }
+
+void strbuf_add_xml(struct strbuf *sb, const char *s)
+{
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        switch (c) {
+        case '&': strbuf_addstr(sb, "&amp;"); break;
+        case '<': strbuf_addstr(sb, "&lt;"); break;
+        case '>': strbuf_addstr(sb, "&gt;"); break;
+        case '"': strbuf_addstr(sb, "&quot;"); break;
+        case '\'': strbuf_addstr(sb, "&apos;"); break;
+        case '\n': strbuf_addstr(sb, "&#10;"); break;
+        case '\t': strbuf_addstr(sb, "&#9;"); break;
+        case '\r': strbuf_addstr(sb, "&#13;"); break;
+        default:
+            if (c >= 0x20)
+                strbuf_addch(sb, (char)c);
+        }
+    }
+}

@@ -48,4 +48,7 @@ void strbuf_add_sql_ident(struct strbuf *sb, const char *s);
 void strbuf_trim(struct strbuf *sb);
 void strbuf_rtrim(struct strbuf *sb);
 
+/* XML text or attribute value (NULL: nothing): escapes markup, drops what XML 1.0 forbids. */
+void strbuf_add_xml(struct strbuf *sb, const char *s);
+
 #endif

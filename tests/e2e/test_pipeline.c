@@ -8,6 +8,10 @@
 #include <string.h>
 
 #include "testlib.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/strbuf.h"
 
 static const char *const tables[] = {"raw.transactions", "raw.users", "marts.fct_orders",
                                      "marts.dim_customers"};
@@ -235,6 +239,106 @@ Test(pipeline, tests_of_a_failed_model_are_not_run, .timeout = 180)
     cr_assert(strstr(r.out.buf, "PASS  unique_dim_products") == NULL, "%s", r.out.buf);
     cr_assert(strstr(r.out.buf, "PASS  unique_dim_customers_user_id") != NULL, "%s", r.out.buf);
     cr_assert(strstr(r.out.buf, "not run (model not built)") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+    tl_rmdir(dir);
+    free(dir);
+}
+
+/* The JSON document of a command's --json, parsed; fails the test when it is not JSON. */
+static struct json *parse_json(const struct tl_run *r)
+{
+    struct json *j = json_parse("stdout", r->out.buf, r->out.len);
+
+    cr_assert_not_null(j, "not JSON: %s\n%s", error_last(), r->out.buf);
+    return j;
+}
+
+/* The status of the result whose key equals value in doc's "results", or NULL. */
+static const char *result_status(const struct json *doc, const char *key, const char *value)
+{
+    const struct json *e;
+
+    for (e = json_first(json_get(doc, "results")); e; e = json_next(e))
+        if (json_get_str(e, key) && !strcmp(json_get_str(e, key), value))
+            return json_get_str(e, "status");
+    return NULL;
+}
+
+Test(pipeline, json_results_junit_and_stale_models_in_a_later_test, .timeout = 180)
+{
+    char *dir = tl_tmpdir();
+    struct tl_run r;
+    struct json *doc, *step;
+    struct strbuf sb = STRBUF_INIT;
+    char *path;
+    const char *xml;
+
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" setup --scale 0.05 >/dev/null && sed -i 's/price - cost as "
+          "margin,/price - cost as margin, no_such_column,/' "
+          "dbt_project/models/marts/dim_products.sql && \"$MDP_BIN\" pipeline --json",
+          dir);
+    cr_assert_eq(r.code, 1, "%s\n%s", r.out.buf, r.err.buf);
+    doc = parse_json(&r);
+    cr_assert_str_eq(json_get_str(doc, "command"), "pipeline");
+    cr_assert(json_is_array(json_get(doc, "stages")));
+    cr_assert_eq(json_size(json_get(doc, "steps")), 4, "sync, ingest, transform, test: %s",
+                 r.out.buf);
+    step = json_at(json_get(doc, "steps"), 2);
+    cr_assert_str_eq(json_get_str(step, "command"), "transform");
+    cr_assert_str_eq(result_status(step, "model", "dim_products"), "error");
+    cr_assert_str_eq(result_status(step, "model", "fct_orders"), "skipped");
+    cr_assert_str_eq(result_status(step, "model", "dim_customers"), "success");
+    step = json_at(json_get(doc, "steps"), 3);
+    cr_assert_str_eq(result_status(step, "name", "unique_dim_products_product_id"), "not_run");
+    cr_assert_str_eq(result_status(step, "name", "unique_dim_customers_user_id"), "pass");
+    json_free(doc);
+    tl_run_release(&r);
+
+    /* a test run of its own still knows dim_products is stale; JSON and JUnit agree */
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" test --json --junit out/junit.xml", dir);
+    cr_assert_eq(r.code, 0, "%s\n%s", r.out.buf, r.err.buf);
+    doc = parse_json(&r);
+    cr_assert_str_eq(result_status(doc, "name", "unique_dim_products_product_id"), "not_run");
+    cr_assert_str_eq(result_status(doc, "name", "unique_dim_customers_user_id"), "pass");
+    json_free(doc);
+    tl_run_release(&r);
+    path = fs_join(dir, "out/junit.xml");
+    cr_assert_eq(fs_read_file(&sb, path), 0, "%s", error_last());
+    xml = sb.buf;
+    cr_assert(strstr(xml, "<testcase classname=\"dim_products.product_id\" "
+                          "name=\"unique_dim_products_product_id\""),
+              "%s", xml);
+    cr_assert(strstr(xml, "<skipped message=\"not run: the last `mdp transform` of model "
+                          "dim_products"),
+              "%s", xml);
+    strbuf_release(&sb);
+    free(path);
+
+    /* fixed and rebuilt: no longer stale */
+    tl_sh(&r,
+          "cd '%s' && sed -i 's/ no_such_column,//' dbt_project/models/marts/dim_products.sql && "
+          "\"$MDP_BIN\" transform --json -s dim_products",
+          dir);
+    cr_assert_eq(r.code, 0, "%s\n%s", r.out.buf, r.err.buf);
+    doc = parse_json(&r);
+    cr_assert_str_eq(result_status(doc, "model", "dim_products"), "success");
+    json_free(doc);
+    tl_run_release(&r);
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" test --json -s dim_products", dir);
+    cr_assert_eq(r.code, 0, "%s\n%s", r.out.buf, r.err.buf);
+    doc = parse_json(&r);
+    cr_assert_str_eq(result_status(doc, "name", "unique_dim_products_product_id"), "pass");
+    json_free(doc);
+    tl_run_release(&r);
+
+    /* ingest --json: every source unchanged */
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" ingest --json", dir);
+    cr_assert_eq(r.code, 0, "%s\n%s", r.out.buf, r.err.buf);
+    doc = parse_json(&r);
+    cr_assert_str_eq(result_status(doc, "table", "transactions"), "skipped");
+    cr_assert(json_get(json_get(doc, "summary"), "skipped") != NULL);
+    json_free(doc);
     tl_run_release(&r);
     tl_rmdir(dir);
     free(dir);

@@ -538,3 +538,77 @@ void sk_identity_words(struct skill_ctx *x, struct strbuf *sb, int t, const int 
                                  : ", ",
                     x->c->tables[t].columns[cols[k]].name);
 }
+
+/* ---- the question's filters ----------------------------------------------------------------- */
+
+int sk_filter_column(struct skill_ctx *x, size_t i, int t)
+{
+    const struct skill_filter *f = &x->opts->filters[i];
+    const struct cat_column *col;
+    size_t k, v;
+    int cn;
+
+    if (f->table == t)
+        return f->column;
+    cn = catalog_find_column(x->c, t, x->c->tables[f->table].columns[f->column].name);
+    if (cn < 0)
+        return -1;
+    col = &x->c->tables[t].columns[cn];
+    for (k = 0; k < f->nvalues; k++)
+        for (v = 0; v < col->nvalues; v++)
+            if (!strcmp(col->values[v].text, f->values[k]))
+                return cn;
+    return -1;
+}
+
+int sk_filtered(struct skill_ctx *x, int t, int col)
+{
+    size_t i;
+
+    for (i = 0; i < x->opts->nfilters; i++)
+        if (sk_filter_column(x, i, t) == col)
+            return 1;
+    return 0;
+}
+
+int sk_filters(struct skill_ctx *x, int t, const char *alias, struct strbuf *sql,
+               struct strbuf *words)
+{
+    int done[16], ndone = 0, k;
+    size_t i, v;
+
+    for (i = 0; i < x->opts->nfilters && ndone < 16; i++) {
+        const struct skill_filter *f = &x->opts->filters[i];
+        int col = sk_filter_column(x, i, t), seen = 0;
+        if (col < 0)
+            continue;
+        for (k = 0; k < ndone; k++)
+            seen |= done[k] == col;
+        if (seen)
+            continue;
+        done[ndone++] = col;
+        strbuf_addstr(sql, " AND ");
+        if (f->negate)
+            strbuf_addstr(sql, "(");
+        sk_col(x, sql, alias, t, col);
+        strbuf_addstr(sql, f->negate ? " NOT IN (" : " IN (");
+        for (v = 0; v < f->nvalues; v++) {
+            strbuf_addstr(sql, v ? ", " : "");
+            strbuf_add_sql_string(sql, f->values[v]);
+        }
+        strbuf_addstr(sql, ")");
+        if (f->negate) {
+            strbuf_addstr(sql, " OR ");
+            sk_col(x, sql, alias, t, col);
+            strbuf_addstr(sql, " IS NULL)");
+        }
+        if (words) {
+            strbuf_addf(words, "%s%s %s", words->len ? ", " : "", x->c->tables[t].columns[col].name,
+                        f->negate ? "is not" : "is");
+            for (v = 0; v < f->nvalues; v++)
+                strbuf_addf(words, "%s'%s'", v ? (v + 1 == f->nvalues ? " or " : ", ") : " ",
+                            f->values[v]);
+        }
+    }
+    return ndone;
+}

@@ -40,6 +40,16 @@
 struct catalog;
 struct wh;
 
+/* Rows to keep: a column's values named in the question ("completed orders"). */
+struct skill_filter {
+    int table, column;         /* in the catalog the skill runs on */
+    int negate;                /* keep the rows with none of the values (NULL rows kept) */
+    const char *const *values; /* as found in the data; borrowed */
+    size_t nvalues;
+};
+
+#define SKILL_MAX_PERCENTILES 4
+
 struct skill_options {
     const char *table; /* the table to analyse ("schema.name" or "name"); NULL: chosen */
     const char *by;    /* basket: the item level (a column of the line table or of the item's
@@ -47,6 +57,20 @@ struct skill_options {
                           the measure; NULL: chosen */
     int top;           /* rows in the evidence; 0: 10 */
     int today;         /* days since 1970-01-01; 0: the clock's date */
+    /*
+     * From the question, when `mdp ask` routes it here (all borrowed, all optional):
+     * filters: applied to the table analysed where it has the filter's column (or a column
+     * of the same name with the same values), and disclosed; percentiles: fractions 0..1 the
+     * distribution reports besides its own ("p90", "the 90th percentile"); months: the first
+     * days (days since 1970-01-01) of the calendar months named, in the question's order
+     * (cohorts: the cohort, then the month it is followed to).
+     */
+    const struct skill_filter *filters;
+    size_t nfilters;
+    double percentiles[SKILL_MAX_PERCENTILES];
+    size_t npercentiles;
+    int months[2];
+    size_t nmonths;
 };
 
 /*

@@ -392,6 +392,7 @@ int skill_anomalies(struct skill_ctx *x)
     const struct catalog *c = x->c;
     struct series_input in;
     struct strbuf sql = STRBUF_INIT, text = STRBUF_INIT, how = STRBUF_INIT, what = STRBUF_INIT;
+    struct strbuf kept = STRBUF_INIT;
     struct wh_result *r = NULL, *q = NULL;
     const struct cat_table *tab;
     const struct cat_column *tcol;
@@ -469,6 +470,7 @@ int skill_anomalies(struct skill_ctx *x)
     strbuf_addf(&sql, " AS VARCHAR)) AS dv FROM %s WHERE ", tab->relation);
     sk_col(x, &sql, NULL, in.t, in.time);
     strbuf_addf(&sql, " <= CAST('%s' AS TIMESTAMP)", tcol->anchor);
+    sk_filters(x, in.t, NULL, &sql, &kept);
     if (repeated)
         strbuf_addstr(&sql, " GROUP BY ALL");
     /* the whole series, and one per top value of the main dimension */
@@ -504,9 +506,11 @@ int skill_anomalies(struct skill_ctx *x)
         "count(*) FILTER (WHERE abs(robust_z) > 3.5) OVER (PARTITION BY series) AS flagged, "
         "count(*) FILTER (WHERE robust_z > 3.5) OVER (PARTITION BY series) AS high, "
         "row_number() OVER (PARTITION BY series ORDER BY abs(robust_z) DESC NULLS LAST, 1) "
-        "AS rk FROM z) SELECT * EXCLUDE (rk) FROM ranked WHERE (series = '(all)' AND rk <= %d) "
+        "AS rk, first_value(%s) OVER (PARTITION BY series ORDER BY value DESC, 1) AS peak_at, "
+        "max(value) OVER (PARTITION BY series) AS peak FROM z) SELECT * EXCLUDE (rk) FROM ranked "
+        "WHERE (series = '(all)' AND rk <= %d) "
         "OR (series <> '(all)' AND rk = 1) ORDER BY series <> '(all)', rk, series",
-        grain, strcmp(grain, "day") ? "false" : "true", grain, x->top);
+        grain, strcmp(grain, "day") ? "false" : "true", grain, grain, x->top);
     if (sk_query(x, sql.buf, &r) < 0)
         goto out;
     if (sk_quality_findings(x, in.t, &q) < 0)
@@ -548,6 +552,14 @@ int skill_anomalies(struct skill_ctx *x)
         strbuf_addf(&text, "%s (robust z %.1f).", weekly ? " for that weekday" : "", z);
         if (!wh_result_is_null(r, 0, 4) && fabs(z) <= 3.5)
             strbuf_addf(&text, " No %s stands out.", grain);
+        /* the largest period, which a question about the biggest spike may mean */
+        k = (size_t)wh_result_col(r, "peak_at");
+        if (wh_result_text(r, 0, k) && (!wh_result_text(r, 0, 0) ||
+                                        strcmp(wh_result_text(r, 0, k), wh_result_text(r, 0, 0)))) {
+            strbuf_addf(&text, " The largest %s is %s: ", grain, wh_result_text(r, 0, k));
+            analyst_number(&text, sk_num(r, 0, k + 1, 0), money);
+            strbuf_addch(&text, '.');
+        }
         for (k = 0, nseg = 0; k < r->nrows; k++) {
             const char *series = wh_result_text(r, k, 7);
             if (!series || !strcmp(series, "(all)"))
@@ -564,6 +576,8 @@ int skill_anomalies(struct skill_ctx *x)
         if (strcmp(grain, "day"))
             strbuf_addf(&how, "; by %s because a day holds under 5 rows on average", grain);
         strbuf_addstr(&how, "); ");
+        if (kept.len)
+            strbuf_addf(&how, "only rows where %s (named in the question); ", kept.buf);
         if (repeated) {
             strbuf_addf(&how, "%s is the same on every line of a %s, so it is taken once per ",
                         tab->columns[in.measure].name, tab->columns[in.g].name);
@@ -615,5 +629,6 @@ out:
     strbuf_release(&text);
     strbuf_release(&how);
     strbuf_release(&what);
+    strbuf_release(&kept);
     return ret;
 }

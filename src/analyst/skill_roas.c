@@ -45,7 +45,7 @@ static int campaign_key(const struct catalog *c, int t)
 int skill_roas(struct skill_ctx *x)
 {
     const struct catalog *c = x->c;
-    struct strbuf sql = STRBUF_INIT, text = STRBUF_INIT, how = STRBUF_INIT;
+    struct strbuf sql = STRBUF_INIT, text = STRBUF_INIT, how = STRBUF_INIT, kept = STRBUF_INIT;
     struct wh_result *r = NULL;
     const struct cat_table *tab, *ct;
     int best = -1, best_rank = -1, fk, ref, key, spend, name, money, g, repeated, ret = -1;
@@ -95,6 +95,7 @@ int skill_roas(struct skill_ctx *x)
     strbuf_addf(&sql, ") AS v FROM %s WHERE ", tab->relation);
     sk_col(x, &sql, NULL, best, fk);
     strbuf_addstr(&sql, " IS NOT NULL");
+    sk_filters(x, best, NULL, &sql, &kept);
     if (repeated) {
         strbuf_addstr(&sql, " GROUP BY ");
         for (i = 0; i < (size_t)nident; i++) {
@@ -141,7 +142,8 @@ int skill_roas(struct skill_ctx *x)
             strbuf_addstr(&text, "unknown (no spend)");
         strbuf_addstr(&text, ": ");
         analyst_number(&text, tr, 1);
-        strbuf_addf(&text, " of %s attributed to campaigns over ", tab->columns[money].name);
+        strbuf_addf(&text, " of %s%s%s attributed to campaigns over ", tab->columns[money].name,
+                    kept.len ? " where " : "", kept.buf);
         analyst_number(&text, ts, 1);
         strbuf_addstr(&text, " spent on ");
         analyst_number(&text, sk_num(r, 0, 7, 0), 0);
@@ -165,6 +167,8 @@ int skill_roas(struct skill_ctx *x)
                 "revenue / spend",
                 ct->relation, ct->columns[spend].name,
                 name >= 0 ? ct->columns[name].name : ct->columns[key].name);
+    if (kept.len)
+        strbuf_addf(&how, "; only rows where %s (named in the question)", kept.buf);
     x->a->interpretation = strbuf_detach(&how, NULL);
     sk_caveat(x, "last-touch attribution as recorded: an order counts for the campaign on its "
                  "rows; orders without one count for none");
@@ -178,5 +182,6 @@ out:
     strbuf_release(&sql);
     strbuf_release(&text);
     strbuf_release(&how);
+    strbuf_release(&kept);
     return ret;
 }

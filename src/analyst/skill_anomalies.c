@@ -362,11 +362,13 @@ static int choose_series(struct skill_ctx *x, struct series_input *in)
 
 /*
  * The main dimension to score the series of its top values too: a category of table t with
- * 2..30 values (constant within group key g when the measure is taken once per group), a
- * category before a yes/no flag, then the one with the fewest values; -1 when none.
+ * 2..30 values that the question does not filter on (constant within group key g when the
+ * measure is taken once per group), a category before a yes/no flag, then the one with the
+ * fewest values; -1 when none.
  */
-static int series_dimension(const struct catalog *c, int t, int g)
+static int series_dimension(struct skill_ctx *x, int t, int g)
 {
+    const struct catalog *c = x->c;
     const struct cat_table *tab = &c->tables[t];
     const struct cat_grouping *gr = g >= 0 ? sk_grouping(c, t, g) : NULL;
     int best = -1;
@@ -374,7 +376,8 @@ static int series_dimension(const struct catalog *c, int t, int g)
 
     for (i = 0; i < tab->ncolumns; i++) {
         int constant = g < 0;
-        if (!sk_good_dimension(&tab->columns[i]) || !tab->columns[i].nvalues)
+        if (!sk_good_dimension(&tab->columns[i]) || !tab->columns[i].nvalues ||
+            sk_filtered(x, t, (int)i))
             continue;
         for (k = 0; gr && k < gr->nconstant; k++)
             constant |= gr->constant[k] == (int)i;
@@ -443,7 +446,7 @@ int skill_anomalies(struct skill_ctx *x)
         if (span > 0 && (double)tab->rows / span < 5)
             grain = (double)tab->rows / span * 7 < 5 ? "month" : "week";
     }
-    dim = series_dimension(c, in.t, repeated ? in.g : -1);
+    dim = series_dimension(x, in.t, repeated ? in.g : -1);
     strbuf_addstr(&sql, "WITH src AS (SELECT ");
     if (repeated) {
         sk_identity_select(x, &sql, NULL, in.t, in.ident, in.nident);

@@ -89,6 +89,10 @@ int skill_roas(struct skill_ctx *x)
 
     /* revenue per campaign key: an order's amount once per order and campaign */
     strbuf_addstr(&sql, "WITH o AS (SELECT ");
+    if (repeated) {
+        sk_identity_select(x, &sql, NULL, best, ident, nident);
+        strbuf_addstr(&sql, ", ");
+    }
     sk_col(x, &sql, NULL, best, fk);
     strbuf_addstr(&sql, repeated ? " AS k, any_value(" : " AS k, (");
     sk_col(x, &sql, NULL, best, money);
@@ -119,14 +123,27 @@ int skill_roas(struct skill_ctx *x)
     }
     strbuf_addstr(&sql, " AS campaign, ");
     wh_add_ident(x->wh, &sql, ct->columns[spend].name);
+    /*
+     * The total counts an order once even when its lines name several campaigns (each of
+     * them is credited with it in its own row)
+     */
     strbuf_addf(&sql,
-                " AS spend FROM %s) SELECT campaign, round(sum(spend), 2) AS spend, "
+                " AS spend FROM %s), total AS (SELECT sum(v) AS v FROM (SELECT %s(v) AS v FROM o "
+                "WHERE k IN (SELECT k FROM c)",
+                ct->relation, repeated ? "any_value" : "");
+    if (repeated) {
+        strbuf_addstr(&sql, " GROUP BY ");
+        for (i = 0; i < (size_t)nident; i++)
+            strbuf_addf(&sql, "%sb%zu", i ? ", " : "", i);
+    }
+    strbuf_addf(&sql,
+                ")) SELECT campaign, round(sum(spend), 2) AS spend, "
                 "round(coalesce(sum(revenue), 0), 2) AS revenue, coalesce(sum(orders), 0) AS "
                 "orders, round(sum(revenue) / nullif(sum(spend), 0), 2) AS roas, "
-                "round(sum(sum(spend)) OVER (), 2) AS total_spend, round(sum(sum(revenue)) OVER "
-                "(), 2) AS total_revenue, count(*) OVER () AS campaigns FROM c LEFT JOIN rev "
-                "USING (k) GROUP BY campaign ORDER BY revenue DESC, campaign LIMIT %d",
-                ct->relation, x->top);
+                "round(sum(sum(spend)) OVER (), 2) AS total_spend, round(any_value((SELECT v "
+                "FROM total)), 2) AS total_revenue, count(*) OVER () AS campaigns FROM c LEFT "
+                "JOIN rev USING (k) GROUP BY campaign ORDER BY revenue DESC, campaign LIMIT %d",
+                x->top);
     if (sk_query(x, sql.buf, &r) < 0)
         goto out;
     if (!r->nrows) {

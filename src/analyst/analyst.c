@@ -741,6 +741,10 @@ static const char *skill_for(const char *question)
                   {"sold together", "basket"},
                   {"go together", "basket"},
                   {"together in the same", "basket"},
+                  {"together on the same", "basket"},
+                  {"billed together", "basket"},
+                  {"appear together", "basket"},
+                  {"often together", "basket"},
                   {"market basket", "basket"},
                   {"basket analysis", "basket"},
                   {"cross-sell", "basket"},
@@ -830,15 +834,30 @@ static const char *skill_dimension(const struct catalog *c, const struct tokens 
                 return col->name;
         }
     }
+    if (!strcmp(skill, "distribution")) {
+        /* the distribution of what: the first number the question names */
+        for (k = 0; k < l->n; k++) {
+            const struct link_cand *lc = l->v[k].nc ? &l->v[k].c[0] : NULL;
+            const struct cat_column *col;
+            if (!lc || lc->kind != LINK_COLUMN || lc->score < 0.9)
+                continue;
+            col = &c->tables[lc->table].columns[lc->column];
+            if (col->roles & CAT_ROLE_MEASURE &&
+                !(col->roles & (CAT_ROLE_KEY | CAT_ROLE_FOREIGN_KEY | CAT_ROLE_GROUP_KEY)) &&
+                (col->type == WH_T_INT || col->type == WH_T_FLOAT || col->type == WH_T_DECIMAL))
+                return col->name;
+        }
+        return NULL;
+    }
     if (strcmp(skill, "basket"))
         return NULL;
-    /* pairs of what: a category column named as the thing bought together */
+    /* pairs of what: a category column named as the thing bought together (not a table) */
     for (k = 0; k < l->n; k++)
         for (q = 0; q < l->v[k].nc; q++) {
             const struct link_cand *lc = &l->v[k].c[q];
             const struct cat_column *col;
-            if (lc->kind == LINK_VALUE)
-                break; /* a value filters the items, it is not their level */
+            if (lc->kind == LINK_VALUE || lc->kind == LINK_TABLE)
+                break; /* a value filters the items, a table is the items themselves */
             if (lc->kind != LINK_COLUMN || lc->score < 0.99)
                 continue;
             col = &c->tables[lc->table].columns[lc->column];
@@ -853,11 +872,23 @@ static const char *skill_dimension(const struct catalog *c, const struct tokens 
 #define SKILL_MAX_FILTERS 16
 #define SKILL_MAX_VALUES  8
 
-/* Room for the filters a question gives a skill. */
+/* Room for the filters and tables a question gives a skill. */
 struct skill_filters {
     struct skill_filter v[SKILL_MAX_FILTERS];
     const char *values[SKILL_MAX_FILTERS][SKILL_MAX_VALUES];
+    int prefer[SKILL_MAX_FILTERS * 2];
 };
+
+static void prefer_table(struct skill_options *so, struct skill_filters *f, int t)
+{
+    size_t i;
+
+    for (i = 0; i < so->nprefer; i++)
+        if (f->prefer[i] == t)
+            return;
+    if (so->nprefer < sizeof(f->prefer) / sizeof(f->prefer[0]))
+        f->prefer[so->nprefer++] = t;
+}
 
 /*
  * A skill's options from the question: the values it names exactly (filters on every column
@@ -871,8 +902,13 @@ static void skill_options_from(const struct catalog *c, const struct tokens *t,
 {
     size_t i, k, q;
 
+    so->prefer = f->prefer;
     for (k = 0; k < l->n; k++) {
         const struct link *lk = &l->v[k];
+        /* the tables the question names exactly */
+        for (q = 0; q < lk->nc && lk->c[0].kind == LINK_TABLE; q++)
+            if (lk->c[q].kind == LINK_TABLE && lk->c[q].score >= 0.99)
+                prefer_table(so, f, lk->c[q].table);
         if (!lk->nc || lk->c[0].kind != LINK_VALUE || lk->c[0].score < 0.99)
             continue;
         for (q = 0; q < lk->nc; q++) {
@@ -904,6 +940,7 @@ static void skill_options_from(const struct catalog *c, const struct tokens *t,
     }
     so->filters = f->v;
     so->by = skill_dimension(c, t, l, skill);
+    so->by_guessed = so->by != NULL;
     for (i = 0; i < t->n; i++) {
         const struct token *tk = &t->v[i];
         double v = -1;
@@ -939,6 +976,8 @@ static void skill_explain(const struct catalog *c, const char *skill,
     }
     if (so->by)
         strbuf_addf(ex, "  by: %s\n", so->by);
+    for (i = 0; i < so->nprefer; i++)
+        strbuf_addf(ex, "  named: %s\n", c->tables[so->prefer[i]].relation);
     for (i = 0; i < so->npercentiles; i++)
         strbuf_addf(ex, "  percentile: %g\n", so->percentiles[i] * 100);
     for (i = 0; i < so->nmonths; i++) {

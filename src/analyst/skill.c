@@ -63,8 +63,28 @@ static int today_days(void)
     return days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+static int run_once(const char *name, const struct catalog *c, struct wh *sandbox,
+                    const struct skill_options *opts, struct analyst_answer *out);
+
 int skill_run(const char *name, const struct catalog *c, struct wh *sandbox,
               const struct skill_options *opts, struct analyst_answer *out)
+{
+    struct skill_options plain;
+    int ret = run_once(name, c, sandbox, opts, out);
+
+    /* a dimension read from the question that the skill cannot use is dropped, not refused */
+    if (ret == 0 && out->base.unanswerable && opts && opts->by_guessed && opts->by) {
+        plain = *opts;
+        plain.by = NULL;
+        plain.by_guessed = 0;
+        analyst_answer_release(out);
+        ret = run_once(name, c, sandbox, &plain, out);
+    }
+    return ret;
+}
+
+static int run_once(const char *name, const struct catalog *c, struct wh *sandbox,
+                    const struct skill_options *opts, struct analyst_answer *out)
 {
     static const struct skill_options none = {0};
     struct skill_ctx x;
@@ -361,6 +381,19 @@ int sk_customer_column(const struct catalog *c, int t)
     return best;
 }
 
+int sk_preferred(struct skill_ctx *x, int t)
+{
+    size_t i;
+
+    for (i = 0; i < x->opts->nfilters; i++)
+        if (sk_filter_column(x, i, t) >= 0)
+            return 2;
+    for (i = 0; i < x->opts->nprefer; i++)
+        if (x->opts->prefer[i] == t)
+            return 1;
+    return 0;
+}
+
 int sk_best_table(struct skill_ctx *x, unsigned needs)
 {
     const struct catalog *c = x->c;
@@ -375,8 +408,8 @@ int sk_best_table(struct skill_ctx *x, unsigned needs)
         if ((needs & SK_NEED_MONEY && !money) || (needs & SK_NEED_TIME && !time) ||
             (needs & SK_NEED_CUSTOMER && sk_customer_column(c, (int)t) < 0))
             continue;
-        rank = sk_layer_rank(&c->tables[t]) * 8 + money * 4 + time * 2 +
-               (sk_group_key(c, (int)t) >= 0);
+        rank = sk_preferred(x, (int)t) * 64 + sk_layer_rank(&c->tables[t]) * 8 + money * 4 +
+               time * 2 + (sk_group_key(c, (int)t) >= 0);
         if (rank > best_rank) {
             best = (int)t;
             best_rank = rank;

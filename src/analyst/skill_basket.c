@@ -4,7 +4,8 @@
  * A basket is a value of a group key over line rows (an order over its lines), told apart
  * from another basket that reuses the id by the foreign keys and the time constant within it
  * (a customer, a date). An item is a foreign key on the line whose table names it (a product
- * and its name); pairs are counted once per basket, by name when the table has one (ids that
+ * and its name), else a text category of the line that varies within the basket (an item's
+ * description); pairs are counted once per basket, by name when the table has one (ids that
  * share a name are one item; the pairs by id are given too when they differ). For every pair:
  * baskets together, support, confidence both ways and lift.
  */
@@ -59,6 +60,21 @@ static int item_guess(const struct catalog *c, int t, int g, const int *ident, i
             best = (int)i;
             best_score = score;
         }
+    }
+    if (best >= 0)
+        return best;
+    /* no item table: a text category that varies within the basket names the item itself */
+    for (i = 0; i < c->tables[t].ncolumns; i++) {
+        const struct cat_column *col = &c->tables[t].columns[i];
+        int constant = 0;
+        if ((int)i == g || col->type != WH_T_TEXT || !(col->roles & CAT_ROLE_DIMENSION) ||
+            col->roles & (CAT_ROLE_PII | CAT_ROLE_KEY | CAT_ROLE_GROUP_KEY | CAT_ROLE_FREE_TEXT) ||
+            col->distinct < 3 || col->null_fraction >= 0.5)
+            continue;
+        for (k = 0; gr && k < gr->nconstant; k++)
+            constant |= gr->constant[k] == (int)i;
+        if (!constant && (best < 0 || col->distinct > c->tables[t].columns[best].distinct))
+            best = (int)i;
     }
     return best;
 }
@@ -245,11 +261,13 @@ int skill_basket(struct skill_ctx *x)
                         tab->relation, tab->columns[in.g].name);
         goto out;
     }
-    in.ref = tab->columns[in.item].ref_table;
-    in.ref_key = tab->columns[in.item].ref_column;
-    in.name = sk_name_column(c, in.ref);
+    if (tab->columns[in.item].roles & CAT_ROLE_FOREIGN_KEY) {
+        in.ref = tab->columns[in.item].ref_table;
+        in.ref_key = tab->columns[in.item].ref_column;
+        in.name = sk_name_column(c, in.ref);
+    }
     if (x->opts->by && *x->opts->by) {
-        in.level_col = catalog_find_column(c, in.ref, x->opts->by);
+        in.level_col = in.ref >= 0 ? catalog_find_column(c, in.ref, x->opts->by) : -1;
         in.level_ref = in.level_col >= 0;
         if (in.level_col < 0 && (in.level_col = sk_find_column(x, in.t, x->opts->by)) < 0) {
             ret = 0;

@@ -30,11 +30,12 @@ static int choose(struct skill_ctx *x, int *table, int *measure)
             int col = catalog_find_column(c, (int)t, x->opts->by);
             if (col < 0 || !sk_is_numeric(&c->tables[t].columns[col]))
                 continue;
-            rank = sk_layer_rank(&c->tables[t]);
+            rank = sk_preferred(x, (int)t) * 16 + sk_layer_rank(&c->tables[t]);
         } else {
             if (sk_money_column(c, (int)t) < 0)
                 continue;
-            rank = sk_layer_rank(&c->tables[t]) * 2 + (sk_group_key(c, (int)t) >= 0);
+            rank = sk_preferred(x, (int)t) * 16 + sk_layer_rank(&c->tables[t]) * 2 +
+                   (sk_group_key(c, (int)t) >= 0);
         }
         if (rank > best_rank) {
             best = (int)t;

@@ -66,10 +66,12 @@ enum sk_need {
     SK_NEED_TIME = 1 << 1,     /* a main time column (sk_time_column) */
     SK_NEED_CUSTOMER = 1 << 2, /* a customer key (sk_customer_column) */
 };
+/* Does the question name values of table t (2: its filters apply to t), or t itself (1)? */
+int sk_preferred(struct skill_ctx *x, int t);
 /*
  * The table to analyse: x->table when given (if it has what is needed), else the one with
- * everything in `needs` that is most meant to be queried (marts first), then has money, a
- * time column and a group key. -1 when none has it.
+ * everything in `needs` that the question names (sk_preferred), then is most meant to be
+ * queried (marts first), then has money, a time column and a group key. -1 when none has it.
  */
 int sk_best_table(struct skill_ctx *x, unsigned needs);
 /* The grouping of t on column g, or NULL. */

@@ -67,6 +67,11 @@ struct skill_options {
      */
     const struct skill_filter *filters;
     size_t nfilters;
+    int by_guessed;    /* `by` was read from the question: when the skill cannot use it, it
+                          answers without it instead of refusing */
+    const int *prefer; /* tables the question names: chosen first among the tables that
+                          have the skill's inputs (after those its filters apply to) */
+    size_t nprefer;
     double percentiles[SKILL_MAX_PERCENTILES];
     size_t npercentiles;
     int months[2];

@@ -941,6 +941,11 @@ static void skill_options_from(const struct catalog *c, const struct tokens *t,
     so->filters = f->v;
     so->by = skill_dimension(c, t, l, skill);
     so->by_guessed = so->by != NULL;
+    /* "the highest lift", "strongest affinity": pairs ranked by lift, not by count */
+    for (i = 0; i < t->n && !strcmp(skill, "basket"); i++)
+        if (tok_is(t, i, "lift") || tok_is(t, i, "affinity") || tok_is(t, i, "strongest") ||
+            tok_is(t, i, "strongly"))
+            so->by_lift = 1;
     for (i = 0; i < t->n; i++) {
         const struct token *tk = &t->v[i];
         double v = -1;
@@ -976,6 +981,8 @@ static void skill_explain(const struct catalog *c, const char *skill,
     }
     if (so->by)
         strbuf_addf(ex, "  by: %s\n", so->by);
+    if (so->by_lift)
+        strbuf_addstr(ex, "  pairs ranked by lift\n");
     for (i = 0; i < so->nprefer; i++)
         strbuf_addf(ex, "  named: %s\n", c->tables[so->prefer[i]].relation);
     for (i = 0; i < so->npercentiles; i++)

@@ -175,12 +175,17 @@ static void pairs_sql(struct skill_ctx *x, const struct basket_input *in, int by
                 "ib.baskets, 4) AS confidence_b_to_a, round(p.together * n.baskets / "
                 "(ia.baskets * ib.baskets), 3) AS lift, ia.baskets AS baskets_a, ib.baskets AS "
                 "baskets_b, n.baskets AS baskets, n.multi AS multi_item_baskets FROM p JOIN i AS "
-                "ia ON ia.item = p.a JOIN i AS ib ON ib.item = p.b CROSS JOIN n%s ORDER BY "
-                "p.together DESC, lift DESC, p.a, p.b LIMIT %d",
+                "ia ON ia.item = p.a JOIN i AS ib ON ib.item = p.b CROSS JOIN n%s",
                 with_names ? " LEFT JOIN nm AS na ON na.item = p.a LEFT JOIN nm AS nb ON "
                              "nb.item = p.b"
-                           : "",
-                x->top);
+                           : "");
+    if (x->opts->by_lift)
+        strbuf_addf(sql,
+                    " WHERE p.together >= %d ORDER BY lift DESC, p.together DESC, p.a, p.b "
+                    "LIMIT %d",
+                    SKILL_LIFT_MIN_BASKETS, x->top);
+    else
+        strbuf_addf(sql, " ORDER BY p.together DESC, lift DESC, p.a, p.b LIMIT %d", x->top);
 }
 
 /* The basket and multi-item basket counts when no pair exists (the pairs query is empty). */
@@ -346,7 +351,12 @@ int skill_basket(struct skill_ctx *x)
         const char *a = wh_result_text(r, 0, (size_t)wh_result_col(r, "item_a"));
         const char *b = wh_result_text(r, 0, (size_t)wh_result_col(r, "item_b"));
 
-        strbuf_addstr(&text, "The pair bought together most often is ");
+        if (x->opts->by_lift)
+            strbuf_addf(&text,
+                        "Ranked by lift (pairs in at least %d baskets), the strongest pair is ",
+                        SKILL_LIFT_MIN_BASKETS);
+        else
+            strbuf_addstr(&text, "The pair bought together most often is ");
         pair_words(r, 0, &text);
         strbuf_addstr(&text, ": together in ");
         analyst_number(&text, together, 0);
@@ -362,7 +372,7 @@ int skill_basket(struct skill_ctx *x)
                     lift > 1.05   ? "more often than if they were bought independently"
                     : lift < 0.95 ? "less often than if they were bought independently"
                                   : "about as often as chance");
-        if (r->nrows > 1 &&
+        if (!x->opts->by_lift && r->nrows > 1 &&
             sk_num(r, 1, (size_t)wh_result_col(r, "baskets_together"), 0) == together)
             strbuf_addstr(&text, " Other pairs tie with it (see the table; ties are ordered by "
                                  "lift, then by name).");
@@ -417,7 +427,8 @@ int skill_basket(struct skill_ctx *x)
     }
     sk_caveat(x, "an item appearing on several lines of one basket counts once in it");
 
-    sk_evidence(x, &r, CHART_BARS, 0, wh_result_col(r, "baskets_together"));
+    sk_evidence(x, &r, CHART_BARS, 0,
+                wh_result_col(r, x->opts->by_lift ? "lift" : "baskets_together"));
     ret = 0;
 out:
     wh_result_free(r);

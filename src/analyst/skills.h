@@ -49,6 +49,9 @@ struct skill_filter {
 };
 
 #define SKILL_MAX_PERCENTILES 4
+/* basket --lift: pairs seen in fewer baskets than this are not ranked (a lift from two
+   baskets means nothing) */
+#define SKILL_LIFT_MIN_BASKETS 5
 
 struct skill_options {
     const char *table; /* the table to analyse ("schema.name" or "name"); NULL: chosen */
@@ -56,6 +59,8 @@ struct skill_options {
                           table: "category"); clv, distribution: a segment column; anomalies:
                           the measure; NULL: chosen */
     int top;           /* rows in the evidence; 0: 10 */
+    int by_lift;       /* basket: rank the pairs by lift (pairs in at least SKILL_LIFT_MIN_BASKETS
+                          baskets), not by how often they are bought together */
     int today;         /* days since 1970-01-01; 0: the clock's date */
     /*
      * From the question, when `mdp ask` routes it here (all borrowed, all optional):

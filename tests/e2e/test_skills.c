@@ -634,6 +634,11 @@ Test(skills_sample, ask_passes_the_question, .init = sample_init, .fini = fixtur
                         "'refunded') o JOIN marts.dim_customers c USING (user_id) GROUP BY 1)")),
               "%f", cnum(a, 0, "clv_buyers"));
 
+    a = ask("Which products are bought together with the highest lift?");
+    cr_expect(strstr(json_get_str(a, "answer"), "Ranked by lift"), "%s", json_get_str(a, "answer"));
+    cr_expect_geq(cnum(a, 0, "lift"), cnum(a, 1, "lift"));
+    cr_expect_geq(cnum(a, 0, "baskets_together"), 5);
+
     a = ask("Show me the distribution of order totals. What is the p99?");
     want = xstrfmt("99th percentile $%.2f",
                    qnum("SELECT quantile_cont(total, 0.99) FROM (SELECT DISTINCT transaction_id, "

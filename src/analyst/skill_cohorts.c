@@ -159,7 +159,7 @@ int skill_cohorts(struct skill_ctx *x)
         sk_caveat(x, "only rows where %s count as activity (named in the question)", kept.buf);
     else
         sk_caveat(x, "every row counts as activity, whatever its status");
-    sk_evidence(x, &r, CHART_BARS, 0, 2);
+    sk_evidence(x, &r, CHART_HEATMAP, 0, 2);
     ret = 0;
 out:
     wh_result_free(r);

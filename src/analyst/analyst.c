@@ -901,6 +901,7 @@ static void skill_options_from(const struct catalog *c, const struct tokens *t,
                                struct skill_filters *f)
 {
     size_t i, k, q;
+    int negated;
 
     so->prefer = f->prefer;
     for (k = 0; k < l->n; k++) {
@@ -911,6 +912,7 @@ static void skill_options_from(const struct catalog *c, const struct tokens *t,
                 prefer_table(so, f, lk->c[q].table);
         if (!lk->nc || lk->c[0].kind != LINK_VALUE || lk->c[0].score < 0.99)
             continue;
+        negated = plan_negated(t, lk);
         for (q = 0; q < lk->nc; q++) {
             const struct link_cand *lc = &lk->c[q];
             struct skill_filter *sf = NULL;
@@ -918,13 +920,13 @@ static void skill_options_from(const struct catalog *c, const struct tokens *t,
                 continue;
             for (i = 0; i < so->nfilters && !sf; i++)
                 if (f->v[i].table == lc->table && f->v[i].column == lc->column &&
-                    f->v[i].negate == lk->negated)
+                    f->v[i].negate == negated)
                     sf = &f->v[i];
             if (!sf && so->nfilters < SKILL_MAX_FILTERS) {
                 sf = &f->v[so->nfilters];
                 sf->table = lc->table;
                 sf->column = lc->column;
-                sf->negate = lk->negated;
+                sf->negate = negated;
                 sf->values = f->values[so->nfilters];
                 sf->nvalues = 0;
                 so->nfilters++;

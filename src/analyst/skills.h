@@ -10,7 +10,8 @@
  *
  * Skills:
  *   basket        items bought together: pairs counted once per basket, support, confidence
- *                 both ways, lift
+ *                 both ways, lift (ranked by count, or by lift with by_lift); items from a
+ *                 table the line refers to, else a text category of the line
  *   clv           average historical customer lifetime value = revenue per customer (over
  *                 buyers, and over all customers), as average order value x purchase frequency
  *   anomalies     unusual days of the main measure (robust z over median/MAD, weekly
@@ -21,7 +22,7 @@
  *   growth        the latest complete month against the month before and a year earlier,
  *                 and which values of the main dimensions drove the change
  *   cohorts       customers by the month of their first order, and the share of each cohort
- *                 ordering again 1..12 months later
+ *                 ordering again 1..12 months later (a named cohort stated in words)
  *   funnel        journeys (sessions, else customers) through the steps of a purchase named
  *                 in event rows, in time order, and where they drop off
  *   roas          campaign return on ad spend: attributed revenue over spend, the spend

@@ -741,6 +741,10 @@ static const char *skill_for(const char *question)
                   {"sold together", "basket"},
                   {"go together", "basket"},
                   {"together in the same", "basket"},
+                  {"together on the same", "basket"},
+                  {"billed together", "basket"},
+                  {"appear together", "basket"},
+                  {"often together", "basket"},
                   {"market basket", "basket"},
                   {"basket analysis", "basket"},
                   {"cross-sell", "basket"},
@@ -785,6 +789,211 @@ static const char *skill_for(const char *question)
             found = routes[i].skill;
     free(q);
     return found;
+}
+
+/* The first word of the link at token i, or NULL. */
+static const struct link *link_at(const struct links *l, size_t i)
+{
+    size_t k;
+
+    for (k = 0; k < l->n; k++)
+        if (l->v[k].from == i)
+            return &l->v[k];
+    return NULL;
+}
+
+/*
+ * The dimension a question splits a skill's result by: the column linked right after "by",
+ * "per" or "for each" ("by customer segment"), or for the basket, a category the question
+ * asks pairs of ("which two product categories"): a column with the dimension role that is
+ * no key. NULL for none.
+ */
+static const char *skill_dimension(const struct catalog *c, const struct tokens *t,
+                                   const struct links *l, const char *skill)
+{
+    size_t i, k, q;
+
+    for (i = 0; i + 1 < t->n; i++) {
+        const struct link *lk;
+        size_t at = i + 1;
+        if (tok_is(t, i, "each") && i > 0 && tok_is(t, i - 1, "for"))
+            ;
+        else if (!tok_is(t, i, "by") && !tok_is(t, i, "per"))
+            continue;
+        if (at < t->n && (tok_is(t, at, "the") || tok_is(t, at, "their") || tok_is(t, at, "each")))
+            at++;
+        if (!(lk = link_at(l, at)))
+            continue;
+        for (q = 0; q < lk->nc; q++) {
+            const struct cat_column *col;
+            if (lk->c[q].kind != LINK_COLUMN || lk->c[q].score < 0.99)
+                continue;
+            col = &c->tables[lk->c[q].table].columns[lk->c[q].column];
+            if (col->roles & CAT_ROLE_DIMENSION &&
+                !(col->roles & (CAT_ROLE_KEY | CAT_ROLE_TIME | CAT_ROLE_PII)))
+                return col->name;
+        }
+    }
+    if (!strcmp(skill, "distribution")) {
+        /* the distribution of what: the first number the question names */
+        for (k = 0; k < l->n; k++) {
+            const struct link_cand *lc = l->v[k].nc ? &l->v[k].c[0] : NULL;
+            const struct cat_column *col;
+            if (!lc || lc->kind != LINK_COLUMN || lc->score < 0.9)
+                continue;
+            col = &c->tables[lc->table].columns[lc->column];
+            if (col->roles & CAT_ROLE_MEASURE &&
+                !(col->roles & (CAT_ROLE_KEY | CAT_ROLE_FOREIGN_KEY | CAT_ROLE_GROUP_KEY)) &&
+                (col->type == WH_T_INT || col->type == WH_T_FLOAT || col->type == WH_T_DECIMAL))
+                return col->name;
+        }
+        return NULL;
+    }
+    if (strcmp(skill, "basket"))
+        return NULL;
+    /* pairs of what: a category column named as the thing bought together (not a table) */
+    for (k = 0; k < l->n; k++)
+        for (q = 0; q < l->v[k].nc; q++) {
+            const struct link_cand *lc = &l->v[k].c[q];
+            const struct cat_column *col;
+            if (lc->kind == LINK_VALUE || lc->kind == LINK_TABLE)
+                break; /* a value filters the items, a table is the items themselves */
+            if (lc->kind != LINK_COLUMN || lc->score < 0.99)
+                continue;
+            col = &c->tables[lc->table].columns[lc->column];
+            if (col->roles & CAT_ROLE_DIMENSION && col->type == WH_T_TEXT &&
+                !(col->roles & (CAT_ROLE_KEY | CAT_ROLE_PII | CAT_ROLE_MEASURE)) &&
+                col->distinct >= 2 && col->distinct <= 30)
+                return col->name;
+        }
+    return NULL;
+}
+
+#define SKILL_MAX_FILTERS 16
+#define SKILL_MAX_VALUES  8
+
+/* Room for the filters and tables a question gives a skill. */
+struct skill_filters {
+    struct skill_filter v[SKILL_MAX_FILTERS];
+    const char *values[SKILL_MAX_FILTERS][SKILL_MAX_VALUES];
+    int prefer[SKILL_MAX_FILTERS * 2];
+};
+
+static void prefer_table(struct skill_options *so, struct skill_filters *f, int t)
+{
+    size_t i;
+
+    for (i = 0; i < so->nprefer; i++)
+        if (f->prefer[i] == t)
+            return;
+    if (so->nprefer < sizeof(f->prefer) / sizeof(f->prefer[0]))
+        f->prefer[so->nprefer++] = t;
+}
+
+/*
+ * A skill's options from the question: the values it names exactly (filters on every column
+ * holding them, for the skill to apply to the table it analyses), the dimension it asks by,
+ * the percentiles it names ("p90", "90th percentile") and the calendar months it names. The
+ * options borrow from c and f.
+ */
+static void skill_options_from(const struct catalog *c, const struct tokens *t,
+                               const struct links *l, const char *skill, struct skill_options *so,
+                               struct skill_filters *f)
+{
+    size_t i, k, q;
+    int negated;
+
+    so->prefer = f->prefer;
+    for (k = 0; k < l->n; k++) {
+        const struct link *lk = &l->v[k];
+        /* the tables the question names exactly */
+        for (q = 0; q < lk->nc && lk->c[0].kind == LINK_TABLE; q++)
+            if (lk->c[q].kind == LINK_TABLE && lk->c[q].score >= 0.99)
+                prefer_table(so, f, lk->c[q].table);
+        if (!lk->nc || lk->c[0].kind != LINK_VALUE || lk->c[0].score < 0.99)
+            continue;
+        negated = plan_negated(t, lk);
+        for (q = 0; q < lk->nc; q++) {
+            const struct link_cand *lc = &lk->c[q];
+            struct skill_filter *sf = NULL;
+            if (lc->kind != LINK_VALUE || lc->score < 0.99)
+                continue;
+            for (i = 0; i < so->nfilters && !sf; i++)
+                if (f->v[i].table == lc->table && f->v[i].column == lc->column &&
+                    f->v[i].negate == negated)
+                    sf = &f->v[i];
+            if (!sf && so->nfilters < SKILL_MAX_FILTERS) {
+                sf = &f->v[so->nfilters];
+                sf->table = lc->table;
+                sf->column = lc->column;
+                sf->negate = negated;
+                sf->values = f->values[so->nfilters];
+                sf->nvalues = 0;
+                so->nfilters++;
+            }
+            for (i = 0; sf && i < sf->nvalues; i++)
+                if (!strcmp(sf->values[i],
+                            c->tables[lc->table].columns[lc->column].values[lc->value].text))
+                    sf = NULL;
+            if (sf && sf->nvalues < SKILL_MAX_VALUES)
+                f->values[sf - f->v][sf->nvalues++] =
+                    c->tables[lc->table].columns[lc->column].values[lc->value].text;
+        }
+    }
+    so->filters = f->v;
+    so->by = skill_dimension(c, t, l, skill);
+    so->by_guessed = so->by != NULL;
+    /* "the highest lift", "strongest affinity": pairs ranked by lift, not by count */
+    for (i = 0; i < t->n && !strcmp(skill, "basket"); i++)
+        if (tok_is(t, i, "lift") || tok_is(t, i, "affinity") || tok_is(t, i, "strongest") ||
+            tok_is(t, i, "strongly"))
+            so->by_lift = 1;
+    for (i = 0; i < t->n; i++) {
+        const struct token *tk = &t->v[i];
+        double v = -1;
+        if (tk->kind == TOK_WORD && tk->word[0] == 'p' && strlen(tk->word) <= 3 &&
+            isdigit((unsigned char)tk->word[1]) &&
+            (!tk->word[2] || isdigit((unsigned char)tk->word[2])))
+            v = atoi(tk->word + 1);
+        else if ((tk->kind == TOK_ORDINAL || tk->kind == TOK_NUMBER) && i + 1 < t->n &&
+                 (tok_is(t, i + 1, "percentile") || tok_is(t, i + 1, "percentiles")))
+            v = tk->num;
+        if (v > 0 && v < 100 && so->npercentiles < SKILL_MAX_PERCENTILES)
+            so->percentiles[so->npercentiles++] = v / 100;
+        if (tk->kind == TOK_MONTH && i + 1 < t->n && t->v[i + 1].kind == TOK_YEAR &&
+            so->nmonths < 2)
+            so->months[so->nmonths++] = days_from_civil((int)t->v[i + 1].num, (int)tk->num, 1);
+    }
+}
+
+/* What the question told the skill, for --explain. */
+static void skill_explain(const struct catalog *c, const char *skill,
+                          const struct skill_options *so, struct strbuf *ex)
+{
+    size_t i, k;
+
+    strbuf_addf(ex, "skill: %s\n", skill);
+    for (i = 0; i < so->nfilters; i++) {
+        const struct skill_filter *f = &so->filters[i];
+        strbuf_addf(ex, "  filter: %s.%s %sin (", c->tables[f->table].relation,
+                    c->tables[f->table].columns[f->column].name, f->negate ? "not " : "");
+        for (k = 0; k < f->nvalues; k++)
+            strbuf_addf(ex, "%s'%s'", k ? ", " : "", f->values[k]);
+        strbuf_addstr(ex, ")\n");
+    }
+    if (so->by)
+        strbuf_addf(ex, "  by: %s\n", so->by);
+    if (so->by_lift)
+        strbuf_addstr(ex, "  pairs ranked by lift\n");
+    for (i = 0; i < so->nprefer; i++)
+        strbuf_addf(ex, "  named: %s\n", c->tables[so->prefer[i]].relation);
+    for (i = 0; i < so->npercentiles; i++)
+        strbuf_addf(ex, "  percentile: %g\n", so->percentiles[i] * 100);
+    for (i = 0; i < so->nmonths; i++) {
+        strbuf_addstr(ex, "  month: ");
+        days_add(ex, so->months[i]);
+        strbuf_addch(ex, '\n');
+    }
 }
 
 /* The answer from a verified query's SQL, run as it is written. */
@@ -859,19 +1068,24 @@ int analyst_ask(const struct catalog *c, struct wh *sandbox, const char *questio
     if (!(opts && opts->no_verified) &&
         (i = (size_t)analyst_verified_match(c, question)) != (size_t)-1)
         return answer_verified(c, sandbox, opts, &c->examples[i], a, t0);
-    if ((skill = skill_for(question))) {
-        struct skill_options so = {0};
-        so.today = opts ? opts->today : 0;
-        ret = skill_run(skill, c, sandbox, &so, a);
-        a->elapsed_ms = (clock_seconds() - t0) * 1000;
-        return ret;
-    }
+    skill = skill_for(question);
     tokens_split(question, &t);
     timex_find(&t, today, today, &tx);
     links_find(c, &t, &l);
     plan_build(c, &t, &l, today, &p);
     if (opts && opts->explain) {
         explain_stages(c, &t, &l, &p, &ex);
+    }
+    if (skill) {
+        struct skill_options so = {0};
+        struct skill_filters filters;
+        so.today = opts ? opts->today : 0;
+        skill_options_from(c, &t, &l, skill, &so, &filters);
+        if (ex.len)
+            skill_explain(c, skill, &so, &ex);
+        free(a->base.mode); /* skill_run() fills *a afresh */
+        ret = skill_run(skill, c, sandbox, &so, a);
+        goto done;
     }
 
     if (!t.n) {

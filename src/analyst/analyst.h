@@ -23,7 +23,8 @@ struct strbuf;
 struct wh;
 struct wh_result;
 
-enum chart_kind { CHART_NONE, CHART_BARS, CHART_SERIES };
+/* CHART_HEATMAP: a matrix, rows labelled by label_col, its cells value_col to the last. */
+enum chart_kind { CHART_NONE, CHART_BARS, CHART_SERIES, CHART_HEATMAP };
 
 struct analyst_answer {
     struct answer base;   /* text, sql, mode ("offline"), unanswerable */

@@ -485,8 +485,7 @@ static const struct link_cand *cand_of(const struct link *l, enum link_kind k)
     return NULL;
 }
 
-/* Was link l preceded by a negation within the three tokens before it? */
-static int negated_before(const struct tokens *t, const struct link *l)
+int plan_negated(const struct tokens *t, const struct link *l)
 {
     size_t i, lo = l->from > 3 ? l->from - 3 : 0;
 
@@ -516,7 +515,7 @@ static int null_word_near(const struct tokens *t, const struct link *l)
     if (l->from >= 2 && tok_is(t, l->from - 2, "out") && tok_is(t, l->from - 1, "of"))
         return 1;
     /* "don't have an account manager", "never got a rating" */
-    if (negated_before(t, l)) {
+    if (plan_negated(t, l)) {
         size_t k, lo2 = l->from > 4 ? l->from - 4 : 0;
         for (k = lo2; k < l->from; k++)
             if (tok_is(t, k, "have") || tok_is(t, k, "has") || tok_is(t, k, "had") ||
@@ -540,7 +539,7 @@ static int null_word_near(const struct tokens *t, const struct link *l)
             break;
     }
     if (l->to < t->n && tok_in(t, l->to, after) &&
-        (tok_in(t, l->to, before) || negated_before(t, l) || tok_is(t, l->to, "missing")))
+        (tok_in(t, l->to, before) || plan_negated(t, l) || tok_is(t, l->to, "missing")))
         return 1;
     if (tok_is(t, l->to, "is") && tok_in(t, l->to + 1, before))
         return 1;
@@ -1802,7 +1801,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             if (!best)
                 continue;
             pc = place(c, p, (struct plan_col){best->table, best->column});
-            filter_add(p, pc, F_EQ, negated_before(t, lk),
+            filter_add(p, pc, F_EQ, plan_negated(t, lk),
                        c->tables[best->table].columns[best->column].values[best->value].text);
             if (in.share && lk->from > in.verb_at && in.verb_at != SIZE_MAX)
                 p->filters[p->nfilters - 1].share_part = 1;
@@ -1840,7 +1839,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             if (reach(c, p->base, &nd, &pc)) {
                 pc = place(c, p, pc);
                 filter_add(p, pc, F_EQ, 0,
-                           negated_before(t, lk) || null_word_near(t, lk) ? "false" : "true");
+                           plan_negated(t, lk) || null_word_near(t, lk) ? "false" : "true");
                 if (in.share && lk->from > in.verb_at && in.verb_at != SIZE_MAX)
                     p->filters[p->nfilters - 1].share_part = 1;
             }
@@ -1972,7 +1971,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             if (reach(c, p->base, &nd, &pc))
                 p->time_col = place(c, p, pc);
             /* "not closed yet": an event that has not happened is a NULL time */
-            if (negated_before(t, lk) || (lk->to < t->n && tok_is(t, lk->to, "yet"))) {
+            if (plan_negated(t, lk) || (lk->to < t->n && tok_is(t, lk->to, "yet"))) {
                 filter_add(p, p->time_col, F_NULL, 0, NULL);
                 p->time_col.table = -1;
             } else if (!has_time_words(t) && !when_q && !span_unit && p->time_col.table >= 0 &&

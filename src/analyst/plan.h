@@ -270,6 +270,12 @@ struct plan {
 };
 
 /*
+ * Is link l negated: a negation within the three tokens before it ("not", "excluding",
+ * "ignoring", "leaving out"), or "excluded", "aside", "don't count" just after it?
+ */
+int plan_negated(const struct tokens *t, const struct link *l);
+
+/*
  * Builds the plan for question tokens t with links l, over catalog c; today is the clock's
  * date in days. Always fills *out (release with plan_release()); out->refusal says when the
  * question cannot be answered from the data.

@@ -63,8 +63,28 @@ static int today_days(void)
     return days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+static int run_once(const char *name, const struct catalog *c, struct wh *sandbox,
+                    const struct skill_options *opts, struct analyst_answer *out);
+
 int skill_run(const char *name, const struct catalog *c, struct wh *sandbox,
               const struct skill_options *opts, struct analyst_answer *out)
+{
+    struct skill_options plain;
+    int ret = run_once(name, c, sandbox, opts, out);
+
+    /* a dimension read from the question that the skill cannot use is dropped, not refused */
+    if (ret == 0 && out->base.unanswerable && opts && opts->by_guessed && opts->by) {
+        plain = *opts;
+        plain.by = NULL;
+        plain.by_guessed = 0;
+        analyst_answer_release(out);
+        ret = run_once(name, c, sandbox, &plain, out);
+    }
+    return ret;
+}
+
+static int run_once(const char *name, const struct catalog *c, struct wh *sandbox,
+                    const struct skill_options *opts, struct analyst_answer *out)
 {
     static const struct skill_options none = {0};
     struct skill_ctx x;
@@ -361,6 +381,19 @@ int sk_customer_column(const struct catalog *c, int t)
     return best;
 }
 
+int sk_preferred(struct skill_ctx *x, int t)
+{
+    size_t i;
+
+    for (i = 0; i < x->opts->nfilters; i++)
+        if (sk_filter_column(x, i, t) >= 0)
+            return 2;
+    for (i = 0; i < x->opts->nprefer; i++)
+        if (x->opts->prefer[i] == t)
+            return 1;
+    return 0;
+}
+
 int sk_best_table(struct skill_ctx *x, unsigned needs)
 {
     const struct catalog *c = x->c;
@@ -375,8 +408,8 @@ int sk_best_table(struct skill_ctx *x, unsigned needs)
         if ((needs & SK_NEED_MONEY && !money) || (needs & SK_NEED_TIME && !time) ||
             (needs & SK_NEED_CUSTOMER && sk_customer_column(c, (int)t) < 0))
             continue;
-        rank = sk_layer_rank(&c->tables[t]) * 8 + money * 4 + time * 2 +
-               (sk_group_key(c, (int)t) >= 0);
+        rank = sk_preferred(x, (int)t) * 64 + sk_layer_rank(&c->tables[t]) * 8 + money * 4 +
+               time * 2 + (sk_group_key(c, (int)t) >= 0);
         if (rank > best_rank) {
             best = (int)t;
             best_rank = rank;
@@ -537,4 +570,78 @@ void sk_identity_words(struct skill_ctx *x, struct strbuf *sb, int t, const int 
                     : k == n - 1 ? " and "
                                  : ", ",
                     x->c->tables[t].columns[cols[k]].name);
+}
+
+/* ---- the question's filters ----------------------------------------------------------------- */
+
+int sk_filter_column(struct skill_ctx *x, size_t i, int t)
+{
+    const struct skill_filter *f = &x->opts->filters[i];
+    const struct cat_column *col;
+    size_t k, v;
+    int cn;
+
+    if (f->table == t)
+        return f->column;
+    cn = catalog_find_column(x->c, t, x->c->tables[f->table].columns[f->column].name);
+    if (cn < 0)
+        return -1;
+    col = &x->c->tables[t].columns[cn];
+    for (k = 0; k < f->nvalues; k++)
+        for (v = 0; v < col->nvalues; v++)
+            if (!strcmp(col->values[v].text, f->values[k]))
+                return cn;
+    return -1;
+}
+
+int sk_filtered(struct skill_ctx *x, int t, int col)
+{
+    size_t i;
+
+    for (i = 0; i < x->opts->nfilters; i++)
+        if (sk_filter_column(x, i, t) == col)
+            return 1;
+    return 0;
+}
+
+int sk_filters(struct skill_ctx *x, int t, const char *alias, struct strbuf *sql,
+               struct strbuf *words)
+{
+    int done[16], ndone = 0, k;
+    size_t i, v;
+
+    for (i = 0; i < x->opts->nfilters && ndone < 16; i++) {
+        const struct skill_filter *f = &x->opts->filters[i];
+        int col = sk_filter_column(x, i, t), seen = 0;
+        if (col < 0)
+            continue;
+        for (k = 0; k < ndone; k++)
+            seen |= done[k] == col;
+        if (seen)
+            continue;
+        done[ndone++] = col;
+        strbuf_addstr(sql, " AND ");
+        if (f->negate)
+            strbuf_addstr(sql, "(");
+        sk_col(x, sql, alias, t, col);
+        strbuf_addstr(sql, f->negate ? " NOT IN (" : " IN (");
+        for (v = 0; v < f->nvalues; v++) {
+            strbuf_addstr(sql, v ? ", " : "");
+            strbuf_add_sql_string(sql, f->values[v]);
+        }
+        strbuf_addstr(sql, ")");
+        if (f->negate) {
+            strbuf_addstr(sql, " OR ");
+            sk_col(x, sql, alias, t, col);
+            strbuf_addstr(sql, " IS NULL)");
+        }
+        if (words) {
+            strbuf_addf(words, "%s%s %s", words->len ? ", " : "", x->c->tables[t].columns[col].name,
+                        f->negate ? "is not" : "is");
+            for (v = 0; v < f->nvalues; v++)
+                strbuf_addf(words, "%s'%s'", v ? (v + 1 == f->nvalues ? " or " : ", ") : " ",
+                            f->values[v]);
+        }
+    }
+    return ndone;
 }

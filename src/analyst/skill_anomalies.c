@@ -82,11 +82,31 @@ static int check_table(struct skill_ctx *x, int t, struct findings *f)
     int kinds[64], cols[64];
     size_t n = 0, i;
     double rows;
-    int ret = -1;
+    int ret = -1, part = -1;
 
     sk_day(&today, x->today);
-    /* a row's hash stands for the row: 64 bits make a false match unlikely at any size */
-    strbuf_addstr(&sql, "SELECT count(*), count(*) - count(DISTINCT hash(x))");
+    /*
+     * A row's hash stands for the row: 64 bits make a false match unlikely at any size. Exact
+     * copies share every column, so when a column is nearly unique only the rows whose value
+     * of it repeats (or is NULL) can be copies: hashing those alone spares hashing every row.
+     */
+    for (i = 0; i < tab->ncolumns; i++) {
+        const struct cat_column *col = &tab->columns[i];
+        if (tab->rows > 0 && col->distinct >= 0.9 * (double)tab->rows &&
+            (part < 0 || col->distinct > tab->columns[part].distinct))
+            part = (int)i;
+    }
+    if (part >= 0) {
+        struct strbuf id = STRBUF_INIT;
+        sk_col(x, &id, NULL, t, part);
+        strbuf_addf(&sql,
+                    "SELECT count(*), (SELECT count(*) - count(DISTINCT hash(y)) FROM %s AS y "
+                    "WHERE y.%s IS NULL OR y.%s IN (SELECT %s FROM %s GROUP BY ALL HAVING "
+                    "count(*) > 1))",
+                    tab->relation, id.buf, id.buf, id.buf, tab->relation);
+        strbuf_release(&id);
+    } else
+        strbuf_addstr(&sql, "SELECT count(*), count(*) - count(DISTINCT hash(x))");
     for (i = 0; i < tab->ncolumns && n < 64; i++) {
         const struct cat_column *col = &tab->columns[i];
         struct strbuf id = STRBUF_INIT;
@@ -362,11 +382,13 @@ static int choose_series(struct skill_ctx *x, struct series_input *in)
 
 /*
  * The main dimension to score the series of its top values too: a category of table t with
- * 2..30 values (constant within group key g when the measure is taken once per group), a
- * category before a yes/no flag, then the one with the fewest values; -1 when none.
+ * 2..30 values that the question does not filter on (constant within group key g when the
+ * measure is taken once per group), a category before a yes/no flag, then the one with the
+ * fewest values; -1 when none.
  */
-static int series_dimension(const struct catalog *c, int t, int g)
+static int series_dimension(struct skill_ctx *x, int t, int g)
 {
+    const struct catalog *c = x->c;
     const struct cat_table *tab = &c->tables[t];
     const struct cat_grouping *gr = g >= 0 ? sk_grouping(c, t, g) : NULL;
     int best = -1;
@@ -374,7 +396,8 @@ static int series_dimension(const struct catalog *c, int t, int g)
 
     for (i = 0; i < tab->ncolumns; i++) {
         int constant = g < 0;
-        if (!sk_good_dimension(&tab->columns[i]) || !tab->columns[i].nvalues)
+        if (!sk_good_dimension(&tab->columns[i]) || !tab->columns[i].nvalues ||
+            sk_filtered(x, t, (int)i))
             continue;
         for (k = 0; gr && k < gr->nconstant; k++)
             constant |= gr->constant[k] == (int)i;
@@ -392,6 +415,7 @@ int skill_anomalies(struct skill_ctx *x)
     const struct catalog *c = x->c;
     struct series_input in;
     struct strbuf sql = STRBUF_INIT, text = STRBUF_INIT, how = STRBUF_INIT, what = STRBUF_INIT;
+    struct strbuf kept = STRBUF_INIT;
     struct wh_result *r = NULL, *q = NULL;
     const struct cat_table *tab;
     const struct cat_column *tcol;
@@ -442,7 +466,7 @@ int skill_anomalies(struct skill_ctx *x)
         if (span > 0 && (double)tab->rows / span < 5)
             grain = (double)tab->rows / span * 7 < 5 ? "month" : "week";
     }
-    dim = series_dimension(c, in.t, repeated ? in.g : -1);
+    dim = series_dimension(x, in.t, repeated ? in.g : -1);
     strbuf_addstr(&sql, "WITH src AS (SELECT ");
     if (repeated) {
         sk_identity_select(x, &sql, NULL, in.t, in.ident, in.nident);
@@ -469,6 +493,7 @@ int skill_anomalies(struct skill_ctx *x)
     strbuf_addf(&sql, " AS VARCHAR)) AS dv FROM %s WHERE ", tab->relation);
     sk_col(x, &sql, NULL, in.t, in.time);
     strbuf_addf(&sql, " <= CAST('%s' AS TIMESTAMP)", tcol->anchor);
+    sk_filters(x, in.t, NULL, &sql, &kept);
     if (repeated)
         strbuf_addstr(&sql, " GROUP BY ALL");
     /* the whole series, and one per top value of the main dimension */
@@ -504,9 +529,11 @@ int skill_anomalies(struct skill_ctx *x)
         "count(*) FILTER (WHERE abs(robust_z) > 3.5) OVER (PARTITION BY series) AS flagged, "
         "count(*) FILTER (WHERE robust_z > 3.5) OVER (PARTITION BY series) AS high, "
         "row_number() OVER (PARTITION BY series ORDER BY abs(robust_z) DESC NULLS LAST, 1) "
-        "AS rk FROM z) SELECT * EXCLUDE (rk) FROM ranked WHERE (series = '(all)' AND rk <= %d) "
+        "AS rk, first_value(%s) OVER (PARTITION BY series ORDER BY value DESC, 1) AS peak_at, "
+        "max(value) OVER (PARTITION BY series) AS peak FROM z) SELECT * EXCLUDE (rk) FROM ranked "
+        "WHERE (series = '(all)' AND rk <= %d) "
         "OR (series <> '(all)' AND rk = 1) ORDER BY series <> '(all)', rk, series",
-        grain, strcmp(grain, "day") ? "false" : "true", grain, x->top);
+        grain, strcmp(grain, "day") ? "false" : "true", grain, grain, x->top);
     if (sk_query(x, sql.buf, &r) < 0)
         goto out;
     if (sk_quality_findings(x, in.t, &q) < 0)
@@ -548,6 +575,14 @@ int skill_anomalies(struct skill_ctx *x)
         strbuf_addf(&text, "%s (robust z %.1f).", weekly ? " for that weekday" : "", z);
         if (!wh_result_is_null(r, 0, 4) && fabs(z) <= 3.5)
             strbuf_addf(&text, " No %s stands out.", grain);
+        /* the largest period, which a question about the biggest spike may mean */
+        k = (size_t)wh_result_col(r, "peak_at");
+        if (wh_result_text(r, 0, k) && (!wh_result_text(r, 0, 0) ||
+                                        strcmp(wh_result_text(r, 0, k), wh_result_text(r, 0, 0)))) {
+            strbuf_addf(&text, " The largest %s is %s: ", grain, wh_result_text(r, 0, k));
+            analyst_number(&text, sk_num(r, 0, k + 1, 0), money);
+            strbuf_addch(&text, '.');
+        }
         for (k = 0, nseg = 0; k < r->nrows; k++) {
             const char *series = wh_result_text(r, k, 7);
             if (!series || !strcmp(series, "(all)"))
@@ -564,6 +599,8 @@ int skill_anomalies(struct skill_ctx *x)
         if (strcmp(grain, "day"))
             strbuf_addf(&how, "; by %s because a day holds under 5 rows on average", grain);
         strbuf_addstr(&how, "); ");
+        if (kept.len)
+            strbuf_addf(&how, "only rows where %s (named in the question); ", kept.buf);
         if (repeated) {
             strbuf_addf(&how, "%s is the same on every line of a %s, so it is taken once per ",
                         tab->columns[in.measure].name, tab->columns[in.g].name);
@@ -615,5 +652,6 @@ out:
     strbuf_release(&text);
     strbuf_release(&how);
     strbuf_release(&what);
+    strbuf_release(&kept);
     return ret;
 }

@@ -4,7 +4,8 @@
  * A basket is a value of a group key over line rows (an order over its lines), told apart
  * from another basket that reuses the id by the foreign keys and the time constant within it
  * (a customer, a date). An item is a foreign key on the line whose table names it (a product
- * and its name); pairs are counted once per basket, by name when the table has one (ids that
+ * and its name), else a text category of the line that varies within the basket (an item's
+ * description); pairs are counted once per basket, by name when the table has one (ids that
  * share a name are one item; the pairs by id are given too when they differ). For every pair:
  * baskets together, support, confidence both ways and lift.
  */
@@ -59,6 +60,21 @@ static int item_guess(const struct catalog *c, int t, int g, const int *ident, i
             best = (int)i;
             best_score = score;
         }
+    }
+    if (best >= 0)
+        return best;
+    /* no item table: a text category that varies within the basket names the item itself */
+    for (i = 0; i < c->tables[t].ncolumns; i++) {
+        const struct cat_column *col = &c->tables[t].columns[i];
+        int constant = 0;
+        if ((int)i == g || col->type != WH_T_TEXT || !(col->roles & CAT_ROLE_DIMENSION) ||
+            col->roles & (CAT_ROLE_PII | CAT_ROLE_KEY | CAT_ROLE_GROUP_KEY | CAT_ROLE_FREE_TEXT) ||
+            col->distinct < 3 || col->null_fraction >= 0.5)
+            continue;
+        for (k = 0; gr && k < gr->nconstant; k++)
+            constant |= gr->constant[k] == (int)i;
+        if (!constant && (best < 0 || col->distinct > c->tables[t].columns[best].distinct))
+            best = (int)i;
     }
     return best;
 }
@@ -159,12 +175,17 @@ static void pairs_sql(struct skill_ctx *x, const struct basket_input *in, int by
                 "ib.baskets, 4) AS confidence_b_to_a, round(p.together * n.baskets / "
                 "(ia.baskets * ib.baskets), 3) AS lift, ia.baskets AS baskets_a, ib.baskets AS "
                 "baskets_b, n.baskets AS baskets, n.multi AS multi_item_baskets FROM p JOIN i AS "
-                "ia ON ia.item = p.a JOIN i AS ib ON ib.item = p.b CROSS JOIN n%s ORDER BY "
-                "p.together DESC, lift DESC, p.a, p.b LIMIT %d",
+                "ia ON ia.item = p.a JOIN i AS ib ON ib.item = p.b CROSS JOIN n%s",
                 with_names ? " LEFT JOIN nm AS na ON na.item = p.a LEFT JOIN nm AS nb ON "
                              "nb.item = p.b"
-                           : "",
-                x->top);
+                           : "");
+    if (x->opts->by_lift)
+        strbuf_addf(sql,
+                    " WHERE p.together >= %d ORDER BY lift DESC, p.together DESC, p.a, p.b "
+                    "LIMIT %d",
+                    SKILL_LIFT_MIN_BASKETS, x->top);
+    else
+        strbuf_addf(sql, " ORDER BY p.together DESC, lift DESC, p.a, p.b LIMIT %d", x->top);
 }
 
 /* The basket and multi-item basket counts when no pair exists (the pairs query is empty). */
@@ -245,11 +266,13 @@ int skill_basket(struct skill_ctx *x)
                         tab->relation, tab->columns[in.g].name);
         goto out;
     }
-    in.ref = tab->columns[in.item].ref_table;
-    in.ref_key = tab->columns[in.item].ref_column;
-    in.name = sk_name_column(c, in.ref);
+    if (tab->columns[in.item].roles & CAT_ROLE_FOREIGN_KEY) {
+        in.ref = tab->columns[in.item].ref_table;
+        in.ref_key = tab->columns[in.item].ref_column;
+        in.name = sk_name_column(c, in.ref);
+    }
     if (x->opts->by && *x->opts->by) {
-        in.level_col = catalog_find_column(c, in.ref, x->opts->by);
+        in.level_col = in.ref >= 0 ? catalog_find_column(c, in.ref, x->opts->by) : -1;
         in.level_ref = in.level_col >= 0;
         if (in.level_col < 0 && (in.level_col = sk_find_column(x, in.t, x->opts->by)) < 0) {
             ret = 0;
@@ -328,7 +351,12 @@ int skill_basket(struct skill_ctx *x)
         const char *a = wh_result_text(r, 0, (size_t)wh_result_col(r, "item_a"));
         const char *b = wh_result_text(r, 0, (size_t)wh_result_col(r, "item_b"));
 
-        strbuf_addstr(&text, "The pair bought together most often is ");
+        if (x->opts->by_lift)
+            strbuf_addf(&text,
+                        "Ranked by lift (pairs in at least %d baskets), the strongest pair is ",
+                        SKILL_LIFT_MIN_BASKETS);
+        else
+            strbuf_addstr(&text, "The pair bought together most often is ");
         pair_words(r, 0, &text);
         strbuf_addstr(&text, ": together in ");
         analyst_number(&text, together, 0);
@@ -344,7 +372,7 @@ int skill_basket(struct skill_ctx *x)
                     lift > 1.05   ? "more often than if they were bought independently"
                     : lift < 0.95 ? "less often than if they were bought independently"
                                   : "about as often as chance");
-        if (r->nrows > 1 &&
+        if (!x->opts->by_lift && r->nrows > 1 &&
             sk_num(r, 1, (size_t)wh_result_col(r, "baskets_together"), 0) == together)
             strbuf_addstr(&text, " Other pairs tie with it (see the table; ties are ordered by "
                                  "lift, then by name).");
@@ -399,7 +427,8 @@ int skill_basket(struct skill_ctx *x)
     }
     sk_caveat(x, "an item appearing on several lines of one basket counts once in it");
 
-    sk_evidence(x, &r, CHART_BARS, 0, wh_result_col(r, "baskets_together"));
+    sk_evidence(x, &r, CHART_BARS, 0,
+                wh_result_col(r, x->opts->by_lift ? "lift" : "baskets_together"));
     ret = 0;
 out:
     wh_result_free(r);

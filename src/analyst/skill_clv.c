@@ -86,6 +86,7 @@ static void orders_sql(struct skill_ctx *x, const struct clv_input *in, struct s
     strbuf_addf(sql, " FROM %s AS x WHERE ", tab->relation);
     sk_col(x, sql, "x", in->t, in->customer);
     strbuf_addstr(sql, " IS NOT NULL");
+    sk_filters(x, in->t, "x", sql, NULL);
     if (in->nident > 0)
         strbuf_addstr(sql, " GROUP BY ALL");
     strbuf_addstr(sql, "), c AS (SELECT customer, sum(amount) AS revenue, count(*) AS orders, "
@@ -113,7 +114,7 @@ int skill_clv(struct skill_ctx *x)
 {
     const struct catalog *c = x->c;
     struct clv_input in;
-    struct strbuf sql = STRBUF_INIT, text = STRBUF_INIT, how = STRBUF_INIT;
+    struct strbuf sql = STRBUF_INIT, text = STRBUF_INIT, how = STRBUF_INIT, kept = STRBUF_INIT;
     struct wh_result *r = NULL, *seg = NULL, *ltv = NULL;
     const struct cat_table *tab;
     const struct cat_column *money;
@@ -146,6 +147,8 @@ int skill_clv(struct skill_ctx *x)
             goto out;
     }
 
+    sk_filters(x, in.t, "x", &sql, &kept);
+    strbuf_reset(&sql);
     orders_sql(x, &in, &sql);
     {
         struct strbuf all = STRBUF_INIT;
@@ -217,7 +220,8 @@ int skill_clv(struct skill_ctx *x)
 
         strbuf_addstr(&text, "Average customer lifetime value is ");
         analyst_number(&text, clv_b, 1);
-        strbuf_addstr(&text, " per customer who bought (");
+        strbuf_addf(&text, " per customer who bought%s%s (",
+                    kept.len ? ", counting rows where " : "", kept.buf);
         analyst_number(&text, buyers, 0);
         strbuf_addstr(&text, " buyers), or ");
         analyst_number(&text, clv_c, 1);
@@ -288,6 +292,8 @@ int skill_clv(struct skill_ctx *x)
                 c->tables[in.ref].relation);
     if (in.time >= 0)
         strbuf_addf(&how, "; time: %s", tab->columns[in.time].name);
+    if (kept.len)
+        strbuf_addf(&how, "; only rows where %s (named in the question)", kept.buf);
     if (in.seg >= 0)
         strbuf_addf(&how, "; segments: %s.%s",
                     in.seg_on_ref ? c->tables[in.ref].relation : tab->relation, x->opts->by);
@@ -308,7 +314,7 @@ int skill_clv(struct skill_ctx *x)
     for (i = 0; i < tab->ncolumns; i++) {
         const struct cat_column *col = &tab->columns[i];
         struct strbuf v = STRBUF_INIT;
-        if (!(col->roles & CAT_ROLE_DIMENSION))
+        if (!(col->roles & CAT_ROLE_DIMENSION) || sk_filtered(x, in.t, (int)i))
             continue;
         for (k = 0; k < col->nvalues; k++)
             if (strstr(col->values[k].key, "cancel") || strstr(col->values[k].key, "refund") ||
@@ -334,5 +340,6 @@ out:
     strbuf_release(&sql);
     strbuf_release(&text);
     strbuf_release(&how);
+    strbuf_release(&kept);
     return ret;
 }

@@ -6,9 +6,11 @@
  * Inputs from roles: a fact table with a foreign key to a table of customers and a time
  * column; nothing is read from the customer table itself.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyst/plan.h"
 #include "analyst/skill_internal.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
@@ -17,10 +19,55 @@
 
 #define MONTHS 12
 
+static const char *const month_names[] = {"January",   "February", "March",    "April",
+                                          "May",       "June",     "July",     "August",
+                                          "September", "October",  "November", "December"};
+
+/*
+ * The cohort the question names (its first calendar month) followed to the second month it
+ * names, or to the month after: "Of the 37 customers whose first order was in November 2024,
+ * 59.5% ordered again in December 2024." Nothing when that cohort is not among the rows.
+ */
+static void named_cohort(struct skill_ctx *x, const struct wh_result *r, struct strbuf *text)
+{
+    int y, m, d, y2, m2, k = 1;
+    char key[16];
+    size_t i;
+
+    if (!x->opts->nmonths)
+        return;
+    civil_from_days(x->opts->months[0], &y, &m, &d);
+    snprintf(key, sizeof(key), "%04d-%02d", y, m);
+    if (x->opts->nmonths > 1) {
+        civil_from_days(x->opts->months[1], &y2, &m2, &d);
+        k = (y2 * 12 + m2) - (y * 12 + m);
+    }
+    if (k < 1 || k > MONTHS)
+        return;
+    y2 = (y * 12 + m - 1 + k) / 12;
+    m2 = (y * 12 + m - 1 + k) % 12 + 1;
+    for (i = 0; i < r->nrows; i++)
+        if (wh_result_text(r, i, 0) && !strcmp(wh_result_text(r, i, 0), key))
+            break;
+    if (i == r->nrows)
+        return;
+    strbuf_addstr(text, "Of the ");
+    analyst_number(text, sk_num(r, i, 1, 0), 0);
+    strbuf_addf(text, " customers whose first order was in %s %d, ", month_names[m - 1], y);
+    if (wh_result_is_null(r, i, (size_t)k + 1))
+        strbuf_addf(text,
+                    "it is too early to tell how many ordered again in %s %d (after the "
+                    "data's latest date). ",
+                    month_names[m2 - 1], y2);
+    else
+        strbuf_addf(text, "%.1f%% ordered again in %s %d (%d month%s later). ",
+                    sk_num(r, i, (size_t)k + 1, 0), month_names[m2 - 1], y2, k, k == 1 ? "" : "s");
+}
+
 int skill_cohorts(struct skill_ctx *x)
 {
     const struct catalog *c = x->c;
-    struct strbuf sql = STRBUF_INIT, text = STRBUF_INIT, how = STRBUF_INIT;
+    struct strbuf sql = STRBUF_INIT, text = STRBUF_INIT, how = STRBUF_INIT, kept = STRBUF_INIT;
     struct wh_result *r = NULL;
     const struct cat_table *tab;
     int t, cust, tc, k, ret = -1;
@@ -45,7 +92,9 @@ int skill_cohorts(struct skill_ctx *x)
     sk_col(x, &sql, NULL, t, tc);
     strbuf_addf(&sql, ") AS DATE) AS month FROM %s WHERE ", tab->relation);
     sk_col(x, &sql, NULL, t, cust);
-    strbuf_addstr(&sql, " IS NOT NULL AND ");
+    strbuf_addstr(&sql, " IS NOT NULL");
+    sk_filters(x, t, NULL, &sql, &kept);
+    strbuf_addstr(&sql, " AND ");
     sk_col(x, &sql, NULL, t, tc);
     strbuf_addf(&sql,
                 " <= CAST('%s' AS TIMESTAMP)), f AS (SELECT customer, min(month) AS cohort FROM "
@@ -76,6 +125,7 @@ int skill_cohorts(struct skill_ctx *x)
                 w[k] += sk_num(r, i, 1, 0);
                 sum[k] += sk_num(r, i, 1, 0) * sk_num(r, i, (size_t)k + 1, 0);
             }
+    named_cohort(x, r, &text);
     strbuf_addf(&text,
                 "Of the %zu most recent monthly cohorts (customers by the month of their "
                 "first order in %s), ",
@@ -105,13 +155,17 @@ int skill_cohorts(struct skill_ctx *x)
     x->a->interpretation = strbuf_detach(&how, NULL);
     sk_caveat(x, "customers who never ordered are in no cohort; a signup date would make "
                  "cohorts of all customers");
-    sk_caveat(x, "every row counts as activity, whatever its status");
-    sk_evidence(x, &r, CHART_BARS, 0, 2);
+    if (kept.len)
+        sk_caveat(x, "only rows where %s count as activity (named in the question)", kept.buf);
+    else
+        sk_caveat(x, "every row counts as activity, whatever its status");
+    sk_evidence(x, &r, CHART_HEATMAP, 0, 2);
     ret = 0;
 out:
     wh_result_free(r);
     strbuf_release(&sql);
     strbuf_release(&text);
     strbuf_release(&how);
+    strbuf_release(&kept);
     return ret;
 }

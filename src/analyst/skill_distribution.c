@@ -30,11 +30,12 @@ static int choose(struct skill_ctx *x, int *table, int *measure)
             int col = catalog_find_column(c, (int)t, x->opts->by);
             if (col < 0 || !sk_is_numeric(&c->tables[t].columns[col]))
                 continue;
-            rank = sk_layer_rank(&c->tables[t]);
+            rank = sk_preferred(x, (int)t) * 16 + sk_layer_rank(&c->tables[t]);
         } else {
             if (sk_money_column(c, (int)t) < 0)
                 continue;
-            rank = sk_layer_rank(&c->tables[t]) * 2 + (sk_group_key(c, (int)t) >= 0);
+            rank = sk_preferred(x, (int)t) * 16 + sk_layer_rank(&c->tables[t]) * 2 +
+                   (sk_group_key(c, (int)t) >= 0);
         }
         if (rank > best_rank) {
             best = (int)t;
@@ -49,10 +50,21 @@ static int choose(struct skill_ctx *x, int *table, int *measure)
     return 0;
 }
 
+/* "th" of 90th, "st" of 1st and 21st, "nd" of 2nd, "rd" of 3rd (whole numbers; else "th"). */
+static const char *ordinal_suffix(double n)
+{
+    long k = (long)n;
+
+    if ((double)k != n || (k % 100 >= 11 && k % 100 <= 13))
+        return "th";
+    return k % 10 == 1 ? "st" : k % 10 == 2 ? "nd" : k % 10 == 3 ? "rd" : "th";
+}
+
 int skill_distribution(struct skill_ctx *x)
 {
     const struct catalog *c = x->c;
     struct strbuf src = STRBUF_INIT, sql = STRBUF_INIT, text = STRBUF_INIT, how = STRBUF_INIT;
+    struct strbuf kept = STRBUF_INIT;
     struct wh_result *st = NULL, *h = NULL, *o = NULL;
     const struct cat_table *tab;
     int t, m, g, ident[4], nident = 0, money, ret = -1, label;
@@ -85,7 +97,9 @@ int skill_distribution(struct skill_ctx *x)
         sk_col(x, &src, NULL, t, g);
         strbuf_addstr(&src, " AS label, CAST(any_value(");
         sk_col(x, &src, NULL, t, m);
-        strbuf_addf(&src, ") AS DOUBLE) AS v FROM %s GROUP BY ", tab->relation);
+        strbuf_addf(&src, ") AS DOUBLE) AS v FROM %s WHERE true", tab->relation);
+        sk_filters(x, t, NULL, &src, &kept);
+        strbuf_addstr(&src, " GROUP BY ");
         for (i = 0; i < (size_t)nident; i++) {
             strbuf_addstr(&src, i ? ", " : "");
             sk_col(x, &src, NULL, t, ident[i]);
@@ -99,7 +113,8 @@ int skill_distribution(struct skill_ctx *x)
             strbuf_addstr(&src, "NULL");
         strbuf_addstr(&src, " AS label, CAST(");
         sk_col(x, &src, NULL, t, m);
-        strbuf_addf(&src, " AS DOUBLE) AS v FROM %s", tab->relation);
+        strbuf_addf(&src, " AS DOUBLE) AS v FROM %s WHERE true", tab->relation);
+        sk_filters(x, t, NULL, &src, &kept);
     }
 
     strbuf_addf(&sql,
@@ -107,8 +122,11 @@ int skill_distribution(struct skill_ctx *x)
                 "min, quantile_cont(v, 0.01) AS p1, quantile_cont(v, 0.05) AS p5, "
                 "quantile_cont(v, 0.25) AS p25, quantile_cont(v, 0.5) AS p50, quantile_cont(v, "
                 "0.75) AS p75, quantile_cont(v, 0.95) AS p95, quantile_cont(v, 0.99) AS p99, "
-                "max(v) AS max, avg(v) AS mean, stddev_samp(v) AS sd FROM s",
+                "max(v) AS max, avg(v) AS mean, stddev_samp(v) AS sd",
                 src.buf);
+    for (i = 0; i < x->opts->npercentiles; i++)
+        strbuf_addf(&sql, ", quantile_cont(v, %.17g) AS asked%zu", x->opts->percentiles[i], i);
+    strbuf_addstr(&sql, " FROM s");
     if (sk_query(x, sql.buf, &st) < 0)
         goto out;
     n = sk_num(st, 0, 0, 0);
@@ -164,6 +182,11 @@ int skill_distribution(struct skill_ctx *x)
     analyst_number(&text, sk_num(st, 0, 2, 0), money);
     strbuf_addstr(&text, " to ");
     analyst_number(&text, sk_num(st, 0, 10, 0), money);
+    for (i = 0; i < x->opts->npercentiles; i++) {
+        double pct = x->opts->percentiles[i] * 100;
+        strbuf_addf(&text, "%s%g%s percentile ", i ? ", " : "; the ", pct, ordinal_suffix(pct));
+        analyst_number(&text, sk_num(st, 0, 13 + i, 0), money);
+    }
     strbuf_addstr(&text, ". ");
     if (o->nrows) {
         double out_n = sk_num(o, 0, 2, 0), high = sk_num(o, 0, 3, 0);
@@ -191,6 +214,8 @@ int skill_distribution(struct skill_ctx *x)
                     tab->columns[g].name);
         sk_identity_words(x, &how, t, ident, nident);
     }
+    if (kept.len)
+        strbuf_addf(&how, "; only rows where %s (named in the question)", kept.buf);
     strbuf_addf(&how,
                 "; percentiles by linear interpolation; the histogram has %d equal bins "
                 "between the fences (or the range, when narrower); outliers lie beyond "
@@ -214,5 +239,6 @@ out:
     strbuf_release(&sql);
     strbuf_release(&text);
     strbuf_release(&how);
+    strbuf_release(&kept);
     return ret;
 }

@@ -85,7 +85,7 @@ static size_t choose_dims(struct skill_ctx *x, int t, int repeated, const int *c
         return 0;
     }
     for (i = 0; i < tab->ncolumns && n < MAX_DIMS; i++)
-        if (sk_good_dimension(&tab->columns[i]) &&
+        if (sk_good_dimension(&tab->columns[i]) && !sk_filtered(x, t, (int)i) &&
             (!repeated || in_list(constant, nconstant, (int)i)))
             out[n++] = (struct dim){t, (int)i, -1};
     for (i = 0; i < tab->ncolumns && n < MAX_DIMS; i++) {
@@ -99,7 +99,7 @@ static size_t choose_dims(struct skill_ctx *x, int t, int repeated, const int *c
         for (j = 0; j < ref->ncolumns; j++) {
             size_t k;
             int dup = 0;
-            if (!sk_good_dimension(&ref->columns[j]))
+            if (!sk_good_dimension(&ref->columns[j]) || sk_filtered(x, fk->ref_table, (int)j))
                 continue;
             /* a denormalised copy on the fact already stands for it */
             for (k = 0; k < n; k++)
@@ -118,7 +118,7 @@ int skill_growth(struct skill_ctx *x)
 {
     const struct catalog *c = x->c;
     struct strbuf sql = STRBUF_INIT, src = STRBUF_INIT, text = STRBUF_INIT, how = STRBUF_INIT;
-    struct strbuf range = STRBUF_INIT;
+    struct strbuf range = STRBUF_INIT, kept = STRBUF_INIT;
     struct wh_result *tot = NULL, *drv = NULL;
     struct dim dims[MAX_DIMS];
     const struct cat_table *tab;
@@ -193,6 +193,8 @@ int skill_growth(struct skill_ctx *x)
             strbuf_addstr(&src, " = ");
             sk_col(x, &src, "x", t, dims[i].via);
         }
+    strbuf_addstr(&src, " WHERE true");
+    sk_filters(x, t, "x", &src, &kept);
     if (repeated) {
         strbuf_addstr(&src, " GROUP BY ");
         for (i = 0; i < (size_t)nident; i++) {
@@ -312,9 +314,12 @@ int skill_growth(struct skill_ctx *x)
                             "a % of the total change (the values of one dimension add up to "
                             "100%)");
     }
+    if (kept.len)
+        strbuf_addf(&how, "; only rows where %s (named in the question)", kept.buf);
     x->a->interpretation = strbuf_detach(&how, NULL);
-    sk_caveat(x, "every row counts, whatever its status; filter with `mdp ask` for a narrower "
-                 "definition of sales");
+    if (!kept.len)
+        sk_caveat(x, "every row counts, whatever its status; filter with `mdp ask` for a "
+                     "narrower definition of sales");
     if (reused > 0)
         sk_caveat(x,
                   "%lld %s values are reused; orders are told apart by the other columns of "
@@ -332,5 +337,6 @@ out:
     strbuf_release(&text);
     strbuf_release(&how);
     strbuf_release(&range);
+    strbuf_release(&kept);
     return ret;
 }

@@ -66,10 +66,12 @@ enum sk_need {
     SK_NEED_TIME = 1 << 1,     /* a main time column (sk_time_column) */
     SK_NEED_CUSTOMER = 1 << 2, /* a customer key (sk_customer_column) */
 };
+/* Does the question name values of table t (2: its filters apply to t), or t itself (1)? */
+int sk_preferred(struct skill_ctx *x, int t);
 /*
  * The table to analyse: x->table when given (if it has what is needed), else the one with
- * everything in `needs` that is most meant to be queried (marts first), then has money, a
- * time column and a group key. -1 when none has it.
+ * everything in `needs` that the question names (sk_preferred), then is most meant to be
+ * queried (marts first), then has money, a time column and a group key. -1 when none has it.
  */
 int sk_best_table(struct skill_ctx *x, unsigned needs);
 /* The grouping of t on column g, or NULL. */
@@ -94,6 +96,21 @@ void sk_identity_select(struct skill_ctx *x, struct strbuf *sb, const char *alia
                         const int *cols, int n);
 /* Appends "col, col (of the identity)" in words. */
 void sk_identity_words(struct skill_ctx *x, struct strbuf *sb, int t, const int *cols, int n);
+
+/*
+ * The question's filters (opts->filters) on table t: the column of t each applies to (its own
+ * column, or a column of t with the same name that holds one of its values), or -1.
+ */
+int sk_filter_column(struct skill_ctx *x, size_t i, int t);
+/* Does a question filter apply to column col of t? */
+int sk_filtered(struct skill_ctx *x, int t, int col);
+/*
+ * Appends " AND [alias.]col IN ('v', ...)" for each question filter that applies to table t
+ * (NOT IN, NULL rows kept, when negated), and "col is 'v'" in words to *words (when not NULL),
+ * comma-separated. Returns how many applied.
+ */
+int sk_filters(struct skill_ctx *x, int t, const char *alias, struct strbuf *sql,
+               struct strbuf *words);
 
 /* Appends YYYY-MM-DD of days since 1970-01-01. */
 void sk_day(struct strbuf *sb, int days);

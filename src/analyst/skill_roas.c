@@ -45,7 +45,7 @@ static int campaign_key(const struct catalog *c, int t)
 int skill_roas(struct skill_ctx *x)
 {
     const struct catalog *c = x->c;
-    struct strbuf sql = STRBUF_INIT, text = STRBUF_INIT, how = STRBUF_INIT;
+    struct strbuf sql = STRBUF_INIT, text = STRBUF_INIT, how = STRBUF_INIT, kept = STRBUF_INIT;
     struct wh_result *r = NULL;
     const struct cat_table *tab, *ct;
     int best = -1, best_rank = -1, fk, ref, key, spend, name, money, g, repeated, ret = -1;
@@ -89,12 +89,17 @@ int skill_roas(struct skill_ctx *x)
 
     /* revenue per campaign key: an order's amount once per order and campaign */
     strbuf_addstr(&sql, "WITH o AS (SELECT ");
+    if (repeated) {
+        sk_identity_select(x, &sql, NULL, best, ident, nident);
+        strbuf_addstr(&sql, ", ");
+    }
     sk_col(x, &sql, NULL, best, fk);
     strbuf_addstr(&sql, repeated ? " AS k, any_value(" : " AS k, (");
     sk_col(x, &sql, NULL, best, money);
     strbuf_addf(&sql, ") AS v FROM %s WHERE ", tab->relation);
     sk_col(x, &sql, NULL, best, fk);
     strbuf_addstr(&sql, " IS NOT NULL");
+    sk_filters(x, best, NULL, &sql, &kept);
     if (repeated) {
         strbuf_addstr(&sql, " GROUP BY ");
         for (i = 0; i < (size_t)nident; i++) {
@@ -118,14 +123,27 @@ int skill_roas(struct skill_ctx *x)
     }
     strbuf_addstr(&sql, " AS campaign, ");
     wh_add_ident(x->wh, &sql, ct->columns[spend].name);
+    /*
+     * The total counts an order once even when its lines name several campaigns (each of
+     * them is credited with it in its own row)
+     */
     strbuf_addf(&sql,
-                " AS spend FROM %s) SELECT campaign, round(sum(spend), 2) AS spend, "
+                " AS spend FROM %s), total AS (SELECT sum(v) AS v FROM (SELECT %s(v) AS v FROM o "
+                "WHERE k IN (SELECT k FROM c)",
+                ct->relation, repeated ? "any_value" : "");
+    if (repeated) {
+        strbuf_addstr(&sql, " GROUP BY ");
+        for (i = 0; i < (size_t)nident; i++)
+            strbuf_addf(&sql, "%sb%zu", i ? ", " : "", i);
+    }
+    strbuf_addf(&sql,
+                ")) SELECT campaign, round(sum(spend), 2) AS spend, "
                 "round(coalesce(sum(revenue), 0), 2) AS revenue, coalesce(sum(orders), 0) AS "
                 "orders, round(sum(revenue) / nullif(sum(spend), 0), 2) AS roas, "
-                "round(sum(sum(spend)) OVER (), 2) AS total_spend, round(sum(sum(revenue)) OVER "
-                "(), 2) AS total_revenue, count(*) OVER () AS campaigns FROM c LEFT JOIN rev "
-                "USING (k) GROUP BY campaign ORDER BY revenue DESC, campaign LIMIT %d",
-                ct->relation, x->top);
+                "round(sum(sum(spend)) OVER (), 2) AS total_spend, round(any_value((SELECT v "
+                "FROM total)), 2) AS total_revenue, count(*) OVER () AS campaigns FROM c LEFT "
+                "JOIN rev USING (k) GROUP BY campaign ORDER BY revenue DESC, campaign LIMIT %d",
+                x->top);
     if (sk_query(x, sql.buf, &r) < 0)
         goto out;
     if (!r->nrows) {
@@ -141,7 +159,8 @@ int skill_roas(struct skill_ctx *x)
             strbuf_addstr(&text, "unknown (no spend)");
         strbuf_addstr(&text, ": ");
         analyst_number(&text, tr, 1);
-        strbuf_addf(&text, " of %s attributed to campaigns over ", tab->columns[money].name);
+        strbuf_addf(&text, " of %s%s%s attributed to campaigns over ", tab->columns[money].name,
+                    kept.len ? " where " : "", kept.buf);
         analyst_number(&text, ts, 1);
         strbuf_addstr(&text, " spent on ");
         analyst_number(&text, sk_num(r, 0, 7, 0), 0);
@@ -165,6 +184,8 @@ int skill_roas(struct skill_ctx *x)
                 "revenue / spend",
                 ct->relation, ct->columns[spend].name,
                 name >= 0 ? ct->columns[name].name : ct->columns[key].name);
+    if (kept.len)
+        strbuf_addf(&how, "; only rows where %s (named in the question)", kept.buf);
     x->a->interpretation = strbuf_detach(&how, NULL);
     sk_caveat(x, "last-touch attribution as recorded: an order counts for the campaign on its "
                  "rows; orders without one count for none");
@@ -178,5 +199,6 @@ out:
     strbuf_release(&sql);
     strbuf_release(&text);
     strbuf_release(&how);
+    strbuf_release(&kept);
     return ret;
 }

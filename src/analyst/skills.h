@@ -10,7 +10,8 @@
  *
  * Skills:
  *   basket        items bought together: pairs counted once per basket, support, confidence
- *                 both ways, lift
+ *                 both ways, lift (ranked by count, or by lift with by_lift); items from a
+ *                 table the line refers to, else a text category of the line
  *   clv           average historical customer lifetime value = revenue per customer (over
  *                 buyers, and over all customers), as average order value x purchase frequency
  *   anomalies     unusual days of the main measure (robust z over median/MAD, weekly
@@ -21,7 +22,7 @@
  *   growth        the latest complete month against the month before and a year earlier,
  *                 and which values of the main dimensions drove the change
  *   cohorts       customers by the month of their first order, and the share of each cohort
- *                 ordering again 1..12 months later
+ *                 ordering again 1..12 months later (a named cohort stated in words)
  *   funnel        journeys (sessions, else customers) through the steps of a purchase named
  *                 in event rows, in time order, and where they drop off
  *   roas          campaign return on ad spend: attributed revenue over spend, the spend
@@ -40,13 +41,47 @@
 struct catalog;
 struct wh;
 
+/* Rows to keep: a column's values named in the question ("completed orders"). */
+struct skill_filter {
+    int table, column;         /* in the catalog the skill runs on */
+    int negate;                /* keep the rows with none of the values (NULL rows kept) */
+    const char *const *values; /* as found in the data; borrowed */
+    size_t nvalues;
+};
+
+#define SKILL_MAX_PERCENTILES 4
+/* basket --lift: pairs seen in fewer baskets than this are not ranked (a lift from two
+   baskets means nothing) */
+#define SKILL_LIFT_MIN_BASKETS 5
+
 struct skill_options {
     const char *table; /* the table to analyse ("schema.name" or "name"); NULL: chosen */
     const char *by;    /* basket: the item level (a column of the line table or of the item's
                           table: "category"); clv, distribution: a segment column; anomalies:
                           the measure; NULL: chosen */
     int top;           /* rows in the evidence; 0: 10 */
+    int by_lift;       /* basket: rank the pairs by lift (pairs in at least SKILL_LIFT_MIN_BASKETS
+                          baskets), not by how often they are bought together */
     int today;         /* days since 1970-01-01; 0: the clock's date */
+    /*
+     * From the question, when `mdp ask` routes it here (all borrowed, all optional):
+     * filters: applied to the table analysed where it has the filter's column (or a column
+     * of the same name with the same values), and disclosed; percentiles: fractions 0..1 the
+     * distribution reports besides its own ("p90", "the 90th percentile"); months: the first
+     * days (days since 1970-01-01) of the calendar months named, in the question's order
+     * (cohorts: the cohort, then the month it is followed to).
+     */
+    const struct skill_filter *filters;
+    size_t nfilters;
+    int by_guessed;    /* `by` was read from the question: when the skill cannot use it, it
+                          answers without it instead of refusing */
+    const int *prefer; /* tables the question names: chosen first among the tables that
+                          have the skill's inputs (after those its filters apply to) */
+    size_t nprefer;
+    double percentiles[SKILL_MAX_PERCENTILES];
+    size_t npercentiles;
+    int months[2];
+    size_t nmonths;
 };
 
 /*

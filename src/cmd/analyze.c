@@ -1,5 +1,5 @@
 /*
- * mdp analyze SKILL [--table T] [--by COL] [--top N] [--json]: run one analysis skill
+ * mdp analyze SKILL [--table T] [--by COL] [--top N] [--lift] [--json]: run one analysis skill
  * (analyst/skills.h) on the warehouse and print its finding, evidence, assumptions and SQL.
  */
 #include <getopt.h>
@@ -17,7 +17,7 @@
 #include "wh/wh.h"
 
 static const char usage[] =
-    "usage: mdp analyze SKILL [--table T] [--by COL] [--top N] [--json]\n"
+    "usage: mdp analyze SKILL [--table T] [--by COL] [--top N] [--lift] [--json]\n"
     "\n"
     "Run an analysis on the warehouse: the finding in words with its numbers, the evidence\n"
     "table, a chart where one helps, which columns were chosen and why, the assumptions, and\n"
@@ -47,6 +47,8 @@ static const char usage[] =
     "                clv: a segment column; anomalies, distribution: the measure;\n"
     "                growth: the dimension to split the change by; funnel: the step column\n"
     "  --top N       rows of evidence (default 10)\n"
+    "  --lift        basket: rank the pairs by lift (pairs in at least 5 baskets), not by\n"
+    "                how often they are bought together\n"
     "  --json        print one JSON object (the `mdp ask --json` contract)\n"
     "  -h, --help    this help\n"
     "\n"
@@ -54,10 +56,13 @@ static const char usage[] =
 
 int cmd_analyze(int argc, char **argv, struct session *s)
 {
-    static const struct option longopts[] = {
-        {"table", required_argument, NULL, 't'}, {"by", required_argument, NULL, 'b'},
-        {"top", required_argument, NULL, 'n'},   {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"table", required_argument, NULL, 't'},
+                                             {"by", required_argument, NULL, 'b'},
+                                             {"top", required_argument, NULL, 'n'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {"lift", no_argument, NULL, 'l'},
+                                             {NULL, 0, NULL, 0}};
     struct skill_options so = {0};
     struct analyst_answer a;
     struct catalog *c = NULL;
@@ -80,6 +85,7 @@ int cmd_analyze(int argc, char **argv, struct session *s)
                                        optarg);
             break;
         case 'j': json = 1; break;
+        case 'l': so.by_lift = 1; break;
         case 'h': return cmd_help(usage);
         default: return cmd_usage_error(usage, "unknown option");
         }

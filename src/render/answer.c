@@ -27,6 +27,64 @@ int render_utf8(void)
     return 0;
 }
 
+void render_heatmap(struct strbuf *sb, const struct wh_result *r, int label_col, int value_col,
+                    int width)
+{
+    static const char *const shades[] = {"  ", "░░", "▒▒", "▓▓", "██"};
+    static const char *const ascii[] = {"  ", "..", "::", "==", "##"};
+    const char *const *shade = render_utf8() ? shades : ascii;
+    size_t i, j, n = r->nrows < 40 ? r->nrows : 40, labw = 0, ncells;
+    double max = 0, v;
+
+    if (!r->nrows || value_col < 0 || (size_t)value_col >= r->ncols)
+        return;
+    ncells = r->ncols - (size_t)value_col;
+    for (i = 0; i < n; i++) {
+        const char *l = label_col >= 0 ? wh_result_text(r, i, (size_t)label_col) : NULL;
+        size_t w = l ? render_text_width(l) : 0;
+        if (w > labw)
+            labw = w;
+        for (j = (size_t)value_col; j < r->ncols; j++)
+            if (wh_result_num(r, i, j, &v) == 0 && v > max)
+                max = v;
+    }
+    if (labw > 20)
+        labw = 20;
+    if (max <= 0 || (int)(labw + 1 + 3 * ncells) > (width > 0 ? width : 80))
+        return;
+    /* the header: each cell column's name, cut to two characters */
+    strbuf_addf(sb, "%*s", (int)labw + 1, "");
+    for (j = (size_t)value_col; j < r->ncols; j++) {
+        const char *name = r->cols[j].name;
+        size_t len = strlen(name);
+        strbuf_addf(sb, " %-2s", len > 2 ? name + len - 2 : name);
+    }
+    strbuf_addch(sb, '\n');
+    for (i = 0; i < n; i++) {
+        const char *l = label_col >= 0 ? wh_result_text(r, i, (size_t)label_col) : NULL;
+        size_t w = l ? render_text_width(l) : 0;
+        if (w > labw)
+            strbuf_add(sb, l, labw); /* labels are cut by bytes: keep them short */
+        else {
+            strbuf_addstr(sb, l ? l : "");
+            strbuf_addchars(sb, ' ', labw - w);
+        }
+        strbuf_addch(sb, ' ');
+        for (j = (size_t)value_col; j < r->ncols; j++) {
+            int k = 0;
+            if (wh_result_num(r, i, j, &v) == 0)
+                k = v <= 0 ? 0 : 1 + (int)(3.999 * v / max);
+            strbuf_addf(sb, " %s", wh_result_is_null(r, i, j) ? "  " : shade[k > 4 ? 4 : k]);
+        }
+        strbuf_addch(sb, '\n');
+    }
+    /* the legend: each shade with the largest value it stands for; blank: none or unknown */
+    strbuf_addf(sb, "%*s", (int)labw + 1, "");
+    for (j = 1; j <= 4; j++)
+        strbuf_addf(sb, " %s <= %.3g", shade[j], max * (double)j / 4);
+    strbuf_addstr(sb, "  (blank: 0 or not known yet)\n");
+}
+
 void render_chart(struct strbuf *sb, const struct wh_result *r, int label_col, int value_col,
                   int series, int width)
 {
@@ -136,7 +194,10 @@ void render_answer(struct strbuf *sb, const struct analyst_answer *a, int color,
     }
     if (a->table && a->chart != CHART_NONE && a->table->nrows > 1) {
         strbuf_addch(sb, '\n');
-        render_chart(sb, a->table, a->label_col, a->value_col, a->chart == CHART_SERIES, width);
+        if (a->chart == CHART_HEATMAP)
+            render_heatmap(sb, a->table, a->label_col, a->value_col, width);
+        else
+            render_chart(sb, a->table, a->label_col, a->value_col, a->chart == CHART_SERIES, width);
     }
     if (a->interpretation) {
         section(sb, color, "Read as");

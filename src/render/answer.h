@@ -20,6 +20,13 @@ void render_answer_json(struct strbuf *sb, const char *question, const struct an
  */
 void render_chart(struct strbuf *sb, const struct wh_result *r, int label_col, int value_col,
                   int series, int width);
+/*
+ * A heatmap of the matrix in columns value_col.. of r, a row per row of r labelled by
+ * label_col: each cell shaded by its value against the largest (blank when NULL), with a
+ * legend. Unicode shades when the locale is UTF-8, else ASCII; color adds nothing it needs.
+ */
+void render_heatmap(struct strbuf *sb, const struct wh_result *r, int label_col, int value_col,
+                    int width);
 /* Does the locale (LC_ALL, LC_CTYPE, LANG) say UTF-8? */
 int render_utf8(void);
 

@@ -127,6 +127,20 @@ static struct json *analyze(int *code, const char *fmt, ...)
     return last;
 }
 
+/* Runs `mdp ask --json QUESTION` in the fixture; returns the parsed object. */
+static struct json *ask(const char *question)
+{
+    struct tl_run r;
+    int code = tl_sh(&r, "cd '%s' && \"$MDP_BIN\" ask --json \"%s\"", fx, question);
+
+    json_free(last);
+    last = json_parse("ask", r.out.buf, r.out.len);
+    cr_assert(code == 0 && last && json_is_object(last), "`mdp ask --json` exited %d:\n%s%s", code,
+              r.out.buf, r.err.buf);
+    tl_run_release(&r);
+    return last;
+}
+
 /* The first row of sql as a JSON object (`mdp query --format json`). */
 static const struct json *query_row(const char *sql)
 {
@@ -584,10 +598,13 @@ Test(skills_sample, roas, .init = sample_init, .fini = fixture_close, .timeout =
 {
     int code;
     struct json *a = analyze(&code, "roas");
-    /* an order's total once per order and campaign; spend once per campaign row */
+    /*
+     * an order's total once, even when its lines name several campaigns; spend once per
+     * campaign row
+     */
     double revenue = qnum("SELECT sum(total) FROM (SELECT DISTINCT transaction_id, user_id, "
-                          "transaction_date, campaign_id, total FROM marts.fct_orders WHERE "
-                          "campaign_id IS NOT NULL)");
+                          "transaction_date, total FROM marts.fct_orders WHERE campaign_id IN "
+                          "(SELECT campaign_id FROM staging.stg_campaigns))");
     double spend = qnum("SELECT sum(actual_spend) FROM staging.stg_campaigns");
 
     cr_assert_eq(code, 0, "%s", json_get_str(a, "answer"));
@@ -595,4 +612,59 @@ Test(skills_sample, roas, .init = sample_init, .fini = fixture_close, .timeout =
               revenue);
     cr_expect(near(cnum(a, 0, "total_spend"), spend));
     cr_expect(strstr(json_get_str(a, "interpretation"), "actual_spend"));
+}
+
+/*
+ * `mdp ask` passes a skill what the question names: values to keep, the dimension after "per",
+ * a percentile, the months of a cohort; each checked against SQL written here.
+ */
+Test(skills_sample, ask_passes_the_question, .init = sample_init, .fini = fixture_close,
+     .timeout = 240)
+{
+    struct json *a;
+    char *want;
+
+    a = ask("What is the lifetime value per customer segment, counting refunded orders only?");
+    cr_expect(strstr(json_get_str(a, "interpretation"), "status is 'refunded'"), "%s",
+              json_get_str(a, "interpretation"));
+    cr_expect(near(cnum(a, 0, "clv_buyers"),
+                   qnum("SELECT round(max(r), 2) FROM (SELECT c.customer_segment, sum(o.total) / "
+                        "count(DISTINCT o.user_id) AS r FROM (SELECT DISTINCT transaction_id, "
+                        "user_id, transaction_date, total FROM marts.fct_orders WHERE status = "
+                        "'refunded') o JOIN marts.dim_customers c USING (user_id) GROUP BY 1)")),
+              "%f", cnum(a, 0, "clv_buyers"));
+
+    a = ask("Which products are bought together with the highest lift?");
+    cr_expect(strstr(json_get_str(a, "answer"), "Ranked by lift"), "%s", json_get_str(a, "answer"));
+    cr_expect_geq(cnum(a, 0, "lift"), cnum(a, 1, "lift"));
+    cr_expect_geq(cnum(a, 0, "baskets_together"), 5);
+
+    a = ask("Show me the distribution of order totals. What is the p99?");
+    want = xstrfmt("99th percentile $%.2f",
+                   qnum("SELECT quantile_cont(total, 0.99) FROM (SELECT DISTINCT transaction_id, "
+                        "user_id, transaction_date, total FROM marts.fct_orders)"));
+    /* the answer writes thousands with commas: compare without them */
+    {
+        struct strbuf t = STRBUF_INIT;
+        const char *p;
+        for (p = json_get_str(a, "answer"); *p; p++)
+            if (*p != ',' || !(p[1] >= '0' && p[1] <= '9'))
+                strbuf_addch(&t, *p);
+        cr_expect(strstr(t.buf, want), "%s\nwants %s", t.buf, want);
+        strbuf_release(&t);
+    }
+    free(want);
+
+    a = ask("Cohort retention: what share of the customers who first ordered in October 2024 "
+            "ordered again in December 2024?");
+    want = xstrfmt("%.1f%% ordered again in December 2024 (2 months later)",
+                   qnum("WITH f AS (SELECT user_id, min(date_trunc('month', transaction_date)) "
+                        "AS m FROM marts.fct_orders WHERE user_id IS NOT NULL GROUP BY 1), c AS "
+                        "(SELECT user_id FROM f WHERE m = DATE '2024-10-01') SELECT 100.0 * "
+                        "count(DISTINCT o.user_id) / (SELECT count(*) FROM c) FROM "
+                        "marts.fct_orders o JOIN c USING (user_id) WHERE date_trunc('month', "
+                        "o.transaction_date) = DATE '2024-12-01'"));
+    cr_expect(strstr(json_get_str(a, "answer"), want), "%s\nwants %s", json_get_str(a, "answer"),
+              want);
+    free(want);
 }

@@ -29,6 +29,8 @@ volatile sig_atomic_t *cmd_catch_sigint(void);
 struct json;
 /* Prints a --json document (render/results.h) on stdout and frees it. */
 void cmd_print_results(struct json *doc);
+/* The same for a command that failed before its results, with error_last(). */
+void cmd_print_error_results(const char *command);
 struct strbuf;
 /* Writes a report file (--junit FILE), making its folder: 0, or -1 after error(). */
 int cmd_write_report(const char *path, const struct strbuf *sb);

@@ -10,6 +10,7 @@
 
 #include "cmd/cmd.h"
 #include "render/results.h"
+#include "util/error.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/strbuf.h"
@@ -39,6 +40,11 @@ void cmd_print_results(struct json *doc)
 {
     render_results_print(stdout, doc);
     json_free(doc);
+}
+
+void cmd_print_error_results(const char *command)
+{
+    cmd_print_results(render_results_error(command, error_last()));
 }
 
 int cmd_write_report(const char *path, const struct strbuf *sb)

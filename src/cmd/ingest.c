@@ -10,6 +10,7 @@
 #include "render/report.h"
 #include "render/results.h"
 #include "platform/ingest.h"
+#include "util/error.h"
 #include "util/term.h"
 
 static const char usage[] =
@@ -68,11 +69,15 @@ int cmd_ingest(int argc, char **argv, struct session *s)
     opts.cancel = cmd_catch_sigint();
     opts.tables = (const char *const *)argv + optind;
     opts.ntables = (size_t)(argc - optind);
-    if ((ret = cmd_open_wh(s, &wh)))
+    if ((ret = cmd_open_wh(s, &wh))) {
+        if (json)
+            cmd_print_error_results("ingest");
         return ret;
+    }
     ret = ingest_run(s->root, wh, &opts, &report);
-    if (ret >= 0 && json)
-        cmd_print_results(ingest_report_json("ingest", &report));
+    if (json)
+        cmd_print_results(ret >= 0 ? ingest_report_json("ingest", &report)
+                                   : render_results_error("ingest", error_last()));
     else if (ret >= 0 && !term_quiet)
         ingest_report_print(stdout, &report);
     ret = report.interrupted ? EXIT_INTERRUPTED : cmd_exit_code(ret, report.bad_input);

@@ -10,6 +10,7 @@
 #include "platform/seed.h"
 #include "render/report.h"
 #include "render/results.h"
+#include "util/error.h"
 #include "util/term.h"
 
 static const char usage[] =
@@ -57,16 +58,23 @@ int cmd_seed(int argc, char **argv, struct session *s)
         default: ret = cmd_usage_error(usage, "unknown option"); goto out;
         }
     }
-    if ((ret = select_list_finish(&sel, usage, argc, argv)) || (ret = cmd_open_wh(s, &wh)))
+    if ((ret = select_list_finish(&sel, usage, argc, argv)))
         goto out;
+    if ((ret = cmd_open_wh(s, &wh))) {
+        if (json)
+            cmd_print_error_results("seed");
+        goto out;
+    }
     o.select = sel.v;
     o.nselect = sel.n;
+    o.cancel = cmd_catch_sigint();
     ret = seed_run(s->root, wh, &o, &rep);
-    if (ret >= 0 && json)
-        cmd_print_results(ingest_report_json("seed", &rep));
+    if (json)
+        cmd_print_results(ret >= 0 ? ingest_report_json("seed", &rep)
+                                   : render_results_error("seed", error_last()));
     else if (ret >= 0 && !term_quiet)
         ingest_report_print(stdout, &rep);
-    ret = cmd_exit_code(ret, rep.bad_input);
+    ret = *o.cancel ? EXIT_INTERRUPTED : cmd_exit_code(ret, rep.bad_input);
     ingest_report_release(&rep);
 out:
     select_list_release(&sel);

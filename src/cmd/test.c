@@ -10,6 +10,7 @@
 #include "render/results.h"
 #include "platform/dbt_test.h"
 #include "util/strbuf.h"
+#include "util/error.h"
 #include "util/term.h"
 #include "util/xmalloc.h"
 
@@ -61,13 +62,19 @@ int cmd_test(int argc, char **argv, struct session *s)
         default: ret = cmd_usage_error(usage, "unknown option"); goto out;
         }
     }
-    if ((ret = select_list_finish(&sel, usage, argc, argv)) || (ret = cmd_open_wh(s, &wh)))
+    if ((ret = select_list_finish(&sel, usage, argc, argv)))
         goto out;
+    if ((ret = cmd_open_wh(s, &wh))) {
+        if (json)
+            cmd_print_error_results("test");
+        goto out;
+    }
     o.select = sel.v;
     o.nselect = sel.n;
     ret = dbt_test_run(s->root, wh, &o, &rep);
-    if (ret >= 0 && json)
-        cmd_print_results(dbt_test_report_json(&rep));
+    if (json)
+        cmd_print_results(ret >= 0 ? dbt_test_report_json(&rep)
+                                   : render_results_error("test", error_last()));
     else if (ret >= 0 && (!term_quiet || ret > 0))
         dbt_test_report_print(ret > 0 && term_quiet ? stderr : stdout, &rep);
     if (ret >= 0 && junit) {

@@ -13,6 +13,7 @@
 #include "render/report.h"
 #include "render/results.h"
 #include "platform/transform.h"
+#include "util/error.h"
 #include "util/term.h"
 #include "util/xmalloc.h"
 
@@ -74,15 +75,21 @@ int cmd_transform(int argc, char **argv, struct session *s)
         default: ret = cmd_usage_error(usage, "unknown option"); goto out;
         }
     }
-    if ((ret = select_list_finish(&sel, usage, argc, argv)) || (ret = cmd_open_wh(s, &wh)))
+    if ((ret = select_list_finish(&sel, usage, argc, argv)))
         goto out;
+    if ((ret = cmd_open_wh(s, &wh))) {
+        if (json)
+            cmd_print_error_results("transform");
+        goto out;
+    }
     o.cancel = cmd_catch_sigint();
     o.select = sel.v;
     o.nselect = sel.n;
     o.progress = render_progress;
     ret = transform_run(s->root, wh, &o, &rep);
-    if (ret >= 0 && json)
-        cmd_print_results(transform_report_json(&rep));
+    if (json)
+        cmd_print_results(ret >= 0 ? transform_report_json(&rep)
+                                   : render_results_error("transform", error_last()));
     else if (ret >= 0 && !term_quiet)
         transform_report_print(stdout, &rep);
     else if (ret > 0)

@@ -262,9 +262,9 @@ static void run_freshness(struct wh *wh, const struct dbt_source *s, struct dbt_
 
     error_clear();
     strbuf_addf(&sql,
-                "SELECT max(%s)::VARCHAR, epoch(CAST(now() AS TIMESTAMP) - CAST(max(%s) AS "
-                "TIMESTAMP)) FROM ",
-                s->loaded_at_field, s->loaded_at_field);
+                /* epoch() of a timestamp without time zone reads it as UTC, as dbt does */
+                "SELECT max(%s)::VARCHAR, epoch(now()) - epoch(max(%s)) FROM ", s->loaded_at_field,
+                s->loaded_at_field);
     dbt_source_relation(s, &sql);
     if (wh_query(wh, sql.buf, NULL, &res) < 0) {
         r->status = DBT_RESULT_ERROR;
@@ -359,9 +359,9 @@ int dbt_test_run(const char *root, struct wh *warehouse, const struct dbt_test_o
     }
     so.timeout_ms = 10 * 60 * 1000;
     so.max_rows = 1;
-    if (sandbox_connect(warehouse, &so, &wh) < 0)
-        goto out;
-    if (records_read_model_failures(wh, &st.recorded, &st.nrecorded) < 0)
+    /* mdp's own records, on the caller's connection: the sandbox keeps one row per query */
+    if (records_read_model_failures(warehouse, &st.recorded, &st.nrecorded) < 0 ||
+        sandbox_connect(warehouse, &so, &wh) < 0)
         goto out;
     for (i = 0; i < p.nsources && !opts->nselect; i++) {
         struct strbuf rel = STRBUF_INIT;

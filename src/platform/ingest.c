@@ -555,7 +555,7 @@ static size_t add_missing(struct strbuf *sb, const struct column *from, long nfr
  * allowed; new columns and changed types are noted. 0 when the swap may go ahead.
  */
 static int check_shape(struct wh *wh, const char *schema, const struct source *s, const char *stage,
-                       int allow, int entry_changed, struct ingest_item *it)
+                       int allow, int entry_changed, int seed, struct ingest_item *it)
 {
     struct column *oldc = NULL, *newc = NULL;
     struct strbuf why = STRBUF_INIT, names = STRBUF_INIT;
@@ -593,16 +593,20 @@ static int check_shape(struct wh *wh, const char *schema, const struct source *s
     else if (gone)
         strbuf_addf(&why, "%zu of its %ld columns would go (%s)", gone, nold, names.buf);
     if (old_rows && !it->rows)
-        strbuf_addf(&why, "%sthe file has no rows where raw.%s has %" PRIu64,
-                    why.len ? ", and " : "", s->table, old_rows);
+        strbuf_addf(&why, "%sthe file has no rows where %s.%s has %" PRIu64,
+                    why.len ? ", and " : "", schema, s->table, old_rows);
     if (why.len && !allow) {
-        it->error = xstrfmt(
-            "%s: refused: this load would replace raw.%s (%ld column%s, %" PRIu64
-            " row%s) with %ld column%s and %" PRIu64 " row%s: %s; check the file, or if the change "
-            "is intended run `mdp ingest --allow-schema-change %s` (or set `allow_schema_change: "
-            "true` on the source in sources.yml)",
-            s->path, s->table, nold, nold == 1 ? "" : "s", old_rows, old_rows == 1 ? "" : "s", nnew,
-            nnew == 1 ? "" : "s", it->rows, it->rows == 1 ? "" : "s", why.buf, s->table);
+        char *retry = seed ? xstrfmt("run `mdp seed --full-refresh %s`", s->table)
+                           : xstrfmt("run `mdp ingest --allow-schema-change %s` (or set "
+                                     "`allow_schema_change: true` on the source in sources.yml)",
+                                     s->table);
+        it->error = xstrfmt("%s: refused: this load would replace %s.%s (%ld column%s, %" PRIu64
+                            " row%s) with %ld column%s and %" PRIu64
+                            " row%s: %s; check the file, or if the change is intended %s",
+                            s->path, schema, s->table, nold, nold == 1 ? "" : "s", old_rows,
+                            old_rows == 1 ? "" : "s", nnew, nnew == 1 ? "" : "s", it->rows,
+                            it->rows == 1 ? "" : "s", why.buf, retry);
+        free(retry);
         goto out;
     }
     if (why.len)
@@ -881,9 +885,9 @@ retry:
     }
     if (measure(wh, schema, stage, it) < 0)
         goto fail_msg;
-    /* a seed is the project's own code: a changed shape is an edit, not a broken export */
-    if (check_shape(wh, schema, s, stage, allow || target,
-                    have_old && strcmp(old.options, st.options), it) < 0)
+    /* a seed's columns change with --full-refresh, as in dbt */
+    if (check_shape(wh, schema, s, stage, allow || (target && o->full_refresh),
+                    have_old && strcmp(old.options, st.options), target != NULL, it) < 0)
         goto out;
     it->seconds = clock_seconds() - t0;
     strbuf_reset(&sql);
@@ -928,6 +932,15 @@ out:
     free(stage);
     free(file);
     return ret;
+}
+
+void ingest_item_interrupted(struct ingest_report *rep, struct ingest_item *it, const char *prefix)
+{
+    free(it->error);
+    it->error = NULL;
+    it->status = INGEST_NOT_RUN;
+    item_note(it, "interrupted while loading: rolled back, %s%s is as it was", prefix, it->table);
+    rep->interrupted = 1;
 }
 
 static int select_sources(const struct manifest *m, const struct ingest_options *o,
@@ -1022,14 +1035,7 @@ int ingest_run(const char *root, struct wh *wh, const struct ingest_options *opt
         loaded = ingest_load(wh, root, &m, &m.sources[i], NULL, opts, it);
         error_quiet(quiet);
         if (loaded < 0 && opts->cancel && *opts->cancel) {
-            /* Ctrl-C during this load: it was rolled back */
-            free(it->error);
-            it->error = NULL;
-            it->status = INGEST_NOT_RUN;
-            item_note(it,
-                      "interrupted while loading: rolled back, " INGEST_SCHEMA ".%s is as it was",
-                      it->table);
-            report->interrupted = 1;
+            ingest_item_interrupted(report, it, INGEST_SCHEMA ".");
             ret = 1;
         } else if (loaded < 0) {
             error("%s; raw.%s is unchanged", it->error, it->table);

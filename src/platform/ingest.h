@@ -120,6 +120,8 @@ int ingest_prepare(struct wh *wh, const char *schema);
 int ingest_load(struct wh *wh, const char *root, const struct manifest *m, const struct source *s,
                 const struct ingest_target *target, const struct ingest_options *o,
                 struct ingest_item *it);
+/* Its load was interrupted (opts->cancel) and rolled back: says so in it and in rep. */
+void ingest_item_interrupted(struct ingest_report *rep, struct ingest_item *it, const char *prefix);
 void ingest_report_release(struct ingest_report *report);
 
 #endif

@@ -147,9 +147,14 @@ dbt:
     t0 = clock_seconds();
     memset(&ir, 0, sizeof(ir));
     seo.full_refresh = o->full_refresh;
+    seo.cancel = o->cancel;
     i = seed_run(root, wh, &seo, &ir);
     end_step(&rep->steps[PIPELINE_SEED], i, t0);
-    if (!ir.n && !i) {
+    if (i < 0 && ir.bad_input) {
+        /* the project's files are wrong: transform reports it, with its models */
+        rep->steps[PIPELINE_SEED].status = STAGE_SKIPPED;
+        i = 0;
+    } else if (!ir.n && !i) {
         rep->steps[PIPELINE_SEED].status = STAGE_SKIPPED;
     } else {
         ev = stage_start(o->on_event, o->ctx, PIPELINE_SEED);
@@ -158,7 +163,7 @@ dbt:
         emit(o->on_event, o->ctx, &ev);
     }
     ingest_report_release(&ir);
-    if (i < 0 || (i && o->fail_fast))
+    if (i < 0 || (i && o->fail_fast) || cancelled(o))
         goto out;
 
     ev = stage_start(o->on_event, o->ctx, PIPELINE_TRANSFORM);

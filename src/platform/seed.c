@@ -68,6 +68,7 @@ static int load_seed(struct wh *wh, const char *root, const struct dbt_model *se
         keep[i] = seed->column_types->keys[i]->value;
     target.keep = keep;
     io.full_refresh = o->full_refresh;
+    io.cancel = o->cancel;
     it->path = xstrdup(path);
     if (ingest_prepare(wh, target.schema) < 0) {
         it->error = xstrfmt("%s: %s", seed->path, error_last());
@@ -129,9 +130,19 @@ int seed_run(const char *root, struct wh *wh, const struct seed_options *opts,
         it = &rep->items[rep->n++];
         memset(it, 0, sizeof(*it));
         it->table = xstrfmt("%s.%s", dbt_model_schema(s), dbt_model_alias(s));
+        if (opts->cancel && *opts->cancel) { /* Ctrl-C: the rest are not run */
+            rep->interrupted = 1;
+            ret = 1;
+            continue;
+        }
         quiet = error_quiet(1);
         if (load_seed(wh, root, s, opts, it) < 0) {
             error_quiet(quiet);
+            if (opts->cancel && *opts->cancel) {
+                ingest_item_interrupted(rep, it, "");
+                ret = 1;
+                continue;
+            }
             it->status = INGEST_FAILED;
             error("%s; %s is unchanged", it->error, it->table);
             rep->failed++;

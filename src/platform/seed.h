@@ -12,6 +12,7 @@
 #ifndef MDP_SEED_H
 #define MDP_SEED_H
 
+#include <signal.h>
 #include <stddef.h>
 
 struct ingest_report;
@@ -20,8 +21,9 @@ struct wh;
 struct seed_options {
     const char *const *select; /* seed names (dbt selectors); none: every seed */
     size_t nselect;
-    const char *vars; /* --vars YAML, or NULL */
-    int full_refresh; /* reload unchanged seeds too */
+    const char *vars;              /* --vars YAML, or NULL */
+    int full_refresh;              /* reload unchanged seeds too, and accept a changed column set */
+    volatile sig_atomic_t *cancel; /* Ctrl-C: the seed under way rolls back (ingest_options) */
 };
 
 /*

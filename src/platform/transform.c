@@ -197,14 +197,15 @@ out:
 static char *model_error(const struct dbt_model *m, const struct dbt_lines *lines, int offset,
                          const char *msg)
 {
-    const char *at = strstr(msg, "LINE "), *p, *nl;
+    const char *at = strstr(msg, "\nLINE "), *p, *nl; /* DuckDB's, on a line of its own */
     struct strbuf sb = STRBUF_INIT;
     long n, src;
     int old_w, new_w, delta;
     char *end;
 
-    if (!at || !isdigit((unsigned char)at[5]))
+    if (!at || !isdigit((unsigned char)at[6]))
         return xstrfmt("%s: %s", m->path, msg);
+    at++;
     n = strtol(at + 5, &end, 10) - offset;
     if (*end != ':' || n < 1 || (size_t)n > lines->n)
         return xstrfmt("%s: %s", m->path, msg);

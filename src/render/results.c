@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "render/results.h"
+#include "util/error.h"
 #include "util/json.h"
 #include "util/strbuf.h"
 
@@ -28,6 +29,15 @@ static struct json *results_doc(const char *command, int success, double seconds
     json_set_str(doc, "generated_at", at);
     json_set_bool(doc, "success", success);
     json_set_num(doc, "elapsed_time", ms_round(seconds));
+    return doc;
+}
+
+struct json *render_results_error(const char *command, const char *message)
+{
+    struct json *doc = results_doc(command, 0, 0);
+
+    json_set_str(doc, "error", message);
+    json_set(doc, "results", json_new_array());
     return doc;
 }
 
@@ -178,9 +188,11 @@ void render_results_pipeline_event(const struct pipeline_event *ev, void *ctx)
     if (!step) { /* sync, or a stage skipped as a whole */
         step = json_new_object();
         json_set_str(step, "command", ev->name);
-        json_set_bool(step, "success", ev->status >= 0 || ev->status == STAGE_SKIPPED);
     }
     json_set_str(step, "status", stage_status_name(ev->status));
+    json_set_bool(step, "success", ev->status == STAGE_OK || ev->status == STAGE_SKIPPED);
+    if (ev->status == STAGE_FATAL) /* the step stopped before its results */
+        json_set_str(step, "error", error_last());
     if (ev->no_sources)
         json_set_str(step, "message", "no sources/ folder: sync and ingest skipped");
     json_push(steps, step);

@@ -22,6 +22,8 @@
 struct json;
 struct strbuf;
 
+/* A command that stopped before it had results (bad project files, no warehouse). */
+struct json *render_results_error(const char *command, const char *message);
 struct json *ingest_report_json(const char *command, const struct ingest_report *report);
 struct json *transform_report_json(const struct transform_report *report);
 struct json *dbt_test_report_json(const struct dbt_test_report *report);

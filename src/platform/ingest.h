@@ -16,7 +16,8 @@
  * where it had some, or a CSV the reader could only read as one column because of a ragged
  * row, is refused and the table kept (see ingest_options.allow_schema_change); a CSV with a
  * ragged row names its line and the reader options that accept it; a .csv holding gzip,
- * Parquet, ZIP, JSON or binary bytes, and a truncated .gz, are refused before reading.
+ * Parquet, ZIP, JSON or binary bytes, and a truncated .gz, are refused before reading; so is a
+ * CSV whose first line has more than 10,000 fields (other formats: after reading, before typing).
  *
  * An entry may carry `options:`, a mapping passed to the reader as named parameters
  * (e.g. `options: {delim: ';', header: false}`).

@@ -1,7 +1,8 @@
 /*
  * Smart typing of text columns after a load (see typing.h): profile the VARCHAR columns with
  * one aggregate query (on a sample, then on the whole table for the columns that look
- * convertible), decide a type per column, and rewrite the table once with the conversions.
+ * convertible; unpivoted when the table is wide), decide a type per column, and rewrite the
+ * table once with the conversions.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +18,17 @@
 #include "wh/wh.h"
 
 #define SAMPLE_ROWS 2000
+
+/*
+ * Up to this many candidate columns are profiled in one query with a few aggregates per column;
+ * wider tables are profiled unpivoted (one row per value, grouped by column), whose query has
+ * the same few expressions whatever the width: DuckDB's cost to plan and start a query grows
+ * with its expressions, so one with tens of thousands of them took minutes and gigabytes.
+ */
+#define PROFILE_WIDE 64
+
+/* Up to this many conversions are made in place, one ALTER each; more copy the table once. */
+#define REWRITE_ALTERS 64
 
 /* Text patterns, as RE2 expressions matched against the trimmed value. */
 #define CURS   "$€£¥"
@@ -146,55 +158,90 @@ static void add_row_flags(struct strbuf *sb, const char *x, unsigned kinds)
  */
 static void add_profile(struct strbuf *sb, const char *x, unsigned kinds)
 {
-    strbuf_addf(sb, "count(*) FILTER (WHERE %s <> ''), ", x);
-    strbuf_addf(sb, "count(*) FILTER (WHERE %s = ''), ", x);
+    strbuf_addf(sb, "count_if(%s <> ''), ", x);
+    strbuf_addf(sb, "count_if(%s = ''), ", x);
     if (kinds & KIND_NUM) {
-        strbuf_addf(sb, "count(*) FILTER (WHERE %s_n), ", x);
-        strbuf_addf(sb, "any_value(%s) FILTER (WHERE %s_n), ", x, x);
-        strbuf_addf(sb, "min(%s) FILTER (WHERE %s <> '' AND NOT %s_n), ", x, x, x);
-        strbuf_addf(sb, "count(*) FILTER (WHERE %s_n AND regexp_matches(%s, '" RE_LEAD0 "')), ", x,
-                    x);
-        strbuf_addf(sb, "min(%s) FILTER (WHERE %s_n AND regexp_matches(%s, '" RE_LEAD0 "')), ", x,
-                    x, x);
-        strbuf_addf(sb, "count(*) FILTER (WHERE %s_n AND regexp_matches(%s, '" CUR "')), ", x, x);
-        strbuf_addf(sb, "count(*) FILTER (WHERE %s_n AND contains(%s, ',')), ", x, x);
+        strbuf_addf(sb, "count_if(%s_n), ", x);
+        strbuf_addf(sb, "any_value(CASE WHEN %s_n THEN %s END), ", x, x);
+        strbuf_addf(sb, "min(CASE WHEN %s <> '' AND NOT %s_n THEN %s END), ", x, x, x);
+        strbuf_addf(sb, "count_if(%s_n AND regexp_matches(%s, '" RE_LEAD0 "')), ", x, x);
+        strbuf_addf(sb, "min(CASE WHEN %s_n AND regexp_matches(%s, '" RE_LEAD0 "') THEN %s END), ",
+                    x, x, x);
+        strbuf_addf(sb, "count_if(%s_n AND regexp_matches(%s, '" CUR "')), ", x, x);
+        strbuf_addf(sb, "count_if(%s_n AND contains(%s, ',')), ", x, x);
         strbuf_addf(sb,
-                    "coalesce(max(length(rtrim(%s, ' " CURS "')) - strpos(%s, '.')) FILTER "
-                    "(WHERE %s_n AND contains(%s, '.')), 0), ",
+                    "coalesce(max(CASE WHEN %s_n AND contains(%s, '.') THEN "
+                    "length(rtrim(%s, ' " CURS "')) - strpos(%s, '.') END), 0), ",
                     x, x, x, x);
         strbuf_addf(sb,
-                    "coalesce(max(length(translate(split_part(%s, '.', 1), ' +-," CURS "', ''))) "
-                    "FILTER (WHERE %s_n), 0), ",
+                    "coalesce(max(CASE WHEN %s_n THEN "
+                    "length(translate(split_part(%s, '.', 1), ' +-," CURS "', '')) END), 0), ",
                     x, x);
     } else {
         strbuf_addstr(sb, "0, NULL, NULL, 0, NULL, 0, 0, 0, 0, ");
     }
     if (kinds & KIND_PCT) {
-        strbuf_addf(sb, "count(*) FILTER (WHERE %s_p), ", x);
-        strbuf_addf(sb, "min(%s) FILTER (WHERE %s <> '' AND NOT %s_p), ", x, x, x);
+        strbuf_addf(sb, "count_if(%s_p), ", x);
+        strbuf_addf(sb, "min(CASE WHEN %s <> '' AND NOT %s_p THEN %s END), ", x, x, x);
     } else {
         strbuf_addstr(sb, "0, NULL, ");
     }
     if (kinds & KIND_DATE) {
-        strbuf_addf(sb, "count(*) FILTER (WHERE %s_d), ", x);
-        strbuf_addf(sb, "min(%s) FILTER (WHERE %s <> '' AND NOT %s_d), ", x, x, x);
-        strbuf_addf(sb, "count(*) FILTER (WHERE %s_dmy), ", x);
-        strbuf_addf(sb, "count(*) FILTER (WHERE %s_mdy)", x);
+        strbuf_addf(sb, "count_if(%s_d), ", x);
+        strbuf_addf(sb, "min(CASE WHEN %s <> '' AND NOT %s_d THEN %s END), ", x, x, x);
+        strbuf_addf(sb, "count_if(%s_dmy), ", x);
+        strbuf_addf(sb, "count_if(%s_mdy)", x);
     } else {
         strbuf_addstr(sb, "0, NULL, 0, 0");
     }
 }
 
-/*
- * Profiles the columns with a non-zero `kinds`: on a sample of the table for every kind, or on
- * the whole table for the kinds the sample made plausible.
- */
-static int profile(struct wh *wh, const char *schema, const char *table, struct column *cols,
-                   size_t ncols, int sample)
+/* Stores the aggregates of result row `row` (from column `first`) as cols' profile. */
+static void store_profile(struct column *c, const struct wh_result *r, size_t row, size_t first)
+{
+    size_t a;
+
+    for (a = 0; a < A_COUNT; a++) {
+        const char *v = wh_result_text(r, row, first + a);
+        free(c->agg[a]);
+        c->agg[a] = v ? xstrdup(v) : NULL;
+    }
+}
+
+/* Appends "trim(name) AS c<i>" for the candidate columns of the given kinds (all when 0). */
+static size_t add_trimmed(struct strbuf *sb, const struct column *cols, size_t ncols,
+                          unsigned kinds)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < ncols; i++) {
+        if (!cols[i].kinds || (kinds && cols[i].kinds != kinds))
+            continue;
+        if (k++)
+            strbuf_addstr(sb, ", ");
+        strbuf_addstr(sb, "trim(");
+        strbuf_add_sql_ident(sb, cols[i].name);
+        strbuf_addf(sb, ") AS c%zu", i);
+    }
+    return k;
+}
+
+/* The table's rows, or its first SAMPLE_ROWS: " FROM schema.table [LIMIT n]". */
+static void add_rows(struct strbuf *sb, const char *schema, const char *table, int sample)
+{
+    strbuf_addstr(sb, " FROM ");
+    add_relation(sb, schema, table);
+    if (sample)
+        strbuf_addf(sb, " LIMIT %d", SAMPLE_ROWS);
+}
+
+/* Profiles the candidate columns (few of them) with one set of aggregates each, in one query. */
+static int profile_columns(struct wh *wh, const char *schema, const char *table,
+                           struct column *cols, size_t ncols, int sample)
 {
     struct strbuf sql = STRBUF_INIT, mid = STRBUF_INIT, inner = STRBUF_INIT;
     struct wh_result *r = NULL;
-    size_t i, k = 0, a;
+    size_t i, k = 0;
     int ret = -1;
 
     strbuf_addstr(&sql, "SELECT ");
@@ -206,35 +253,23 @@ static int profile(struct wh *wh, const char *schema, const char *table, struct 
         if (k++) {
             strbuf_addstr(&sql, ", ");
             strbuf_addstr(&mid, ", ");
-            strbuf_addstr(&inner, ", ");
         }
         add_profile(&sql, alias, cols[i].kinds);
         add_row_flags(&mid, alias, cols[i].kinds);
-        strbuf_addstr(&inner, "trim(");
-        strbuf_add_sql_ident(&inner, cols[i].name);
-        strbuf_addf(&inner, ") AS %s", alias);
     }
     if (!k) {
         ret = 0;
         goto out;
     }
-    strbuf_addf(&sql, " FROM (SELECT %s FROM (SELECT %s FROM ", mid.buf, inner.buf);
-    add_relation(&sql, schema, table);
-    if (sample)
-        strbuf_addf(&sql, " LIMIT %d", SAMPLE_ROWS);
+    add_trimmed(&inner, cols, ncols, 0);
+    strbuf_addf(&sql, " FROM (SELECT %s FROM (SELECT %s", mid.buf, inner.buf);
+    add_rows(&sql, schema, table, sample);
     strbuf_addstr(&sql, "))");
     if (wh_query(wh, sql.buf, NULL, &r) < 0)
         goto out;
-    for (i = 0, k = 0; i < ncols; i++) {
-        if (!cols[i].kinds)
-            continue;
-        for (a = 0; a < A_COUNT; a++) {
-            const char *v = wh_result_text(r, 0, k * A_COUNT + a);
-            free(cols[i].agg[a]);
-            cols[i].agg[a] = v ? xstrdup(v) : NULL;
-        }
-        k++;
-    }
+    for (i = 0, k = 0; i < ncols; i++)
+        if (cols[i].kinds)
+            store_profile(&cols[i], r, 0, k++ * A_COUNT);
     ret = 0;
 out:
     wh_result_free(r);
@@ -242,6 +277,75 @@ out:
     strbuf_release(&mid);
     strbuf_release(&sql);
     return ret;
+}
+
+/*
+ * Profiles the candidate columns whose kinds are `kinds` unpivoted: one (column, value) row
+ * per non-NULL value, the aggregates grouped by column. NULLs count in no aggregate, so the
+ * profile is the one profile_columns() computes; a column with no row keeps an empty profile.
+ */
+static int profile_unpivoted(struct wh *wh, const char *schema, const char *table,
+                             struct column *cols, size_t ncols, unsigned kinds, int sample)
+{
+    struct strbuf sql = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    size_t i;
+    int ret = -1;
+
+    for (i = 0; i < ncols; i++)
+        if (cols[i].kinds == kinds)
+            for (size_t a = 0; a < A_COUNT; a++) {
+                free(cols[i].agg[a]);
+                cols[i].agg[a] = NULL;
+            }
+    strbuf_addstr(&sql, "SELECT k, ");
+    add_profile(&sql, "v", kinds);
+    strbuf_addstr(&sql, " FROM (SELECT k, ");
+    add_row_flags(&sql, "v", kinds);
+    strbuf_addstr(&sql, " FROM (UNPIVOT (SELECT ");
+    add_trimmed(&sql, cols, ncols, kinds);
+    add_rows(&sql, schema, table, sample);
+    strbuf_addstr(&sql, ") ON COLUMNS(*) INTO NAME k VALUE v)) GROUP BY k");
+    if (wh_query(wh, sql.buf, NULL, &r) < 0)
+        goto out;
+    for (i = 0; i < r->nrows; i++) {
+        const char *k = wh_result_text(r, i, 0);
+        size_t c = k && k[0] == 'c' ? strtoul(k + 1, NULL, 10) : ncols;
+        if (c >= ncols || cols[c].kinds != kinds)
+            BUG("unpivoted profile of an unknown column '%s'", k ? k : "");
+        store_profile(&cols[c], r, i, 1);
+    }
+    ret = 0;
+out:
+    wh_result_free(r);
+    strbuf_release(&sql);
+    return ret;
+}
+
+/*
+ * Profiles the columns with a non-zero `kinds`: on a sample of the table for every kind, or on
+ * the whole table for the kinds the sample made plausible. A table with more than PROFILE_WIDE
+ * candidates is profiled unpivoted, one query per set of kinds, so the work grows with the
+ * values, not with the square of the columns.
+ */
+static int profile(struct wh *wh, const char *schema, const char *table, struct column *cols,
+                   size_t ncols, int sample)
+{
+    unsigned kinds;
+    size_t i, n = 0;
+
+    for (i = 0; i < ncols; i++)
+        if (cols[i].kinds)
+            n++;
+    if (n <= PROFILE_WIDE)
+        return profile_columns(wh, schema, table, cols, ncols, sample);
+    for (kinds = 1; kinds <= (KIND_NUM | KIND_PCT | KIND_DATE); kinds++) {
+        for (i = 0; i < ncols && cols[i].kinds != kinds; i++)
+            ;
+        if (i < ncols && profile_unpivoted(wh, schema, table, cols, ncols, kinds, sample) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* Day-first (1), month-first (2) or no preference (0) from a strptime format. */
@@ -505,17 +609,47 @@ static void free_columns(struct column *cols, size_t n)
 }
 
 /*
- * Converts the columns in place: ALTER ... SET DATA TYPE rewrites only the altered columns,
- * where a CREATE TABLE AS would copy the whole table.
+ * Converts the columns: in place, with ALTER ... SET DATA TYPE, which rewrites only the altered
+ * columns where a CREATE TABLE AS would copy the whole table. But each ALTER costs DuckDB time
+ * in proportion to the table's width, so past REWRITE_ALTERS conversions (a wide table) the
+ * table is copied once with every conversion instead.
  */
 static int rewrite(struct wh *wh, const char *schema, const char *table, struct column *cols,
                    size_t ncols)
 {
     struct strbuf sql = STRBUF_INIT;
-    size_t i;
+    size_t i, n = 0;
     int ret;
 
-    for (i = 0; i < ncols; i++) {
+    for (i = 0; i < ncols; i++)
+        if (cols[i].target)
+            n++;
+    if (n > REWRITE_ALTERS) {
+        char *typed = xstrfmt("%s__mdp_typed", table);
+        strbuf_addstr(&sql, "CREATE TABLE ");
+        add_relation(&sql, schema, typed);
+        strbuf_addstr(&sql, " AS SELECT ");
+        for (i = 0; i < ncols; i++) {
+            if (i)
+                strbuf_addstr(&sql, ", ");
+            if (cols[i].target) {
+                add_conversion(&sql, &cols[i]);
+                strbuf_addstr(&sql, " AS ");
+            }
+            strbuf_add_sql_ident(&sql, cols[i].name);
+        }
+        strbuf_addstr(&sql, " FROM ");
+        add_relation(&sql, schema, table);
+        strbuf_addstr(&sql, "; DROP TABLE ");
+        add_relation(&sql, schema, table);
+        strbuf_addstr(&sql, "; ALTER TABLE ");
+        add_relation(&sql, schema, typed);
+        strbuf_addstr(&sql, " RENAME TO ");
+        strbuf_add_sql_ident(&sql, table);
+        free(typed);
+        n = 0;
+    }
+    for (i = 0; i < ncols && n; i++) {
         if (!cols[i].target)
             continue;
         strbuf_addstr(&sql, "ALTER TABLE ");

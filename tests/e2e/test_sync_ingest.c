@@ -9,6 +9,7 @@
 
 #include "testlib.h"
 #include "util/fs.h"
+#include "util/strbuf.h"
 #include "util/xmalloc.h"
 
 /* A new platform folder; the caller removes and frees it. */
@@ -427,6 +428,90 @@ Test(ingest, seed_platform_loads_with_types, .timeout = 120)
     tl_run_release(&r);
     done(dir);
     free(seed);
+}
+
+/*
+ * A CSV of `ncols` columns c0, c1, ... and two rows, the columns in turn whole numbers,
+ * currency, text, dd/mm/yyyy dates and percentages.
+ */
+static void write_wide_csv(const char *dir, const char *name, int ncols)
+{
+    struct strbuf sb = STRBUF_INIT;
+    int i, row;
+
+    for (i = 0; i < ncols; i++)
+        strbuf_addf(&sb, "%sc%d", i ? "," : "", i);
+    strbuf_addch(&sb, '\n');
+    for (row = 0; row < 2; row++) {
+        for (i = 0; i < ncols; i++) {
+            if (i)
+                strbuf_addch(&sb, ',');
+            switch (i % 5) {
+            case 0: strbuf_addf(&sb, "%d", i * 10 + row); break;
+            case 1: strbuf_addf(&sb, "\"$%d,%d00.50\"", i % 999 + 1, row); break;
+            case 2: strbuf_addf(&sb, "x%d", i); break;
+            case 3: strbuf_addf(&sb, "%02d/%02d/2024", 13 + row, i % 9 + 1); break;
+            default: strbuf_addf(&sb, "%d2.5%%", row + 1); break;
+            }
+        }
+        strbuf_addch(&sb, '\n');
+    }
+    tl_write(dir, name, sb.buf);
+    strbuf_release(&sb);
+}
+
+/* A wide file loads with every column, typed like a narrow one (item 8: it took minutes). */
+Test(ingest, wide_file_loads_typed, .timeout = 600)
+{
+    char *dir = platform();
+    struct tl_run r;
+
+    write_wide_csv(dir, "sources/crm/wide.csv", 5000);
+    MDP(&r, dir, "sync && \"$MDP_BIN\" ingest", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert(strstr(r.out.buf, "c1: VARCHAR -> DECIMAL(18,2) (currency") != NULL, "%.2000s",
+              r.out.buf);
+    tl_run_release(&r);
+    expect_value(dir,
+                 "SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name "
+                 "= 'wide'",
+                 "5000");
+    expect_value(dir,
+                 "SELECT string_agg(t || ' ' || n, ', ' ORDER BY t) FROM (SELECT data_type AS t, "
+                 "count(*) AS n FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = "
+                 "'wide' GROUP BY t)",
+                 "BIGINT 1000, DATE 1000, DECIMAL(18,2) 1000, DOUBLE 1000, VARCHAR 1000");
+    expect_value(dir,
+                 "SELECT c4996 || ' ' || c4997 || ' ' || c4998 || ' ' || c4999 FROM raw.wide "
+                 "ORDER BY c0 LIMIT 1",
+                 "2000.50 x4997 2024-04-13 0.125");
+    done(dir);
+}
+
+/* A line of more fields than a table may have is refused before it is read, saying why. */
+Test(ingest, too_many_columns_refused)
+{
+    char *dir = platform();
+    struct strbuf sb = STRBUF_INIT;
+    struct tl_run r;
+    int i;
+
+    for (i = 0; i < 20000; i++)
+        strbuf_addf(&sb, "%s%d", i ? "," : "", i);
+    strbuf_addch(&sb, '\n');
+    tl_write(dir, "sources/crm/huge.csv", sb.buf);
+    strbuf_release(&sb);
+    MDP(&r, dir, "sync && \"$MDP_BIN\" ingest", dir);
+    cr_assert_eq(r.code, 1, "%s", r.out.buf);
+    cr_assert(strstr(r.err.buf, "sources/crm/huge.csv: refused: its first line has 20000 fields, "
+                                "more than the 10000 columns a table may have; split it") != NULL,
+              "%s", r.err.buf);
+    tl_run_release(&r);
+    expect_value(dir,
+                 "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw' AND table_name "
+                 "= 'huge'",
+                 "0");
+    done(dir);
 }
 
 /* Ctrl-C: the load under way rolls back, the rest are not run, and the report says so. */

@@ -80,8 +80,8 @@ int pipeline_run(const char *root, const struct pipeline_options *o, struct pipe
     struct pipeline_event ev;
     struct wh *wh;
     double t0, start = clock_seconds();
-    char **not_built = NULL;
-    size_t k, nnot_built = 0, alloc_not_built = 0;
+    char **not_built = NULL, **failed_seeds = NULL;
+    size_t k, nnot_built = 0, alloc_not_built = 0, nfailed_seeds = 0, alloc_failed_seeds = 0;
     int i, bad = 0;
 
     memset(rep, 0, sizeof(*rep));
@@ -149,6 +149,11 @@ dbt:
     seo.full_refresh = o->full_refresh;
     seo.cancel = o->cancel;
     i = seed_run(root, wh, &seo, &ir);
+    for (k = 0; k < ir.n; k++) /* the models that read a failed seed are skipped */
+        if (ir.items[k].status == INGEST_FAILED) {
+            ALLOC_GROW(failed_seeds, nfailed_seeds + 1, alloc_failed_seeds);
+            failed_seeds[nfailed_seeds++] = xstrdup(ir.items[k].table);
+        }
     end_step(&rep->steps[PIPELINE_SEED], i, t0);
     if (i < 0 && ir.bad_input) {
         /* the project's files are wrong: transform reports it, with its models */
@@ -171,6 +176,8 @@ dbt:
     memset(&tr, 0, sizeof(tr));
     to.full_refresh = o->full_refresh;
     to.cancel = o->cancel;
+    to.failed_relations = (const char *const *)failed_seeds;
+    to.nfailed_relations = nfailed_seeds;
     to.progress = o->progress;
     i = transform_run(root, wh, &to, &tr);
     ev.status = end_step(&rep->steps[PIPELINE_TRANSFORM], i, t0);
@@ -199,6 +206,7 @@ dbt:
 out:
     rep->interrupted = cancelled(o);
     strv_free(not_built, nnot_built);
+    strv_free(failed_seeds, nfailed_seeds);
     rep->seconds = clock_seconds() - start;
     for (i = 0; i < PIPELINE_NSTAGES; i++)
         if (rep->steps[i].status == STAGE_FATAL || rep->steps[i].status == STAGE_SOME_FAILED)

@@ -475,8 +475,16 @@ static void run_build(struct wh *wh, const struct dbt_project *p,
     s.state = xcalloc(p->nmodels + 1, sizeof(*s.state));
     s.blocked_by = xcalloc(p->nmodels + 1, sizeof(*s.blocked_by));
     for (k = 0; k < p->nmodels; k++) {
+        struct strbuf rel = STRBUF_INIT;
+        size_t f;
+
         s.blocked_by[k] = -1;
         s.total += selected[k] && p->models[k].enabled && !dbt_model_is_seed(&p->models[k]);
+        strbuf_addf(&rel, "%s.%s", dbt_model_schema(&p->models[k]), dbt_model_alias(&p->models[k]));
+        for (f = 0; f < opts->nfailed_relations; f++)
+            if (!strcmp(opts->failed_relations[f], rel.buf))
+                s.blocked_by[k] = (int)k; /* its readers are skipped */
+        strbuf_release(&rel);
     }
     s.progress_per_model = nworkers == 1;
     pthread_mutex_init(&s.mu, NULL);

@@ -33,6 +33,12 @@ struct transform_options {
     progress_fn *progress;         /* models done of all, or with one thread each model's progress;
                                       then NULL; may be NULL */
     void *progress_ctx;
+    /*
+     * Relations ("schema.name") that failed before this run, e.g. a pipeline's seeds: the
+     * models that read them are skipped, as after a failed parent.
+     */
+    const char *const *failed_relations;
+    size_t nfailed_relations;
 };
 
 enum transform_status { TRANSFORM_OK, TRANSFORM_FAILED, TRANSFORM_SKIPPED };

@@ -378,3 +378,53 @@ Test(dbt_compat, incremental_model_run_twice_with_new_rows)
     cr_assert(strstr(r.out.buf, "incremental"), "%s", r.out.buf);
     tl_run_release(&r);
 }
+
+/* A seed changed out of shape, and models a transform did not build, in later runs. */
+Test(dbt_compat, broken_seed_and_stale_models_across_runs)
+{
+    struct tl_run r;
+
+    put("dbt_project.yml", "name: p\nmodels:\n  p:\n    +materialized: table\n");
+    put("seeds/codes.csv", "code,label\n1,one\n2,two\n");
+    put("models/labels.sql", "select code, upper(label) as label from {{ ref('codes') }}\n");
+    put("models/x.sql", "select 1 as id\n");
+    put("models/y.sql", "select 2 as id\n");
+    put("models/schema.yml", "version: 2\n"
+                             "models:\n"
+                             "  - {name: x, columns: [{name: id, tests: [unique]}]}\n"
+                             "  - {name: y, columns: [{name: id, tests: [unique]}]}\n"
+                             "  - {name: labels, columns: [{name: code, tests: [unique]}]}\n");
+    ok("pipeline");
+
+    /* a ragged last row would read as one row of column0..3: refused, and its reader skipped */
+    put("seeds/codes.csv", "code,label\n1,one\n2,two\n3,three,extra,more\n");
+    mdp(&r, "pipeline");
+    cr_assert_eq(r.code, 1, "%s%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.out.buf, "run `mdp seed --full-refresh codes`"), "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "SKIPPED table main.labels"), "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "skipped: parent 'codes' failed"), "%s", r.out.buf);
+    tl_run_release(&r);
+    expect_rows("codes", "SELECT * FROM (VALUES (1, 'one'), (2, 'two')) t(code, label)");
+
+    /* two models fail; a later test run of its own skips the tests of both */
+    put("seeds/codes.csv", "code,label\n1,one\n2,two\n");
+    put("models/x.sql", "select 1 as id, nope\n");
+    put("models/y.sql", "select 2 as id, nope\n");
+    mdp(&r, "transform");
+    cr_assert_eq(r.code, 1, "%s%s", r.out.buf, r.err.buf);
+    tl_run_release(&r);
+    mdp(&r, "test");
+    cr_assert_eq(r.code, 0, "%s%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.out.buf, "SKIP  unique_x_id"), "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "SKIP  unique_y_id"), "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "PASS  unique_labels_code"), "%s", r.out.buf);
+    tl_run_release(&r);
+
+    /* a changed column set is accepted with --full-refresh, as in dbt */
+    put("seeds/codes.csv", "code,name\n7,seven\n");
+    mdp(&r, "seed");
+    cr_assert_eq(r.code, 1, "%s%s", r.out.buf, r.err.buf);
+    tl_run_release(&r);
+    ok("seed --full-refresh");
+    expect_rows("codes", "SELECT 7 AS code, 'seven' AS name");
+}

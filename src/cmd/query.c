@@ -213,7 +213,7 @@ int cmd_query(int argc, char **argv, struct session *s)
 
     memset(&sh, 0, sizeof(sh));
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "c:f:h", longopts, NULL)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "c:f:h", longopts)) != -1) {
         switch (opt) {
         case 'c': sql = optarg; break;
         case 'f': file = optarg; break;
@@ -235,7 +235,7 @@ int cmd_query(int argc, char **argv, struct session *s)
             sh.lim.timeout_ms = atoi(optarg);
             break;
         case 'h': return cmd_help(usage);
-        default: return cmd_usage_error(usage, "unknown option");
+        default: return cmd_option_error(usage, longopts);
         }
     }
     if (optind < argc)

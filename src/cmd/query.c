@@ -3,6 +3,7 @@
  * warehouse. Without -c/-f it reads statements from a terminal with line editing and history
  * (~/.mdp_history), or from standard input when that is not a terminal.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
+#include "util/strutil.h"
 #include "util/term.h"
 #include "util/xmalloc.h"
 #include "wh/sandbox.h"
@@ -29,10 +31,12 @@ static const char usage[] =
     "\n"
     "Run SQL on the warehouse. With no -c or -f, an interactive shell (line editing, history in\n"
     "~/.mdp_history; end a statement with ';'; Ctrl-C cancels the running query; .help lists\n"
-    "the dot commands), or the statements on standard input when it is not a terminal.\n"
+    "the dot commands), or the statements on standard input when it is not a terminal. A\n"
+    "script stops at the first statement that fails (exit 1).\n"
     "\n"
-    "  -c, --command SQL  run SQL and exit (several statements: the last one's rows are shown)\n"
-    "  -f, --file FILE    run the SQL in FILE and exit\n"
+    "  -c, --command SQL  run SQL and exit: each statement's result is shown, in order; lines\n"
+    "                     that start with '.' are dot commands (.tables, .schema T, ...)\n"
+    "  -f, --file FILE    run the SQL and dot commands in FILE and exit (as -c)\n"
     "  --format FORMAT    table (default), csv, json or markdown\n"
     "  --sandbox          run in the sandboxed session used for questions: read-only, no file\n"
     "                     access, one SELECT-like statement at a time, timeout and row cap\n"
@@ -56,6 +60,7 @@ struct shell {
     enum render_format fmt;
     struct wh_limits lim;
     int timer;
+    struct timespec t0; /* when the statement being run started */
 };
 
 static double elapsed_since(const struct timespec *t0)
@@ -65,19 +70,13 @@ static double elapsed_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static int run(struct shell *sh, const char *sql)
+/* wh_query_each()'s callback: prints one statement's result. */
+static int show_result(const struct wh_result *r, void *ctx)
 {
-    struct wh_result *r = NULL;
+    struct shell *sh = ctx;
     struct strbuf out = STRBUF_INIT;
     struct render_options ro = {0};
-    struct timespec t0;
-    int ret;
 
-    cancel_flag = 0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    ret = wh_query(sh->wh, sql, &sh->lim, &r);
-    if (ret < 0)
-        return -1;
     ro.width = term_width();
     ro.color = term_color;
     ro.footer = 1;
@@ -85,50 +84,149 @@ static int run(struct shell *sh, const char *sql)
         render_result(&out, r, sh->fmt, &ro);
     fwrite(out.buf, 1, out.len, stdout);
     if (sh->timer)
-        printf("%sRun Time: %.3f s%s\n", term_dim(), elapsed_since(&t0), term_reset());
+        printf("%sRun Time: %.3f s%s\n", term_dim(), elapsed_since(&sh->t0), term_reset());
     fflush(stdout);
     strbuf_release(&out);
-    wh_result_free(r);
+    clock_gettime(CLOCK_MONOTONIC, &sh->t0);
     return 0;
 }
 
-static const char dot_help[] = ".help               this list\n"
-                               ".tables             tables and views\n"
-                               ".schema TABLE       the columns of TABLE\n"
-                               ".format FORMAT      table, csv, json or markdown\n"
-                               ".timer on|off       show how long each query took\n"
-                               ".quit               leave (also Ctrl-D)\n";
-
-/* Returns 1 to quit, 0 to go on. */
-static int dot_command(struct shell *sh, char *line)
+/* Runs the statements of sql in order, showing each one's result. Returns 0, or -1 after error. */
+static int run(struct shell *sh, const char *sql)
 {
-    char *arg = strchr(line, ' ');
+    cancel_flag = 0;
+    clock_gettime(CLOCK_MONOTONIC, &sh->t0);
+    return wh_query_each(sh->wh, sql, &sh->lim, show_result, sh);
+}
 
-    if (arg) {
-        *arg++ = '\0';
-        while (*arg == ' ')
-            arg++;
+/* The dot commands, for .help, "did you mean" and completion. */
+static const struct dot_command {
+    const char *name;
+    const char *args;
+    const char *help;
+} dot_commands[] = {
+    {".help", "", "this list"},
+    {".tables", "", "tables and views"},
+    {".schema", "[TABLE]", "the columns of TABLE (of every table without one)"},
+    {".format", "FORMAT", "table, csv, json or markdown (also .mode)"},
+    {".mode", "FORMAT", "the same as .format"},
+    {".timer", "on|off", "show how long each statement took"},
+    {".quit", "", "leave (also .exit, or Ctrl-D in the shell)"},
+    {".exit", "", "the same as .quit"},
+};
+
+static void dot_help(void)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(dot_commands); i++) {
+        char head[32];
+        snprintf(head, sizeof(head), "%s %s", dot_commands[i].name, dot_commands[i].args);
+        printf("%-20s%s\n", head, dot_commands[i].help);
     }
-    if (!strcmp(line, ".quit") || !strcmp(line, ".exit") || !strcmp(line, ".q"))
-        return 1;
-    if (!strcmp(line, ".help")) {
-        fputs(dot_help, stdout);
+}
+
+/* "unknown command '.tabels' (did you mean '.tables'?)"; returns -1. */
+static int dot_unknown(const char *name)
+{
+    const char *names[ARRAY_SIZE(dot_commands)];
+    const char *near;
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(dot_commands); i++)
+        names[i] = dot_commands[i].name;
+    near = str_closest(name, names, ARRAY_SIZE(names), 2);
+    if (near)
+        return error("unknown command '%s' (did you mean '%s'?); .help lists them", name, near);
+    return error("unknown command '%s'; .help lists them", name);
+}
+
+/*
+ * Runs one dot command line (".schema t"). Returns 1 to quit, 0 to go on, -1 after an error
+ * (a failing query, an unknown command or a missing argument).
+ */
+static int dot_command(struct shell *sh, const char *text)
+{
+    char *line = xstrdup(text), *arg;
+    size_t len = strlen(line);
+    int ret = 0;
+
+    while (len && isspace((unsigned char)line[len - 1]))
+        line[--len] = '\0';
+    arg = line + strcspn(line, " \t");
+    if (*arg) {
+        *arg++ = '\0';
+        arg += strspn(arg, " \t");
+    }
+    if (!strcmp(line, ".quit") || !strcmp(line, ".exit") || !strcmp(line, ".q")) {
+        ret = 1;
+    } else if (!strcmp(line, ".help")) {
+        dot_help();
     } else if (!strcmp(line, ".tables")) {
-        run(sh, "SELECT schema_name || '.' || table_name AS name, 'table' AS kind FROM "
-                "duckdb_tables() WHERE NOT internal UNION ALL SELECT schema_name || '.' || "
-                "view_name, 'view' FROM duckdb_views() WHERE NOT internal ORDER BY 1");
-    } else if (!strcmp(line, ".schema") && arg && *arg) {
-        char *sql = xstrfmt("DESCRIBE %s", arg);
-        run(sh, sql);
+        ret = run(sh, "SELECT schema_name || '.' || table_name AS name, 'table' AS kind FROM "
+                      "duckdb_tables() WHERE NOT internal UNION ALL SELECT schema_name || '.' || "
+                      "view_name, 'view' FROM duckdb_views() WHERE NOT internal ORDER BY 1");
+    } else if (!strcmp(line, ".schema")) {
+        char *sql = *arg ? xstrfmt("DESCRIBE %s", arg)
+                         : xstrdup("SELECT schema_name || '.' || table_name AS \"table\", "
+                                   "column_name AS \"column\", data_type AS type FROM "
+                                   "duckdb_columns() WHERE NOT internal ORDER BY schema_name, "
+                                   "table_name, column_index");
+        ret = run(sh, sql);
         free(sql);
-    } else if (!strcmp(line, ".format") && arg && render_format_parse(arg, &sh->fmt) == 0) {
-        /* set */
-    } else if (!strcmp(line, ".timer") && arg) {
+    } else if (!strcmp(line, ".format") || !strcmp(line, ".mode")) {
+        if (render_format_parse(arg, &sh->fmt) < 0)
+            ret = error("%s needs a format: table, csv, json or markdown", line);
+    } else if (!strcmp(line, ".timer")) {
+        if (strcmp(arg, "on") && strcmp(arg, "off"))
+            ret = error(".timer needs on or off");
         sh->timer = !strcmp(arg, "on");
     } else {
-        fprintf(stderr, "error: unknown or incomplete command '%s'; .help lists them\n", line);
+        ret = dot_unknown(line);
     }
-    return 0;
+    free(line);
+    return ret;
+}
+
+/* Does the line start (after blanks) a dot command: '.' and a letter? */
+static const char *dot_line(const char *line)
+{
+    line += strspn(line, " \t");
+    return line[0] == '.' && isalpha((unsigned char)line[1]) ? line : NULL;
+}
+
+/*
+ * Runs a script (-c, -f or standard input): its SQL statements and dot commands (lines that
+ * start with '.') in order, each statement's result shown. Returns 0, or -1 at the first
+ * failure; .quit ends it early.
+ */
+static int run_script(struct shell *sh, const char *text)
+{
+    struct strbuf sql = STRBUF_INIT;
+    const char *p = text;
+    int ret = 0;
+
+    while (*p && !ret) {
+        const char *eol = strchrnul(p, '\n'), *dot;
+        char *line = xstrndup(p, (size_t)(eol - p));
+
+        if ((dot = dot_line(line))) {
+            if (sql.len)
+                ret = run(sh, sql.buf);
+            strbuf_reset(&sql);
+            if (!ret)
+                ret = dot_command(sh, dot);
+        } else {
+            strbuf_addstr(&sql, line);
+            strbuf_addch(&sql, '\n');
+        }
+        free(line);
+        p = *eol ? eol + 1 : eol;
+    }
+    if (!ret && sql.len)
+        ret = run(sh, sql.buf);
+    strbuf_release(&sql);
+    return ret < 0 ? -1 : 0;
 }
 
 static int ends_statement(const struct strbuf *sb)
@@ -168,7 +266,7 @@ static int interactive(struct shell *sh)
         if (!stmt.len && line[0] == '.') {
             int quit;
             add_history(line);
-            quit = dot_command(sh, line);
+            quit = dot_command(sh, line) == 1;
             free(line);
             if (quit)
                 break;
@@ -265,7 +363,7 @@ int cmd_query(int argc, char **argv, struct session *s)
     if (file && fs_read_file(&text, file) < 0) {
         ret = EXIT_USAGE;
     } else if (sql || file) {
-        ret = run(&sh, sql ? sql : text.buf) < 0 ? EXIT_FAIL : EXIT_OK;
+        ret = run_script(&sh, sql ? sql : text.buf) < 0 ? EXIT_FAIL : EXIT_OK;
     } else if (isatty(STDIN_FILENO)) {
         ret = interactive(&sh);
     } else {
@@ -273,8 +371,7 @@ int cmd_query(int argc, char **argv, struct session *s)
         size_t n;
         while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
             strbuf_add(&text, buf, n);
-        strbuf_trim(&text);
-        ret = !text.len ? EXIT_OK : run(&sh, text.buf) < 0 ? EXIT_FAIL : EXIT_OK;
+        ret = run_script(&sh, text.buf) < 0 ? EXIT_FAIL : EXIT_OK;
     }
     strbuf_release(&text);
     return ret;

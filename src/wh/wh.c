@@ -1026,8 +1026,13 @@ done:
     return ret;
 }
 
+/*
+ * Runs the statements of sql in order. With each_result, every statement's result goes to it
+ * (and nothing to out); otherwise the last statement's result goes to *out when out is set.
+ */
 static int run_sql(struct wh *wh, const char *sql, const struct wh_limits *lim,
-                   struct wh_result **out)
+                   struct wh_result **out, int (*each_result)(const struct wh_result *, void *),
+                   void *ctx)
 {
     duckdb_extracted_statements stmts = NULL;
     idx_t n, i;
@@ -1041,6 +1046,8 @@ static int run_sql(struct wh *wh, const char *sql, const struct wh_limits *lim,
         const char *e = duckdb_extract_statements_error(stmts);
         if (e)
             error("%s", e);
+        else if (each_result)
+            ret = 0; /* only blanks or comments: nothing to run */
         else
             error("no SQL statement to run");
         goto out;
@@ -1092,7 +1099,15 @@ static int run_sql(struct wh *wh, const char *sql, const struct wh_limits *lim,
             duckdb_destroy_prepare(&prep);
             goto out;
         }
-        r = run_prepared(&w, started, prep, lim, last ? out : NULL);
+        if (each_result) {
+            struct wh_result *res = NULL;
+            r = run_prepared(&w, started, prep, lim, &res);
+            if (r == 0)
+                r = each_result(res, ctx) < 0 ? -1 : 0;
+            wh_result_free(res);
+        } else {
+            r = run_prepared(&w, started, prep, lim, last ? out : NULL);
+        }
         duckdb_destroy_prepare(&prep);
         if (r < 0)
             goto out;
@@ -1105,7 +1120,13 @@ out:
 
 int wh_query(struct wh *wh, const char *sql, const struct wh_limits *limits, struct wh_result **out)
 {
-    return run_sql(wh, sql, limits, out);
+    return run_sql(wh, sql, limits, out, NULL, NULL);
+}
+
+int wh_query_each(struct wh *wh, const char *sql, const struct wh_limits *limits,
+                  int (*each_result)(const struct wh_result *r, void *ctx), void *ctx)
+{
+    return run_sql(wh, sql, limits, NULL, each_result, ctx);
 }
 
 int wh_queryf(struct wh *wh, struct wh_result **out, const char *fmt, ...)
@@ -1117,7 +1138,7 @@ int wh_queryf(struct wh *wh, struct wh_result **out, const char *fmt, ...)
     va_start(ap, fmt);
     strbuf_vaddf(&sb, fmt, ap);
     va_end(ap);
-    ret = run_sql(wh, sb.buf, NULL, out);
+    ret = run_sql(wh, sb.buf, NULL, out, NULL, NULL);
     strbuf_release(&sb);
     return ret;
 }
@@ -1126,7 +1147,7 @@ int wh_exec_limited(struct wh *wh, const char *sql, const struct wh_limits *limi
 {
     if (wh->sandboxed)
         return error("refused: the sandbox only runs read-only queries");
-    return run_sql(wh, sql, limits, NULL);
+    return run_sql(wh, sql, limits, NULL, NULL, NULL);
 }
 
 int wh_exec(struct wh *wh, const char *sql)

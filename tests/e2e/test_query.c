@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "testlib.h"
 
@@ -284,4 +285,78 @@ Test(cli, finds_platform_by_walking_up)
     tl_run_release(&r);
     tl_rmdir(root);
     free(root);
+}
+
+/* Every statement's result in order, as the duckdb CLI shows them, from -c, -f and stdin. */
+Test(query, shows_each_statement_result)
+{
+    struct tl_run r;
+
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --format csv -c 'SELECT 1 AS a; "
+          "SELECT max(id) AS m FROM t; SELECT 3 AS c'",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.out.buf, "a\n1\nm\n99\nc\n3\n");
+    tl_run_release(&r);
+
+    tl_write(dir, "two.sql", "-- two queries\nSELECT 1 AS a;\n\nSELECT 2 AS b;\n");
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --format csv -f two.sql", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.out.buf, "a\n1\nb\n2\n");
+    tl_run_release(&r);
+
+    tl_sh(&r,
+          "cd '%s' && printf 'SELECT 1 AS a;\\nSELECT 2 AS b;\\n' | \"$MDP_BIN\" --warehouse "
+          "w.duckdb query --format csv",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.out.buf, "a\n1\nb\n2\n");
+    tl_run_release(&r);
+
+    /* the first failure stops the script, after the results before it */
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --format csv -c 'SELECT 1 AS a; "
+          "SELECT nope FROM t; SELECT 3 AS c'",
+          dir);
+    cr_assert_eq(r.code, 1);
+    cr_assert_str_eq(r.out.buf, "a\n1\n");
+    cr_assert(strstr(r.err.buf, "nope") != NULL, "%s", r.err.buf);
+    tl_run_release(&r);
+}
+
+/* Dot commands work in -c, -f and piped input, between statements. */
+Test(query, dot_commands_outside_the_shell)
+{
+    struct tl_run r;
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --format csv -c .tables", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.out.buf, "name,kind\nmain.t,table\n");
+    tl_run_release(&r);
+
+    tl_write(dir, "dots.sql",
+             "SELECT 1 AS a;\n.schema t\n.format json\nSELECT 2 AS b;\n.schema\n.timer off\n");
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --format csv -f dots.sql", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert(!strncmp(r.out.buf, "a\n1\ncolumn_name,column_type,", 27), "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "\nname,VARCHAR,") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "[{\"b\": 2}]\n") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "{\"table\": \"main.t\", \"column\": \"amount\"") != NULL, "%s",
+              r.out.buf);
+    tl_run_release(&r);
+
+    tl_sh(&r,
+          "cd '%s' && printf '.tables\\n.quit\\nSELECT 1;\\n' | \"$MDP_BIN\" --warehouse w.duckdb "
+          "query --format csv",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.out.buf, "name,kind\nmain.t,table\n");
+    tl_run_release(&r);
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query -c '.tabels'", dir);
+    cr_assert_eq(r.code, 1);
+    cr_assert_str_eq(r.err.buf, "error: unknown command '.tabels' (did you mean '.tables'?); "
+                                ".help lists them\n");
+    tl_run_release(&r);
 }

@@ -41,7 +41,8 @@ static const char usage[] =
     "  --sandbox          run in the sandboxed session used for questions: read-only, no file\n"
     "                     access, one SELECT-like statement at a time, timeout and row cap\n"
     "  --write            open the warehouse read-write (default: read-only)\n"
-    "  --max-rows N       show at most N rows (default: all; 10000 in the sandbox)\n"
+    "  --max-rows N       show at most N rows (default: all; 10000 in the sandbox, which\n"
+    "                     --max-rows can only lower); a cut result says so on stderr\n"
     "  --timeout MS       interrupt a query after MS milliseconds (default: none; 30000 in\n"
     "                     the sandbox)\n"
     "  -h, --help         this help\n";
@@ -83,6 +84,17 @@ static int show_result(const struct wh_result *r, void *ctx)
     if (r->ncols)
         render_result(&out, r, sh->fmt, &ro);
     fwrite(out.buf, 1, out.len, stdout);
+    if (r->truncated && !term_quiet) {
+        /* the rows cut are never silent, in any format */
+        fflush(stdout);
+        if (sh->lim.max_rows && r->nrows >= sh->lim.max_rows)
+            inform("note: result cut at %zu of %llu rows (--max-rows %zu)", r->nrows,
+                   (unsigned long long)r->total_rows, sh->lim.max_rows);
+        else
+            inform("note: result cut at %zu of %llu rows (the sandbox's limit); add a LIMIT or "
+                   "aggregate, or run without --sandbox to get every row",
+                   r->nrows, (unsigned long long)r->total_rows);
+    }
     if (sh->timer)
         printf("%sRun Time: %.3f s%s\n", term_dim(), elapsed_since(&sh->t0), term_reset());
     fflush(stdout);

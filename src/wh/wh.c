@@ -18,6 +18,7 @@
 
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 #include "wh/sandbox.h"
@@ -856,6 +857,127 @@ static void add_value(struct strbuf *sb, double *num, duckdb_vector vec, duckdb_
     }
 }
 
+/*
+ * The value at row of vec as JSON text, for --format json: lists and arrays as arrays, structs
+ * and maps as objects (a map's keys as their text), a union as its member's value, numbers and
+ * booleans as such, NULL as null, everything else as a string of its text.
+ */
+static void add_json_value(struct strbuf *sb, duckdb_vector vec, duckdb_logical_type lt, idx_t row)
+{
+    uint64_t *valid = duckdb_vector_get_validity(vec);
+    duckdb_type t = duckdb_get_type_id(lt);
+    void *data = duckdb_vector_get_data(vec);
+    duckdb_logical_type child;
+    struct strbuf tmp = STRBUF_INIT;
+    double num;
+    idx_t i, n;
+
+    if (valid && !duckdb_validity_row_is_valid(valid, row)) {
+        strbuf_addstr(sb, "null");
+        return;
+    }
+    switch (t) {
+    case DUCKDB_TYPE_LIST:
+    case DUCKDB_TYPE_ARRAY: {
+        duckdb_vector cv;
+        idx_t off;
+        if (t == DUCKDB_TYPE_LIST) {
+            duckdb_list_entry e = ((const duckdb_list_entry *)data)[row];
+            cv = duckdb_list_vector_get_child(vec);
+            child = duckdb_list_type_child_type(lt);
+            off = e.offset;
+            n = e.length;
+        } else {
+            cv = duckdb_array_vector_get_child(vec);
+            child = duckdb_array_type_child_type(lt);
+            n = duckdb_array_type_array_size(lt);
+            off = row * n;
+        }
+        strbuf_addch(sb, '[');
+        for (i = 0; i < n; i++) {
+            if (i)
+                strbuf_addstr(sb, ", ");
+            add_json_value(sb, cv, child, off + i);
+        }
+        strbuf_addch(sb, ']');
+        duckdb_destroy_logical_type(&child);
+        break;
+    }
+    case DUCKDB_TYPE_STRUCT:
+        n = duckdb_struct_type_child_count(lt);
+        strbuf_addch(sb, '{');
+        for (i = 0; i < n; i++) {
+            char *name = duckdb_struct_type_child_name(lt, i);
+            child = duckdb_struct_type_child_type(lt, i);
+            if (i)
+                strbuf_addstr(sb, ", ");
+            json_add_string(sb, name);
+            strbuf_addstr(sb, ": ");
+            add_json_value(sb, duckdb_struct_vector_get_child(vec, i), child, row);
+            duckdb_destroy_logical_type(&child);
+            duckdb_free(name);
+        }
+        strbuf_addch(sb, '}');
+        break;
+    case DUCKDB_TYPE_MAP: {
+        duckdb_list_entry e = ((const duckdb_list_entry *)data)[row];
+        duckdb_vector cv = duckdb_list_vector_get_child(vec);
+        duckdb_logical_type entry = duckdb_list_type_child_type(lt);
+        duckdb_logical_type kt = duckdb_struct_type_child_type(entry, 0);
+        duckdb_logical_type vt = duckdb_struct_type_child_type(entry, 1);
+        strbuf_addch(sb, '{');
+        for (i = 0; i < e.length; i++) {
+            if (i)
+                strbuf_addstr(sb, ", ");
+            strbuf_reset(&tmp);
+            add_child(&tmp, duckdb_struct_vector_get_child(cv, 0), kt, e.offset + i);
+            json_add_string(sb, tmp.buf);
+            strbuf_addstr(sb, ": ");
+            add_json_value(sb, duckdb_struct_vector_get_child(cv, 1), vt, e.offset + i);
+        }
+        strbuf_addch(sb, '}');
+        duckdb_destroy_logical_type(&kt);
+        duckdb_destroy_logical_type(&vt);
+        duckdb_destroy_logical_type(&entry);
+        break;
+    }
+    case DUCKDB_TYPE_UNION: {
+        /* a struct of the tag and one child per member */
+        duckdb_vector tags = duckdb_struct_vector_get_child(vec, 0);
+        idx_t tag = ((const uint8_t *)duckdb_vector_get_data(tags))[row];
+        child = duckdb_union_type_member_type(lt, tag);
+        add_json_value(sb, duckdb_struct_vector_get_child(vec, tag + 1), child, row);
+        duckdb_destroy_logical_type(&child);
+        break;
+    }
+    case DUCKDB_TYPE_BOOLEAN:
+    case DUCKDB_TYPE_TINYINT:
+    case DUCKDB_TYPE_SMALLINT:
+    case DUCKDB_TYPE_INTEGER:
+    case DUCKDB_TYPE_BIGINT:
+    case DUCKDB_TYPE_UTINYINT:
+    case DUCKDB_TYPE_USMALLINT:
+    case DUCKDB_TYPE_UINTEGER:
+    case DUCKDB_TYPE_UBIGINT:
+    case DUCKDB_TYPE_HUGEINT:
+    case DUCKDB_TYPE_UHUGEINT:
+    case DUCKDB_TYPE_DECIMAL:
+    case DUCKDB_TYPE_FLOAT:
+    case DUCKDB_TYPE_DOUBLE:
+        add_value(&tmp, &num, vec, lt, row);
+        if ((t == DUCKDB_TYPE_FLOAT || t == DUCKDB_TYPE_DOUBLE) && !isfinite(num))
+            json_add_string(sb, tmp.buf); /* JSON has no NaN or infinity */
+        else
+            strbuf_addstr(sb, tmp.buf);
+        break;
+    default:
+        add_value(&tmp, &num, vec, lt, row);
+        json_add_string(sb, tmp.buf);
+        break;
+    }
+    strbuf_release(&tmp);
+}
+
 static void result_columns(struct wh_result *r, duckdb_result *res)
 {
     size_t i;
@@ -904,20 +1026,26 @@ static int result_add_chunk(struct wh_result *r, duckdb_result *res, duckdb_data
                             size_t keep, struct budget *b)
 {
     idx_t n = duckdb_data_chunk_get_size(chunk), row;
-    size_t c, base, alloc;
+    size_t c, base, alloc, alloc_json;
     struct strbuf sb = STRBUF_INIT;
-    int ret = 0;
+    int ret = 0, nested = 0;
 
     if (keep > n)
         keep = n;
     if (!keep)
         return 0;
-    alloc = r->alloc_rows;
+    for (c = 0; c < r->ncols; c++)
+        nested |= r->cols[c].type == WH_T_NESTED;
+    alloc = alloc_json = r->alloc_rows;
     ALLOC_GROW(r->text, (r->nrows + keep) * r->ncols, r->alloc_rows);
     ALLOC_GROW(r->num, (r->nrows + keep) * r->ncols, alloc);
+    if (nested)
+        ALLOC_GROW(r->json, (r->nrows + keep) * r->ncols, alloc_json);
     for (base = r->nrows * r->ncols; base < (r->nrows + keep) * r->ncols; base++) {
         r->text[base] = NULL;
         r->num[base] = NAN;
+        if (nested)
+            r->json[base] = NULL;
     }
     for (c = 0; c < r->ncols && !ret; c++) {
         duckdb_vector vec = duckdb_data_chunk_get_vector(chunk, c);
@@ -943,6 +1071,17 @@ static int result_add_chunk(struct wh_result *r, duckdb_result *res, duckdb_data
             if (b->bytes_left != SIZE_MAX)
                 b->bytes_left -= sb.len;
             r->text[base] = xstrndup(sb.buf, sb.len);
+            if (r->cols[c].type == WH_T_NESTED) {
+                strbuf_reset(&sb);
+                add_json_value(&sb, vec, lt, row);
+                if (sb.len > b->bytes_left) {
+                    ret = budget_over(b);
+                    break;
+                }
+                if (b->bytes_left != SIZE_MAX)
+                    b->bytes_left -= sb.len;
+                r->json[base] = xstrndup(sb.buf, sb.len);
+            }
         }
         duckdb_destroy_logical_type(&lt);
     }

@@ -360,3 +360,49 @@ Test(query, dot_commands_outside_the_shell)
                                 ".help lists them\n");
     tl_run_release(&r);
 }
+
+/* --format json: lists, structs, maps and arrays as JSON arrays and objects, not strings. */
+Test(query, json_nested_values)
+{
+    struct tl_run r;
+
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --format json -c \"SELECT "
+          "{'a': 1, 'b': ['x\\\"y', NULL]} AS s, [1.5, 2] AS l, map([1, 2], ['one', 'two']) AS "
+          "m, [1, 2]::INTEGER[2] AS arr, [DATE '2024-01-02'] AS d, NULL::INTEGER[] AS n\"",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.out.buf,
+                     "[{\"s\": {\"a\": 1, \"b\": [\"x\\\"y\", null]}, \"l\": [1.5, 2.0], "
+                     "\"m\": {\"1\": \"one\", \"2\": \"two\"}, \"arr\": [1, 2], \"d\": "
+                     "[\"2024-01-02\"], \"n\": null}]\n");
+    tl_run_release(&r);
+}
+
+/* A row cap never cuts silently: a note on stderr says where and why, in every format. */
+Test(query, row_cap_says_so)
+{
+    struct tl_run r;
+
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --sandbox --format csv -c 'SELECT "
+          "* FROM range(10010)'",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.err.buf,
+                     "note: result cut at 10000 of 10010 rows (the sandbox's limit); add a LIMIT "
+                     "or aggregate, or run without --sandbox to get every row\n");
+    tl_run_release(&r);
+
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --max-rows 3 --format json -c "
+          "'SELECT id FROM t'",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.err.buf, "note: result cut at 3 of 100 rows (--max-rows 3)\n");
+    tl_run_release(&r);
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --sandbox -c 'SELECT 1'", dir);
+    cr_assert_str_eq(r.err.buf, "");
+    tl_run_release(&r);
+}

@@ -10,14 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
-#include <editline/readline.h>
 
 #include "cmd/cmd.h"
 #include "render/table.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/lineedit.h"
 #include "util/strbuf.h"
 #include "util/strutil.h"
 #include "util/term.h"
@@ -61,7 +62,8 @@ struct shell {
     enum render_format fmt;
     struct wh_limits lim;
     int timer;
-    struct timespec t0; /* when the statement being run started */
+    struct timespec t0;  /* when the statement being run started */
+    struct strbuf *stmt; /* the shell's statement so far (its lines before this one) */
 };
 
 static double elapsed_since(const struct timespec *t0)
@@ -249,23 +251,173 @@ static int ends_statement(const struct strbuf *sb)
     return n && sb->buf[n - 1] == ';';
 }
 
+/* Adds cand (taken) to the candidates when it starts with word (any case), once. */
+static void add_candidate(char ***v, size_t *n, const char *word, size_t wlen, char *cand)
+{
+    if (strncasecmp(cand, word, wlen)) {
+        free(cand);
+        return;
+    }
+    strv_push_unique(v, n, cand);
+}
+
+/* The first column of sql's rows that start with word, as candidates. */
+static void add_query_candidates(struct shell *sh, const char *sql, char ***v, size_t *n,
+                                 const char *word, size_t wlen)
+{
+    struct wh_result *r = NULL;
+    size_t i;
+    int quiet = error_quiet(1);
+
+    if (wh_query(sh->wh, sql, NULL, &r) == 0)
+        for (i = 0; i < r->nrows; i++)
+            if (wh_result_text(r, i, 0))
+                add_candidate(v, n, word, wlen, xstrdup(wh_result_text(r, i, 0)));
+    error_quiet(quiet);
+    wh_result_free(r);
+}
+
+/* A keyword in the case of the word typed: "sel" gets "select", "SEL" "SELECT". */
+static char *keyword_case(const char *suggestion, const char *word, size_t wlen)
+{
+    char *s = xstrdup(suggestion);
+    size_t i, lower = 0, upper = 0;
+
+    for (i = 0; i < wlen; i++) {
+        lower += islower((unsigned char)word[i]) != 0;
+        upper += isupper((unsigned char)word[i]) != 0;
+    }
+    for (i = 0; s[i]; i++)
+        if (islower((unsigned char)s[i]))
+            return s; /* a name, not a keyword: as it is */
+    if (lower && !upper)
+        for (i = 0; s[i]; i++)
+            s[i] = (char)tolower((unsigned char)s[i]);
+    return s;
+}
+
+/*
+ * SQL candidates from DuckDB's sql_auto_complete() on the statement so far (keywords, tables,
+ * columns, functions). A suggestion replaces the text from its suggestion_start, which may
+ * begin before or after the word libedit cut (e.g. after "main."), so it is shifted to start
+ * where the word does.
+ */
+static void add_sql_candidates(struct shell *sh, const char *line, size_t start, size_t end,
+                               char ***v, size_t *n)
+{
+    struct strbuf text = STRBUF_INIT, sql = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    size_t offset = 0, i;
+    int quiet;
+
+    if (sh->stmt->len) {
+        strbuf_addstr(&text, sh->stmt->buf);
+        strbuf_addch(&text, '\n');
+        offset = text.len;
+    }
+    strbuf_add(&text, line, end);
+    strbuf_addstr(&sql, "SELECT suggestion, suggestion_start FROM sql_auto_complete(");
+    strbuf_add_sql_string(&sql, text.buf);
+    strbuf_addstr(&sql, ")");
+    quiet = error_quiet(1);
+    if (wh_query(sh->wh, sql.buf, NULL, &r) == 0) {
+        for (i = 0; i < r->nrows; i++) {
+            const char *sug = wh_result_text(r, i, 0);
+            double at;
+            size_t pos, len;
+            struct strbuf cand = STRBUF_INIT;
+            char *word;
+
+            if (!sug || wh_result_num(r, i, 1, &at) < 0 || at < (double)offset)
+                continue;
+            pos = (size_t)at - offset;
+            if (pos > end)
+                continue;
+            if (pos < start) {
+                /* the suggestion covers text before the word: it must agree with it */
+                if (strncasecmp(sug, line + pos, start - pos))
+                    continue;
+                sug += start - pos;
+            } else {
+                strbuf_add(&cand, line + start, pos - start);
+            }
+            strbuf_addstr(&cand, sug);
+            len = cand.len;
+            while (len && cand.buf[len - 1] == ' ')
+                len--;
+            strbuf_setlen(&cand, len);
+            if (cand.len) {
+                word = keyword_case(cand.buf, line + start, end - start);
+                add_candidate(v, n, line + start, end - start, word);
+            }
+            strbuf_release(&cand);
+        }
+    }
+    error_quiet(quiet);
+    wh_result_free(r);
+    strbuf_release(&sql);
+    strbuf_release(&text);
+}
+
+/*
+ * Tab completion (a lineedit_complete_fn): dot command names, their arguments (tables for
+ * .schema, formats, on/off), and SQL words from DuckDB.
+ */
+static char **complete(const char *line, size_t start, size_t end, void *ctx)
+{
+    static const char *const formats[] = {"table", "csv", "json", "markdown"};
+    struct shell *sh = ctx;
+    const char *dot = sh->stmt->len ? NULL : dot_line(line);
+    const char *word = line + start;
+    size_t wlen = end - start, n = 0, i;
+    char **v = NULL;
+
+    if (dot && start == (size_t)(dot - line)) {
+        for (i = 0; i < ARRAY_SIZE(dot_commands); i++)
+            add_candidate(&v, &n, word, wlen, xstrdup(dot_commands[i].name));
+    } else if (dot) {
+        size_t cmd = strcspn(dot, " \t");
+        if ((cmd == 7 && !strncmp(dot, ".schema", 7)))
+            add_query_candidates(sh,
+                                 "SELECT CASE WHEN schema_name = 'main' THEN table_name ELSE "
+                                 "schema_name || '.' || table_name END FROM duckdb_tables() WHERE "
+                                 "NOT internal UNION ALL SELECT CASE WHEN schema_name = 'main' "
+                                 "THEN view_name ELSE schema_name || '.' || view_name END FROM "
+                                 "duckdb_views() WHERE NOT internal ORDER BY 1",
+                                 &v, &n, word, wlen);
+        else if ((cmd == 7 && !strncmp(dot, ".format", 7)) ||
+                 (cmd == 5 && !strncmp(dot, ".mode", 5)))
+            for (i = 0; i < ARRAY_SIZE(formats); i++)
+                add_candidate(&v, &n, word, wlen, xstrdup(formats[i]));
+        else if (cmd == 6 && !strncmp(dot, ".timer", 6))
+            for (i = 0; i < 2; i++)
+                add_candidate(&v, &n, word, wlen, xstrdup(i ? "off" : "on"));
+    } else {
+        add_sql_candidates(sh, line, start, end, &v, &n);
+    }
+    if (!n) {
+        free(v);
+        return NULL;
+    }
+    v = xrealloc(v, (n + 1) * sizeof(*v));
+    v[n] = NULL;
+    return v;
+}
+
 static int interactive(struct shell *sh)
 {
-    char *hist = NULL;
-    const char *home = getenv("HOME");
     struct strbuf stmt = STRBUF_INIT;
 
-    if (home) {
-        hist = fs_join(home, ".mdp_history");
-        read_history(hist);
-    }
-    printf("mdp query on %s (%s). End statements with ';', .help for commands.\n", wh_path(sh->wh),
-           wh_is_sandboxed(sh->wh) ? "sandbox" : "read-only or as opened");
+    sh->stmt = &stmt;
+    lineedit_open(".mdp_history");
+    lineedit_set_completion(complete, sh);
+    printf("mdp query on %s (%s). End statements with ';', .help for commands, Tab completes.\n",
+           wh_path(sh->wh), sh->mode);
     for (;;) {
         char *line;
 
         cancel_flag = 0;
-        line = readline(stmt.len ? "   ...> " : "mdp> ");
+        line = lineedit_read(stmt.len ? "   ...> " : "mdp> ");
         if (!line) {
             if (cancel_flag) {
                 strbuf_reset(&stmt);
@@ -275,10 +427,8 @@ static int interactive(struct shell *sh)
             putchar('\n');
             break;
         }
-        if (!stmt.len && line[0] == '.') {
-            int quit;
-            add_history(line);
-            quit = dot_command(sh, line) == 1;
+        if (!stmt.len && dot_line(line)) {
+            int quit = dot_command(sh, dot_line(line)) == 1;
             free(line);
             if (quit)
                 break;
@@ -291,15 +441,13 @@ static int interactive(struct shell *sh)
         }
         free(line);
         if (ends_statement(&stmt)) {
-            add_history(stmt.buf);
             run(sh, stmt.buf);
             strbuf_reset(&stmt);
         }
     }
-    if (hist) {
-        write_history(hist);
-        free(hist);
-    }
+    lineedit_set_completion(NULL, NULL);
+    lineedit_close();
+    sh->stmt = NULL;
     strbuf_release(&stmt);
     return EXIT_OK;
 }

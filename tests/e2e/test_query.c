@@ -406,3 +406,25 @@ Test(query, row_cap_says_so)
     cr_assert_str_eq(r.err.buf, "");
     tl_run_release(&r);
 }
+
+/*
+ * Tab completion in the shell, typed through script(1)'s pseudo-terminal: a column from DuckDB's
+ * sql_auto_complete(), a keyword in the case typed, dot commands and their arguments.
+ */
+Test(query, shell_tab_completion, .timeout = 60)
+{
+    struct tl_run r;
+
+    tl_sh(&r,
+          "cd '%s' && printf 'SELECT sum(amou\\t) AS s FROM t;\\n.tab\\t\\n.form\\tcs\\t\\nsel\\t "
+          "42 AS x;\\n.quit\\n' | HOME='%s' TERM=dumb timeout 30 script -qfec '\"$MDP_BIN\" "
+          "--no-color --warehouse w.duckdb query' /dev/null",
+          dir, dir);
+    cr_assert_eq(r.code, 0, "%s%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.out.buf, "mdp> SELECT sum(amount ) AS s FROM t;") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "12375.0") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "mdp> .tables \r\n name   | kind") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "mdp> .format csv \r\n") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "mdp> select  42 AS x;\r\nx\r\n42\r\n") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
+}

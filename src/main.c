@@ -113,13 +113,9 @@ static const struct command *find_command(const char *name)
 /* "error: 'quey' is not an mdp command (did you mean 'query'?)", or the usage. */
 static int unknown_command(const char *name)
 {
-    const char *names[ARRAY_SIZE(commands)];
-    const char *near;
-    size_t i;
+    const char *near =
+        str_closest_entry(name, commands, ARRAY_SIZE(commands), sizeof(commands[0]), 2);
 
-    for (i = 0; i < ARRAY_SIZE(commands); i++)
-        names[i] = commands[i].name;
-    near = str_closest(name, names, ARRAY_SIZE(commands), 2);
     if (near) {
         fprintf(stderr, "error: '%s' is not an mdp command (did you mean '%s'?)\n", name, near);
         return EXIT_USAGE;

@@ -66,28 +66,20 @@ int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option
 
 int cmd_option_error(const char *usage, const struct option *longopts)
 {
-    const char **names;
-    const char *near;
-    size_t n = 0, i;
-    int ret;
+    const char *near = NULL;
+    size_t n;
 
     if (bad_option.missing_value)
         return cmd_usage_error(usage, "option '%s' needs a value", bad_option.name);
-    for (i = 0; longopts[i].name; i++)
+    for (n = 0; longopts[n].name; n++)
         ;
-    names = xcalloc(i + 1, sizeof(*names));
-    for (i = 0; longopts[i].name; i++)
-        names[n++] = xstrfmt("--%s", longopts[i].name);
-    near = !strncmp(bad_option.name, "--", 2) ? str_closest(bad_option.name, names, n, 2) : NULL;
+    /* struct option's first member is its name, without the "--" */
+    if (!strncmp(bad_option.name, "--", 2))
+        near = str_closest_entry(bad_option.name + 2, longopts, n, sizeof(*longopts), 2);
     if (near)
-        ret = cmd_usage_error(usage, "unknown option '%s' (did you mean '%s'?)", bad_option.name,
-                              near);
-    else
-        ret = cmd_usage_error(usage, "unknown option '%s'", bad_option.name);
-    for (i = 0; i < n; i++)
-        free((char *)names[i]);
-    free(names);
-    return ret;
+        return cmd_usage_error(usage, "unknown option '%s' (did you mean '--%s'?)", bad_option.name,
+                               near);
+    return cmd_usage_error(usage, "unknown option '%s'", bad_option.name);
 }
 
 int cmd_ready(const struct session *s)

@@ -143,13 +143,9 @@ static void dot_help(void)
 /* "unknown command '.tabels' (did you mean '.tables'?)"; returns -1. */
 static int dot_unknown(const char *name)
 {
-    const char *names[ARRAY_SIZE(dot_commands)];
-    const char *near;
-    size_t i;
+    const char *near =
+        str_closest_entry(name, dot_commands, ARRAY_SIZE(dot_commands), sizeof(dot_commands[0]), 2);
 
-    for (i = 0; i < ARRAY_SIZE(dot_commands); i++)
-        names[i] = dot_commands[i].name;
-    near = str_closest(name, names, ARRAY_SIZE(names), 2);
     if (near)
         return error("unknown command '%s' (did you mean '%s'?); .help lists them", name, near);
     return error("unknown command '%s'; .help lists them", name);

@@ -950,30 +950,17 @@ static void add_json_value(struct strbuf *sb, duckdb_vector vec, duckdb_logical_
         duckdb_destroy_logical_type(&child);
         break;
     }
-    case DUCKDB_TYPE_BOOLEAN:
-    case DUCKDB_TYPE_TINYINT:
-    case DUCKDB_TYPE_SMALLINT:
-    case DUCKDB_TYPE_INTEGER:
-    case DUCKDB_TYPE_BIGINT:
-    case DUCKDB_TYPE_UTINYINT:
-    case DUCKDB_TYPE_USMALLINT:
-    case DUCKDB_TYPE_UINTEGER:
-    case DUCKDB_TYPE_UBIGINT:
-    case DUCKDB_TYPE_HUGEINT:
-    case DUCKDB_TYPE_UHUGEINT:
-    case DUCKDB_TYPE_DECIMAL:
-    case DUCKDB_TYPE_FLOAT:
-    case DUCKDB_TYPE_DOUBLE:
+    default: {
+        enum wh_type wt = map_type(t);
         add_value(&tmp, &num, vec, lt, row);
-        if ((t == DUCKDB_TYPE_FLOAT || t == DUCKDB_TYPE_DOUBLE) && !isfinite(num))
-            json_add_string(sb, tmp.buf); /* JSON has no NaN or infinity */
-        else
+        /* numbers as numbers, but JSON has no NaN or infinity */
+        if (wt == WH_T_BOOL || wt == WH_T_INT || wt == WH_T_DECIMAL ||
+            (wt == WH_T_FLOAT && isfinite(num)))
             strbuf_addstr(sb, tmp.buf);
+        else
+            json_add_string(sb, tmp.buf);
         break;
-    default:
-        add_value(&tmp, &num, vec, lt, row);
-        json_add_string(sb, tmp.buf);
-        break;
+    }
     }
     strbuf_release(&tmp);
 }

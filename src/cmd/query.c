@@ -363,7 +363,8 @@ static char **complete(const char *line, size_t start, size_t end, void *ctx)
 {
     static const char *const formats[] = {"table", "csv", "json", "markdown"};
     struct shell *sh = ctx;
-    const char *dot = sh->stmt->len ? NULL : dot_line(line);
+    const char *lead = line + strspn(line, " \t");
+    const char *dot = !sh->stmt->len && *lead == '.' ? lead : NULL; /* also a lone '.' */
     const char *word = line + start;
     size_t wlen = end - start, n = 0, i;
     char **v = NULL;
@@ -410,7 +411,7 @@ static int interactive(struct shell *sh)
     printf("mdp query on %s (%s). End statements with ';', .help for commands, Tab completes.\n",
            wh_path(sh->wh), sh->mode);
     for (;;) {
-        char *line;
+        char *line, *lead;
 
         cancel_flag = 0;
         line = lineedit_read(stmt.len ? "   ...> " : "mdp> ");
@@ -423,8 +424,9 @@ static int interactive(struct shell *sh)
             putchar('\n');
             break;
         }
-        if (!stmt.len && dot_line(line)) {
-            int quit = dot_command(sh, dot_line(line)) == 1;
+        lead = line + strspn(line, " \t");
+        if (!stmt.len && *lead == '.') {
+            int quit = dot_command(sh, lead) == 1;
             free(line);
             if (quit)
                 break;

@@ -1,7 +1,9 @@
 /*
  * mdp query [-c SQL | -f FILE] [--format F] [--sandbox | --write]: an SQL shell on the
- * warehouse. Without -c/-f it reads statements from a terminal with line editing and history
- * (~/.mdp_history), or from standard input when that is not a terminal.
+ * warehouse. Without -c/-f it reads statements from a terminal with line editing, history
+ * (~/.mdp_history) and Tab completion, or from standard input when that is not a terminal.
+ * -c, -f and standard input are scripts: statements and dot commands run in order, each
+ * statement's result shown, up to the first failure.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -83,7 +85,8 @@ static int show_result(const struct wh_result *r, void *ctx)
     ro.width = term_width();
     ro.color = term_color;
     ro.footer = 1;
-    if (r->ncols)
+    /* as the duckdb CLI: rows of queries only, not the count of an INSERT or CREATE */
+    if (r->ncols && !r->changed_rows)
         render_result(&out, r, sh->fmt, &ro);
     fwrite(out.buf, 1, out.len, stdout);
     if (r->truncated && !term_quiet) {

@@ -40,6 +40,7 @@ struct wh_result {
     size_t nrows;        /* rows kept */
     uint64_t total_rows; /* rows the statement produced (>= nrows when capped) */
     int truncated;       /* nrows < total_rows */
+    int changed_rows;    /* not a query (INSERT, CREATE, SET ...): its rows are DuckDB's count */
     struct wh_column *cols;
     char **text; /* nrows * ncols, row-major; NULL for SQL NULL */
     double *num; /* nrows * ncols: numbers; dates/timestamps as Unix seconds */

@@ -1116,6 +1116,7 @@ static int run_prepared(struct watch *w, int64_t started, duckdb_prepared_statem
         }
         r = xcalloc(1, sizeof(*r));
         result_columns(r, &res);
+        r->changed_rows = duckdb_result_return_type(res) != DUCKDB_RESULT_TYPE_QUERY_RESULT;
         while ((chunk = duckdb_fetch_chunk(res)) != NULL) {
             idx_t n = duckdb_data_chunk_get_size(chunk);
             int bad = 0;

@@ -314,6 +314,15 @@ Test(query, shows_each_statement_result)
     cr_assert_str_eq(r.out.buf, "a\n1\nb\n2\n");
     tl_run_release(&r);
 
+    /* statements that are not queries show nothing, as in the duckdb CLI */
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --write --format csv -c 'CREATE "
+          "TABLE u AS SELECT 1 AS a; INSERT INTO u VALUES (2); SELECT count(*) AS n FROM u'",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.out.buf, "n\n2\n");
+    tl_run_release(&r);
+
     /* the first failure stops the script, after the results before it */
     tl_sh(&r,
           "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --format csv -c 'SELECT 1 AS a; "

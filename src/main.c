@@ -11,7 +11,9 @@
 #include "session/session.h"
 #include "util/error.h"
 #include "util/strbuf.h"
+#include "util/strutil.h"
 #include "util/term.h"
+#include "util/xmalloc.h"
 
 #define MDP_VERSION "0.1.0"
 
@@ -110,6 +112,21 @@ static const struct command *find_command(const char *name)
     return NULL;
 }
 
+/* "error: 'quey' is not an mdp command (did you mean 'query'?)", or the usage. */
+static int unknown_command(const char *name)
+{
+    const char *near =
+        str_closest_entry(name, commands, ARRAY_SIZE(commands), sizeof(commands[0]), 2);
+
+    if (near) {
+        fprintf(stderr, "error: '%s' is not an mdp command (did you mean '%s'?)\n", name, near);
+        return EXIT_USAGE;
+    }
+    fprintf(stderr, "error: '%s' is not an mdp command\n\n", name);
+    print_usage(stderr);
+    return EXIT_USAGE;
+}
+
 /* Makes the session with what the command's flags ask for, and runs the command. */
 static int run_command(const struct command *cmd, int argc, char **argv)
 {
@@ -149,7 +166,7 @@ static int take_global_options(int argc, char **argv, int *no_color)
             slot = &global.warehouse;
         if (slot) {
             if (i + 1 >= argc) {
-                fprintf(stderr, "error: %s needs a value\n", a);
+                fprintf(stderr, "error: option '%s' needs a value\n", a);
                 return -1;
             }
             *slot = argv[++i];
@@ -209,11 +226,8 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     cmd = find_command(argv[1]);
-    if (!cmd) {
-        fprintf(stderr, "error: '%s' is not an mdp command\n\n", argv[1]);
-        print_usage(stderr);
-        return EXIT_USAGE;
-    }
+    if (!cmd)
+        return unknown_command(argv[1]);
     /* init, setup and generate write a platform; every other command needs --project to be one. */
     if (strcmp(cmd->name, "init") && strcmp(cmd->name, "setup") && strcmp(cmd->name, "generate") &&
         platform_check_project(global.project) < 0)

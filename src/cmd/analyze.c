@@ -74,7 +74,7 @@ int cmd_analyze(int argc, char **argv, struct session *s)
     size_t i;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "h", longopts)) != -1) {
         switch (opt) {
         case 't': so.table = optarg; break;
         case 'b': so.by = optarg; break;
@@ -87,7 +87,7 @@ int cmd_analyze(int argc, char **argv, struct session *s)
         case 'j': json = 1; break;
         case 'l': so.by_lift = 1; break;
         case 'h': return cmd_help(usage);
-        default: return cmd_usage_error(usage, "unknown option");
+        default: return cmd_option_error(usage, longopts);
         }
     }
     if (optind >= argc)

@@ -52,7 +52,7 @@ int cmd_ask(int argc, char **argv, struct session *s)
     int opt, json = 0, ret = EXIT_FAIL, have = 0, save = 0;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "h", longopts)) != -1) {
         switch (opt) {
         case 'j': json = 1; break;
         case 'e': ao.explain = 1; break;
@@ -63,7 +63,7 @@ int cmd_ask(int argc, char **argv, struct session *s)
             return cmd_usage_error(usage, "no LLM provider is built into this version of mdp; "
                                           "the offline analyst answers (drop --provider/--model)");
         case 'h': return cmd_help(usage);
-        default: return cmd_usage_error(usage, "unknown option");
+        default: return cmd_option_error(usage, longopts);
         }
     }
     for (; optind < argc; optind++) {

@@ -56,13 +56,13 @@ int cmd_catalog(int argc, char **argv, struct session *s)
     int opt, json = 0, no_values = 0, rc, ret = EXIT_FAIL;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "h", longopts)) != -1) {
         switch (opt) {
         case 'j': json = 1; break;
         case 'r': o->refresh = 1; break;
         case 'n': no_values = 1; break;
         case 'h': return cmd_help(usage);
-        default: return cmd_usage_error(usage, "unknown option");
+        default: return cmd_option_error(usage, longopts);
         }
     }
     if (optind < argc)

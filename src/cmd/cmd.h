@@ -41,6 +41,19 @@ int cmd_help(const char *usage);
 int cmd_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
+ * getopt_long() for the commands, silent (getopt prints nothing of its own): returns the next
+ * option, -1 at the end, or '?' for an unknown option or one given without its value; then
+ * cmd_option_error() says which, once. Set optind = 1 before the first call.
+ */
+struct option;
+int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+/*
+ * The usage error for the '?' cmd_getopt() just returned: "option '--scale' needs a value" or
+ * "unknown option '--sacle' (did you mean '--scale'?)", then the usage. Returns EXIT_USAGE.
+ */
+int cmd_option_error(const char *usage, const struct option *longopts);
+
+/*
  * After option parsing: checks what the command's table flags need (session_check()).
  * Returns 0, or EXIT_USAGE after the error.
  */

@@ -5,8 +5,8 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd/cmd.h"
 #include "render/results.h"
@@ -14,6 +14,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/strbuf.h"
+#include "util/strutil.h"
 #include "util/xmalloc.h"
 
 static volatile sig_atomic_t interrupted;
@@ -73,6 +74,57 @@ int cmd_usage_error(const char *usage, const char *fmt, ...)
     fputs("\n\n", stderr);
     fputs(usage, stderr);
     return EXIT_USAGE;
+}
+
+/* What the last '?' of cmd_getopt() was about. */
+static struct {
+    int missing_value; /* the option needs a value and got none */
+    char name[64];     /* "--scale", "-c" */
+} bad_option;
+
+int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+    struct strbuf opts = STRBUF_INIT;
+    int opt;
+
+    /* A leading ':' makes getopt tell a missing value (':') from an unknown option ('?'). */
+    strbuf_addch(&opts, ':');
+    strbuf_addstr(&opts, shortopts);
+    opterr = 0;
+    opt = getopt_long(argc, argv, opts.buf, longopts, NULL);
+    strbuf_release(&opts);
+    if (opt != ':' && opt != '?')
+        return opt;
+    bad_option.missing_value = opt == ':';
+    /*
+     * A long option is the argument just passed; a short one is optopt (for a long option
+     * without its value, optopt is the option's val, so look at the argument first).
+     */
+    if (optind > 0 && optind <= argc && !strncmp(argv[optind - 1], "--", 2) &&
+        (!optopt || bad_option.missing_value))
+        snprintf(bad_option.name, sizeof(bad_option.name), "%.*s",
+                 (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
+    else
+        snprintf(bad_option.name, sizeof(bad_option.name), "-%c", optopt ? optopt : '?');
+    return '?';
+}
+
+int cmd_option_error(const char *usage, const struct option *longopts)
+{
+    const char *near = NULL;
+    size_t n;
+
+    if (bad_option.missing_value)
+        return cmd_usage_error(usage, "option '%s' needs a value", bad_option.name);
+    for (n = 0; longopts[n].name; n++)
+        ;
+    /* struct option's first member is its name, without the "--" */
+    if (!strncmp(bad_option.name, "--", 2))
+        near = str_closest_entry(bad_option.name + 2, longopts, n, sizeof(*longopts), 2);
+    if (near)
+        return cmd_usage_error(usage, "unknown option '%s' (did you mean '--%s'?)", bad_option.name,
+                               near);
+    return cmd_usage_error(usage, "unknown option '%s'", bad_option.name);
 }
 
 int cmd_ready(const struct session *s)

@@ -120,7 +120,7 @@ int cmd_dashboard(int argc, char **argv, struct session *s)
     argc--;
     argv++;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "ho:", longopts)) != -1) {
         switch (opt) {
         case 'o': out = optarg; break;
         case 'm':
@@ -130,7 +130,7 @@ int cmd_dashboard(int argc, char **argv, struct session *s)
                                        optarg);
             break;
         case 'h': return cmd_help(usage);
-        default: return cmd_usage_error(usage, "unknown option");
+        default: return cmd_option_error(usage, longopts);
         }
     }
     if ((ret = cmd_dashboard_pages(argc, argv, usage, s, &pages)) != EXIT_OK)

@@ -130,7 +130,7 @@ int cmd_eval(int argc, char **argv, struct session *s)
     memset(&eo, 0, sizeof(eo));
     memset(&answerer, 0, sizeof(answerer));
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "j:h", longopts)) != -1) {
         switch (opt) {
         case 'S': eo.sql_only = 1; break;
         case 't': optlist_add(&tags, optarg); break;
@@ -157,7 +157,7 @@ int cmd_eval(int argc, char **argv, struct session *s)
             eo.timeout_ms = (int)n;
             break;
         case 'h': ret = cmd_help(usage); goto out;
-        default: ret = cmd_usage_error(usage, "unknown option"); goto out;
+        default: ret = cmd_option_error(usage, longopts); goto out;
         }
     }
     if (argc - optind > 1) {

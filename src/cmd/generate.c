@@ -46,8 +46,7 @@ int cmd_generate(int argc, char **argv, struct session *s)
     char *end;
 
     optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = cmd_getopt(argc, argv, "h", longopts)) != -1) {
         switch (c) {
         case 's':
             errno = 0;
@@ -66,7 +65,7 @@ int cmd_generate(int argc, char **argv, struct session *s)
             break;
         case 'j': json = 1; break;
         case 'h': return cmd_help(usage);
-        default: return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+        default: return cmd_option_error(usage, longopts);
         }
     }
     if (optind < argc)

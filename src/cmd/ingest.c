@@ -54,7 +54,7 @@ int cmd_ingest(int argc, char **argv, struct session *s)
     int opt, ret, json = 0;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "h", longopts)) != -1) {
         switch (opt) {
         case 'F': opts.full_refresh = 1; break;
         case 'x': opts.fail_fast = 1; break;
@@ -62,7 +62,7 @@ int cmd_ingest(int argc, char **argv, struct session *s)
         case 'A': opts.allow_schema_change = 1; break;
         case 'j': json = 1; break;
         case 'h': return cmd_help(usage);
-        default: return cmd_usage_error(usage, "unknown option");
+        default: return cmd_option_error(usage, longopts);
         }
     }
     opts.progress = render_progress;

@@ -37,13 +37,12 @@ int cmd_init(int argc, char **argv, struct session *s)
     int c, ret;
 
     optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = cmd_getopt(argc, argv, "h", longopts)) != -1) {
         switch (c) {
         case 'e': opts.empty = 1; break;
         case 'f': opts.force = 1; break;
         case 'h': return cmd_help(usage);
-        default: return cmd_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+        default: return cmd_option_error(usage, longopts);
         }
     }
     if (optind < argc)

@@ -99,14 +99,14 @@ int cmd_pipeline(int argc, char **argv, struct session *s)
     int opt, full_refresh = 0, fail_fast = 0, allow = 0, json = 0;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "h", longopts)) != -1) {
         switch (opt) {
         case 'F': full_refresh = 1; break;
         case 'A': allow = 1; break;
         case 'x': fail_fast = 1; break;
         case 'j': json = 1; break;
         case 'h': return cmd_help(pipeline_usage);
-        default: return cmd_usage_error(pipeline_usage, "unknown option");
+        default: return cmd_option_error(pipeline_usage, longopts);
         }
     }
     if (optind < argc)
@@ -128,7 +128,7 @@ int cmd_setup(int argc, char **argv, struct session *s)
     int opt, ret = EXIT_FAIL;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "h", longopts)) != -1) {
         switch (opt) {
         case 's':
             go.scale = strtod(optarg, &end);
@@ -143,7 +143,7 @@ int cmd_setup(int argc, char **argv, struct session *s)
             go.seed_set = 1;
             break;
         case 'h': return cmd_help(setup_usage);
-        default: return cmd_usage_error(setup_usage, "unknown option");
+        default: return cmd_option_error(setup_usage, longopts);
         }
     }
     if (optind < argc)

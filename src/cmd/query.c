@@ -1,23 +1,28 @@
 /*
  * mdp query [-c SQL | -f FILE] [--format F] [--sandbox | --write]: an SQL shell on the
- * warehouse. Without -c/-f it reads statements from a terminal with line editing and history
- * (~/.mdp_history), or from standard input when that is not a terminal.
+ * warehouse. Without -c/-f it reads statements from a terminal with line editing, history
+ * (~/.mdp_history) and Tab completion, or from standard input when that is not a terminal.
+ * -c, -f and standard input are scripts: statements and dot commands run in order, each
+ * statement's result shown, up to the first failure.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
-#include <editline/readline.h>
 
 #include "cmd/cmd.h"
 #include "render/table.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/lineedit.h"
 #include "util/strbuf.h"
+#include "util/strutil.h"
 #include "util/term.h"
 #include "util/xmalloc.h"
 #include "wh/sandbox.h"
@@ -29,15 +34,18 @@ static const char usage[] =
     "\n"
     "Run SQL on the warehouse. With no -c or -f, an interactive shell (line editing, history in\n"
     "~/.mdp_history; end a statement with ';'; Ctrl-C cancels the running query; .help lists\n"
-    "the dot commands), or the statements on standard input when it is not a terminal.\n"
+    "the dot commands), or the statements on standard input when it is not a terminal. A\n"
+    "script stops at the first statement that fails (exit 1).\n"
     "\n"
-    "  -c, --command SQL  run SQL and exit (several statements: the last one's rows are shown)\n"
-    "  -f, --file FILE    run the SQL in FILE and exit\n"
+    "  -c, --command SQL  run SQL and exit: each statement's result is shown, in order; lines\n"
+    "                     that start with '.' are dot commands (.tables, .schema T, ...)\n"
+    "  -f, --file FILE    run the SQL and dot commands in FILE and exit (as -c)\n"
     "  --format FORMAT    table (default), csv, json or markdown\n"
     "  --sandbox          run in the sandboxed session used for questions: read-only, no file\n"
     "                     access, one SELECT-like statement at a time, timeout and row cap\n"
     "  --write            open the warehouse read-write (default: read-only)\n"
-    "  --max-rows N       show at most N rows (default: all; 10000 in the sandbox)\n"
+    "  --max-rows N       show at most N rows (default: all; 10000 in the sandbox, which\n"
+    "                     --max-rows can only lower); a cut result says so on stderr\n"
     "  --timeout MS       interrupt a query after MS milliseconds (default: none; 30000 in\n"
     "                     the sandbox)\n"
     "  -h, --help         this help\n";
@@ -56,6 +64,8 @@ struct shell {
     enum render_format fmt;
     struct wh_limits lim;
     int timer;
+    struct timespec t0;  /* when the statement being run started */
+    struct strbuf *stmt; /* the shell's statement so far (its lines before this one) */
 };
 
 static double elapsed_since(const struct timespec *t0)
@@ -65,70 +75,171 @@ static double elapsed_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static int run(struct shell *sh, const char *sql)
+/* wh_query_each()'s callback: prints one statement's result. */
+static int show_result(const struct wh_result *r, void *ctx)
 {
-    struct wh_result *r = NULL;
+    struct shell *sh = ctx;
     struct strbuf out = STRBUF_INIT;
     struct render_options ro = {0};
-    struct timespec t0;
-    int ret;
 
-    cancel_flag = 0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    ret = wh_query(sh->wh, sql, &sh->lim, &r);
-    if (ret < 0)
-        return -1;
     ro.width = term_width();
     ro.color = term_color;
     ro.footer = 1;
-    if (r->ncols)
+    /* as the duckdb CLI: rows of queries only, not the count of an INSERT or CREATE */
+    if (r->ncols && !r->changed_rows)
         render_result(&out, r, sh->fmt, &ro);
     fwrite(out.buf, 1, out.len, stdout);
+    if (r->truncated && !term_quiet) {
+        /* the rows cut are never silent, in any format */
+        fflush(stdout);
+        if (sh->lim.max_rows && r->nrows >= sh->lim.max_rows)
+            inform("note: result cut at %zu of %llu rows (--max-rows %zu)", r->nrows,
+                   (unsigned long long)r->total_rows, sh->lim.max_rows);
+        else
+            inform("note: result cut at %zu of %llu rows (the sandbox's limit); add a LIMIT or "
+                   "aggregate, or run without --sandbox to get every row",
+                   r->nrows, (unsigned long long)r->total_rows);
+    }
     if (sh->timer)
-        printf("%sRun Time: %.3f s%s\n", term_dim(), elapsed_since(&t0), term_reset());
+        printf("%sRun Time: %.3f s%s\n", term_dim(), elapsed_since(&sh->t0), term_reset());
     fflush(stdout);
     strbuf_release(&out);
-    wh_result_free(r);
+    clock_gettime(CLOCK_MONOTONIC, &sh->t0);
     return 0;
 }
 
-static const char dot_help[] = ".help               this list\n"
-                               ".tables             tables and views\n"
-                               ".schema TABLE       the columns of TABLE\n"
-                               ".format FORMAT      table, csv, json or markdown\n"
-                               ".timer on|off       show how long each query took\n"
-                               ".quit               leave (also Ctrl-D)\n";
-
-/* Returns 1 to quit, 0 to go on. */
-static int dot_command(struct shell *sh, char *line)
+/* Runs the statements of sql in order, showing each one's result. Returns 0, or -1 after error. */
+static int run(struct shell *sh, const char *sql)
 {
-    char *arg = strchr(line, ' ');
+    cancel_flag = 0;
+    clock_gettime(CLOCK_MONOTONIC, &sh->t0);
+    return wh_query_each(sh->wh, sql, &sh->lim, show_result, sh);
+}
 
-    if (arg) {
-        *arg++ = '\0';
-        while (*arg == ' ')
-            arg++;
+/* The dot commands, for .help, "did you mean" and completion. */
+static const struct dot_command {
+    const char *name;
+    const char *args;
+    const char *help;
+} dot_commands[] = {
+    {".help", "", "this list"},
+    {".tables", "", "tables and views"},
+    {".schema", "[TABLE]", "the columns of TABLE (of every table without one)"},
+    {".format", "FORMAT", "table, csv, json or markdown (also .mode)"},
+    {".mode", "FORMAT", "the same as .format"},
+    {".timer", "on|off", "show how long each statement took"},
+    {".quit", "", "leave (also .exit, or Ctrl-D in the shell)"},
+    {".exit", "", "the same as .quit"},
+};
+
+static void dot_help(void)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(dot_commands); i++) {
+        char head[32];
+        snprintf(head, sizeof(head), "%s %s", dot_commands[i].name, dot_commands[i].args);
+        printf("%-20s%s\n", head, dot_commands[i].help);
     }
-    if (!strcmp(line, ".quit") || !strcmp(line, ".exit") || !strcmp(line, ".q"))
-        return 1;
-    if (!strcmp(line, ".help")) {
-        fputs(dot_help, stdout);
+}
+
+/* "unknown command '.tabels' (did you mean '.tables'?)"; returns -1. */
+static int dot_unknown(const char *name)
+{
+    const char *near =
+        str_closest_entry(name, dot_commands, ARRAY_SIZE(dot_commands), sizeof(dot_commands[0]), 2);
+
+    if (near)
+        return error("unknown command '%s' (did you mean '%s'?); .help lists them", name, near);
+    return error("unknown command '%s'; .help lists them", name);
+}
+
+/*
+ * Runs one dot command line (".schema t"). Returns 1 to quit, 0 to go on, -1 after an error
+ * (a failing query, an unknown command or a missing argument).
+ */
+static int dot_command(struct shell *sh, const char *text)
+{
+    char *line = xstrdup(text), *arg;
+    size_t len = strlen(line);
+    int ret = 0;
+
+    while (len && isspace((unsigned char)line[len - 1]))
+        line[--len] = '\0';
+    arg = line + strcspn(line, " \t");
+    if (*arg) {
+        *arg++ = '\0';
+        arg += strspn(arg, " \t");
+    }
+    if (!strcmp(line, ".quit") || !strcmp(line, ".exit") || !strcmp(line, ".q")) {
+        ret = 1;
+    } else if (!strcmp(line, ".help")) {
+        dot_help();
     } else if (!strcmp(line, ".tables")) {
-        run(sh, "SELECT schema_name || '.' || table_name AS name, 'table' AS kind FROM "
-                "duckdb_tables() WHERE NOT internal UNION ALL SELECT schema_name || '.' || "
-                "view_name, 'view' FROM duckdb_views() WHERE NOT internal ORDER BY 1");
-    } else if (!strcmp(line, ".schema") && arg && *arg) {
-        char *sql = xstrfmt("DESCRIBE %s", arg);
-        run(sh, sql);
+        ret = run(sh, "SELECT schema_name || '.' || table_name AS name, 'table' AS kind FROM "
+                      "duckdb_tables() WHERE NOT internal UNION ALL SELECT schema_name || '.' || "
+                      "view_name, 'view' FROM duckdb_views() WHERE NOT internal ORDER BY 1");
+    } else if (!strcmp(line, ".schema")) {
+        char *sql = *arg ? xstrfmt("DESCRIBE %s", arg)
+                         : xstrdup("SELECT schema_name || '.' || table_name AS \"table\", "
+                                   "column_name AS \"column\", data_type AS type FROM "
+                                   "duckdb_columns() WHERE NOT internal ORDER BY schema_name, "
+                                   "table_name, column_index");
+        ret = run(sh, sql);
         free(sql);
-    } else if (!strcmp(line, ".format") && arg && render_format_parse(arg, &sh->fmt) == 0) {
-        /* set */
-    } else if (!strcmp(line, ".timer") && arg) {
+    } else if (!strcmp(line, ".format") || !strcmp(line, ".mode")) {
+        if (render_format_parse(arg, &sh->fmt) < 0)
+            ret = error("%s needs a format: table, csv, json or markdown", line);
+    } else if (!strcmp(line, ".timer")) {
+        if (strcmp(arg, "on") && strcmp(arg, "off"))
+            ret = error(".timer needs on or off");
         sh->timer = !strcmp(arg, "on");
     } else {
-        fprintf(stderr, "error: unknown or incomplete command '%s'; .help lists them\n", line);
+        ret = dot_unknown(line);
     }
-    return 0;
+    free(line);
+    return ret;
+}
+
+/* Does the line start (after blanks) a dot command: '.' and a letter? */
+static const char *dot_line(const char *line)
+{
+    line += strspn(line, " \t");
+    return line[0] == '.' && isalpha((unsigned char)line[1]) ? line : NULL;
+}
+
+/*
+ * Runs a script (-c, -f or standard input): its SQL statements and dot commands (lines that
+ * start with '.') in order, each statement's result shown. Returns 0, or -1 at the first
+ * failure; .quit ends it early.
+ */
+static int run_script(struct shell *sh, const char *text)
+{
+    struct strbuf sql = STRBUF_INIT;
+    const char *p = text;
+    int ret = 0;
+
+    while (*p && !ret) {
+        const char *eol = strchrnul(p, '\n'), *dot;
+        char *line = xstrndup(p, (size_t)(eol - p));
+
+        if ((dot = dot_line(line))) {
+            if (sql.len)
+                ret = run(sh, sql.buf);
+            strbuf_reset(&sql);
+            if (!ret)
+                ret = dot_command(sh, dot);
+        } else {
+            strbuf_addstr(&sql, line);
+            strbuf_addch(&sql, '\n');
+        }
+        free(line);
+        p = *eol ? eol + 1 : eol;
+    }
+    if (!ret && sql.len)
+        ret = run(sh, sql.buf);
+    strbuf_release(&sql);
+    return ret < 0 ? -1 : 0;
 }
 
 static int ends_statement(const struct strbuf *sb)
@@ -139,23 +250,174 @@ static int ends_statement(const struct strbuf *sb)
     return n && sb->buf[n - 1] == ';';
 }
 
+/* Adds cand (taken) to the candidates when it starts with word (any case), once. */
+static void add_candidate(char ***v, size_t *n, const char *word, size_t wlen, char *cand)
+{
+    if (strncasecmp(cand, word, wlen)) {
+        free(cand);
+        return;
+    }
+    strv_push_unique(v, n, cand);
+}
+
+/* The first column of sql's rows that start with word, as candidates. */
+static void add_query_candidates(struct shell *sh, const char *sql, char ***v, size_t *n,
+                                 const char *word, size_t wlen)
+{
+    struct wh_result *r = NULL;
+    size_t i;
+    int quiet = error_quiet(1);
+
+    if (wh_query(sh->wh, sql, NULL, &r) == 0)
+        for (i = 0; i < r->nrows; i++)
+            if (wh_result_text(r, i, 0))
+                add_candidate(v, n, word, wlen, xstrdup(wh_result_text(r, i, 0)));
+    error_quiet(quiet);
+    wh_result_free(r);
+}
+
+/* A keyword in the case of the word typed: "sel" gets "select", "SEL" "SELECT". */
+static char *keyword_case(const char *suggestion, const char *word, size_t wlen)
+{
+    char *s = xstrdup(suggestion);
+    size_t i, lower = 0, upper = 0;
+
+    for (i = 0; i < wlen; i++) {
+        lower += islower((unsigned char)word[i]) != 0;
+        upper += isupper((unsigned char)word[i]) != 0;
+    }
+    for (i = 0; s[i]; i++)
+        if (islower((unsigned char)s[i]))
+            return s; /* a name, not a keyword: as it is */
+    if (lower && !upper)
+        for (i = 0; s[i]; i++)
+            s[i] = (char)tolower((unsigned char)s[i]);
+    return s;
+}
+
+/*
+ * SQL candidates from DuckDB's sql_auto_complete() on the statement so far (keywords, tables,
+ * columns, functions). A suggestion replaces the text from its suggestion_start, which may
+ * begin before or after the word libedit cut (e.g. after "main."), so it is shifted to start
+ * where the word does.
+ */
+static void add_sql_candidates(struct shell *sh, const char *line, size_t start, size_t end,
+                               char ***v, size_t *n)
+{
+    struct strbuf text = STRBUF_INIT, sql = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    size_t offset = 0, i;
+    int quiet;
+
+    if (sh->stmt->len) {
+        strbuf_addstr(&text, sh->stmt->buf);
+        strbuf_addch(&text, '\n');
+        offset = text.len;
+    }
+    strbuf_add(&text, line, end);
+    strbuf_addstr(&sql, "SELECT suggestion, suggestion_start FROM sql_auto_complete(");
+    strbuf_add_sql_string(&sql, text.buf);
+    strbuf_addstr(&sql, ")");
+    quiet = error_quiet(1);
+    if (wh_query(sh->wh, sql.buf, NULL, &r) == 0) {
+        for (i = 0; i < r->nrows; i++) {
+            const char *sug = wh_result_text(r, i, 0);
+            double at;
+            size_t pos, len;
+            struct strbuf cand = STRBUF_INIT;
+            char *word;
+
+            if (!sug || wh_result_num(r, i, 1, &at) < 0 || at < (double)offset)
+                continue;
+            pos = (size_t)at - offset;
+            if (pos > end)
+                continue;
+            if (pos < start) {
+                /* the suggestion covers text before the word: it must agree with it */
+                if (strncasecmp(sug, line + pos, start - pos))
+                    continue;
+                sug += start - pos;
+            } else {
+                strbuf_add(&cand, line + start, pos - start);
+            }
+            strbuf_addstr(&cand, sug);
+            len = cand.len;
+            while (len && cand.buf[len - 1] == ' ')
+                len--;
+            strbuf_setlen(&cand, len);
+            if (cand.len) {
+                word = keyword_case(cand.buf, line + start, end - start);
+                add_candidate(v, n, line + start, end - start, word);
+            }
+            strbuf_release(&cand);
+        }
+    }
+    error_quiet(quiet);
+    wh_result_free(r);
+    strbuf_release(&sql);
+    strbuf_release(&text);
+}
+
+/*
+ * Tab completion (a lineedit_complete_fn): dot command names, their arguments (tables for
+ * .schema, formats, on/off), and SQL words from DuckDB.
+ */
+static char **complete(const char *line, size_t start, size_t end, void *ctx)
+{
+    static const char *const formats[] = {"table", "csv", "json", "markdown"};
+    struct shell *sh = ctx;
+    const char *lead = line + strspn(line, " \t");
+    const char *dot = !sh->stmt->len && *lead == '.' ? lead : NULL; /* also a lone '.' */
+    const char *word = line + start;
+    size_t wlen = end - start, n = 0, i;
+    char **v = NULL;
+
+    if (dot && start == (size_t)(dot - line)) {
+        for (i = 0; i < ARRAY_SIZE(dot_commands); i++)
+            add_candidate(&v, &n, word, wlen, xstrdup(dot_commands[i].name));
+    } else if (dot) {
+        size_t cmd = strcspn(dot, " \t");
+        if ((cmd == 7 && !strncmp(dot, ".schema", 7)))
+            add_query_candidates(sh,
+                                 "SELECT CASE WHEN schema_name = 'main' THEN table_name ELSE "
+                                 "schema_name || '.' || table_name END FROM duckdb_tables() WHERE "
+                                 "NOT internal UNION ALL SELECT CASE WHEN schema_name = 'main' "
+                                 "THEN view_name ELSE schema_name || '.' || view_name END FROM "
+                                 "duckdb_views() WHERE NOT internal ORDER BY 1",
+                                 &v, &n, word, wlen);
+        else if ((cmd == 7 && !strncmp(dot, ".format", 7)) ||
+                 (cmd == 5 && !strncmp(dot, ".mode", 5)))
+            for (i = 0; i < ARRAY_SIZE(formats); i++)
+                add_candidate(&v, &n, word, wlen, xstrdup(formats[i]));
+        else if (cmd == 6 && !strncmp(dot, ".timer", 6))
+            for (i = 0; i < 2; i++)
+                add_candidate(&v, &n, word, wlen, xstrdup(i ? "off" : "on"));
+    } else {
+        add_sql_candidates(sh, line, start, end, &v, &n);
+    }
+    if (!n) {
+        free(v);
+        return NULL;
+    }
+    v = xrealloc(v, (n + 1) * sizeof(*v));
+    v[n] = NULL;
+    return v;
+}
+
 static int interactive(struct shell *sh)
 {
-    char *hist = NULL;
-    const char *home = getenv("HOME");
     struct strbuf stmt = STRBUF_INIT;
 
-    if (home) {
-        hist = fs_join(home, ".mdp_history");
-        read_history(hist);
-    }
-    printf("mdp query on %s (%s). End statements with ';', .help for commands.\n", wh_path(sh->wh),
-           wh_is_sandboxed(sh->wh) ? "sandbox" : "read-only or as opened");
+    sh->stmt = &stmt;
+    lineedit_open(".mdp_history");
+    lineedit_set_completion(complete, sh);
+    printf("mdp query on %s (%s). End statements with ';', .help for commands, Tab completes.\n",
+           wh_path(sh->wh), sh->mode);
     for (;;) {
-        char *line;
+        char *line, *lead;
 
         cancel_flag = 0;
-        line = readline(stmt.len ? "   ...> " : "mdp> ");
+        line = lineedit_read(stmt.len ? "   ...> " : "mdp> ");
         if (!line) {
             if (cancel_flag) {
                 strbuf_reset(&stmt);
@@ -165,10 +427,9 @@ static int interactive(struct shell *sh)
             putchar('\n');
             break;
         }
-        if (!stmt.len && line[0] == '.') {
-            int quit;
-            add_history(line);
-            quit = dot_command(sh, line);
+        lead = line + strspn(line, " \t");
+        if (!stmt.len && *lead == '.') {
+            int quit = dot_command(sh, lead) == 1;
             free(line);
             if (quit)
                 break;
@@ -181,15 +442,13 @@ static int interactive(struct shell *sh)
         }
         free(line);
         if (ends_statement(&stmt)) {
-            add_history(stmt.buf);
             run(sh, stmt.buf);
             strbuf_reset(&stmt);
         }
     }
-    if (hist) {
-        write_history(hist);
-        free(hist);
-    }
+    lineedit_set_completion(NULL, NULL);
+    lineedit_close();
+    sh->stmt = NULL;
     strbuf_release(&stmt);
     return EXIT_OK;
 }
@@ -213,7 +472,7 @@ int cmd_query(int argc, char **argv, struct session *s)
 
     memset(&sh, 0, sizeof(sh));
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "c:f:h", longopts, NULL)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "c:f:h", longopts)) != -1) {
         switch (opt) {
         case 'c': sql = optarg; break;
         case 'f': file = optarg; break;
@@ -235,7 +494,7 @@ int cmd_query(int argc, char **argv, struct session *s)
             sh.lim.timeout_ms = atoi(optarg);
             break;
         case 'h': return cmd_help(usage);
-        default: return cmd_usage_error(usage, "unknown option");
+        default: return cmd_option_error(usage, longopts);
         }
     }
     if (optind < argc)
@@ -265,7 +524,7 @@ int cmd_query(int argc, char **argv, struct session *s)
     if (file && fs_read_file(&text, file) < 0) {
         ret = EXIT_USAGE;
     } else if (sql || file) {
-        ret = run(&sh, sql ? sql : text.buf) < 0 ? EXIT_FAIL : EXIT_OK;
+        ret = run_script(&sh, sql ? sql : text.buf) < 0 ? EXIT_FAIL : EXIT_OK;
     } else if (isatty(STDIN_FILENO)) {
         ret = interactive(&sh);
     } else {
@@ -273,8 +532,7 @@ int cmd_query(int argc, char **argv, struct session *s)
         size_t n;
         while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
             strbuf_add(&text, buf, n);
-        strbuf_trim(&text);
-        ret = !text.len ? EXIT_OK : run(&sh, text.buf) < 0 ? EXIT_FAIL : EXIT_OK;
+        ret = run_script(&sh, text.buf) < 0 ? EXIT_FAIL : EXIT_OK;
     }
     strbuf_release(&text);
     return ret;

@@ -47,7 +47,7 @@ int cmd_seed(int argc, char **argv, struct session *s)
     select_list_init(&sel, argc);
     sel.seen = 1; /* bare names select seeds too: `mdp seed countries` */
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "s:m:h", longopts, NULL)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "s:m:h", longopts)) != -1) {
         switch (opt) {
         case 's':
         case 'm': select_list_add(&sel, optarg); break;
@@ -55,7 +55,7 @@ int cmd_seed(int argc, char **argv, struct session *s)
         case 'F': o.full_refresh = 1; break;
         case 'j': json = 1; break;
         case 'h': ret = cmd_help(usage); goto out;
-        default: ret = cmd_usage_error(usage, "unknown option"); goto out;
+        default: ret = cmd_option_error(usage, longopts); goto out;
         }
     }
     if ((ret = select_list_finish(&sel, usage, argc, argv)))

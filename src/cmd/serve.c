@@ -61,7 +61,7 @@ int cmd_serve(int argc, char **argv, struct session *s)
     int opt, ret;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "hp:", longopts, NULL)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "hp:", longopts)) != -1) {
         switch (opt) {
         case 'p':
             port = strtol(optarg, &end, 10);
@@ -71,7 +71,7 @@ int cmd_serve(int argc, char **argv, struct session *s)
             break;
         case 'H': so.host = optarg; break;
         case 'h': return cmd_help(usage);
-        default: return cmd_usage_error(usage, "unknown option");
+        default: return cmd_option_error(usage, longopts);
         }
     }
     if ((ret = cmd_dashboard_pages(argc, argv, usage, s, &pages)) != EXIT_OK)

@@ -31,11 +31,11 @@ int cmd_sync(int argc, char **argv, struct session *s)
     int opt, ret;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "nh", longopts, NULL)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "nh", longopts)) != -1) {
         switch (opt) {
         case 'n': opts.dry_run = 1; break;
         case 'h': return cmd_help(usage);
-        default: return cmd_usage_error(usage, "unknown option");
+        default: return cmd_option_error(usage, longopts);
         }
     }
     if (optind < argc)

@@ -51,7 +51,7 @@ int cmd_test(int argc, char **argv, struct session *s)
 
     select_list_init(&sel, argc);
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "s:m:h", longopts, NULL)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "s:m:h", longopts)) != -1) {
         switch (opt) {
         case 's':
         case 'm': select_list_add(&sel, optarg); break;
@@ -59,7 +59,7 @@ int cmd_test(int argc, char **argv, struct session *s)
         case 'j': json = 1; break;
         case 'U': junit = optarg; break;
         case 'h': ret = cmd_help(usage); goto out;
-        default: ret = cmd_usage_error(usage, "unknown option"); goto out;
+        default: ret = cmd_option_error(usage, longopts); goto out;
         }
     }
     if ((ret = select_list_finish(&sel, usage, argc, argv)))

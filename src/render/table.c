@@ -1,6 +1,7 @@
 /*
  * Terminal tables (numbers right-aligned, NULL shown as NULL, fitted to the width), CSV
- * (RFC 4180), JSON (an array of objects, numbers as numbers) and Markdown.
+ * (RFC 4180), JSON (an array of objects, numbers as numbers, lists and structs as arrays and
+ * objects) and Markdown.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +230,8 @@ static void render_json(struct strbuf *sb, const struct wh_result *r)
             strbuf_addstr(sb, ": ");
             if (!t)
                 strbuf_addstr(sb, "null");
+            else if (wh_result_json(r, row, c))
+                strbuf_addstr(sb, wh_result_json(r, row, c));
             else if ((ty == WH_T_INT || ty == WH_T_DECIMAL || ty == WH_T_BOOL ||
                       (ty == WH_T_FLOAT && strcmp(t, "nan") && !strstr(t, "inf"))))
                 strbuf_addstr(sb, t);

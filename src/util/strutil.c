@@ -53,6 +53,20 @@ const char *str_closest(const char *word, const char *const *candidates, size_t 
     return best;
 }
 
+const char *str_closest_entry(const char *word, const void *table, size_t n, size_t size,
+                              size_t max_distance)
+{
+    const char **names = xcalloc(n ? n : 1, sizeof(*names));
+    const char *best;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        names[i] = *(const char *const *)((const char *)table + i * size);
+    best = str_closest(word, names, n, max_distance);
+    free(names);
+    return best;
+}
+
 void strv_free(char **v, size_t n)
 {
     size_t i;

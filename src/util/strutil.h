@@ -18,6 +18,13 @@ size_t str_edit_distance(const char *a, const char *b);
 const char *str_closest(const char *word, const char *const *candidates, size_t n,
                         size_t max_distance);
 /*
+ * str_closest() over a table of n structs of `size` bytes whose first member is the name
+ * (const char *), such as a command table: str_closest_entry(w, cmds, ARRAY_SIZE(cmds),
+ * sizeof(cmds[0]), 2). Returns the name, borrowed from the table.
+ */
+const char *str_closest_entry(const char *word, const void *table, size_t n, size_t size,
+                              size_t max_distance);
+/*
  * Appends s to the n strings of *v unless an equal one is there; takes ownership of s (freed
  * when it is a duplicate).
  */

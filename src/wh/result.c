@@ -15,8 +15,12 @@ void wh_result_free(struct wh_result *r)
 
     if (!r)
         return;
-    for (i = 0; i < r->nrows * r->ncols; i++)
+    for (i = 0; i < r->nrows * r->ncols; i++) {
         free(r->text[i]);
+        if (r->json)
+            free(r->json[i]);
+    }
+    free(r->json);
     for (i = 0; i < r->ncols; i++) {
         free(r->cols[i].name);
         free(r->cols[i].type_name);
@@ -32,6 +36,13 @@ const char *wh_result_text(const struct wh_result *r, size_t row, size_t col)
     if (row >= r->nrows || col >= r->ncols)
         return NULL;
     return r->text[row * r->ncols + col];
+}
+
+const char *wh_result_json(const struct wh_result *r, size_t row, size_t col)
+{
+    if (!r->json || row >= r->nrows || col >= r->ncols)
+        return NULL;
+    return r->json[row * r->ncols + col];
 }
 
 int wh_result_is_null(const struct wh_result *r, size_t row, size_t col)

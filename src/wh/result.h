@@ -40,15 +40,22 @@ struct wh_result {
     size_t nrows;        /* rows kept */
     uint64_t total_rows; /* rows the statement produced (>= nrows when capped) */
     int truncated;       /* nrows < total_rows */
+    int changed_rows;    /* not a query (INSERT, CREATE, SET ...): its rows are DuckDB's count */
     struct wh_column *cols;
     char **text; /* nrows * ncols, row-major; NULL for SQL NULL */
     double *num; /* nrows * ncols: numbers; dates/timestamps as Unix seconds */
+    char **json; /* nrows * ncols, or NULL: nested cells (WH_T_NESTED) as JSON text */
     size_t alloc_rows;
 };
 
 void wh_result_free(struct wh_result *r);
 /* The text of a cell, or NULL for SQL NULL. */
 const char *wh_result_text(const struct wh_result *r, size_t row, size_t col);
+/*
+ * A nested cell (list, struct, map, array, union) as JSON text: lists as arrays, structs and
+ * maps as objects, numbers as numbers. NULL for other columns, SQL NULL and built results.
+ */
+const char *wh_result_json(const struct wh_result *r, size_t row, size_t col);
 int wh_result_is_null(const struct wh_result *r, size_t row, size_t col);
 /* 0 and *out for a non-NULL cell of a numeric, boolean or temporal column; else -1. */
 int wh_result_num(const struct wh_result *r, size_t row, size_t col, double *out);

@@ -18,6 +18,7 @@
 
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 #include "wh/sandbox.h"
@@ -865,6 +866,114 @@ static void add_value(struct strbuf *sb, double *num, duckdb_vector vec, duckdb_
     }
 }
 
+/*
+ * The value at row of vec as JSON text, for --format json: lists and arrays as arrays, structs
+ * and maps as objects (a map's keys as their text), a union as its member's value, numbers and
+ * booleans as such, NULL as null, everything else as a string of its text.
+ */
+static void add_json_value(struct strbuf *sb, duckdb_vector vec, duckdb_logical_type lt, idx_t row)
+{
+    uint64_t *valid = duckdb_vector_get_validity(vec);
+    duckdb_type t = duckdb_get_type_id(lt);
+    void *data = duckdb_vector_get_data(vec);
+    duckdb_logical_type child;
+    struct strbuf tmp = STRBUF_INIT;
+    double num;
+    idx_t i, n;
+
+    if (valid && !duckdb_validity_row_is_valid(valid, row)) {
+        strbuf_addstr(sb, "null");
+        return;
+    }
+    switch (t) {
+    case DUCKDB_TYPE_LIST:
+    case DUCKDB_TYPE_ARRAY: {
+        duckdb_vector cv;
+        idx_t off;
+        if (t == DUCKDB_TYPE_LIST) {
+            duckdb_list_entry e = ((const duckdb_list_entry *)data)[row];
+            cv = duckdb_list_vector_get_child(vec);
+            child = duckdb_list_type_child_type(lt);
+            off = e.offset;
+            n = e.length;
+        } else {
+            cv = duckdb_array_vector_get_child(vec);
+            child = duckdb_array_type_child_type(lt);
+            n = duckdb_array_type_array_size(lt);
+            off = row * n;
+        }
+        strbuf_addch(sb, '[');
+        for (i = 0; i < n; i++) {
+            if (i)
+                strbuf_addstr(sb, ", ");
+            add_json_value(sb, cv, child, off + i);
+        }
+        strbuf_addch(sb, ']');
+        duckdb_destroy_logical_type(&child);
+        break;
+    }
+    case DUCKDB_TYPE_STRUCT:
+        n = duckdb_struct_type_child_count(lt);
+        strbuf_addch(sb, '{');
+        for (i = 0; i < n; i++) {
+            char *name = duckdb_struct_type_child_name(lt, i);
+            child = duckdb_struct_type_child_type(lt, i);
+            if (i)
+                strbuf_addstr(sb, ", ");
+            json_add_string(sb, name);
+            strbuf_addstr(sb, ": ");
+            add_json_value(sb, duckdb_struct_vector_get_child(vec, i), child, row);
+            duckdb_destroy_logical_type(&child);
+            duckdb_free(name);
+        }
+        strbuf_addch(sb, '}');
+        break;
+    case DUCKDB_TYPE_MAP: {
+        duckdb_list_entry e = ((const duckdb_list_entry *)data)[row];
+        duckdb_vector cv = duckdb_list_vector_get_child(vec);
+        duckdb_logical_type entry = duckdb_list_type_child_type(lt);
+        duckdb_logical_type kt = duckdb_struct_type_child_type(entry, 0);
+        duckdb_logical_type vt = duckdb_struct_type_child_type(entry, 1);
+        strbuf_addch(sb, '{');
+        for (i = 0; i < e.length; i++) {
+            if (i)
+                strbuf_addstr(sb, ", ");
+            strbuf_reset(&tmp);
+            add_child(&tmp, duckdb_struct_vector_get_child(cv, 0), kt, e.offset + i);
+            json_add_string(sb, tmp.buf);
+            strbuf_addstr(sb, ": ");
+            add_json_value(sb, duckdb_struct_vector_get_child(cv, 1), vt, e.offset + i);
+        }
+        strbuf_addch(sb, '}');
+        duckdb_destroy_logical_type(&kt);
+        duckdb_destroy_logical_type(&vt);
+        duckdb_destroy_logical_type(&entry);
+        break;
+    }
+    case DUCKDB_TYPE_UNION: {
+        /* a struct of the tag and one child per member */
+        duckdb_vector tags = duckdb_struct_vector_get_child(vec, 0);
+        idx_t tag = ((const uint8_t *)duckdb_vector_get_data(tags))[row];
+        child = duckdb_union_type_member_type(lt, tag);
+        add_json_value(sb, duckdb_struct_vector_get_child(vec, tag + 1), child, row);
+        duckdb_destroy_logical_type(&child);
+        break;
+    }
+    default: {
+        enum wh_type wt = map_type(t);
+        add_value(&tmp, &num, vec, lt, row);
+        /* numbers as numbers, but JSON has no NaN or infinity */
+        if (wt == WH_T_BOOL || wt == WH_T_INT || wt == WH_T_DECIMAL ||
+            (wt == WH_T_FLOAT && isfinite(num)))
+            strbuf_addstr(sb, tmp.buf);
+        else
+            json_add_string(sb, tmp.buf);
+        break;
+    }
+    }
+    strbuf_release(&tmp);
+}
+
 static void result_columns(struct wh_result *r, duckdb_result *res)
 {
     size_t i;
@@ -913,20 +1022,26 @@ static int result_add_chunk(struct wh_result *r, duckdb_result *res, duckdb_data
                             size_t keep, struct budget *b)
 {
     idx_t n = duckdb_data_chunk_get_size(chunk), row;
-    size_t c, base, alloc;
+    size_t c, base, alloc, alloc_json;
     struct strbuf sb = STRBUF_INIT;
-    int ret = 0;
+    int ret = 0, nested = 0;
 
     if (keep > n)
         keep = n;
     if (!keep)
         return 0;
-    alloc = r->alloc_rows;
+    for (c = 0; c < r->ncols; c++)
+        nested |= r->cols[c].type == WH_T_NESTED;
+    alloc = alloc_json = r->alloc_rows;
     ALLOC_GROW(r->text, (r->nrows + keep) * r->ncols, r->alloc_rows);
     ALLOC_GROW(r->num, (r->nrows + keep) * r->ncols, alloc);
+    if (nested)
+        ALLOC_GROW(r->json, (r->nrows + keep) * r->ncols, alloc_json);
     for (base = r->nrows * r->ncols; base < (r->nrows + keep) * r->ncols; base++) {
         r->text[base] = NULL;
         r->num[base] = NAN;
+        if (nested)
+            r->json[base] = NULL;
     }
     for (c = 0; c < r->ncols && !ret; c++) {
         duckdb_vector vec = duckdb_data_chunk_get_vector(chunk, c);
@@ -952,6 +1067,17 @@ static int result_add_chunk(struct wh_result *r, duckdb_result *res, duckdb_data
             if (b->bytes_left != SIZE_MAX)
                 b->bytes_left -= sb.len;
             r->text[base] = xstrndup(sb.buf, sb.len);
+            if (r->cols[c].type == WH_T_NESTED) {
+                strbuf_reset(&sb);
+                add_json_value(&sb, vec, lt, row);
+                if (sb.len > b->bytes_left) {
+                    ret = budget_over(b);
+                    break;
+                }
+                if (b->bytes_left != SIZE_MAX)
+                    b->bytes_left -= sb.len;
+                r->json[base] = xstrndup(sb.buf, sb.len);
+            }
         }
         duckdb_destroy_logical_type(&lt);
     }
@@ -999,6 +1125,7 @@ static int run_prepared(struct watch *w, int64_t started, duckdb_prepared_statem
         }
         r = xcalloc(1, sizeof(*r));
         result_columns(r, &res);
+        r->changed_rows = duckdb_result_return_type(res) != DUCKDB_RESULT_TYPE_QUERY_RESULT;
         while ((chunk = duckdb_fetch_chunk(res)) != NULL) {
             idx_t n = duckdb_data_chunk_get_size(chunk);
             int bad = 0;
@@ -1035,8 +1162,13 @@ done:
     return ret;
 }
 
+/*
+ * Runs the statements of sql in order. With each_result, every statement's result goes to it
+ * (and nothing to out); otherwise the last statement's result goes to *out when out is set.
+ */
 static int run_sql(struct wh *wh, const char *sql, const struct wh_limits *lim,
-                   struct wh_result **out)
+                   struct wh_result **out, int (*each_result)(const struct wh_result *, void *),
+                   void *ctx)
 {
     duckdb_extracted_statements stmts = NULL;
     idx_t n, i;
@@ -1050,6 +1182,8 @@ static int run_sql(struct wh *wh, const char *sql, const struct wh_limits *lim,
         const char *e = duckdb_extract_statements_error(stmts);
         if (e)
             error("%s", e);
+        else if (each_result)
+            ret = 0; /* only blanks or comments: nothing to run */
         else
             error("no SQL statement to run");
         goto out;
@@ -1101,7 +1235,15 @@ static int run_sql(struct wh *wh, const char *sql, const struct wh_limits *lim,
             duckdb_destroy_prepare(&prep);
             goto out;
         }
-        r = run_prepared(&w, started, prep, lim, last ? out : NULL);
+        if (each_result) {
+            struct wh_result *res = NULL;
+            r = run_prepared(&w, started, prep, lim, &res);
+            if (r == 0)
+                r = each_result(res, ctx) < 0 ? -1 : 0;
+            wh_result_free(res);
+        } else {
+            r = run_prepared(&w, started, prep, lim, last ? out : NULL);
+        }
         duckdb_destroy_prepare(&prep);
         if (r < 0)
             goto out;
@@ -1114,7 +1256,13 @@ out:
 
 int wh_query(struct wh *wh, const char *sql, const struct wh_limits *limits, struct wh_result **out)
 {
-    return run_sql(wh, sql, limits, out);
+    return run_sql(wh, sql, limits, out, NULL, NULL);
+}
+
+int wh_query_each(struct wh *wh, const char *sql, const struct wh_limits *limits,
+                  int (*each_result)(const struct wh_result *r, void *ctx), void *ctx)
+{
+    return run_sql(wh, sql, limits, NULL, each_result, ctx);
 }
 
 int wh_queryf(struct wh *wh, struct wh_result **out, const char *fmt, ...)
@@ -1126,7 +1274,7 @@ int wh_queryf(struct wh *wh, struct wh_result **out, const char *fmt, ...)
     va_start(ap, fmt);
     strbuf_vaddf(&sb, fmt, ap);
     va_end(ap);
-    ret = run_sql(wh, sb.buf, NULL, out);
+    ret = run_sql(wh, sb.buf, NULL, out, NULL, NULL);
     strbuf_release(&sb);
     return ret;
 }
@@ -1135,7 +1283,7 @@ int wh_exec_limited(struct wh *wh, const char *sql, const struct wh_limits *limi
 {
     if (wh->sandboxed)
         return error("refused: the sandbox only runs read-only queries");
-    return run_sql(wh, sql, limits, NULL);
+    return run_sql(wh, sql, limits, NULL, NULL, NULL);
 }
 
 int wh_exec(struct wh *wh, const char *sql)

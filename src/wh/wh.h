@@ -90,6 +90,16 @@ struct wh_limits {
  */
 int wh_query(struct wh *wh, const char *sql, const struct wh_limits *limits,
              struct wh_result **out);
+/*
+ * Runs every statement of sql in order, as the duckdb CLI does, and hands each one's result to
+ * each_result (borrowed: freed when the callback returns; a statement that returns nothing,
+ * such as CREATE, gives a result without columns or with DuckDB's "Count"). Stops at the first
+ * statement that fails, after the results of those before it, or when each_result returns -1.
+ * SQL of only blanks and comments runs nothing. A sandboxed warehouse still runs exactly one
+ * statement. Returns 0, or -1 with error() as wh_query().
+ */
+int wh_query_each(struct wh *wh, const char *sql, const struct wh_limits *limits,
+                  int (*each_result)(const struct wh_result *r, void *ctx), void *ctx);
 /* Like wh_query() with no limits, formatted. */
 int wh_queryf(struct wh *wh, struct wh_result **out, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

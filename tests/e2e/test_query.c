@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "testlib.h"
 
@@ -284,4 +285,155 @@ Test(cli, finds_platform_by_walking_up)
     tl_run_release(&r);
     tl_rmdir(root);
     free(root);
+}
+
+/* Every statement's result in order, as the duckdb CLI shows them, from -c, -f and stdin. */
+Test(query, shows_each_statement_result)
+{
+    struct tl_run r;
+
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --format csv -c 'SELECT 1 AS a; "
+          "SELECT max(id) AS m FROM t; SELECT 3 AS c'",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.out.buf, "a\n1\nm\n99\nc\n3\n");
+    tl_run_release(&r);
+
+    tl_write(dir, "two.sql", "-- two queries\nSELECT 1 AS a;\n\nSELECT 2 AS b;\n");
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --format csv -f two.sql", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.out.buf, "a\n1\nb\n2\n");
+    tl_run_release(&r);
+
+    tl_sh(&r,
+          "cd '%s' && printf 'SELECT 1 AS a;\\nSELECT 2 AS b;\\n' | \"$MDP_BIN\" --warehouse "
+          "w.duckdb query --format csv",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.out.buf, "a\n1\nb\n2\n");
+    tl_run_release(&r);
+
+    /* statements that are not queries show nothing, as in the duckdb CLI */
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --write --format csv -c 'CREATE "
+          "TABLE u AS SELECT 1 AS a; INSERT INTO u VALUES (2); SELECT count(*) AS n FROM u'",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.out.buf, "n\n2\n");
+    tl_run_release(&r);
+
+    /* the first failure stops the script, after the results before it */
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --format csv -c 'SELECT 1 AS a; "
+          "SELECT nope FROM t; SELECT 3 AS c'",
+          dir);
+    cr_assert_eq(r.code, 1);
+    cr_assert_str_eq(r.out.buf, "a\n1\n");
+    cr_assert(strstr(r.err.buf, "nope") != NULL, "%s", r.err.buf);
+    tl_run_release(&r);
+}
+
+/* Dot commands work in -c, -f and piped input, between statements. */
+Test(query, dot_commands_outside_the_shell)
+{
+    struct tl_run r;
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --format csv -c .tables", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.out.buf, "name,kind\nmain.t,table\n");
+    tl_run_release(&r);
+
+    tl_write(dir, "dots.sql",
+             "SELECT 1 AS a;\n.schema t\n.format json\nSELECT 2 AS b;\n.schema\n.timer off\n");
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --format csv -f dots.sql", dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert(!strncmp(r.out.buf, "a\n1\ncolumn_name,column_type,", 27), "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "\nname,VARCHAR,") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "[{\"b\": 2}]\n") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "{\"table\": \"main.t\", \"column\": \"amount\"") != NULL, "%s",
+              r.out.buf);
+    tl_run_release(&r);
+
+    tl_sh(&r,
+          "cd '%s' && printf '.tables\\n.quit\\nSELECT 1;\\n' | \"$MDP_BIN\" --warehouse w.duckdb "
+          "query --format csv",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.out.buf, "name,kind\nmain.t,table\n");
+    tl_run_release(&r);
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query -c '.tabels'", dir);
+    cr_assert_eq(r.code, 1);
+    cr_assert_str_eq(r.err.buf, "error: unknown command '.tabels' (did you mean '.tables'?); "
+                                ".help lists them\n");
+    tl_run_release(&r);
+}
+
+/* --format json: lists, structs, maps and arrays as JSON arrays and objects, not strings. */
+Test(query, json_nested_values)
+{
+    struct tl_run r;
+
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --format json -c \"SELECT "
+          "{'a': 1, 'b': ['x\\\"y', NULL]} AS s, [1.5, 2] AS l, map([1, 2], ['one', 'two']) AS "
+          "m, [1, 2]::INTEGER[2] AS arr, [DATE '2024-01-02'] AS d, NULL::INTEGER[] AS n\"",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.out.buf,
+                     "[{\"s\": {\"a\": 1, \"b\": [\"x\\\"y\", null]}, \"l\": [1.5, 2.0], "
+                     "\"m\": {\"1\": \"one\", \"2\": \"two\"}, \"arr\": [1, 2], \"d\": "
+                     "[\"2024-01-02\"], \"n\": null}]\n");
+    tl_run_release(&r);
+}
+
+/* A row cap never cuts silently: a note on stderr says where and why, in every format. */
+Test(query, row_cap_says_so)
+{
+    struct tl_run r;
+
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --sandbox --format csv -c 'SELECT "
+          "* FROM range(10010)'",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.err.buf,
+                     "note: result cut at 10000 of 10010 rows (the sandbox's limit); add a LIMIT "
+                     "or aggregate, or run without --sandbox to get every row\n");
+    tl_run_release(&r);
+
+    tl_sh(&r,
+          "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --max-rows 3 --format json -c "
+          "'SELECT id FROM t'",
+          dir);
+    cr_assert_eq(r.code, 0, "%s", r.err.buf);
+    cr_assert_str_eq(r.err.buf, "note: result cut at 3 of 100 rows (--max-rows 3)\n");
+    tl_run_release(&r);
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --warehouse w.duckdb query --sandbox -c 'SELECT 1'", dir);
+    cr_assert_str_eq(r.err.buf, "");
+    tl_run_release(&r);
+}
+
+/*
+ * Tab completion in the shell, typed through script(1)'s pseudo-terminal: a column from DuckDB's
+ * sql_auto_complete(), a keyword in the case typed, dot commands and their arguments.
+ */
+Test(query, shell_tab_completion, .timeout = 60)
+{
+    struct tl_run r;
+
+    tl_sh(&r,
+          "cd '%s' && printf 'SELECT sum(amou\\t) AS s FROM t;\\n.tab\\t\\n.form\\tcs\\t\\nsel\\t "
+          "42 AS x;\\n.quit\\n' | HOME='%s' TERM=dumb timeout 30 script -qfec '\"$MDP_BIN\" "
+          "--no-color --warehouse w.duckdb query' /dev/null",
+          dir, dir);
+    cr_assert_eq(r.code, 0, "%s%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.out.buf, "mdp> SELECT sum(amount ) AS s FROM t;") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "12375.0") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "mdp> .tables \r\n name   | kind") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "mdp> .format csv \r\n") != NULL, "%s", r.out.buf);
+    cr_assert(strstr(r.out.buf, "mdp> select  42 AS x;\r\nx\r\n42\r\n") != NULL, "%s", r.out.buf);
+    tl_run_release(&r);
 }

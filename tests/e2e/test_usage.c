@@ -4,6 +4,7 @@
  * mistyped commands.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,6 +123,66 @@ Test(usage, env_from_the_platform_root_only, .timeout = 60)
           dir);
     cr_assert_eq(r.code, 0, "%s", r.err.buf);
     cr_assert(strstr(r.err.buf, "plat/.env (1 setting)"), "%s", r.err.buf);
+    tl_run_release(&r);
+    tl_rmdir(dir);
+    free(dir);
+}
+
+/*
+ * An option without its value is one error that says so (getopt's own message is not printed),
+ * for every command's options that take a value; mistyped options and commands get "did you
+ * mean".
+ */
+Test(usage, options_without_value_and_typos)
+{
+    static const char *const cmds[] = {
+        "query -c",         "query -f",
+        "query --format",   "query --max-rows",
+        "query --timeout",  "generate --scale",
+        "generate --seed",  "setup --scale",
+        "setup --seed",     "transform --select",
+        "transform --vars", "transform --threads",
+        "test --select",    "eval -j",
+        "eval --timeout",   "eval --answers",
+        "eval --junit",     "analyze --table",
+        "analyze --top",    "dashboard build -o",
+        "serve -p",         "serve --host",
+    };
+    char *dir = tl_tmpdir();
+    struct tl_run r;
+    size_t i;
+
+    for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        const char *opt = strrchr(cmds[i], ' ') + 1;
+        char want[64];
+
+        snprintf(want, sizeof(want), "error: option '%s' needs a value\n", opt);
+        tl_sh(&r, "cd '%s' && \"$MDP_BIN\" %s", dir, cmds[i]);
+        cr_expect_eq(r.code, 2, "%s: exit %d", cmds[i], r.code);
+        cr_expect(!strncmp(r.err.buf, want, strlen(want)), "%s: %s", cmds[i], r.err.buf);
+        cr_expect(strstr(r.err.buf + 1, "error:") == NULL, "%s: two errors: %s", cmds[i], r.err.buf);
+        tl_run_release(&r);
+    }
+
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" generate --sacle 2", dir);
+    cr_assert_eq(r.code, 2);
+    cr_assert(strstr(r.err.buf, "error: unknown option '--sacle' (did you mean '--scale'?)"), "%s",
+              r.err.buf);
+    tl_run_release(&r);
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" query -x", dir);
+    cr_assert_eq(r.code, 2);
+    cr_assert(strstr(r.err.buf, "error: unknown option '-x'\n"), "%s", r.err.buf);
+    tl_run_release(&r);
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" qurey -c 'SELECT 1'", dir);
+    cr_assert_eq(r.code, 2);
+    cr_assert_str_eq(r.err.buf, "error: 'qurey' is not an mdp command (did you mean 'query'?)\n");
+    tl_run_release(&r);
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --project", dir);
+    cr_assert_eq(r.code, 2);
+    cr_assert_str_eq(r.err.buf, "error: option '--project' needs a value\n");
+    tl_run_release(&r);
+    tl_sh(&r, "ls -A '%s'", dir);
+    cr_assert_str_eq(r.out.buf, "", "a refused command wrote: %s", r.out.buf);
     tl_run_release(&r);
     tl_rmdir(dir);
     free(dir);

@@ -31,6 +31,8 @@ struct json;
 void cmd_print_results(struct json *doc);
 /* The same for a command that failed before its results, with error_last(). */
 void cmd_print_error_results(const char *command);
+/* cmd_open_wh(), and the failure as --json results when json_command is not NULL. */
+int cmd_open_wh_results(struct session *s, struct wh **wh, const char *json_command);
 struct strbuf;
 /* Writes a report file (--junit FILE), making its folder: 0, or -1 after error(). */
 int cmd_write_report(const char *path, const struct strbuf *sb);

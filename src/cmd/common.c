@@ -48,6 +48,15 @@ void cmd_print_error_results(const char *command)
     cmd_print_results(render_results_error(command, error_last()));
 }
 
+int cmd_open_wh_results(struct session *s, struct wh **wh, const char *json_command)
+{
+    int ret = cmd_open_wh(s, wh);
+
+    if (ret && json_command)
+        cmd_print_error_results(json_command);
+    return ret;
+}
+
 int cmd_write_report(const char *path, const struct strbuf *sb)
 {
     char *dir = fs_dirname(path);

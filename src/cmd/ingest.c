@@ -69,11 +69,8 @@ int cmd_ingest(int argc, char **argv, struct session *s)
     opts.cancel = cmd_catch_sigint();
     opts.tables = (const char *const *)argv + optind;
     opts.ntables = (size_t)(argc - optind);
-    if ((ret = cmd_open_wh(s, &wh))) {
-        if (json)
-            cmd_print_error_results("ingest");
+    if ((ret = cmd_open_wh_results(s, &wh, json ? "ingest" : NULL)))
         return ret;
-    }
     ret = ingest_run(s->root, wh, &opts, &report);
     if (json)
         cmd_print_results(ret >= 0 ? ingest_report_json("ingest", &report)

@@ -59,13 +59,9 @@ int cmd_seed(int argc, char **argv, struct session *s)
         default: ret = cmd_option_error(usage, longopts); goto out;
         }
     }
-    if ((ret = select_list_finish(&sel, usage, argc, argv)))
+    if ((ret = select_list_finish(&sel, usage, argc, argv)) ||
+        (ret = cmd_open_wh_results(s, &wh, json ? "seed" : NULL)))
         goto out;
-    if ((ret = cmd_open_wh(s, &wh))) {
-        if (json)
-            cmd_print_error_results("seed");
-        goto out;
-    }
     o.select = sel.v;
     o.nselect = sel.n;
     o.cancel = cmd_catch_sigint();

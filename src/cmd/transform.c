@@ -75,13 +75,9 @@ int cmd_transform(int argc, char **argv, struct session *s)
         default: ret = cmd_option_error(usage, longopts); goto out;
         }
     }
-    if ((ret = select_list_finish(&sel, usage, argc, argv)))
+    if ((ret = select_list_finish(&sel, usage, argc, argv)) ||
+        (ret = cmd_open_wh_results(s, &wh, json ? "transform" : NULL)))
         goto out;
-    if ((ret = cmd_open_wh(s, &wh))) {
-        if (json)
-            cmd_print_error_results("transform");
-        goto out;
-    }
     o.cancel = cmd_catch_sigint();
     o.select = sel.v;
     o.nselect = sel.n;

@@ -1102,6 +1102,19 @@ static const char *find_tag(const struct parser *p, size_t pos)
 static int parse_body(struct parser *p, struct tn_list *body, const char *const *stops,
                       size_t nstops, char **stop);
 
+/* t's one body, up to the end tag stops[0], and the token after that tag's name. */
+static int parse_one_body(struct parser *p, struct tn *t, const char *const *stops)
+{
+    char *stop = NULL;
+
+    t->bodies = xcalloc(1, sizeof(*t->bodies));
+    t->nbranches = 1;
+    if (parse_body(p, &t->bodies[0], stops, 1, &stop) < 0)
+        return -1;
+    free(stop);
+    return lex(p);
+}
+
 /* After "{% if": the branches up to {% endif %}. */
 static int parse_if(struct parser *p, struct tn *t)
 {
@@ -1200,16 +1213,8 @@ static int parse_set(struct parser *p, struct tn *t)
     if (p->tok.type == T_END_STMT) {
         /* {% set x %}text{% endset %}: x is the rendered text */
         static const char *const stops[] = {"endset"};
-        char *stop = NULL;
         t->kind = TN_SET_BLOCK;
-        if (expect_end(p, T_END_STMT) < 0)
-            return -1;
-        t->bodies = xcalloc(1, sizeof(*t->bodies));
-        t->nbranches = 1;
-        if (parse_body(p, &t->bodies[0], stops, 1, &stop) < 0)
-            return -1;
-        free(stop);
-        if (lex(p) < 0)
+        if (expect_end(p, T_END_STMT) < 0 || parse_one_body(p, t, stops) < 0)
             return -1;
         return expect_end(p, T_END_STMT);
     }
@@ -1222,7 +1227,6 @@ static int parse_set(struct parser *p, struct tn *t)
 static int parse_macro(struct parser *p, struct tn *t)
 {
     static const char *const stops[] = {"endmacro"};
-    char *stop = NULL;
     size_t alloc = 0;
 
     if (lex(p) < 0)
@@ -1253,14 +1257,7 @@ static int parse_macro(struct parser *p, struct tn *t)
             return unexpected(p, "',' or ')'");
         }
     }
-    if (lex(p) < 0 || expect_end(p, T_END_STMT) < 0)
-        return -1;
-    t->bodies = xcalloc(1, sizeof(*t->bodies));
-    t->nbranches = 1;
-    if (parse_body(p, &t->bodies[0], stops, 1, &stop) < 0)
-        return -1;
-    free(stop);
-    if (lex(p) < 0)
+    if (lex(p) < 0 || expect_end(p, T_END_STMT) < 0 || parse_one_body(p, t, stops) < 0)
         return -1;
     if (p->tok.type == T_NAME) /* {% endmacro name %} */
         if (lex(p) < 0)

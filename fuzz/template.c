@@ -6,6 +6,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "platform/template.h"
@@ -69,6 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct strbuf out = STRBUF_INIT;
     const char *text = (const char *)data, *sep = memmem(data, size, "\n---\n", 5);
     struct tpl_lib *lib = NULL;
+    int *lines = NULL;
+    size_t nlines = 0;
 
     if (!vars) {
         error_quiet(1);
@@ -91,7 +94,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size -= (size_t)(sep + 5 - text);
         text = sep + 5;
     }
-    template_render("fuzz.sql", text, size, &h, &out);
+    if (template_render_lines("fuzz.sql", text, size, &h, &out, &lines, &nlines) == 0) {
+        /* one line of the file per line of the output, each within the file */
+        size_t i, nl = 1;
+        for (i = 0; i < out.len; i++)
+            nl += out.buf[i] == '\n';
+        if (nlines != nl)
+            abort();
+        for (i = 0; i < nlines; i++)
+            if (lines[i] < 1)
+                abort();
+        free(lines);
+    }
     strbuf_release(&out);
     tpl_lib_free(lib);
     return 0;

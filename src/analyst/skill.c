@@ -496,22 +496,27 @@ int sk_basket_identity(struct skill_ctx *x, int t, int g, int exclude, int cols[
 
     /*
      * One pass over the groups: which candidates are filled and constant within each (cmask),
-     * and which take several values (rmask: the id stands for several baskets).
+     * and which take several values (rmask: the id stands for several baskets). min = max
+     * says "one distinct value" without count(DISTINCT)'s hash table per group.
      */
     strbuf_addstr(&sql, "SELECT cmask, rmask, count(*) AS groups, count(*) FILTER (WHERE n > 1) "
                         "AS multi FROM (SELECT count(*) AS n, 0");
     for (k = 0; k < ncand; k++) {
-        strbuf_addf(&sql, " + CASE WHEN count(DISTINCT ");
+        strbuf_addstr(&sql, " + CASE WHEN min(");
         sk_col(x, &sql, NULL, t, cand[k]);
-        strbuf_addstr(&sql, ") = 1 AND count(");
+        strbuf_addstr(&sql, ") = max(");
+        sk_col(x, &sql, NULL, t, cand[k]);
+        strbuf_addstr(&sql, ") AND count(");
         sk_col(x, &sql, NULL, t, cand[k]);
         strbuf_addf(&sql, ") = count(*) THEN %d ELSE 0 END", 1 << k);
     }
     strbuf_addstr(&sql, " AS cmask, 0");
     for (k = 0; k < ncand; k++) {
-        strbuf_addf(&sql, " + CASE WHEN count(DISTINCT ");
+        strbuf_addstr(&sql, " + CASE WHEN min(");
         sk_col(x, &sql, NULL, t, cand[k]);
-        strbuf_addf(&sql, ") > 1 THEN %d ELSE 0 END", 1 << k);
+        strbuf_addstr(&sql, ") <> max(");
+        sk_col(x, &sql, NULL, t, cand[k]);
+        strbuf_addf(&sql, ") THEN %d ELSE 0 END", 1 << k);
     }
     strbuf_addf(&sql, " AS rmask FROM %s WHERE ", tab->relation);
     sk_col(x, &sql, NULL, t, g);

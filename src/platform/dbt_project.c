@@ -1396,6 +1396,8 @@ static void compile_hooks(struct compile *c, struct tpl_hooks *h)
     h->project_name = c->p->name;
     h->target_schema = DEFAULT_SCHEMA;
     h->target_name = getenv("MDP_TARGET");
+    /* a model renders more than once (refs, then its SQL, then its incremental SQL): log once */
+    h->quiet_log = !c->final || c->incremental;
 }
 
 /* Renders m into out; with lines, also which line of the file each line came from. */

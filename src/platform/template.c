@@ -1289,9 +1289,15 @@ static int parse_body(struct parser *p, struct tn_list *body, const char *const 
         if (!tag) {
             p->pos = p->len;
             if (stops) {
+                /* the block's end tag: {% endfor %}, not the {% else %} it may also have */
+                const char *want = stops[nstops - 1];
+                size_t k;
+                for (k = 0; k < nstops; k++)
+                    if (!strncmp(stops[k], "end", 3))
+                        want = stops[k];
                 where(p, p->len, &line, &col);
                 return perr_at(p, line, col, "missing {%% %s %%} for the block opened at line %d",
-                               stops[nstops - 1], open_line);
+                               want, open_line);
             }
             p->depth--;
             return 0;
@@ -1943,7 +1949,7 @@ static int eval_call(struct render *r, const struct ex *e, struct tpl_value *out
                 return -1;
             }
         }
-        if (truthy(&info)) {
+        if (truthy(&info) && !(r->h && r->h->quiet_log)) {
             tpl_value_print(&sb, &msg);
             fprintf(stderr, "%s:%d: %s\n", r->file, e->line, sb.buf);
             strbuf_reset(&sb);

@@ -84,6 +84,7 @@ struct tpl_hooks {
     const char *project_name;     /* project_name */
     const char *target_name;      /* target.name (NULL: "dev") */
     const char *target_schema;    /* target.schema (NULL: "main") */
+    int quiet_log; /* log() prints nothing: a render whose output is only looked at */
 };
 
 /*

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <pthread.h>
 #include <string.h>
+#include <strings.h>
 
 #include "platform/dbt_project.h"
 #include "platform/records.h"
@@ -154,6 +155,34 @@ static void on_progress(double percent, void *ctx)
  * rows of its is_incremental() SQL go to a temporary table, the rows with the same unique_key
  * are deleted (unless the strategy is append), the new ones inserted by column name.
  */
+/* An incremental model's unique_key names columns of rel (its table, or its new rows). */
+static int check_unique_key(struct wh *wh, const struct dbt_model *m, const char *rel)
+{
+    struct wh_result *r = NULL;
+    struct strbuf names = STRBUF_INIT;
+    size_t i, k;
+    int ret = 0;
+
+    if (!m->nunique_key || m->append)
+        return 0;
+    if (wh_queryf(wh, &r, "SELECT * FROM %s LIMIT 0", rel) < 0)
+        return -1;
+    for (i = 0; i < m->nunique_key && !ret; i++) {
+        for (k = 0; k < r->ncols && strcasecmp(r->cols[k].name, m->unique_key[i]); k++)
+            ;
+        if (k < r->ncols)
+            continue;
+        for (k = 0; k < r->ncols; k++)
+            strbuf_addf(&names, "%s%s", k ? ", " : "", r->cols[k].name);
+        ret = error("unique_key '%s' is not a column of the model (its columns: %s); name one "
+                    "of them, or leave unique_key out to append",
+                    m->unique_key[i], names.buf);
+    }
+    wh_result_free(r);
+    strbuf_release(&names);
+    return ret;
+}
+
 static int run_incremental(struct wh *wh, const struct dbt_model *m, const char *rel,
                            const struct wh_limits *lim)
 {
@@ -163,7 +192,7 @@ static int run_incremental(struct wh *wh, const struct dbt_model *m, const char 
 
     strbuf_addf(&sql, "CREATE OR REPLACE TEMP TABLE __mdp_incremental AS\n%s\n",
                 m->incremental_sql);
-    if (wh_exec_single(wh, sql.buf, lim) < 0)
+    if (wh_exec_single(wh, sql.buf, lim) < 0 || check_unique_key(wh, m, "__mdp_incremental") < 0)
         goto out;
     strbuf_reset(&sql);
     if (m->nunique_key && !m->append) {
@@ -271,6 +300,8 @@ static int build_model(struct wh *wh, const struct dbt_model *m, int full_refres
         0)
         goto out;
     offset = -1; /* the model's SQL ran: later errors are not on its lines */
+    if (!incremental && dbt_model_is_incremental(m) && check_unique_key(wh, m, rel.buf) < 0)
+        goto out;
     strbuf_reset(&sql);
     transform_metadata_sql(m, &sql);
     if (wh_exec(wh, sql.buf) < 0 || wh_commit(wh) < 0)

@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "testlib.h"
 #include "util/strbuf.h"
@@ -427,4 +428,34 @@ Test(dbt_compat, broken_seed_and_stale_models_across_runs)
     tl_run_release(&r);
     ok("seed --full-refresh");
     expect_rows("codes", "SELECT 7 AS code, 'seven' AS name");
+}
+
+/* Review findings: a unique_key that is no column, an unclosed loop, log() once per model. */
+Test(dbt_compat, bad_unique_key_unclosed_loop_and_log_once)
+{
+    struct tl_run r;
+    const char *p, *hello;
+    int n = 0;
+
+    put("dbt_project.yml", "name: p\n");
+    put("models/c.sql", "{{ config(materialized='incremental', unique_key='nokey') }}\n"
+                        "select 1 as id\n"
+                        "{{ log('hello from c', info=True) }}\n");
+    mdp(&r, "transform");
+    cr_assert_eq(r.code, 1, "%s%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.out.buf, "unique_key 'nokey' is not a column of the model (its columns: "
+                                "id)"),
+              "%s", r.out.buf);
+    for (p = r.err.buf; (hello = strstr(p, "hello from c")); p = hello + 1)
+        n++;
+    cr_assert_eq(n, 1, "log() printed %d times:\n%s", n, r.err.buf);
+    tl_run_release(&r);
+    expect_value("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'c'", "0");
+
+    put("models/c.sql", "{% for x in [1] %}select 1 as x\n");
+    mdp(&r, "transform");
+    cr_assert_eq(r.code, 2, "%s%s", r.out.buf, r.err.buf);
+    cr_assert(strstr(r.err.buf, "missing {% endfor %} for the block opened at line 1"), "%s",
+              r.err.buf);
+    tl_run_release(&r);
 }

@@ -1952,7 +1952,7 @@ static int eval_call(struct render *r, const struct ex *e, struct tpl_value *out
         if (truthy(&info) && !(r->h && r->h->quiet_log)) {
             tpl_value_print(&sb, &msg);
             fprintf(stderr, "%s:%d: %s\n", r->file, e->line, sb.buf);
-            strbuf_reset(&sb);
+            strbuf_release(&sb);
         }
         tpl_value_release(&msg);
         tpl_value_release(&info);

@@ -1,6 +1,7 @@
 /*
  * Test helpers (see testlib.h).
  */
+#include <criterion/criterion.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,4 +126,40 @@ char *tl_table_digest(const char *dir, const char *table)
     out = xstrfmt("%.32s", r.out.buf);
     tl_run_release(&r);
     return out;
+}
+
+char *tl_value(const char *dir, const char *sql)
+{
+    struct tl_run r;
+    char *nl, *v;
+    size_t n;
+
+    tl_write(dir, ".tl_value.sql", sql);
+    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" --project . query --format csv -f .tl_value.sql", dir);
+    cr_assert_eq(r.code, 0, "%s: %s", sql, r.err.buf);
+    nl = strchr(r.out.buf, '\n');
+    cr_assert_not_null(nl, "%s: %s", sql, r.out.buf);
+    v = xstrdup(nl + 1);
+    tl_run_release(&r);
+    if (strchr(v, '\n'))
+        *strchr(v, '\n') = '\0';
+    n = strlen(v);
+    if (n >= 2 && v[0] == '"' && v[n - 1] == '"') { /* a CSV-quoted cell: "a ""b""" */
+        size_t i, k = 0;
+        for (i = 1; i < n - 1; i++) {
+            v[k++] = v[i];
+            if (v[i] == '"' && v[i + 1] == '"')
+                i++;
+        }
+        v[k] = '\0';
+    }
+    return v;
+}
+
+void tl_expect_value(const char *dir, const char *sql, const char *want)
+{
+    char *v = tl_value(dir, sql);
+
+    cr_assert_str_eq(v, want, "%s: got [%s]", sql, v);
+    free(v);
 }

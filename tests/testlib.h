@@ -41,4 +41,12 @@ char *tl_seed_platform(void);
  */
 char *tl_table_digest(const char *dir, const char *table);
 
+/*
+ * The first value `mdp query --format csv` prints for sql in the platform at dir (CSV quoting
+ * undone); fails the test when the query fails. The caller frees it.
+ */
+char *tl_value(const char *dir, const char *sql);
+/* Fails the test unless tl_value(dir, sql) is want. */
+void tl_expect_value(const char *dir, const char *sql, const char *want);
+
 #endif

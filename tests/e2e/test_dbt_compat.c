@@ -49,29 +49,9 @@ static void put(const char *path, const char *text)
     strbuf_release(&sb);
 }
 
-/* The single value a query prints as CSV. */
-static char *value(const char *q)
-{
-    struct tl_run r;
-    char *nl, *v;
-
-    tl_write(dir, "q.sql", q);
-    mdp(&r, "query --format csv -f ../q.sql");
-    cr_assert_eq(r.code, 0, "%s: %s", q, r.err.buf);
-    nl = strchr(r.out.buf, '\n');
-    cr_assert_not_null(nl, "%s", r.out.buf);
-    v = strdup(nl + 1);
-    if (strchr(v, '\n'))
-        *strchr(v, '\n') = '\0';
-    tl_run_release(&r);
-    return v;
-}
-
 static void expect_value(const char *q, const char *want)
 {
-    char *v = value(q);
-    cr_assert_str_eq(v, want, "%s -> [%s]", q, v);
-    free(v);
+    tl_expect_value(dir, q, want);
 }
 
 /* The relation holds exactly the rows of the independent query (as a multiset). */

@@ -32,35 +32,6 @@ static void done(char *dir)
 /* Runs `mdp ARGS` in dir. */
 #define MDP(r, dir, ...) tl_sh((r), "cd '%s' && \"$MDP_BIN\" " __VA_ARGS__)
 
-/* One SQL value through `mdp query --format csv`, without the header; the caller frees. */
-static char *sql_value(const char *dir, const char *sql)
-{
-    struct tl_run r;
-    char *nl, *v;
-
-    tl_sh(&r, "cd '%s' && \"$MDP_BIN\" query --format csv -c \"%s\"", dir, sql);
-    cr_assert_eq(r.code, 0, "%s: %s", sql, r.err.buf);
-    nl = strchr(r.out.buf, '\n');
-    cr_assert_not_null(nl, "%s", r.out.buf);
-    v = xstrdup(nl + 1);
-    if (*v && v[strlen(v) - 1] == '\n')
-        v[strlen(v) - 1] = '\0';
-    /* A CSV-quoted cell (values with commas or spaces): take off the quotes. */
-    if (v[0] == '"' && strlen(v) >= 2 && v[strlen(v) - 1] == '"') {
-        memmove(v, v + 1, strlen(v));
-        v[strlen(v) - 1] = '\0';
-    }
-    tl_run_release(&r);
-    return v;
-}
-
-static void expect_value(const char *dir, const char *sql, const char *want)
-{
-    char *v = sql_value(dir, sql);
-    cr_assert_str_eq(v, want, "%s: got [%s]", sql, v);
-    free(v);
-}
-
 static const char typed_csv[] = "id,Amount,Rate,When,Code,Mixed,US Date\n"
                                 "1,\"$1,234.50\",45%,13/01/2022,007,10,01/13/2022\n"
                                 "2,\"$20.00\",12.5%,02/03/2022,012,n/a,02/03/2022\n"
@@ -161,22 +132,22 @@ Test(ingest, smart_types_and_notes)
     cr_assert(strstr(r.out.buf, "Code: kept VARCHAR") != NULL, "%s", r.out.buf);
     cr_assert(strstr(r.out.buf, "US Date: VARCHAR -> DATE (month-first") != NULL, "%s", r.out.buf);
     tl_run_release(&r);
-    expect_value(dir,
-                 "SELECT string_agg(data_type, ' ' ORDER BY column_index) FROM duckdb_columns() "
-                 "WHERE schema_name = 'raw' AND table_name = 'orders'",
-                 "BIGINT DECIMAL(18,2) DOUBLE DATE VARCHAR VARCHAR DATE");
-    expect_value(dir, "SELECT sum(Amount) FROM raw.orders", "1251.40");
-    expect_value(dir, "SELECT Rate FROM raw.orders WHERE id = 1", "0.45");
-    expect_value(dir, "SELECT strftime(\\\"When\\\", '%Y-%m-%d') FROM raw.orders WHERE id = 2",
-                 "2022-03-02");
-    expect_value(dir, "SELECT \\\"US Date\\\" FROM raw.orders WHERE id = 2", "2022-02-03");
-    expect_value(dir, "SELECT Code FROM raw.orders WHERE id = 1", "007");
+    tl_expect_value(dir,
+                    "SELECT string_agg(data_type, ' ' ORDER BY column_index) FROM duckdb_columns() "
+                    "WHERE schema_name = 'raw' AND table_name = 'orders'",
+                    "BIGINT DECIMAL(18,2) DOUBLE DATE VARCHAR VARCHAR DATE");
+    tl_expect_value(dir, "SELECT sum(Amount) FROM raw.orders", "1251.40");
+    tl_expect_value(dir, "SELECT Rate FROM raw.orders WHERE id = 1", "0.45");
+    tl_expect_value(dir, "SELECT strftime(\"When\", '%Y-%m-%d') FROM raw.orders WHERE id = 2",
+                    "2022-03-02");
+    tl_expect_value(dir, "SELECT \"US Date\" FROM raw.orders WHERE id = 2", "2022-02-03");
+    tl_expect_value(dir, "SELECT Code FROM raw.orders WHERE id = 1", "007");
 
     /* --no-typing keeps the reader's types. */
     MDP(&r, dir, "ingest --no-typing", dir);
     cr_assert_eq(r.code, 0, "%s", r.err.buf);
     tl_run_release(&r);
-    expect_value(dir, "SELECT typeof(Amount) FROM raw.orders LIMIT 1", "VARCHAR");
+    tl_expect_value(dir, "SELECT typeof(Amount) FROM raw.orders LIMIT 1", "VARCHAR");
     done(dir);
 }
 
@@ -205,8 +176,8 @@ Test(ingest, date_order_from_values_file_or_nothing)
     cr_assert(strstr(r.out.buf, "no value decides between day-first and month-first") != NULL, "%s",
               r.out.buf);
     tl_run_release(&r);
-    expect_value(dir, "SELECT b FROM raw.follow WHERE a = DATE '2022-01-13'", "2022-02-01");
-    expect_value(dir, "SELECT typeof(b) FROM raw.undecided LIMIT 1", "VARCHAR");
+    tl_expect_value(dir, "SELECT b FROM raw.follow WHERE a = DATE '2022-01-13'", "2022-02-01");
+    tl_expect_value(dir, "SELECT typeof(b) FROM raw.undecided LIMIT 1", "VARCHAR");
     done(dir);
 }
 
@@ -233,9 +204,10 @@ Test(ingest, failed_load_keeps_previous_table)
     cr_assert(strstr(r.err.buf, "raw.good is unchanged") != NULL, "%s", r.err.buf);
     cr_assert(strstr(r.out.buf, "FAILED") != NULL, "%s", r.out.buf);
     tl_run_release(&r);
-    expect_value(dir, "SELECT string_agg(name, ',' ORDER BY id) FROM raw.good", "a,b,c");
-    expect_value(dir, "SELECT count(*) FROM raw.other", "2");
-    expect_value(dir, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%__mdp_%'", "0");
+    tl_expect_value(dir, "SELECT string_agg(name, ',' ORDER BY id) FROM raw.good", "a,b,c");
+    tl_expect_value(dir, "SELECT count(*) FROM raw.other", "2");
+    tl_expect_value(dir, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%__mdp_%'",
+                    "0");
 
     /* --fail-fast: the failing source comes first, the other is not run. */
     tl_sh(&r, "printf 'x\\n1\\n2\\n3\\n' > '%s/sources/a/other.csv'", dir);
@@ -244,7 +216,7 @@ Test(ingest, failed_load_keeps_previous_table)
     cr_assert_eq(r.code, 1);
     cr_assert(strstr(r.out.buf, "not run") != NULL, "%s", r.out.buf);
     tl_run_release(&r);
-    expect_value(dir, "SELECT count(*) FROM raw.other", "2");
+    tl_expect_value(dir, "SELECT count(*) FROM raw.other", "2");
     done(dir);
 }
 
@@ -275,7 +247,7 @@ Test(ingest, skips_unchanged_and_full_refresh)
     MDP(&r, dir, "ingest t", dir);
     cr_assert(strstr(r.out.buf, "1 loaded") != NULL, "%s", r.out.buf);
     tl_run_release(&r);
-    expect_value(dir, "SELECT sum(id) FROM raw.t", "7");
+    tl_expect_value(dir, "SELECT sum(id) FROM raw.t", "7");
     /* Options changed in the manifest: loaded again. */
     tl_write(dir, "sources/sources.yml",
              "sources:\n- table: t\n  path: sources/a/t.csv\n  system: a\n  options:\n    "
@@ -283,7 +255,7 @@ Test(ingest, skips_unchanged_and_full_refresh)
     MDP(&r, dir, "ingest", dir);
     cr_assert(strstr(r.out.buf, "1 loaded") != NULL, "%s", r.out.buf);
     tl_run_release(&r);
-    expect_value(dir, "SELECT sum(column0) FROM raw.t", "7");
+    tl_expect_value(dir, "SELECT sum(column0) FROM raw.t", "7");
     MDP(&r, dir, "ingest nope", dir);
     cr_assert_eq(r.code, 2);
     cr_assert(strstr(r.err.buf, "unknown table 'nope'") != NULL, "%s", r.err.buf);
@@ -327,11 +299,11 @@ Test(ingest, parquet_json_and_late_type_changes)
     cr_assert_eq(r.code, 0, "%s\n%s", r.out.buf, r.err.buf);
     cr_assert(strstr(r.out.buf, "sniffed from the whole file") != NULL, "%s", r.out.buf);
     tl_run_release(&r);
-    expect_value(dir, "SELECT count(*) FROM raw.items", "50");
-    expect_value(dir, "SELECT string_agg(kind, '' ORDER BY id) FROM raw.events", "ab");
-    expect_value(dir, "SELECT sum(v) FROM raw.doc", "3.5");
-    expect_value(dir, "SELECT count(*) || ' ' || typeof(any_value(v)) FROM raw.late",
-                 "30001 VARCHAR");
+    tl_expect_value(dir, "SELECT count(*) FROM raw.items", "50");
+    tl_expect_value(dir, "SELECT string_agg(kind, '' ORDER BY id) FROM raw.events", "ab");
+    tl_expect_value(dir, "SELECT sum(v) FROM raw.doc", "3.5");
+    tl_expect_value(dir, "SELECT count(*) || ' ' || typeof(any_value(v)) FROM raw.late",
+                    "30001 VARCHAR");
     done(dir);
 }
 
@@ -369,11 +341,11 @@ Test(ingest, values_past_the_sample_are_checked)
               "%s", r.out.buf);
     cr_assert(strstr(r.out.buf, "price: VARCHAR -> DECIMAL(18,3)") != NULL, "%s", r.out.buf);
     tl_run_release(&r);
-    expect_value(dir, "SELECT price FROM raw.text_late WHERE id = 3000", "n/a");
-    expect_value(dir, "SELECT price FROM raw.scale_late WHERE id = 3000", "1.125");
-    expect_value(dir, "SELECT price FROM raw.scale_late WHERE id = 1", "2001.010");
-    expect_value(dir, "SELECT typeof(price) || ' ' || price FROM raw.fits WHERE id = 3000",
-                 "DECIMAL(18,2) 7.50");
+    tl_expect_value(dir, "SELECT price FROM raw.text_late WHERE id = 3000", "n/a");
+    tl_expect_value(dir, "SELECT price FROM raw.scale_late WHERE id = 3000", "1.125");
+    tl_expect_value(dir, "SELECT price FROM raw.scale_late WHERE id = 1", "2001.010");
+    tl_expect_value(dir, "SELECT typeof(price) || ' ' || price FROM raw.fits WHERE id = 3000",
+                    "DECIMAL(18,2) 7.50");
     done(dir);
 }
 
@@ -401,27 +373,27 @@ Test(ingest, seed_platform_loads_with_types, .timeout = 120)
     cr_assert_eq(r.code, 0, "%s\n%s", r.out.buf, r.err.buf);
     cr_assert(strstr(r.out.buf, "8 loaded, 0 skipped, 0 failed") != NULL, "%s", r.out.buf);
     tl_run_release(&r);
-    expect_value(dir,
-                 "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw' AND "
-                 "estimated_size > 0",
-                 "8");
-    expect_value(dir,
-                 "SELECT string_agg(column_name || ':' || data_type, ' ' ORDER BY column_index) "
-                 "FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = "
-                 "'chocolate_sales' AND column_name IN ('Date', 'Amount')",
-                 "Date:DATE Amount:DECIMAL(18,2)");
-    expect_value(dir,
-                 "SELECT count(*) FROM raw.chocolate_sales WHERE Amount IS NULL OR \\\"Date\\\" "
-                 "IS NULL",
-                 "0");
-    expect_value(dir,
-                 "SELECT min(\\\"Date\\\") < max(\\\"Date\\\") AND sum(Amount) > 0 FROM "
-                 "raw.chocolate_sales",
-                 "true");
-    expect_value(dir, "SELECT typeof(event_time) FROM raw.pageviews LIMIT 1", "TIMESTAMP");
-    expect_value(dir, "SELECT typeof(start_date) FROM raw.campaigns LIMIT 1", "DATE");
-    expect_value(dir, "SELECT typeof(total) FROM raw.transactions LIMIT 1", "DOUBLE");
-    expect_value(dir, "SELECT count(*) > 0 FROM raw.StudentPerformanceFactors", "true");
+    tl_expect_value(dir,
+                    "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw' AND "
+                    "estimated_size > 0",
+                    "8");
+    tl_expect_value(dir,
+                    "SELECT string_agg(column_name || ':' || data_type, ' ' ORDER BY column_index) "
+                    "FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = "
+                    "'chocolate_sales' AND column_name IN ('Date', 'Amount')",
+                    "Date:DATE Amount:DECIMAL(18,2)");
+    tl_expect_value(dir,
+                    "SELECT count(*) FROM raw.chocolate_sales WHERE Amount IS NULL OR \"Date\" "
+                    "IS NULL",
+                    "0");
+    tl_expect_value(dir,
+                    "SELECT min(\"Date\") < max(\"Date\") AND sum(Amount) > 0 FROM "
+                    "raw.chocolate_sales",
+                    "true");
+    tl_expect_value(dir, "SELECT typeof(event_time) FROM raw.pageviews LIMIT 1", "TIMESTAMP");
+    tl_expect_value(dir, "SELECT typeof(start_date) FROM raw.campaigns LIMIT 1", "DATE");
+    tl_expect_value(dir, "SELECT typeof(total) FROM raw.transactions LIMIT 1", "DOUBLE");
+    tl_expect_value(dir, "SELECT count(*) > 0 FROM raw.StudentPerformanceFactors", "true");
     /* Nothing changed: everything is skipped. */
     MDP(&r, dir, "ingest", dir);
     cr_assert(strstr(r.out.buf, "0 loaded, 8 skipped") != NULL, "%s", r.out.buf);
@@ -472,19 +444,21 @@ Test(ingest, wide_file_loads_typed, .timeout = 600)
     cr_assert(strstr(r.out.buf, "c1: VARCHAR -> DECIMAL(18,2) (currency") != NULL, "%.2000s",
               r.out.buf);
     tl_run_release(&r);
-    expect_value(dir,
-                 "SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name "
-                 "= 'wide'",
-                 "5000");
-    expect_value(dir,
-                 "SELECT string_agg(t || ' ' || n, ', ' ORDER BY t) FROM (SELECT data_type AS t, "
-                 "count(*) AS n FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = "
-                 "'wide' GROUP BY t)",
-                 "BIGINT 1000, DATE 1000, DECIMAL(18,2) 1000, DOUBLE 1000, VARCHAR 1000");
-    expect_value(dir,
-                 "SELECT c4996 || ' ' || c4997 || ' ' || c4998 || ' ' || c4999 FROM raw.wide "
-                 "ORDER BY c0 LIMIT 1",
-                 "2000.50 x4997 2024-04-13 0.125");
+    tl_expect_value(
+        dir,
+        "SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name "
+        "= 'wide'",
+        "5000");
+    tl_expect_value(
+        dir,
+        "SELECT string_agg(t || ' ' || n, ', ' ORDER BY t) FROM (SELECT data_type AS t, "
+        "count(*) AS n FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = "
+        "'wide' GROUP BY t)",
+        "BIGINT 1000, DATE 1000, DECIMAL(18,2) 1000, DOUBLE 1000, VARCHAR 1000");
+    tl_expect_value(dir,
+                    "SELECT c4996 || ' ' || c4997 || ' ' || c4998 || ' ' || c4999 FROM raw.wide "
+                    "ORDER BY c0 LIMIT 1",
+                    "2000.50 x4997 2024-04-13 0.125");
     done(dir);
 }
 
@@ -507,10 +481,10 @@ Test(ingest, too_many_columns_refused)
                                 "more than the 10000 columns a table may have; split it") != NULL,
               "%s", r.err.buf);
     tl_run_release(&r);
-    expect_value(dir,
-                 "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw' AND table_name "
-                 "= 'huge'",
-                 "0");
+    tl_expect_value(dir,
+                    "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw' AND table_name "
+                    "= 'huge'",
+                    "0");
     done(dir);
 }
 
@@ -542,9 +516,10 @@ Test(ingest, ctrl_c_rolls_back_and_reports, .timeout = 180)
               "%s%s", r.out.buf, r.err.buf);
     cr_assert(strstr(r.out.buf, "2 not run (interrupted)"), "%s", r.out.buf);
     tl_run_release(&r);
-    expect_value(dir, "SELECT count(*) || ':' || max(name) FROM raw.a_big", "1:a");
-    expect_value(dir, "SELECT count(*) FROM raw.z_small", "1");
-    expect_value(dir, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%__mdp_%'", "0");
+    tl_expect_value(dir, "SELECT count(*) || ':' || max(name) FROM raw.a_big", "1:a");
+    tl_expect_value(dir, "SELECT count(*) FROM raw.z_small", "1");
+    tl_expect_value(dir, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%__mdp_%'",
+                    "0");
     /* nothing was recorded for the interrupted load: the next run loads both */
     MDP(&r, dir, "ingest", dir);
     cr_assert_eq(r.code, 0, "%s%s", r.out.buf, r.err.buf);

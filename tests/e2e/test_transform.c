@@ -62,29 +62,9 @@ static void sql(const char *q)
     tl_run_release(&r);
 }
 
-/* The single value a query prints as CSV. */
-static char *value(const char *q)
-{
-    struct tl_run r;
-    char *nl, *v;
-
-    tl_write(dir, "q.sql", q);
-    mdp(&r, "query --format csv -f q.sql");
-    cr_assert_eq(r.code, 0, "%s: %s", q, r.err.buf);
-    nl = strchr(r.out.buf, '\n');
-    cr_assert_not_null(nl, "%s", r.out.buf);
-    v = strdup(nl + 1);
-    if (strchr(v, '\n'))
-        *strchr(v, '\n') = '\0';
-    tl_run_release(&r);
-    return v;
-}
-
 static void expect_value(const char *q, const char *want)
 {
-    char *v = value(q);
-    cr_assert_str_eq(v, want, "%s -> [%s]", q, v);
-    free(v);
+    tl_expect_value(dir, q, want);
 }
 
 static void setup(void)
@@ -176,8 +156,8 @@ Test(transform, builds_models_in_their_schemas_with_metadata)
     expect_value("SELECT count(*) FROM _mdp.models", "4");
     expect_value("SELECT tests FROM _mdp.model_columns WHERE model = 'fct_orders' AND "
                  "column_name = 'order_id'",
-                 "\"[\"\"unique\"\",{\"\"relationships\"\":{\"\"to\"\":\"\"raw.orders\"\","
-                 "\"\"field\"\":\"\"order_id\"\"}}]\"");
+                 "[\"unique\",{\"relationships\":{\"to\":\"raw.orders\",\"field\":"
+                 "\"order_id\"}}]");
     expect_value("SELECT description FROM _mdp.model_columns WHERE model = 'raw.orders'",
                  "the order");
     expect_value("SELECT array_to_string(depends_on, ',') FROM _mdp.models WHERE name = "

@@ -160,7 +160,8 @@ Test(usage, options_without_value_and_typos)
         tl_sh(&r, "cd '%s' && \"$MDP_BIN\" %s", dir, cmds[i]);
         cr_expect_eq(r.code, 2, "%s: exit %d", cmds[i], r.code);
         cr_expect(!strncmp(r.err.buf, want, strlen(want)), "%s: %s", cmds[i], r.err.buf);
-        cr_expect(strstr(r.err.buf + 1, "error:") == NULL, "%s: two errors: %s", cmds[i], r.err.buf);
+        cr_expect(strstr(r.err.buf + 1, "error:") == NULL, "%s: two errors: %s", cmds[i],
+                  r.err.buf);
         tl_run_release(&r);
     }
 

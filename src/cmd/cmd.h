@@ -29,8 +29,6 @@ volatile sig_atomic_t *cmd_catch_sigint(void);
 struct json;
 /* Prints a --json document (render/results.h) on stdout and frees it. */
 void cmd_print_results(struct json *doc);
-/* The same for a command that failed before its results, with error_last(). */
-void cmd_print_error_results(const char *command);
 /* cmd_open_wh(), and the failure as --json results when json_command is not NULL. */
 int cmd_open_wh_results(struct session *s, struct wh **wh, const char *json_command);
 struct strbuf;

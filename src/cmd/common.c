@@ -43,7 +43,8 @@ void cmd_print_results(struct json *doc)
     json_free(doc);
 }
 
-void cmd_print_error_results(const char *command)
+/* --json results of a command that failed before its results, with error_last(). */
+static void print_error_results(const char *command)
 {
     cmd_print_results(render_results_error(command, error_last()));
 }
@@ -53,7 +54,7 @@ int cmd_open_wh_results(struct session *s, struct wh **wh, const char *json_comm
     int ret = cmd_open_wh(s, wh);
 
     if (ret && json_command)
-        cmd_print_error_results(json_command);
+        print_error_results(json_command);
     return ret;
 }
 

@@ -469,88 +469,45 @@ int sk_basket_identity(struct skill_ctx *x, int t, int g, int exclude, int cols[
                        long long *reused)
 {
     const struct catalog *c = x->c;
-    const struct cat_table *tab = &c->tables[t];
     const struct cat_grouping *gr = sk_grouping(c, t, g);
-    struct strbuf sql = STRBUF_INIT;
-    struct wh_result *r = NULL;
-    int cand[9], ncand = 0, nfk, n = 1, time_col = sk_time_column(c, t), ret = -1, k;
+    int n = 1, time_col = sk_time_column(c, t), timed = 0;
     unsigned chosen = 0;
-    double multi = 0, same[9] = {0};
-    size_t i, row;
+    double multi = 0;
+    size_t k, i;
 
     cols[0] = g;
     *reused = 0;
-    for (i = 0; i < tab->ncolumns && ncand < 8; i++)
-        if ((int)i != g && (int)i != exclude && tab->columns[i].roles & CAT_ROLE_FOREIGN_KEY &&
-            !(tab->columns[i].roles & CAT_ROLE_GROUP_KEY) && tab->columns[i].null_fraction < 0.05)
-            cand[ncand++] = (int)i;
-    nfk = ncand;
-    /* the main time column, when the catalog found it constant within the group key */
-    for (i = 0; time_col >= 0 && gr && i < gr->nconstant; i++)
-        if (gr->constant[i] == time_col)
-            cand[ncand++] = time_col;
-    if (!ncand) {
-        ret = 1;
-        goto out;
-    }
-
+    if (!gr || !gr->kinds_known)
+        return 1; /* the catalog could not look inside the groups: the id alone */
+    for (i = 0; i < gr->nkinds; i++)
+        multi += (double)gr->kinds[i].multi;
     /*
-     * One pass over the groups: which candidates are filled and constant within each (cmask),
-     * and which take several values (rmask: the id stands for several baskets). min = max
-     * says "one distinct value" without count(DISTINCT)'s hash table per group.
+     * References filled and constant on 90% of the multi-row groups (at most two), then the
+     * main time column when the catalog found it constant within g.
      */
-    strbuf_addstr(&sql, "SELECT cmask, rmask, count(*) AS groups, count(*) FILTER (WHERE n > 1) "
-                        "AS multi FROM (SELECT count(*) AS n, 0");
-    for (k = 0; k < ncand; k++) {
-        strbuf_addstr(&sql, " + CASE WHEN min(");
-        sk_col(x, &sql, NULL, t, cand[k]);
-        strbuf_addstr(&sql, ") = max(");
-        sk_col(x, &sql, NULL, t, cand[k]);
-        strbuf_addstr(&sql, ") AND count(");
-        sk_col(x, &sql, NULL, t, cand[k]);
-        strbuf_addf(&sql, ") = count(*) THEN %d ELSE 0 END", 1 << k);
-    }
-    strbuf_addstr(&sql, " AS cmask, 0");
-    for (k = 0; k < ncand; k++) {
-        strbuf_addstr(&sql, " + CASE WHEN min(");
-        sk_col(x, &sql, NULL, t, cand[k]);
-        strbuf_addstr(&sql, ") <> max(");
-        sk_col(x, &sql, NULL, t, cand[k]);
-        strbuf_addf(&sql, ") THEN %d ELSE 0 END", 1 << k);
-    }
-    strbuf_addf(&sql, " AS rmask FROM %s WHERE ", tab->relation);
-    sk_col(x, &sql, NULL, t, g);
-    strbuf_addstr(&sql, " IS NOT NULL GROUP BY ");
-    sk_col(x, &sql, NULL, t, g);
-    strbuf_addstr(&sql, ") GROUP BY ALL");
-    if (sk_query(x, sql.buf, &r) < 0)
-        goto out;
-    for (row = 0; row < r->nrows; row++) {
-        unsigned cmask = (unsigned)sk_num(r, row, 0, 0);
-        double m = sk_num(r, row, 3, 0);
-        multi += m;
-        for (k = 0; k < ncand; k++)
-            if (cmask & (1u << k))
-                same[k] += m;
-    }
-    /* foreign keys constant on 90% of the multi-row groups (at most two), and the time */
-    for (k = 0; k < nfk && n < 3; k++)
-        if (multi > 0 && same[k] >= 0.9 * multi) {
-            cols[n++] = cand[k];
+    for (k = 0; k < gr->nparts; k++) {
+        double same = 0;
+        if (gr->parts[k] == exclude ||
+            !(c->tables[t].columns[gr->parts[k]].roles & CAT_ROLE_FOREIGN_KEY))
+            continue;
+        for (i = 0; i < gr->nkinds; i++)
+            if (gr->kinds[i].same & (1u << k))
+                same += (double)gr->kinds[i].multi;
+        if (n < 3 && multi > 0 && same >= 0.9 * multi) {
+            cols[n++] = gr->parts[k];
             chosen |= 1u << k;
         }
-    if (ncand > nfk) {
-        cols[n++] = time_col;
-        chosen |= 1u << nfk;
     }
-    for (row = 0; row < r->nrows; row++)
-        if ((unsigned)sk_num(r, row, 1, 0) & chosen)
-            *reused += (long long)sk_num(r, row, 2, 0);
-    ret = n;
-out:
-    wh_result_free(r);
-    strbuf_release(&sql);
-    return ret;
+    for (k = 0; k < gr->nparts && !timed; k++)
+        if (gr->parts[k] == time_col && time_col != exclude) {
+            cols[n++] = time_col;
+            chosen |= 1u << k;
+            timed = 1;
+        }
+    for (i = 0; i < gr->nkinds; i++)
+        if (gr->kinds[i].varies & chosen)
+            *reused += (long long)gr->kinds[i].groups;
+    return n;
 }
 
 void sk_identity_select(struct skill_ctx *x, struct strbuf *sb, const char *alias, int t,

@@ -82,31 +82,18 @@ static int check_table(struct skill_ctx *x, int t, struct findings *f)
     int kinds[64], cols[64];
     size_t n = 0, i;
     double rows;
-    int ret = -1, part = -1;
+    int ret = -1;
 
     sk_day(&today, x->today);
-    /*
-     * A row's hash stands for the row: 64 bits make a false match unlikely at any size. Exact
-     * copies share every column, so when a column is nearly unique only the rows whose value
-     * of it repeats (or is NULL) can be copies: hashing those alone spares hashing every row.
-     */
-    for (i = 0; i < tab->ncolumns; i++) {
-        const struct cat_column *col = &tab->columns[i];
-        if (tab->rows > 0 && col->distinct >= 0.9 * (double)tab->rows &&
-            (part < 0 || col->distinct > tab->columns[part].distinct))
-            part = (int)i;
+    /* exact copies: counted by the catalog, which profiles a table again when it changes */
+    if (tab->copies >= 0) {
+        strbuf_addf(&sql, "SELECT count(*), %lld /* exact copies, counted by the catalog */",
+                    (long long)tab->copies);
+    } else {
+        strbuf_addstr(&sql, "SELECT count(*), (");
+        catalog_copies_sql(tab, tab->relation, &sql);
+        strbuf_addch(&sql, ')');
     }
-    if (part >= 0) {
-        struct strbuf id = STRBUF_INIT;
-        sk_col(x, &id, NULL, t, part);
-        strbuf_addf(&sql,
-                    "SELECT count(*), (SELECT count(*) - count(DISTINCT hash(y)) FROM %s AS y "
-                    "WHERE y.%s IS NULL OR y.%s IN (SELECT %s FROM %s GROUP BY ALL HAVING "
-                    "count(*) > 1))",
-                    tab->relation, id.buf, id.buf, id.buf, tab->relation);
-        strbuf_release(&id);
-    } else
-        strbuf_addstr(&sql, "SELECT count(*), count(*) - count(DISTINCT hash(x))");
     for (i = 0; i < tab->ncolumns && n < 64; i++) {
         const struct cat_column *col = &tab->columns[i];
         struct strbuf id = STRBUF_INIT;
@@ -114,7 +101,7 @@ static int check_table(struct skill_ctx *x, int t, struct findings *f)
         if (sk_is_nonnegative_by_name(col) && (!col->has_range || col->min < 0)) {
             strbuf_addf(&sql, ", count(*) FILTER (WHERE %s < 0)", id.buf);
             kinds[n] = 0, cols[n++] = (int)i;
-        } else if (key_like(tab, col)) {
+        } else if (key_like(tab, col) && !col->unique) { /* a unique one repeats no value */
             strbuf_addf(&sql, ", count(%s) - count(DISTINCT %s)", id.buf, id.buf);
             kinds[n] = 1, cols[n++] = (int)i;
         } else if (sk_is_datetime(col) && col->roles & CAT_ROLE_TIME) {
@@ -449,8 +436,6 @@ int skill_anomalies(struct skill_ctx *x)
     money = in.measure >= 0 && sk_is_money(&tab->columns[in.measure]);
     if (repeated) {
         in.nident = sk_basket_identity(x, in.t, in.g, -1, in.ident, &in.reused);
-        if (in.nident < 0)
-            goto out;
     }
 
     /*

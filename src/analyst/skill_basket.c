@@ -255,8 +255,6 @@ int skill_basket(struct skill_ctx *x)
      * customer) is part of the basket, not an item.
      */
     in.nident = sk_basket_identity(x, in.t, in.g, -1, in.ident, &in.reused);
-    if (in.nident < 0)
-        goto out;
     in.item = item_guess(c, in.t, in.g, in.ident, in.nident);
     if (in.item < 0) {
         ret = sk_refuse(x,

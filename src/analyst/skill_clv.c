@@ -143,8 +143,6 @@ int skill_clv(struct skill_ctx *x)
     }
     if (in.g >= 0) {
         in.nident = sk_basket_identity(x, in.t, in.g, -1, in.ident, &in.reused);
-        if (in.nident < 0)
-            goto out;
     }
 
     sk_filters(x, in.t, "x", &sql, &kept);

@@ -91,8 +91,6 @@ int skill_distribution(struct skill_ctx *x)
     /* the values: one per row, or one per group when the value repeats within it */
     if (g >= 0 && tab->columns[m].repeated_within == g) {
         nident = sk_basket_identity(x, t, g, -1, ident, &reused);
-        if (nident < 0)
-            goto out;
         strbuf_addstr(&src, "SELECT ");
         sk_col(x, &src, NULL, t, g);
         strbuf_addstr(&src, " AS label, CAST(any_value(");

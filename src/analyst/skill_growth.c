@@ -144,8 +144,6 @@ int skill_growth(struct skill_ctx *x)
     if (repeated) {
         const struct cat_grouping *gr = sk_grouping(c, t, g);
         nident = sk_basket_identity(x, t, g, -1, ident, &reused);
-        if (nident < 0)
-            goto out;
         for (i = 0; i < (size_t)nident; i++)
             constant[nconstant++] = ident[i];
         for (i = 0; gr && i < gr->nconstant && nconstant < 64; i++)

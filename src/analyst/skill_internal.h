@@ -84,10 +84,10 @@ int sk_find_column(struct skill_ctx *x, int t, const char *name);
 /*
  * A basket's identity in table t: the group key g, plus the foreign keys (other than
  * `exclude`) filled and constant within it on at least 90% of its multi-row values, plus the
- * main time column when the catalog found it constant within g. Fills cols (g first; at most
- * 4) and returns the count, or -1 when a query failed. *reused is set to the number of values
- * of g that stand for more than one basket (the id was reused) when the identity has more
- * than g.
+ * main time column when the catalog found it constant within g, from what the catalog
+ * measured inside g's groups (no query). Fills cols (g first; at most 4) and returns the
+ * count. *reused is set to the number of values of g that stand for more than one basket (the
+ * id was reused) when the identity has more than g.
  */
 int sk_basket_identity(struct skill_ctx *x, int t, int g, int exclude, int cols[4],
                        long long *reused);

@@ -83,8 +83,6 @@ int skill_roas(struct skill_ctx *x)
     repeated = g >= 0 && tab->columns[money].repeated_within == g;
     if (repeated) {
         nident = sk_basket_identity(x, best, g, fk, ident, &reused);
-        if (nident < 0)
-            goto out;
     }
 
     /* revenue per campaign key: an order's amount once per order and campaign */

@@ -115,6 +115,8 @@ static struct json *table_json(const struct catalog *c, const struct cat_table *
     json_set_str(o, "description", t->description);
     json_set_num(o, "rows", (double)t->rows);
     json_set_bool(o, "sampled", t->sampled);
+    if (t->copies >= 0)
+        json_set_num(o, "copies", (double)t->copies);
     json_set(o, "upstream", str_array(t->upstream, t->nupstream));
     json_set_str(o, "key", t->key >= 0 ? t->columns[t->key].name : NULL);
     json_set(o, "grain", str_array(t->grain, t->ngrain));
@@ -128,6 +130,21 @@ static struct json *table_json(const struct catalog *c, const struct cat_table *
         for (k = 0; k < g->nconstant; k++)
             json_push(cs, json_new_str(t->columns[g->constant[k]].name));
         json_set(go, "constant", cs);
+        if (g->kinds_known) {
+            struct json *ps = json_new_array(), *ks = json_new_array();
+            for (k = 0; k < g->nparts; k++)
+                json_push(ps, json_new_str(t->columns[g->parts[k]].name));
+            for (k = 0; k < g->nkinds; k++) {
+                struct json *kd = json_new_array();
+                json_push(kd, json_new_num(g->kinds[k].same));
+                json_push(kd, json_new_num(g->kinds[k].varies));
+                json_push(kd, json_new_num((double)g->kinds[k].groups));
+                json_push(kd, json_new_num((double)g->kinds[k].multi));
+                json_push(ks, kd);
+            }
+            json_set(go, "parts", ps);
+            json_set(go, "kinds", ks);
+        }
         json_push(groups, go);
     }
     json_set(o, "groupings", groups);
@@ -266,6 +283,43 @@ static int name_index(const char *const *names, size_t n, const char *name)
     return -1;
 }
 
+/* A grouping's parts and kinds of groups; left unknown when anything in them is off. */
+static void read_group_kinds(struct cat_grouping *gr, const struct json *parts,
+                             const struct json *kinds, const char *const *names, size_t n)
+{
+    const struct json *e;
+    size_t k = 0;
+
+    if (!json_is_array(parts) || !json_is_array(kinds) || json_size(parts) > CAT_GROUP_PARTS)
+        return;
+    for (e = json_first(parts); e; e = json_next(e)) {
+        int ci = name_index(names, n, json_str(e));
+        if (ci < 0)
+            return;
+        gr->parts[gr->nparts++] = ci;
+    }
+    gr->kinds = xcalloc(json_size(kinds) ? json_size(kinds) : 1, sizeof(*gr->kinds));
+    for (e = json_first(kinds); e; e = json_next(e), k++) {
+        double v[4];
+        size_t i;
+        for (i = 0; i < 4; i++)
+            if (json_size(e) != 4 || json_num(json_at(e, i), &v[i]) < 0 || v[i] < 0 ||
+                v[i] > 1e18 || (i < 2 && v[i] >= (double)(1u << gr->nparts)))
+                goto bad;
+        gr->kinds[k].same = (unsigned)v[0];
+        gr->kinds[k].varies = (unsigned)v[1];
+        gr->kinds[k].groups = (uint64_t)v[2];
+        gr->kinds[k].multi = (uint64_t)v[3];
+    }
+    gr->nkinds = k;
+    gr->kinds_known = 1;
+    return;
+bad:
+    free(gr->kinds);
+    gr->kinds = NULL;
+    gr->nparts = 0;
+}
+
 static enum cat_layer layer_of(const char *s)
 {
     int l;
@@ -350,6 +404,9 @@ static int read_table(const struct json *o, struct cat_table *t)
     if (!t->schema || !t->name || !t->relation || !cols || !json_is_array(cols))
         return -1;
     t->is_view = json_get_str(o, "kind") && !strcmp(json_get_str(o, "kind"), "view");
+    t->copies = (int64_t)get_num(o, "copies", -1);
+    if (t->copies < -1 || (double)t->copies > 1e18)
+        t->copies = -1;
     t->layer = layer_of(json_get_str(o, "layer"));
     t->depth = (int)get_num(o, "depth", 0);
     t->model = get_dup(o, "model");
@@ -392,6 +449,7 @@ static int read_table(const struct json *o, struct cat_table *t)
             if (ci >= 0)
                 gr->constant[gr->nconstant++] = ci;
         }
+        read_group_kinds(gr, json_get(g, "parts"), json_get(g, "kinds"), names, t->ncolumns);
     }
     for (e = json_first(cols), i = 0; e; e = json_next(e), i++) {
         const struct json *co = e;

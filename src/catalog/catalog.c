@@ -38,6 +38,7 @@ static void copy_profile(struct cat_table *dst, const struct cat_table *src)
 
     dst->rows = src->rows;
     dst->sampled = src->sampled;
+    dst->copies = src->copies;
     for (i = 0; i < src->ngrain && src->columns && dst->ngrain < src->ngrain; i++)
         cat_strv_push(&dst->grain, &dst->ngrain, src->grain[i]);
     for (i = 0; i < dst->ncolumns; i++) {
@@ -77,6 +78,11 @@ static void copy_profile(struct cat_table *dst, const struct cat_table *src)
                 xcalloc(src->groupings[i].nconstant ? src->groupings[i].nconstant : 1, sizeof(int));
             memcpy(dst->groupings[i].constant, src->groupings[i].constant,
                    src->groupings[i].nconstant * sizeof(int));
+            dst->groupings[i].kinds =
+                xcalloc(src->groupings[i].nkinds ? src->groupings[i].nkinds : 1,
+                        sizeof(*src->groupings[i].kinds));
+            memcpy(dst->groupings[i].kinds, src->groupings[i].kinds,
+                   src->groupings[i].nkinds * sizeof(*src->groupings[i].kinds));
         }
         dst->ngroupings = src->ngroupings;
     }
@@ -383,7 +389,7 @@ int catalog_load(const char *warehouse, const struct catalog_options *opts, stru
     if (cat_infer_joins(&b) < 0)
         goto out;
     step_done("joins", &t_step);
-    if (cat_infer_group_keys(&b) < 0)
+    if (cat_infer_group_keys(&b) < 0 || cat_infer_group_kinds(&b) < 0)
         goto out;
     step_done("group keys", &t_step);
     cat_infer_grain_and_caveats(b.c);

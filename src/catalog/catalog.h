@@ -132,6 +132,17 @@ struct cat_column {
     size_t nwords;
 };
 
+/* Groups of one kind: which parts are filled and constant in them, which take several values. */
+struct cat_group_kind {
+    unsigned same;   /* bit k: parts[k] is filled and has one value in each of these groups */
+    unsigned varies; /* bit k: parts[k] has several values in each of these groups */
+    uint64_t groups; /* how many groups are of this kind */
+    uint64_t multi;  /* of which with more than one row */
+};
+
+/* At most this many parts are measured: references first, then times. */
+#define CAT_GROUP_PARTS 12
+
 /*
  * A column whose values repeat over rows (an id over several rows, like an order id over its
  * lines), and the columns whose value is the same on every row of one value of it (on at
@@ -144,6 +155,17 @@ struct cat_grouping {
     int sampled;     /* measured on a sample of whole groups: the counts are estimates */
     int *constant;   /* column indexes */
     size_t nconstant;
+    /*
+     * For a group key, exactly, over all rows: how its references to other tables and the
+     * times constant within it behave inside each group. An id reused for several baskets
+     * (an order id given to two customers) shows as a part that varies. kinds_known is 0
+     * when it was not measured.
+     */
+    int parts[CAT_GROUP_PARTS];
+    size_t nparts;
+    struct cat_group_kind *kinds;
+    size_t nkinds;
+    int kinds_known;
 };
 
 struct cat_table {
@@ -160,6 +182,8 @@ struct cat_table {
     uint64_t rows;
     int sampled;            /* profiled on a sample of the rows */
     uint64_t profiled_rows; /* rows the profile read: all, or the sample's */
+    int64_t copies;         /* rows that are exact copies of another row (exact); -1: not
+                               measured (views, and tables too wide to hash) */
     int key;                /* index of its key column, or -1 */
     char **grain;           /* column names that identify a row; none when no key was found */
     size_t ngrain;
@@ -336,5 +360,10 @@ void catalog_to_json(const struct catalog *c, struct strbuf *sb, int pretty, int
 /* One table's object of that document. */
 void catalog_table_to_json(const struct catalog *c, int table, struct strbuf *sb, int pretty,
                            int with_values);
+/*
+ * Appends a query whose one value is the number of t's rows that are exact copies of another
+ * row (what t->copies holds), reading `relation` (t's, as SQL).
+ */
+void catalog_copies_sql(const struct cat_table *t, const char *relation, struct strbuf *sb);
 
 #endif

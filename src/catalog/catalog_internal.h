@@ -24,12 +24,14 @@ struct wh;
 struct json;
 
 /* Bumped when what is inferred changes, so older caches are rebuilt. */
-#define CATALOG_VERSION 2
+#define CATALOG_VERSION 3
 
 /* Tables above this many rows are profiled on a sample of this size. */
 #define CATALOG_SAMPLE_ROWS 1000000
 /* Columns with at most this many distinct values keep every value in the value index. */
 #define CATALOG_MAX_VALUES 1000
+/* Tables wider than this are not hashed row by row to count exact copies. */
+#define CATALOG_MAX_HASHED_COLUMNS 500
 /* Rows read to recognise the patterns of text columns with many values. */
 #define CATALOG_PATTERN_ROWS 500
 
@@ -72,6 +74,15 @@ int cat_maybe_group_key(const struct cat_table *t, const struct cat_column *c);
 int cat_profile_grouping(struct cat_build *b, struct cat_table *t, int g, unsigned only_roles,
                          struct cat_grouping *out);
 
+/*
+ * The parts of gr worth measuring within its groups (references without NULLs, then the times
+ * constant within it), in parts; returns how many.
+ */
+size_t cat_group_parts(const struct cat_table *t, const struct cat_grouping *gr,
+                       int parts[CAT_GROUP_PARTS]);
+/* Measures gr's kinds of groups (gr->parts, gr->kinds) over all of t's rows. */
+int cat_profile_group_kinds(struct cat_build *b, struct cat_table *t, struct cat_grouping *gr);
+
 /* infer.c */
 void cat_infer_layers(struct catalog *c);
 void cat_infer_derived(struct catalog *c);
@@ -79,6 +90,8 @@ void cat_infer_roles(struct catalog *c, const struct vocab *v);
 int cat_infer_joins(struct cat_build *b);
 /* Group keys (profiling the ones not profiled yet) and the columns repeated within them. */
 int cat_infer_group_keys(struct cat_build *b);
+/* The kinds of groups of each group key, kept from the cache when its parts are unchanged. */
+int cat_infer_group_kinds(struct cat_build *b);
 void cat_infer_grain_and_caveats(struct catalog *c);
 void cat_infer_words(struct catalog *c);
 

@@ -816,6 +816,32 @@ int cat_infer_group_keys(struct cat_build *b)
     return 0;
 }
 
+int cat_infer_group_kinds(struct cat_build *b)
+{
+    struct catalog *c = b->c;
+    size_t i, j;
+
+    for (i = 0; i < c->ntables; i++) {
+        struct cat_table *t = &c->tables[i];
+
+        for (j = 0; j < t->ngroupings; j++) {
+            struct cat_grouping *g = &t->groupings[j];
+            int parts[CAT_GROUP_PARTS], quiet;
+            size_t n;
+
+            if (!(t->columns[g->column].roles & CAT_ROLE_GROUP_KEY) || !g->multi)
+                continue;
+            n = cat_group_parts(t, g, parts);
+            if (g->kinds_known && n == g->nparts && !memcmp(parts, g->parts, n * sizeof(*parts)))
+                continue; /* from the cache: the table and its parts are as they were */
+            quiet = error_quiet(1);
+            cat_profile_group_kinds(b, t, g); /* unknown when it fails: skills ask again */
+            error_quiet(quiet);
+        }
+    }
+    return 0;
+}
+
 /* ---- grain and caveats ---- */
 
 static void percent(char *buf, size_t n, double share)
@@ -848,6 +874,12 @@ void cat_infer_grain_and_caveats(struct catalog *c)
             cat_add_caveat(
                 t, "profiled on a sample of the rows (counts and values are estimates; keys and "
                    "time anchors are exact; repeated values come from a sample of whole groups)");
+        if (t->copies > 0 && t->rows) {
+            char pct[16];
+            percent(pct, sizeof(pct), (double)t->copies / (double)t->rows);
+            cat_add_caveat(t, "%lld rows (%s) are exact copies of another row",
+                           (long long)t->copies, pct);
+        }
         for (j = 0; j < t->ngroupings; j++) {
             const struct cat_grouping *g = &t->groupings[j];
             const struct cat_column *gc = &t->columns[g->column];

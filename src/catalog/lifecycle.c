@@ -155,6 +155,7 @@ struct cat_table *cat_table_new(struct catalog *c)
     t = &c->tables[c->ntables++];
     memset(t, 0, sizeof(*t));
     t->key = -1;
+    t->copies = -1;
     t->layer = CAT_LAYER_OTHER;
     return t;
 }
@@ -183,8 +184,10 @@ static void groupings_release(struct cat_table *t)
 {
     size_t i;
 
-    for (i = 0; i < t->ngroupings; i++)
+    for (i = 0; i < t->ngroupings; i++) {
         free(t->groupings[i].constant);
+        free(t->groupings[i].kinds);
+    }
     free(t->groupings);
     t->groupings = NULL;
     t->ngroupings = 0;

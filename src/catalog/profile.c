@@ -610,6 +610,88 @@ out:
     return ret;
 }
 
+size_t cat_group_parts(const struct cat_table *t, const struct cat_grouping *gr,
+                       int parts[CAT_GROUP_PARTS])
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < t->ncolumns && n < CAT_GROUP_PARTS - 4; i++) {
+        const struct cat_column *c = &t->columns[i];
+        if ((int)i != gr->column && c->roles & CAT_ROLE_FOREIGN_KEY &&
+            !(c->roles & CAT_ROLE_GROUP_KEY) && c->null_fraction < 0.05)
+            parts[n++] = (int)i;
+    }
+    for (i = 0; i < gr->nconstant && n < CAT_GROUP_PARTS; i++) {
+        const struct cat_column *c = &t->columns[gr->constant[i]];
+        if (c->roles & CAT_ROLE_TIME && is_date_like(c->type))
+            parts[n++] = gr->constant[i];
+    }
+    return n;
+}
+
+/*
+ * One pass over the groups, exact: for each, which parts are filled and constant (same) and
+ * which take several values (varies), counted by kind. min = max says "one value" without
+ * count(DISTINCT)'s hash table per group.
+ */
+int cat_profile_group_kinds(struct cat_build *b, struct cat_table *t, struct cat_grouping *gr)
+{
+    struct strbuf sql = STRBUF_INIT, id = STRBUF_INIT;
+    struct wh_result *r = NULL;
+    size_t k, row;
+    int ret = -1;
+
+    free(gr->kinds);
+    gr->kinds = NULL;
+    gr->nkinds = 0;
+    gr->kinds_known = 0;
+    gr->nparts = cat_group_parts(t, gr, gr->parts);
+    if (!gr->nparts) {
+        gr->kinds_known = 1;
+        return 0;
+    }
+    strbuf_addstr(&sql, "SELECT same, varies, count(*), count(*) FILTER (WHERE n > 1) FROM "
+                        "(SELECT count(*) AS n, 0");
+    for (k = 0; k < gr->nparts; k++) {
+        strbuf_reset(&id);
+        add_ident(&id, t->columns[gr->parts[k]].name);
+        strbuf_addf(&sql,
+                    " + CASE WHEN min(%s) = max(%s) AND count(%s) = count(*) THEN %u ELSE 0 END",
+                    id.buf, id.buf, id.buf, 1u << k);
+    }
+    strbuf_addstr(&sql, " AS same, 0");
+    for (k = 0; k < gr->nparts; k++) {
+        strbuf_reset(&id);
+        add_ident(&id, t->columns[gr->parts[k]].name);
+        strbuf_addf(&sql, " + CASE WHEN min(%s) <> max(%s) THEN %u ELSE 0 END", id.buf, id.buf,
+                    1u << k);
+    }
+    strbuf_reset(&id);
+    add_ident(&id, t->columns[gr->column].name);
+    strbuf_addstr(&sql, " AS varies FROM ");
+    cat_add_sql_relation(&sql, b, t);
+    strbuf_addf(&sql, " WHERE %s IS NOT NULL GROUP BY %s) GROUP BY ALL ORDER BY 1, 2", id.buf,
+                id.buf);
+    if (wh_query(b->wh, sql.buf, NULL, &r) < 0)
+        goto out;
+    gr->kinds = xcalloc(r->nrows ? r->nrows : 1, sizeof(*gr->kinds));
+    for (row = 0; row < r->nrows; row++) {
+        struct cat_group_kind *kd = &gr->kinds[gr->nkinds++];
+        double v;
+        kd->same = wh_result_num(r, row, 0, &v) == 0 ? (unsigned)v : 0;
+        kd->varies = wh_result_num(r, row, 1, &v) == 0 ? (unsigned)v : 0;
+        kd->groups = wh_result_num(r, row, 2, &v) == 0 ? (uint64_t)v : 0;
+        kd->multi = wh_result_num(r, row, 3, &v) == 0 ? (uint64_t)v : 0;
+    }
+    gr->kinds_known = 1;
+    ret = 0;
+out:
+    wh_result_free(r);
+    strbuf_release(&sql);
+    strbuf_release(&id);
+    return ret;
+}
+
 /*
  * Without a one-column key, two id columns may identify a row together (an order line by
  * order and product). Tries pairs of id columns without NULLs.
@@ -657,11 +739,70 @@ out:
     return ret;
 }
 
+/*
+ * A row's hash stands for the row: 64 bits make a false match unlikely at any size. Copies
+ * share every column, so when a column is nearly unique only the rows whose value of it
+ * repeats (or is NULL) need hashing.
+ */
+void catalog_copies_sql(const struct cat_table *t, const char *relation, struct strbuf *sb)
+{
+    const struct cat_column *part = NULL;
+    struct strbuf id = STRBUF_INIT;
+    size_t i;
+
+    for (i = 0; i < t->ncolumns; i++) {
+        const struct cat_column *c = &t->columns[i];
+        if ((double)c->distinct >= 0.9 * (double)t->rows && t->rows && is_plain(c->type) &&
+            (!part || c->distinct > part->distinct))
+            part = c;
+    }
+    if (!part) {
+        strbuf_addf(sb, "SELECT count(*) - count(DISTINCT hash(x)) FROM %s AS x", relation);
+        return;
+    }
+    add_ident(&id, part->name);
+    strbuf_addf(sb,
+                "SELECT count(*) - count(DISTINCT hash(y)) FROM %s AS y WHERE y.%s IS NULL OR "
+                "y.%s IN (SELECT %s FROM %s GROUP BY ALL HAVING count(*) > 1)",
+                relation, id.buf, id.buf, id.buf, relation);
+    strbuf_release(&id);
+}
+
+/*
+ * Rows that are exact copies of another row, over all rows of a table (a view would be
+ * computed again: it stays -1, as does a table too wide to hash). A unique column leaves none.
+ */
+static int profile_copies(struct cat_build *b, struct cat_table *t)
+{
+    struct strbuf sql = STRBUF_INIT, rel = STRBUF_INIT;
+    size_t i;
+    char *n;
+
+    t->copies = -1;
+    if (t->is_view || t->ncolumns > CATALOG_MAX_HASHED_COLUMNS)
+        return 0;
+    for (i = 0; i < t->ncolumns; i++)
+        if (t->columns[i].unique || !t->rows) {
+            t->copies = 0;
+            return 0;
+        }
+    cat_add_sql_relation(&rel, b, t);
+    catalog_copies_sql(t, rel.buf, &sql);
+    n = wh_query_value(b->wh, sql.buf);
+    strbuf_release(&sql);
+    strbuf_release(&rel);
+    if (!n)
+        return -1;
+    t->copies = strtoll(n, NULL, 10);
+    free(n);
+    return 0;
+}
+
 int cat_profile_table(struct cat_build *b, struct cat_table *t)
 {
     uint64_t sample_rows =
         b->opts && b->opts->sample_rows ? b->opts->sample_rows : CATALOG_SAMPLE_ROWS;
-    double t0 = clock_seconds(), t1, t2, t3, t4;
+    double t0 = clock_seconds(), t1, t2, t3, t4, t5;
 
     if (profile_stats(b, t, sample_rows) < 0)
         return -1;
@@ -679,10 +820,13 @@ int cat_profile_table(struct cat_build *b, struct cat_table *t)
     t4 = clock_seconds();
     if (profile_composite_grain(b, t) < 0)
         return -1;
+    t5 = clock_seconds();
+    if (profile_copies(b, t) < 0)
+        return -1;
     trace("catalog: %s: stats %.0f ms, values %.0f ms, patterns %.0f ms, keys %.0f ms, "
-          "grain %.0f ms",
+          "grain %.0f ms, copies %.0f ms",
           t->relation, (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, (t4 - t3) * 1e3,
-          (clock_seconds() - t4) * 1e3);
+          (t5 - t4) * 1e3, (clock_seconds() - t5) * 1e3);
     return 0;
 }
 

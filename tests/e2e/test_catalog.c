@@ -945,6 +945,100 @@ Test(catalog_sample, fct_orders_is_grouped_by_transaction_id)
               show(json_get(t, "key")));
 }
 
+/* Element i of a JSON array of numbers, or -1. */
+static double elem(const struct json *arr, size_t i)
+{
+    double v;
+    return json_num(json_at(arr, i), &v) == 0 ? v : -1;
+}
+
+/*
+ * Inside transaction_id's groups the catalog measures, over all rows, which references and
+ * times stay constant and which vary (the id reused for another customer or day): each count
+ * agrees with SQL written here.
+ */
+Test(catalog_sample, kinds_of_transaction_id_groups_agree_with_sql)
+{
+    const struct json *gs = json_get(table("marts.fct_orders"), "groupings"), *g = NULL;
+    const struct json *parts, *kinds;
+    static const char *const watched[] = {"user_id", "transaction_date"};
+    double groups = 0;
+    size_t i, k, w;
+
+    for (i = 0; i < json_size(gs); i++)
+        if (str_is(json_get_str(json_at(gs, i), "column"), "transaction_id"))
+            g = json_at(gs, i);
+    cr_assert(g, "no grouping by transaction_id: %s", show(gs));
+    parts = json_get(g, "parts");
+    kinds = json_get(g, "kinds");
+    cr_assert(json_size(kinds) > 0, "no kinds of groups: %s", show(g));
+    for (k = 0; k < json_size(kinds); k++)
+        groups += elem(json_at(kinds, k), 2);
+    cr_expect_eq(groups, sql_num("SELECT count(DISTINCT transaction_id) FROM marts.fct_orders"),
+                 "the kinds count every group once: %s", show(kinds));
+    for (w = 0; w < ARRAY_SIZE(watched); w++) {
+        double varies = 0, want;
+        char *sql;
+        int bit = -1;
+        for (i = 0; i < json_size(parts); i++)
+            if (str_is(json_str(json_at(parts, i)), watched[w]))
+                bit = (int)i;
+        cr_assert(bit >= 0, "%s is not a part of the groups: %s", watched[w], show(parts));
+        for (k = 0; k < json_size(kinds); k++)
+            if ((unsigned)elem(json_at(kinds, k), 1) & (1u << bit))
+                varies += elem(json_at(kinds, k), 2);
+        sql = xstrfmt("SELECT count(*) FROM (SELECT transaction_id FROM marts.fct_orders WHERE "
+                      "transaction_id IS NOT NULL GROUP BY 1 HAVING count(DISTINCT %s) > 1)",
+                      watched[w]);
+        want = sql_num(sql);
+        free(sql);
+        cr_expect(want > 0, "the sample reuses transaction ids across %s", watched[w]);
+        cr_expect_eq(varies, want, "groups where %s varies: %.0f, SQL says %.0f", watched[w],
+                     varies, want);
+    }
+}
+
+/*
+ * Exact copies of a row, counted over all rows of each table (SELECT DISTINCT * here, not the
+ * catalog's hash); a view is not counted, and a table with copies says so in its caveats.
+ */
+Test(catalog_sample, exact_copies_agree_with_sql)
+{
+    size_t i;
+    int seen_copies = 0;
+
+    for (i = 0; i < json_size(tables()); i++) {
+        const struct json *t = json_at(tables(), i);
+        const char *rel = relation_of(t);
+        char *sql;
+        double want;
+        if (str_is(json_get_str(t, "kind"), "view")) {
+            cr_expect(!json_get(t, "copies"), "%s is a view: copies not counted", rel);
+            continue;
+        }
+        sql = xstrfmt("SELECT (SELECT count(*) FROM %s) - (SELECT count(*) FROM (SELECT "
+                      "DISTINCT * FROM %s))",
+                      rel, rel);
+        want = sql_num(sql);
+        free(sql);
+        cr_expect_eq(num_field(t, "copies"), want, "%s: %.0f copies, SQL says %.0f", rel,
+                     num_field(t, "copies"), want);
+        if (want > 0) {
+            const struct json *cv = json_get(t, "caveats");
+            char *caveat = xstrfmt("%.0f rows (", want);
+            size_t k;
+            int found = 0;
+            for (k = 0; k < json_size(cv); k++)
+                found |= json_str(json_at(cv, k)) &&
+                         !strncmp(json_str(json_at(cv, k)), caveat, strlen(caveat));
+            seen_copies = 1;
+            cr_expect(found, "%s: no caveat '%s...': %s", rel, caveat, show(cv));
+            free(caveat);
+        }
+    }
+    cr_expect(seen_copies, "the sample data has duplicated transaction rows");
+}
+
 /*
  * subtotal .. total are per order, copied onto every line (up to the ~3% reused order ids);
  * unit_price belongs to the line. quantity is 1 on every line of the sample data: a column

@@ -149,11 +149,125 @@ static void link_exact(const struct catalog *c, struct tokens *t, size_t i, enum
     k->use = TOK_LINKED;
 }
 
+/*
+ * A column named by words that usually say what is asked or when ("daily rate", "average
+ * price", "monthly fee"): the whole name, written out in the question, names the column, and
+ * its words are not read as an operator or a time grain. Spans of two words or more whose
+ * every hit is not exactly a column are left to the usual reading.
+ */
+static void link_column_phrases(const struct catalog *c, struct tokens *t, struct links *out,
+                                size_t *alloc)
+{
+    size_t len, i, j;
+
+    for (len = MAX_SPAN; len >= 2; len--)
+        for (i = 0; i + len <= t->n; i++) {
+            struct strbuf phrase = STRBUF_INIT;
+            struct cat_hit *hits = NULL;
+            struct link_cand *cands;
+            size_t nh, nc, q, keep = 0;
+            int ok = 1, claimed = 0;
+
+            for (j = i; j < i + len && ok; j++) {
+                ok = t->v[j].kind == TOK_WORD && t->v[j].use != TOK_LINKED &&
+                     !tok_is_money_verb(t->v[j].word);
+                claimed |= t->v[j].use == TOK_TIME || tok_is_operator(t->v[j].word);
+            }
+            if (!ok || !claimed || tok_is_function_word(t->v[i].word) ||
+                tok_is_function_word(t->v[i + len - 1].word))
+                continue;
+            for (j = i; j < i + len; j++)
+                strbuf_addf(&phrase, "%s%s", j > i ? " " : "", t->v[j].text);
+            nh = catalog_lookup(c, phrase.buf, &hits);
+            nc = keep_hits(c, hits, nh, len, 0, &cands);
+            free(hits);
+            for (q = 0; q < nc; q++)
+                if (cands[q].kind == LINK_COLUMN && cands[q].score >= 0.99)
+                    cands[keep++] = cands[q];
+            if (!keep || out->n >= LINKS_MAX) {
+                free(cands);
+                strbuf_release(&phrase);
+                continue;
+            }
+            ALLOC_GROW(out->v, out->n + 1, *alloc);
+            out->v[out->n].from = i;
+            out->v[out->n].to = i + len;
+            out->v[out->n].phrase = strbuf_detach(&phrase, NULL);
+            out->v[out->n].c = cands;
+            out->v[out->n].nc = keep;
+            out->v[out->n].negated = 0;
+            out->n++;
+            for (j = i; j < i + len; j++)
+                t->v[j].use = TOK_LINKED;
+        }
+}
+
+/* Does the word name a column col of table tab, whole or as one word of its name? */
+static int names_column(const struct catalog *c, const char *word, int tab, int col)
+{
+    struct cat_hit *hits = NULL;
+    size_t nh = catalog_lookup(c, word, &hits), i;
+    int yes = 0;
+
+    for (i = 0; i < nh && !yes; i++)
+        yes = hits[i].kind == CAT_HIT_COLUMN && hits[i].table == tab && hits[i].column == col &&
+              hits[i].score >= 0.39;
+    free(hits);
+    return yes;
+}
+
+/*
+ * A value beside its column's name ("annual billing" when billing_period holds 'annual'):
+ * the pair is that value, even when the value's word usually says when or what is asked.
+ */
+static void link_value_by_its_column(const struct catalog *c, struct tokens *t, struct links *out,
+                                     size_t *alloc)
+{
+    size_t i, side;
+
+    for (i = 0; i + 1 < t->n; i++)
+        for (side = 0; side < 2; side++) {
+            struct token *v = &t->v[i + side], *name = &t->v[i + 1 - side];
+            struct cat_hit *hits = NULL;
+            struct link_cand *cands;
+            size_t nh, nc, q, keep = 0;
+
+            if (v->kind != TOK_WORD || name->kind != TOK_WORD || v->use == TOK_LINKED ||
+                name->use == TOK_LINKED ||
+                !(v->use == TOK_TIME || tok_is_operator(v->word) || tok_is_operator(name->word)) ||
+                tok_is_function_word(name->word))
+                continue;
+            nh = catalog_lookup(c, v->text, &hits);
+            nc = keep_hits(c, hits, nh, 1, 0, &cands);
+            free(hits);
+            for (q = 0; q < nc; q++)
+                if (cands[q].kind == LINK_VALUE && cands[q].score >= 0.99 &&
+                    names_column(c, name->text, cands[q].table, cands[q].column))
+                    cands[keep++] = cands[q];
+            if (!keep || out->n >= LINKS_MAX) {
+                free(cands);
+                continue;
+            }
+            ALLOC_GROW(out->v, out->n + 1, *alloc);
+            out->v[out->n].from = i;
+            out->v[out->n].to = i + 2;
+            out->v[out->n].phrase = xstrfmt("%s %s", t->v[i].text, t->v[i + 1].text);
+            out->v[out->n].c = cands;
+            out->v[out->n].nc = keep;
+            out->v[out->n].negated = 0;
+            out->n++;
+            v->use = name->use = TOK_LINKED;
+            break;
+        }
+}
+
 void links_find(const struct catalog *c, struct tokens *t, struct links *out)
 {
     size_t len, i, j, alloc = 0;
 
     memset(out, 0, sizeof(*out));
+    link_column_phrases(c, t, out, &alloc);
+    link_value_by_its_column(c, t, out, &alloc);
     for (len = MAX_SPAN; len >= 1; len--) {
         for (i = 0; i + len <= t->n; i++) {
             struct strbuf phrase = STRBUF_INIT;
@@ -214,7 +328,8 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
     }
     /*
      * A verb or adverb that usually names nothing may be a value of the data: "visits that
-     * were not done" when a status is 'done'. Only a whole value, never part of a name.
+     * were not done" when a status is 'done', "the amount paid" when a status is 'paid'. Only
+     * a whole value, never part of a name.
      */
     for (i = 0; i < t->n; i++) {
         static const char *const core[] = {
@@ -224,8 +339,8 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
             "their", "this", "that", "what", "which", "who",   "how", "do",   "does", "did",
             "by",    "per",  "each", "all",  "any",   "there", "s",   "t",    NULL};
         struct token *k = &t->v[i];
-        if (k->use != TOK_UNUSED || k->kind != TOK_WORD || !tok_is_function_word(k->word) ||
-            tok_in(t, i, core))
+        if (k->use != TOK_UNUSED || k->kind != TOK_WORD ||
+            !(tok_is_function_word(k->word) || tok_is_money_verb(k->word)) || tok_in(t, i, core))
             continue;
         link_exact(c, t, i, LINK_VALUE, out, &alloc);
     }

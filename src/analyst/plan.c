@@ -821,6 +821,17 @@ static const struct adjective {
  * Names of the end of an event: a column named so that is NULL has not ended yet ("tickets
  * still open", "pets still in hospital").
  */
+/* Is token i inside a link whose best candidate is named whole? */
+static int strong_link_at(const struct links *l, size_t i)
+{
+    size_t k;
+
+    for (k = 0; k < l->n; k++)
+        if (i >= l->v[k].from && i < l->v[k].to && l->v[k].nc && l->v[k].c[0].score >= 0.99)
+            return 1;
+    return 0;
+}
+
 static int end_like(const struct cat_column *col)
 {
     static const char *const ends[] = {"discharg", "close",  "end",      "resolv", "finish",
@@ -1105,7 +1116,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     size_t cmp_skip_from = 0, cmp_skip_to = 0;
     int nonzero_links[4], nnonzero = 0;
     int flag_links[4], nflag = 0;
-    int measure_need = -1, attempt, count_sum = 0, when_q = 0, still_at = -1;
+    int measure_need = -1, attempt, count_sum = 0, when_q = 0, still_at = -1, now_at = -1;
     double span_unit = 0;
     const char *span_unit_name = "days";
 
@@ -1160,6 +1171,14 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     for (i = 0; i < t->n; i++)
         if (tok_is(t, i, "still")) {
             still_at = (int)i;
+            t->v[i].use = TOK_OPERATOR;
+        }
+    /* "right now", "currently", "our current MRR": what is in effect, an event not ended */
+    for (i = 0; i < t->n; i++)
+        if (t->v[i].use != TOK_TIME &&
+            (tok_is(t, i, "now") || tok_is(t, i, "currently") || tok_is(t, i, "ongoing") ||
+             (tok_is(t, i, "current") && !strong_link_at(l, i)))) {
+            now_at = (int)i;
             t->v[i].use = TOK_OPERATOR;
         }
 
@@ -1382,6 +1401,8 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             /* "still open": the state is read from the end of the event, below */
             continue;
         }
+        if (now_at >= 0 && lk->from == (size_t)now_at && lk->to == lk->from + 1)
+            continue; /* "current": read as a state below, not as a word of a name */
         if (in_expr || (int)i == cmp_link || qualifier[i] ||
             (lk->from >= cmp_skip_from && lk->to <= cmp_skip_to))
             continue;
@@ -1561,8 +1582,10 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                                          "charged", "income",   "made",   "make",     NULL};
         if (t->v[i].use == TOK_UNUSED && (tok_in(t, i, mw) || tok_is_money_verb(t->v[i].word))) {
             /* "what share of invoices were paid by card": a verb after the clause's verb is
-               no amount to share */
-            if (money_link < 0 && !(in.share && in.verb_at != SIZE_MAX && i >= in.verb_at))
+               no amount to share; "how many customers are paying us": a verb of the counted
+               noun asks for no amount either */
+            if (money_link < 0 && !(in.share && in.verb_at != SIZE_MAX && i >= in.verb_at) &&
+                !(in.count && !in.how_much && i > in.count_at + 1))
                 money_link = (int)i;
             t->v[i].use = TOK_OPERATOR;
         }
@@ -2046,6 +2069,17 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                        base->relation);
                 return;
             }
+        } else if (now_at >= 0) {
+            /* "current": rows whose end is not recorded yet, when the table records one */
+            size_t k;
+            for (k = 0; k < base->ncolumns; k++)
+                if (is_time(&base->columns[k]) && end_like(&base->columns[k]) &&
+                    base->columns[k].null_fraction > 0 && base->columns[k].null_fraction < 1) {
+                    filter_add(p, (struct plan_col){p->base, (int)k}, F_NULL, 0, NULL);
+                    add_note(p, "'%s' is read as %s not set yet: what is still in effect",
+                             t->v[now_at].text, base->columns[k].name);
+                    break;
+                }
         }
 
         /* the entity counted */
@@ -2226,6 +2260,22 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         p->op = OP_COUNT;
     if (p->op == OP_COUNT_DISTINCT && p->entity.table < 0)
         p->op = OP_COUNT;
+    /* an average or a median of what? Never of a column the question does not name */
+    if (!p->has_measure && (p->op == OP_AVG || p->op == OP_MEDIAN) && !in.count) {
+        const struct cat_table *bt = &c->tables[p->base];
+        struct strbuf why = STRBUF_INIT;
+        size_t n = 0;
+        strbuf_addf(&why, "the question asks for %s but names no number to take it of",
+                    p->op == OP_AVG ? "an average" : "a median");
+        for (i = 0; i < bt->ncolumns && n < 4; i++)
+            if (bt->columns[i].roles & CAT_ROLE_MEASURE)
+                strbuf_addf(&why, "%s%s", n++ ? ", " : " (", bt->columns[i].name);
+        if (n)
+            strbuf_addf(&why, " in %s)", bt->relation);
+        refuse(p, "%s", why.buf);
+        strbuf_release(&why);
+        return;
+    }
     /* a date is never added up: the latest one (the earliest when asked) */
     if (p->has_measure && !p->measure.learned && !p->measure.span &&
         is_time(col_of(c, p->measure.cols[0])) &&

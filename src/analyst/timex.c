@@ -251,7 +251,8 @@ int timex_find(struct tokens *t, int anchor, int today, struct time_expr *x)
         struct time_range r;
         enum unit u;
 
-        if (k->use == TOK_TIME)
+        /* a word of a column's name ("daily rate") is not a time */
+        if (k->use == TOK_TIME || k->use == TOK_LINKED)
             continue;
         /* open ranges: since X, before X, after X, until X */
         if (k->kind == TOK_DATE) {

@@ -586,9 +586,10 @@ static const char *const operator_words[] = {
 int tok_is_money_verb(const char *word)
 {
     static const char *const mv[] = {
-        "sold",     "sell",    "sells",  "earned", "earn",    "paid",      "pay",      "spent",
-        "grossing", "grossed", "money",  "billed", "bill",    "billing",   "worth",    "charged",
-        "made",     "make",    "brings", "bring",  "brought", "generated", "generate", NULL};
+        "sold",   "sell",    "sells",     "earned",   "earn",    "paid",  "pay",
+        "paying", "pays",    "spent",     "grossing", "grossed", "money", "billed",
+        "bill",   "billing", "worth",     "charged",  "made",    "make",  "brings",
+        "bring",  "brought", "generated", "generate", NULL};
     size_t i;
 
     for (i = 0; mv[i]; i++)

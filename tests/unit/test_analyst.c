@@ -319,6 +319,96 @@ Test(analyst, deterministic)
     analyst_answer_release(&b);
 }
 
+/* ---- words that usually say what is asked, used as names: a gym's memberships ------------ */
+
+static const char gym_sql[] =
+    "CREATE SCHEMA gym;"
+    "CREATE TABLE gym.memberships AS SELECT i AS membership_id, 100 + i % 150 AS member_no,"
+    "  DATE '2023-01-01' + (i * 3)::INTEGER AS started_on,"
+    "  CASE WHEN i % 3 = 0 THEN DATE '2023-06-01' + (i * 2)::INTEGER END AS ended_on,"
+    "  ['annual', 'monthly', 'monthly'][i % 3 + 1] AS billing_period,"
+    "  (20 + i % 5 * 7.5)::DECIMAL(8,2) AS monthly_fee,"
+    "  (1 + i % 4 * 0.25)::DECIMAL(8,2) AS daily_rate FROM range(1, 241) r(i);"
+    "CREATE TABLE gym.charges AS SELECT i AS charge_id, 1 + i % 240 AS membership_id,"
+    "  DATE '2023-02-01' + (i % 600)::INTEGER AS charged_on,"
+    "  ['paid', 'open', 'paid', 'refunded'][i % 4 + 1] AS status,"
+    "  (15 + i % 9 * 11)::DECIMAL(10,2) AS amount FROM range(1, 1201) r(i);";
+
+static void gym_init(void)
+{
+    struct wh *wh;
+    struct catalog_options o = {0};
+
+    dir = tl_tmpdir();
+    warehouse = fs_join(dir, "club.duckdb");
+    cr_assert_eq(wh_open(warehouse, WH_READ_WRITE, &wh), 0);
+    cr_assert_eq(wh_exec(wh, gym_sql), 0, "%s", error_last());
+    wh_close(wh);
+    o.no_cache = 1;
+    cr_assert_eq(catalog_load(warehouse, &o, &cat), 0, "%s", error_last());
+    cr_assert_eq(sandbox_open(warehouse, NULL, &sb), 0, "%s", error_last());
+}
+
+TestSuite(analyst_gym, .init = gym_init, .fini = clinic_fini);
+
+/*
+ * "daily rate" is the column daily_rate: not a daily series of a share; "monthly fee" is
+ * monthly_fee
+ */
+Test(analyst_gym, a_column_named_by_a_grain_word)
+{
+    struct analyst_answer a = ask("What is the average daily rate?");
+
+    assert_same(&a, "SELECT avg(daily_rate) FROM gym.memberships");
+    analyst_answer_release(&a);
+    a = ask("What is the average monthly fee?");
+    assert_same(&a, "SELECT avg(monthly_fee) FROM gym.memberships");
+    analyst_answer_release(&a);
+}
+
+/* "annual billing": the value 'annual' of billing_period, named beside its column */
+Test(analyst_gym, a_value_beside_its_column)
+{
+    struct analyst_answer a = ask("What is the average monthly fee on annual billing?");
+
+    assert_same(&a, "SELECT avg(monthly_fee) FROM gym.memberships WHERE billing_period = 'annual'");
+    analyst_answer_release(&a);
+}
+
+/* "paid" is a money verb, and here also a status: the amount of the paid charges */
+Test(analyst_gym, a_money_verb_that_is_a_value)
+{
+    struct analyst_answer a = ask("What is the total amount paid?");
+
+    assert_same(&a, "SELECT sum(amount) FROM gym.charges WHERE status = 'paid'");
+    analyst_answer_release(&a);
+}
+
+/* "right now": what has not ended; said in a caveat */
+Test(analyst_gym, now_is_what_has_not_ended)
+{
+    struct analyst_answer a = ask("What is our total monthly fee right now?");
+    size_t i;
+    int said = 0;
+
+    assert_same(&a, "SELECT sum(monthly_fee) FROM gym.memberships WHERE ended_on IS NULL");
+    for (i = 0; i < a.ncaveats; i++)
+        said |= strstr(a.caveats[i], "ended_on") != NULL;
+    cr_assert(said, "the reading of 'now' is a caveat: %s", a.base.text);
+    analyst_answer_release(&a);
+}
+
+/* an average of nothing named is refused, not taken of an arbitrary column */
+Test(analyst_gym, an_average_of_nothing_named_is_refused)
+{
+    struct analyst_answer a = ask("What is the average on annual billing?");
+
+    cr_assert(a.base.unanswerable, "%s", a.base.text);
+    cr_assert(strstr(a.base.text, "average") && strstr(a.base.text, "monthly_fee"), "%s",
+              a.base.text);
+    analyst_answer_release(&a);
+}
+
 /* ---- follow-ups and verified questions -------------------------------------------------- */
 
 static void assert_followup(const char *prev, const char *next, const char *want)

@@ -95,16 +95,28 @@ static int is_money_col(const struct analyst_answer *a, const struct plan *p)
             p->op == OP_MAX);
 }
 
-static const char *op_words(enum plan_op op)
+/* Is the plan's measure a date or time (ranked as first and latest, not lowest and highest)? */
+static int dated(const struct catalog *c, const struct plan *p)
 {
-    switch (op) {
+    const struct cat_column *m;
+
+    if (!p->has_measure || p->measure.learned || p->measure.span || p->measure.ncols != 1 ||
+        p->measure.cols[0].table < 0)
+        return 0;
+    m = &c->tables[p->measure.cols[0].table].columns[p->measure.cols[0].column];
+    return m->type == WH_T_DATE || m->type == WH_T_TIMESTAMP;
+}
+
+static const char *op_words(const struct catalog *c, const struct plan *p)
+{
+    switch (p->op) {
     case OP_COUNT: return "number of";
     case OP_COUNT_DISTINCT: return "number of distinct";
     case OP_SUM: return "total";
     case OP_AVG: return "average";
     case OP_MEDIAN: return "median";
-    case OP_MIN: return "lowest";
-    case OP_MAX: return "highest";
+    case OP_MIN: return dated(c, p) ? "earliest" : "lowest";
+    case OP_MAX: return dated(c, p) ? "latest" : "highest";
     }
     return "";
 }
@@ -201,7 +213,7 @@ void plan_describe(const struct catalog *c, const struct plan *p, struct strbuf 
     default: break;
     }
     if (p->kind != PLAN_PER_GROUP && p->kind != PLAN_ABSENT) {
-        strbuf_addf(sb, "%s ", op_words(p->op));
+        strbuf_addf(sb, "%s ", op_words(c, p));
         if (p->op == OP_COUNT)
             strbuf_addstr(sb, "rows");
         else if (p->op == OP_COUNT_DISTINCT) {
@@ -427,7 +439,7 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
                     strbuf_addf(text, " %s.", scope.buf);
                 }
             } else {
-                strbuf_addf(text, "The %s %s%s%s is ", op_words(p->op), what, scope.len ? " " : "",
+                strbuf_addf(text, "The %s %s%s%s is ", op_words(c, p), what, scope.len ? " " : "",
                             scope.buf);
                 if (wh_type_is_temporal(r->cols[0].type))
                     strbuf_addstr(text, wh_result_text(r, 0, 0)); /* a date, as written */
@@ -459,7 +471,7 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
                 }
                 strbuf_addf(text, " has the %s %s%s%s: ", p->order_asc ? "lowest" : "highest",
                             p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT ? "number of"
-                                                                            : op_words(p->op),
+                                                                            : op_words(c, p),
                             p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT ? " " : " ", what);
                 add_cell(text, r, 0, vc, money, GRAIN_NONE);
                 while (ties < r->nrows && wh_result_text(r, ties, vc) && wh_result_text(r, 0, vc) &&
@@ -489,14 +501,17 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
             } else {
                 strbuf_addf(text, "%s%s %s", p->limit ? "Top " : "",
                             p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT ? "Number of"
-                                                                            : op_words(p->op),
+                                                                            : op_words(c, p),
                             what);
                 if (p->limit) {
                     strbuf_reset(text);
-                    strbuf_addf(text, "%s %d %s by %s %s", p->order_asc ? "Bottom" : "Top",
+                    strbuf_addf(text, "%s %d %s by %s %s",
+                                dated(c, p)    ? (p->order_asc ? "First" : "Latest")
+                                : p->order_asc ? "Bottom"
+                                               : "Top",
                                 p->limit, group_name(c, p),
                                 p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT ? "number of"
-                                                                                : op_words(p->op),
+                                                                                : op_words(c, p),
                                 what);
                 }
                 if (text->buf[0] >= 'a' && text->buf[0] <= 'z')
@@ -541,7 +556,7 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
             older = from_first ? v : v2;
             ln = from_first ? p->time.r[1].label : p->time.r[0].label;
             lo = from_first ? p->time.r[0].label : p->time.r[1].label;
-            strbuf_addf(text, "%s %s: ", op_words(p->op), what);
+            strbuf_addf(text, "%s %s: ", op_words(c, p), what);
             text->buf[0] = (char)(text->buf[0] >= 'a' && text->buf[0] <= 'z' ? text->buf[0] - 32
                                                                              : text->buf[0]);
             strbuf_addf(text, "%s ", ln);
@@ -567,7 +582,7 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
         }
         analyst_number(text, v, 0);
         strbuf_addf(text, "%% of %s%s%s is where ",
-                    p->op == OP_SUM || p->op == OP_AVG ? op_words(p->op) : "",
+                    p->op == OP_SUM || p->op == OP_AVG ? op_words(c, p) : "",
                     p->op == OP_SUM || p->op == OP_AVG ? " " : "", what);
         {
             struct strbuf part = STRBUF_INIT;

@@ -9,6 +9,7 @@
 
 #include "analyst/plan.h"
 #include "catalog/catalog.h"
+#include "catalog/names.h"
 #include "catalog/sqlscan.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
@@ -261,6 +262,79 @@ static void link_value_by_its_column(const struct catalog *c, struct tokens *t, 
         }
 }
 
+/* Rows of people reached by email or phone, with their names, that other tables point to. */
+static int people_table(const struct catalog *c, size_t t)
+{
+    const struct cat_table *tab = &c->tables[t];
+    int contact = 0, named = 0, pointed = 0;
+    size_t i;
+
+    if (tab->key < 0)
+        return 0;
+    for (i = 0; i < tab->ncolumns; i++) {
+        const struct cat_column *col = &tab->columns[i];
+        contact |= col->pattern == CAT_PAT_EMAIL || col->pattern == CAT_PAT_PHONE;
+        named |= col->pattern == CAT_PAT_PERSON_NAME ||
+                 (col->roles & CAT_ROLE_PII && col->type == WH_T_TEXT &&
+                  (cat_words_have(col->words, col->nwords, "first") ||
+                   cat_words_have(col->words, col->nwords, "last")));
+    }
+    for (i = 0; i < c->njoins; i++)
+        pointed |= c->joins[i].to_table == (int)t && c->joins[i].from_table != (int)t;
+    return contact && named && pointed;
+}
+
+/*
+ * "clients", "customers", "buyers" when no table is named so: the people the business serves
+ * are the one kind of person table the warehouse has (its copies in several layers share a
+ * key's name). Two kinds (customers and employees) leave the word unread.
+ */
+static void link_customers(const struct catalog *c, struct tokens *t, struct links *out,
+                           size_t *alloc)
+{
+    static const char *const words[] = {"customer", "customers", "client",  "clients",
+                                        "buyer",    "buyers",    "shopper", "shoppers",
+                                        "patron",   "patrons",   NULL};
+    struct link_cand *cands = NULL;
+    size_t i, k, nc = 0, calloc_ = 0;
+    const char *key = NULL;
+
+    for (i = 0; i < t->n; i++)
+        if (t->v[i].use == TOK_UNUSED && tok_in(t, i, words))
+            break;
+    if (i == t->n || out->n >= LINKS_MAX)
+        return;
+    for (k = 0; k < c->ntables; k++) {
+        const struct cat_table *tab = &c->tables[k];
+        if (!people_table(c, k))
+            continue;
+        if (key && strcmp(key, tab->columns[tab->key].name)) {
+            free(cands);
+            return; /* two kinds of people */
+        }
+        key = tab->columns[tab->key].name;
+        ALLOC_GROW(cands, nc + 1, calloc_);
+        memset(&cands[nc], 0, sizeof(cands[nc]));
+        cands[nc].kind = LINK_TABLE;
+        cands[nc].table = (int)k;
+        cands[nc].column = -1;
+        cands[nc].score = 0.6;
+        cands[nc].why = "the people it serves (names, email or phone)";
+        nc++;
+    }
+    if (!nc)
+        return;
+    ALLOC_GROW(out->v, out->n + 1, *alloc);
+    out->v[out->n].from = i;
+    out->v[out->n].to = i + 1;
+    out->v[out->n].phrase = xstrdup(t->v[i].text);
+    out->v[out->n].c = cands;
+    out->v[out->n].nc = nc;
+    out->v[out->n].negated = 0;
+    out->n++;
+    t->v[i].use = TOK_LINKED;
+}
+
 void links_find(const struct catalog *c, struct tokens *t, struct links *out)
 {
     size_t len, i, j, alloc = 0;
@@ -356,6 +430,7 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
             continue;
         link_exact(c, t, i, LINK_COLUMN, out, &alloc);
     }
+    link_customers(c, t, out, &alloc);
     /* in question order */
     for (i = 1; i < out->n; i++)
         for (j = i; j > 0 && out->v[j - 1].from > out->v[j].from; j--) {

@@ -15,6 +15,7 @@
 
 #include "analyst/plan.h"
 #include "catalog/catalog.h"
+#include "catalog/names.h"
 #include "catalog/vocab.h"
 #include "util/strbuf.h"
 #include "util/strutil.h"
@@ -53,28 +54,10 @@ static const struct cat_column *col_of(const struct catalog *c, struct plan_col 
     return pc.table >= 0 ? &c->tables[pc.table].columns[pc.column] : NULL;
 }
 
-static int word_has(const char *key, const char *w)
-{
-    size_t n = strlen(w);
-    const char *p = key;
-
-    while ((p = strstr(p, w))) {
-        if ((p == key || p[-1] == ' ') && (p[n] == 0 || p[n] == ' '))
-            return 1;
-        p++;
-    }
-    return 0;
-}
-
 /* Does the column's name have word w (a stem, as vocab_key gives)? */
 static int col_word(const struct cat_column *col, const char *w)
 {
-    size_t i;
-
-    for (i = 0; i < col->nwords; i++)
-        if (word_has(col->words[i], w))
-            return 1;
-    return 0;
+    return cat_words_have(col->words, col->nwords, w);
 }
 
 static int is_numeric(const struct cat_column *col)
@@ -624,12 +607,9 @@ static int is_money_word(const char *w)
 static int table_says_money(const struct catalog *c, int t)
 {
     const struct cat_table *tab = &c->tables[t];
-    size_t i;
 
-    for (i = 0; i < tab->nwords; i++)
-        if (word_has(tab->words[i], "sale") || word_has(tab->words[i], "revenu"))
-            return 1;
-    return 0;
+    return cat_words_have(tab->words, tab->nwords, "sale") ||
+           cat_words_have(tab->words, tab->nwords, "revenu");
 }
 
 /* Does the question use a money word (revenue, sales) no link took? */
@@ -1117,6 +1097,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     int nonzero_links[4], nnonzero = 0;
     int flag_links[4], nflag = 0;
     int measure_need = -1, attempt, count_sum = 0, when_q = 0, still_at = -1, now_at = -1;
+    int chrono = 0, chrono_to = -1;
     double span_unit = 0;
     const char *span_unit_name = "days";
 
@@ -1173,6 +1154,33 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             still_at = (int)i;
             t->v[i].use = TOK_OPERATOR;
         }
+    /*
+     * "our very first customer", "the latest order", "the most recent signup": a noun named
+     * right after is ranked by its own date (chrono_to: the token the noun starts at)
+     */
+    for (i = 0; i < t->n && !chrono; i++) {
+        size_t k = i + 1;
+        int dir = tok_is(t, i, "first") || tok_is(t, i, "earliest") ? -1
+                  : tok_is(t, i, "latest") || tok_is(t, i, "newest") ||
+                          (tok_is(t, i, "last") && t->v[i].use != TOK_TIME) ||
+                          (tok_is(t, i, "recent") && tok_is(t, i - 1, "most"))
+                      ? 1
+                      : 0;
+        /* "first quarter", "last month" are periods; "latest" alone is read here */
+        if (!dir || (t->v[i].use == TOK_TIME && (tok_is(t, i, "first") || tok_is(t, i, "last"))))
+            continue;
+        if (tok_is(t, k, "very"))
+            k++;
+        if (k < t->n && t->v[k].use == TOK_LINKED) {
+            chrono = dir;
+            chrono_to = (int)k;
+            t->v[i].use = TOK_OPERATOR;
+            if (tok_is(t, i, "recent"))
+                t->v[i - 1].use = TOK_OPERATOR;
+            if (k > i + 1)
+                t->v[i + 1].use = TOK_OPERATOR;
+        }
+    }
     /* "right now", "currently", "our current MRR": what is in effect, an event not ended */
     for (i = 0; i < t->n; i++)
         if (t->v[i].use != TOK_TIME &&
@@ -2185,6 +2193,20 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 }
                 free(stem);
             }
+        }
+        /* "who was our first customer": the entity's rows ranked by the date they began */
+        if (chrono && !p->has_measure && !in.count && !when_q && !p->ngroups && entity_link >= 0 &&
+            (int)l->v[entity_link].from == chrono_to && entity_table >= 0 &&
+            entity_table == p->base && c->tables[p->base].key >= 0 && main_time(c, p->base) >= 0) {
+            p->measure.cols[0] = (struct plan_col){p->base, main_time(c, p->base)};
+            p->measure.ncols = 1;
+            p->has_measure = 1;
+            free(p->measure.label);
+            p->measure.label = xstrdup(col_of(c, p->measure.cols[0])->name);
+            in.min = in.rank_asc = chrono < 0;
+            in.max = in.rank_desc = chrono > 0;
+            if (!in.limit)
+                in.limit = 1;
         }
         /* "the cheapest product", "the highest grossing movie": rank the entity's rows */
         if ((in.cheapest || in.priciest || ((in.max || in.min) && p->has_measure)) && !p->ngroups &&

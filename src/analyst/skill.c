@@ -12,6 +12,7 @@
 
 #include "analyst/plan.h"
 #include "analyst/skill_internal.h"
+#include "catalog/names.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -200,24 +201,9 @@ void sk_day(struct strbuf *sb, int days)
 
 /* ---- inputs from roles ---------------------------------------------------------------------- */
 
-static int words_have(char *const *words, size_t n, const char *w)
-{
-    size_t i, len = strlen(w);
-
-    for (i = 0; i < n; i++) {
-        const char *p = words[i];
-        while ((p = strstr(p, w))) {
-            if ((p == words[i] || p[-1] == ' ') && (p[len] == 0 || p[len] == ' '))
-                return 1;
-            p++;
-        }
-    }
-    return 0;
-}
-
 int sk_col_word(const struct cat_column *col, const char *w)
 {
-    return words_have(col->words, col->nwords, w);
+    return cat_words_have(col->words, col->nwords, w);
 }
 
 static int col_any_word(const struct cat_column *col, const char *const *words)
@@ -367,7 +353,7 @@ int sk_customer_column(const struct catalog *c, int t)
             continue;
         ref = &c->tables[col->ref_table];
         for (k = 0; people[k]; k++)
-            if (sk_col_word(col, people[k]) || words_have(ref->words, ref->nwords, people[k]))
+            if (sk_col_word(col, people[k]) || cat_words_have(ref->words, ref->nwords, people[k]))
                 score = 2;
         for (j = 0; j < ref->ncolumns; j++)
             if (ref->columns[j].roles & (CAT_ROLE_PII | CAT_ROLE_GEOGRAPHY))

@@ -60,3 +60,18 @@ int cat_name_is_id(const char *name)
     strv_free(w, n);
     return ret;
 }
+
+int cat_words_have(char *const *keys, size_t n, const char *w)
+{
+    size_t i, len = strlen(w);
+
+    for (i = 0; i < n; i++) {
+        const char *p = keys[i];
+        while ((p = strstr(p, w))) {
+            if ((p == keys[i] || p[-1] == ' ') && (p[len] == 0 || p[len] == ' '))
+                return 1;
+            p++;
+        }
+    }
+    return 0;
+}

@@ -329,6 +329,11 @@ static const char gym_sql[] =
     "  ['annual', 'monthly', 'monthly'][i % 3 + 1] AS billing_period,"
     "  (20 + i % 5 * 7.5)::DECIMAL(8,2) AS monthly_fee,"
     "  (1 + i % 4 * 0.25)::DECIMAL(8,2) AS daily_rate FROM range(1, 241) r(i);"
+    "CREATE TABLE gym.members AS SELECT 100 + i AS member_no,"
+    "  ['Ada', 'Grace', 'Alan', 'Edsger'][i % 4 + 1] AS first_name,"
+    "  ['Lovelace', 'Hopper', 'Turing', 'Dijkstra'][i % 4 + 1] AS last_name,"
+    "  'm' || i || '@club.example' AS email, DATE '2021-01-01' + (i * 5)::INTEGER AS joined_on"
+    "  FROM range(0, 150) r(i);"
     "CREATE TABLE gym.charges AS SELECT i AS charge_id, 1 + i % 240 AS membership_id,"
     "  DATE '2023-02-01' + (i % 600)::INTEGER AS charged_on,"
     "  ['paid', 'open', 'paid', 'refunded'][i % 4 + 1] AS status,"
@@ -396,6 +401,39 @@ Test(analyst_gym, now_is_what_has_not_ended)
         said |= strstr(a.caveats[i], "ended_on") != NULL;
     cr_assert(said, "the reading of 'now' is a caveat: %s", a.base.text);
     analyst_answer_release(&a);
+}
+
+/* no table is named for clients: the one table of people with names and emails is */
+Test(analyst_gym, clients_are_the_people_table)
+{
+    struct analyst_answer a = ask("How many clients joined in 2022?");
+
+    assert_same(&a, "SELECT count(*) FROM gym.members WHERE year(joined_on) = 2022");
+    analyst_answer_release(&a);
+}
+
+/* "first" and "newest" before a noun rank its rows by the date they began */
+Test(analyst_gym, first_and_newest_rank_by_the_date_they_began)
+{
+    static const char *const q[] = {"Who was our very first member?", "Who is our newest member?"};
+    static const char *const order[] = {"", " DESC"};
+    size_t i;
+
+    for (i = 0; i < 2; i++) {
+        struct analyst_answer a = ask(q[i]);
+        struct wh_result *r;
+        char *sql = xstrfmt("SELECT first_name, CAST(joined_on AS VARCHAR) FROM gym.members "
+                            "ORDER BY joined_on%s LIMIT 1",
+                            order[i]);
+        cr_assert_eq(wh_query(sb, sql, NULL, &r), 0, "%s", error_last());
+        cr_assert(strstr(a.base.text, wh_result_text(r, 0, 0)) &&
+                      strstr(a.base.text, wh_result_text(r, 0, 1)),
+                  "%s: want %s %s: %s", q[i], wh_result_text(r, 0, 0), wh_result_text(r, 0, 1),
+                  a.base.text);
+        wh_result_free(r);
+        free(sql);
+        analyst_answer_release(&a);
+    }
 }
 
 /* an average of nothing named is refused, not taken of an arbitrary column */

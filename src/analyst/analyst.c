@@ -179,10 +179,16 @@ static void describe_filters(const struct catalog *c, const struct plan *p, stru
         switch (f->op) {
         case F_EQ:
         case F_IN:
-            strbuf_addf(sb, "%s %s ", name,
-                        f->negate        ? "is not"
-                        : f->nvalues > 1 ? "is one of"
-                                         : "is");
+            if (c->tables[f->col.table].columns[f->col.column].separator)
+                strbuf_addf(sb, "%s %s ", name,
+                            f->negate        ? "does not include"
+                            : f->nvalues > 1 ? "includes one of"
+                                             : "includes");
+            else
+                strbuf_addf(sb, "%s %s ", name,
+                            f->negate        ? "is not"
+                            : f->nvalues > 1 ? "is one of"
+                                             : "is");
             for (k = 0; k < f->nvalues; k++)
                 strbuf_addf(sb, "%s'%s'", k ? ", " : "", f->values[k]);
             break;

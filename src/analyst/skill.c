@@ -569,23 +569,41 @@ int sk_filters(struct skill_ctx *x, int t, const char *alias, struct strbuf *sql
             continue;
         done[ndone++] = col;
         strbuf_addstr(sql, " AND ");
-        if (f->negate)
-            strbuf_addstr(sql, "(");
-        sk_col(x, sql, alias, t, col);
-        strbuf_addstr(sql, f->negate ? " NOT IN (" : " IN (");
-        for (v = 0; v < f->nvalues; v++) {
-            strbuf_addstr(sql, v ? ", " : "");
-            strbuf_add_sql_string(sql, f->values[v]);
-        }
-        strbuf_addstr(sql, ")");
-        if (f->negate) {
-            strbuf_addstr(sql, " OR ");
+        if (x->c->tables[t].columns[col].separator) {
+            /* a list column ("Comedy, Drama"): the list holds one of the values */
+            struct strbuf c = STRBUF_INIT;
+            sk_col(x, &c, alias, t, col);
+            strbuf_addstr(sql, f->negate ? "NOT coalesce(list_has_any(" : "list_has_any(");
+            catalog_list_sql(&x->c->tables[t].columns[col], c.buf, sql);
+            strbuf_addstr(sql, ", [");
+            for (v = 0; v < f->nvalues; v++) {
+                strbuf_addstr(sql, v ? ", " : "");
+                strbuf_add_sql_string(sql, f->values[v]);
+            }
+            strbuf_addstr(sql, f->negate ? "]), false)" : "])");
+            strbuf_release(&c);
+        } else {
+            if (f->negate)
+                strbuf_addstr(sql, "(");
             sk_col(x, sql, alias, t, col);
-            strbuf_addstr(sql, " IS NULL)");
+            strbuf_addstr(sql, f->negate ? " NOT IN (" : " IN (");
+            for (v = 0; v < f->nvalues; v++) {
+                strbuf_addstr(sql, v ? ", " : "");
+                strbuf_add_sql_string(sql, f->values[v]);
+            }
+            strbuf_addstr(sql, ")");
+            if (f->negate) {
+                strbuf_addstr(sql, " OR ");
+                sk_col(x, sql, alias, t, col);
+                strbuf_addstr(sql, " IS NULL)");
+            }
         }
         if (words) {
+            const char *verb = x->c->tables[t].columns[col].separator
+                                   ? (f->negate ? "does not include" : "includes")
+                                   : (f->negate ? "is not" : "is");
             strbuf_addf(words, "%s%s %s", words->len ? ", " : "", x->c->tables[t].columns[col].name,
-                        f->negate ? "is not" : "is");
+                        verb);
             for (v = 0; v < f->nvalues; v++)
                 strbuf_addf(words, "%s'%s'", v ? (v + 1 == f->nvalues ? " or " : ", ") : " ",
                             f->values[v]);

@@ -14,7 +14,8 @@
 struct sqlctx {
     const struct catalog *c;
     const struct plan *p;
-    int dedupe; /* read the base once per group identity (a repeated amount taken once) */
+    int dedupe;   /* read the base once per group identity (a repeated amount taken once) */
+    int unnested; /* groups by a list column read its elements (FROM ..., unnest(...) AS gN) */
 };
 
 static const struct cat_column *colp(const struct catalog *c, struct plan_col pc)
@@ -122,10 +123,40 @@ static void add_value(const struct sqlctx *x, struct strbuf *sb, struct plan_col
     }
 }
 
+/* A list column's elements: regexp_split_to_array(t.genre, '\s*,\s*') */
+static void add_elements(const struct sqlctx *x, struct strbuf *sb, struct plan_col pc)
+{
+    struct strbuf col = STRBUF_INIT;
+
+    add_col(x, &col, pc);
+    catalog_list_sql(colp(x->c, pc), col.buf, sb);
+    strbuf_release(&col);
+}
+
+/* A value filter on a list column: the list holds the value (one of the values). */
+static void add_list_filter(const struct sqlctx *x, struct strbuf *sb, const struct plan_filter *f)
+{
+    size_t i;
+
+    strbuf_addstr(sb, f->negate ? "NOT coalesce(list_has_any(" : "list_has_any(");
+    add_elements(x, sb, f->col);
+    strbuf_addstr(sb, ", [");
+    for (i = 0; i < f->nvalues; i++) {
+        if (i)
+            strbuf_addstr(sb, ", ");
+        add_value(x, sb, f->col, f->values[i]);
+    }
+    strbuf_addstr(sb, f->negate ? "]), false)" : "])");
+}
+
 static void add_filter(const struct sqlctx *x, struct strbuf *sb, const struct plan_filter *f)
 {
     size_t i;
 
+    if ((f->op == F_EQ || f->op == F_IN) && colp(x->c, f->col)->separator) {
+        add_list_filter(x, sb, f);
+        return;
+    }
     switch (f->op) {
     case F_EQ:
         add_col(x, sb, f->col);
@@ -253,6 +284,25 @@ static void add_from(const struct sqlctx *x, struct strbuf *sb)
         strbuf_addstr(sb, " = ");
         add_col(x, sb, (struct plan_col){j->to_table, j->to_column});
     }
+    /* by a list column: one row per element ("Comedy, Drama" counts in both) */
+    for (i = 0; x->unnested && i < p->ngroups; i++)
+        if (colp(c, p->groups[i])->separator) {
+            strbuf_addstr(sb, ",\n  unnest(");
+            add_elements(x, sb, p->groups[i]);
+            strbuf_addf(sb, ") AS g%zu(", i + 1);
+            add_ident(sb, colp(c, p->groups[i])->name);
+            strbuf_addch(sb, ')');
+        }
+}
+
+/* A group's column: the element for a list column, as add_from() unnests it. */
+static void add_group(const struct sqlctx *x, struct strbuf *sb, size_t i)
+{
+    if (x->unnested && colp(x->c, x->p->groups[i])->separator) {
+        strbuf_addf(sb, "g%zu.", i + 1);
+        add_ident(sb, colp(x->c, x->p->groups[i])->name);
+    } else
+        add_col(x, sb, x->p->groups[i]);
 }
 
 /* WHERE: the filters (all, or without the share's part), the time range, NULL groups. */
@@ -358,7 +408,7 @@ static void sql_aggregate(const struct sqlctx *x, struct strbuf *sb)
     add_value_name(x, &name);
     strbuf_addstr(sb, "SELECT ");
     for (i = 0; i < p->ngroups; i++) {
-        add_col(x, sb, p->groups[i]);
+        add_group(x, sb, i);
         strbuf_addstr(sb, ", ");
     }
     if (p->grain) {
@@ -494,7 +544,7 @@ static void sql_absent(const struct sqlctx *x, struct strbuf *sb)
 
 int plan_sql(const struct catalog *c, const struct plan *p, int which, struct strbuf *sb)
 {
-    struct sqlctx x = {c, p, 0};
+    struct sqlctx x = {c, p, 0, 0};
 
     if (p->base < 0 || p->refusal)
         return -1;
@@ -514,7 +564,10 @@ int plan_sql(const struct catalog *c, const struct plan *p, int which, struct st
             return -1;
     }
     switch (p->kind) {
-    case PLAN_AGGREGATE: sql_aggregate(&x, sb); break;
+    case PLAN_AGGREGATE:
+        x.unnested = 1;
+        sql_aggregate(&x, sb);
+        break;
     case PLAN_COMPARE: sql_compare(&x, sb); break;
     case PLAN_SHARE: sql_share(&x, sb); break;
     case PLAN_PER_GROUP: sql_per_group(&x, sb); break;

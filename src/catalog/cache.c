@@ -77,6 +77,10 @@ static struct json *column_json(const struct catalog *c, const struct cat_table 
         json_set(o, "values", a);
     }
     json_set_bool(o, "values_complete", col->values_complete);
+    if (col->separator) {
+        char sep[2] = {col->separator, 0};
+        json_set_str(o, "separator", sep);
+    }
     json_set_str(o, "anchor", col->anchor);
     json_set_num(o, "future_rows", (double)col->future_rows);
     if (col->ref_table >= 0) {
@@ -382,6 +386,11 @@ static int read_column(const struct json *o, struct cat_column *col)
         }
     }
     col->values_complete = get_num(o, "values_complete", 0) != 0;
+    {
+        const char *sep = json_get_str(o, "separator");
+        col->separator =
+            sep && (!strcmp(sep, ",") || !strcmp(sep, ";") || !strcmp(sep, "|")) ? sep[0] : 0;
+    }
     col->anchor = get_dup(o, "anchor");
     col->future_rows = (uint64_t)get_num(o, "future_rows", 0);
     col->derived = get_dup(o, "derived");

@@ -58,6 +58,7 @@ static void copy_profile(struct cat_table *dst, const struct cat_table *src)
         d->negative_fraction = s->negative_fraction;
         d->avg_length = s->avg_length;
         d->values_complete = s->values_complete;
+        d->separator = s->separator;
         d->anchor = dup_or_null(s->anchor);
         d->future_rows = s->future_rows;
         if (s->nvalues) {

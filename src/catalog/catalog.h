@@ -116,6 +116,8 @@ struct cat_column {
     struct cat_value *values; /* most frequent first; every value when values_complete */
     size_t nvalues;
     int values_complete;
+    char separator; /* text holding lists ("Comedy, Drama"): ',', ';' or '|', and values and
+                       distinct are its elements'; 0 for a plain column */
 
     /* time */
     char *anchor;         /* latest value not after today, as text; NULL if not time */
@@ -360,6 +362,11 @@ void catalog_to_json(const struct catalog *c, struct strbuf *sb, int pretty, int
 /* One table's object of that document. */
 void catalog_table_to_json(const struct catalog *c, int table, struct strbuf *sb, int pretty,
                            int with_values);
+/*
+ * Appends the list of elements of a list column (col->separator set) whose value is the SQL
+ * expression expr: regexp_split_to_array(expr, '\s*,\s*').
+ */
+void catalog_list_sql(const struct cat_column *col, const char *expr, struct strbuf *sb);
 /*
  * Appends a query whose one value is the number of t's rows that are exact copies of another
  * row (what t->copies holds), reading `relation` (t's, as SQL).

@@ -5,6 +5,7 @@
  * Large tables are profiled on a sample, except where a sample would give a wrong answer
  * (uniqueness, repeated values, time anchors).
  */
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <regex.h>
@@ -446,6 +447,122 @@ out:
     return ret;
 }
 
+void catalog_list_sql(const struct cat_column *col, const char *expr, struct strbuf *sb)
+{
+    strbuf_addf(sb, "regexp_split_to_array(%s, '\\s*%s%c\\s*')", expr,
+                col->separator == '|' ? "\\" : "", col->separator);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Does text column col hold lists joined by sep ("Comedy, Drama", "tag1|tag2")? A fifth of its
+ * rows or more have the separator, the lists have varying lengths (a "City, ST" always has
+ * two parts), and the elements repeat: each is in two of the lists on average, or more.
+ */
+static int holds_lists(const struct cat_column *col, char sep)
+{
+    char **elems = NULL;
+    size_t nelems = 0, alloc = 0, i, distinct = 0;
+    uint64_t rows = 0, with = 0;
+    int min_parts = INT_MAX, max_parts = 0, yes;
+
+    for (i = 0; i < col->nvalues; i++) {
+        const char *v = col->values[i].text, *p = v;
+        int parts = 1;
+        rows += col->values[i].count;
+        if (strchr(v, sep))
+            with += col->values[i].count;
+        for (;;) {
+            const char *e = strchr(p, sep), *end = e ? e : p + strlen(p);
+            while (p < end && (*p == ' ' || *p == '\t'))
+                p++;
+            while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+                end--;
+            ALLOC_GROW(elems, nelems + 1, alloc);
+            elems[nelems++] = xstrndup(p, (size_t)(end - p));
+            if (!e)
+                break;
+            p = e + 1;
+            parts++;
+        }
+        if (parts > 1) { /* a list of one says nothing of the lengths */
+            min_parts = parts < min_parts ? parts : min_parts;
+            max_parts = parts > max_parts ? parts : max_parts;
+        }
+    }
+    qsort(elems, nelems, sizeof(*elems), cmp_str);
+    for (i = 0; i < nelems; i++)
+        distinct += !i || strcmp(elems[i], elems[i - 1]);
+    yes = rows && with * 5 >= rows && (max_parts >= 3 || min_parts < max_parts) &&
+          distinct * 2 <= nelems;
+    for (i = 0; i < nelems; i++)
+        free(elems[i]);
+    free(elems);
+    return yes;
+}
+
+/*
+ * Text columns that hold lists: their values become the elements, counted over the rows (a
+ * movie of "Comedy, Drama" counts once for each), so "comedies" finds 'Comedy'.
+ */
+static int profile_lists(struct cat_build *b, struct cat_table *t, uint64_t sample_rows)
+{
+    static const char seps[] = {',', ';', '|'};
+    size_t i, k, row;
+    int sampled;
+
+    for (i = 0; i < t->ncolumns; i++) {
+        struct cat_column *c = &t->columns[i];
+        struct strbuf sql = STRBUF_INIT, id = STRBUF_INIT;
+        struct wh_result *r = NULL;
+
+        c->separator = 0;
+        if (c->type != WH_T_TEXT || c->nvalues < 2 || c->pattern == CAT_PAT_MONEY_TEXT ||
+            c->pattern == CAT_PAT_NUMBER_TEXT || c->pattern == CAT_PAT_PERCENT_TEXT)
+            continue;
+        for (k = 0; k < sizeof(seps) && !c->separator; k++)
+            if (holds_lists(c, seps[k]))
+                c->separator = seps[k];
+        if (!c->separator)
+            continue;
+        add_ident(&id, c->name);
+        strbuf_addstr(&sql, "SELECT e, count(*) AS n FROM (SELECT unnest(");
+        catalog_list_sql(c, id.buf, &sql);
+        strbuf_addstr(&sql, ") AS e FROM ");
+        add_source(&sql, b, t, sample_rows, &sampled);
+        strbuf_addf(&sql, ") WHERE e <> '' GROUP BY e ORDER BY n DESC, e LIMIT %d",
+                    CATALOG_MAX_VALUES + 1);
+        strbuf_release(&id);
+        if (wh_query(b->wh, sql.buf, NULL, &r) < 0) {
+            strbuf_release(&sql);
+            return -1;
+        }
+        strbuf_release(&sql);
+        for (k = 0; k < c->nvalues; k++) {
+            free(c->values[k].text);
+            free(c->values[k].key);
+        }
+        c->nvalues = 0;
+        c->values = xrealloc(c->values, (r->nrows ? r->nrows : 1) * sizeof(*c->values));
+        for (row = 0; row < r->nrows && row < CATALOG_MAX_VALUES; row++) {
+            double n;
+            c->values[c->nvalues].text = xstrdup(wh_result_text(r, row, 0));
+            c->values[c->nvalues].count = wh_result_num(r, row, 1, &n) == 0 ? (uint64_t)n : 0;
+            c->values[c->nvalues].key = vocab_key(c->values[c->nvalues].text);
+            c->nvalues++;
+        }
+        c->values_complete = !sampled && r->nrows <= CATALOG_MAX_VALUES;
+        if (c->values_complete)
+            c->distinct = c->nvalues;
+        wh_result_free(r);
+    }
+    return 0;
+}
+
 /*
  * Could the column be a key? No NULLs, and about as many distinct values as rows (the
  * approximate count can be 10% or more off; the exact count decides).
@@ -812,7 +929,7 @@ int cat_profile_table(struct cat_build *b, struct cat_table *t)
     if (profile_values(b, t, sample_rows) < 0)
         return -1;
     t2 = clock_seconds();
-    if (profile_patterns(b, t) < 0)
+    if (profile_patterns(b, t) < 0 || profile_lists(b, t, sample_rows) < 0)
         return -1;
     t3 = clock_seconds();
     if (profile_distinct(b, t) < 0)

@@ -265,8 +265,22 @@ static int is_utf8(const unsigned char *s, size_t len)
  */
 static void stem_locked(struct strbuf *sb, const char *word, size_t len)
 {
+    /* plurals the stemmer does not know: "sales people" is "sales person" */
+    static const char *const irregular[][2] = {{"people", "person"},
+                                               {"children", "child"},
+                                               {"men", "man"},
+                                               {"women", "woman"},
+                                               {NULL, NULL}};
     const sb_symbol *stem;
     int stem_len;
+    size_t k;
+
+    for (k = 0; irregular[k][0]; k++)
+        if (strlen(irregular[k][0]) == len && !memcmp(irregular[k][0], word, len)) {
+            word = irregular[k][1];
+            len = strlen(word);
+            break;
+        }
 
     if (!len || len > MAX_STEM_BYTES || (word[0] >= '0' && word[0] <= '9') ||
         !is_utf8((const unsigned char *)word, len)) {

@@ -1691,6 +1691,28 @@ Test(catalog_seed, tmdb_movies)
     expect_roles(rel, "production_country", "geography", "dimension", NULL);
 }
 
+/* genre holds lists ("Comedy, Drama"): its values are the genres, counted per movie */
+Test(catalog_seed, genre_lists_are_indexed_by_element)
+{
+    const struct json *g = column("raw.tmdb_movies", "genre"), *vals = json_get(g, "values");
+    size_t i;
+
+    cr_assert(str_is(json_get_str(g, "separator"), ","), "genre is a list: %s", show(g));
+    cr_assert_eq(json_size(vals),
+                 sql_num("SELECT count(DISTINCT trim(e)) FROM (SELECT unnest(string_split(genre, "
+                         "',')) AS e FROM raw.tmdb_movies)"),
+                 "%s", show(vals));
+    for (i = 0; i < json_size(vals); i++) {
+        const char *v = json_get_str(json_at(vals, i), "value");
+        char *sql = xstrfmt("SELECT count(*) FROM raw.tmdb_movies WHERE list_contains("
+                            "list_transform(string_split(genre, ','), lambda e: trim(e)), '%s')",
+                            v);
+        cr_expect(!strchr(v, ','), "an element, not a list: %s", v);
+        cr_expect_eq(num_field(json_at(vals, i), "count"), sql_num(sql), "%s", v);
+        free(sql);
+    }
+}
+
 /*
  * Students: Exam_Score is a score, and scores are averaged ("the average exam score"); their
  * sum depends only on how many students there are. Gender is a dimension; the Yes/No columns

@@ -332,7 +332,10 @@ static const char gym_sql[] =
     "CREATE TABLE gym.members AS SELECT 100 + i AS member_no,"
     "  ['Ada', 'Grace', 'Alan', 'Edsger'][i % 4 + 1] AS first_name,"
     "  ['Lovelace', 'Hopper', 'Turing', 'Dijkstra'][i % 4 + 1] AS last_name,"
-    "  'm' || i || '@club.example' AS email, DATE '2021-01-01' + (i * 5)::INTEGER AS joined_on"
+    "  'm' || i || '@club.example' AS email, DATE '2021-01-01' + (i * 5)::INTEGER AS joined_on,"
+    "  ['Yoga, Spin', 'Pilates', 'Yoga, Pilates, Boxing', 'Spin', 'Boxing, Yoga'][i % 5 + 1]"
+    "    AS classes,"
+    "  ['Springfield, IL', 'Portland, OR', 'Springfield, OR', 'Portland, ME'][i % 4 + 1] AS town"
     "  FROM range(0, 150) r(i);"
     "CREATE TABLE gym.charges AS SELECT i AS charge_id, 1 + i % 240 AS membership_id,"
     "  DATE '2023-02-01' + (i % 600)::INTEGER AS charged_on,"
@@ -433,6 +436,30 @@ Test(analyst_gym, first_and_newest_rank_by_the_date_they_began)
         wh_result_free(r);
         free(sql);
         analyst_answer_release(&a);
+    }
+}
+
+/* a column of lists ("Yoga, Spin"): its elements are its values, and a group reads each */
+Test(analyst_gym, lists_in_a_column)
+{
+    struct analyst_answer a = ask("How many members have Yoga classes?");
+
+    assert_same(&a, "SELECT count(*) FROM gym.members WHERE classes LIKE '%Yoga%'");
+    analyst_answer_release(&a);
+    a = ask("number of members by classes");
+    assert_same(&a, "SELECT count(*) AS n FROM gym.members, unnest(string_split(classes, ', ')) "
+                    "AS u(c) GROUP BY c ORDER BY n DESC LIMIT 1");
+    cr_assert_eq(a.table->nrows, 4, "Yoga, Spin, Pilates and Boxing: %s", a.base.sql[0]);
+    analyst_answer_release(&a);
+    /* a town and its state always come in two parts: no list */
+    {
+        const struct cat_table *m = &cat->tables[catalog_find_table(cat, "gym.members")];
+        size_t i;
+        for (i = 0; i < m->ncolumns; i++)
+            if (!strcmp(m->columns[i].name, "classes") || !strcmp(m->columns[i].name, "town"))
+                cr_expect_eq(m->columns[i].separator,
+                             !strcmp(m->columns[i].name, "classes") ? ',' : 0, "%s",
+                             m->columns[i].name);
     }
 }
 

@@ -826,6 +826,50 @@ static int end_like(const struct cat_column *col)
     return 0;
 }
 
+/*
+ * The time column of table t an ending verb of the question dates ("cancelled", "churned",
+ * "closed", "cancellations"): an end-like date of t that is empty on some rows (the ones not
+ * ended), the one sharing the verb's stem first; -1 when the question has no such verb.
+ */
+static const char *const ending_verbs[] = {"cancel",   "churn",  "clos",  "ended", "terminat",
+                                           "discharg", "resolv", "expir", NULL};
+
+/* Is the word an ending verb ("cancelled", "churned", "cancellations")? */
+static int ending_verb(const char *word)
+{
+    size_t v;
+
+    for (v = 0; ending_verbs[v]; v++)
+        if (!strncmp(word, ending_verbs[v], strlen(ending_verbs[v])))
+            return 1;
+    return 0;
+}
+
+static int ending_time(const struct catalog *c, int t, const struct tokens *q)
+{
+    const char *const *verbs = ending_verbs;
+    const struct cat_table *tab = &c->tables[t];
+    int best = -1;
+    size_t i, k, v;
+
+    for (i = 0; i < q->n; i++)
+        for (v = 0; verbs[v] && q->v[i].kind == TOK_WORD; v++) {
+            if (strncmp(q->v[i].word, verbs[v], strlen(verbs[v])))
+                continue;
+            for (k = 0; k < tab->ncolumns; k++) {
+                const struct cat_column *col = &tab->columns[k];
+                if (!is_time(col) || !end_like(col) || col->null_fraction <= 0)
+                    continue;
+                if (col_word(col, verbs[v]) || strstr(col->name, verbs[v]))
+                    return (int)k;
+                if (best < 0)
+                    best = (int)k;
+            }
+            return best;
+        }
+    return -1;
+}
+
 static int start_like(const struct cat_column *col)
 {
     static const char *const starts[] = {
@@ -1097,7 +1141,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     int nonzero_links[4], nnonzero = 0;
     int flag_links[4], nflag = 0;
     int measure_need = -1, attempt, count_sum = 0, when_q = 0, still_at = -1, now_at = -1;
-    int chrono = 0, chrono_to = -1;
+    int chrono = 0, chrono_to = -1, ending_at = -1;
     double span_unit = 0;
     const char *span_unit_name = "days";
 
@@ -1538,9 +1582,12 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 (tok_is(t, lk->from - 1, "every") || tok_is(t, lk->from - 1, "all") ||
                  tok_is(t, lk->from - 1, "any") || tok_is(t, lk->from - 1, "each")))
                 continue;
+            /* the counted column: "how many cities", "how many distinct emails"; not a word
+               after a counted table ("how many customers cancelled") */
             if (entity_col_link < 0 && (in.count || in.distinct) &&
                 (in.count_at == SIZE_MAX ||
-                 (lk->from >= in.count_at && lk->from <= in.count_at + 1))) {
+                 (lk->from >= in.count_at && lk->from <= in.count_at + 1)) &&
+                !(entity_link >= 0 && l->v[entity_link].to == lk->from && cc->score < 0.99)) {
                 entity_col_link = (int)i;
                 continue;
             }
@@ -1647,6 +1694,12 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         }
         if (tok_is_function_word(k->word) || tok_is_operator(k->word))
             continue;
+        /* "cancelled in 2024": the end of an event, dated by an end column (checked below) */
+        if (ending_verb(k->word) && has_time_words(t)) {
+            k->use = TOK_OPERATOR;
+            ending_at = (int)i;
+            continue;
+        }
         /* a generic noun closing a named column: "satisfaction rating", "quality score" */
         if (i > 0 && t->v[i - 1].use == TOK_LINKED &&
             (tok_is(t, i, "rating") || tok_is(t, i, "ratings") || tok_is(t, i, "score") ||
@@ -2010,6 +2063,17 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 /* "ended subscriptions": the event happened, its date is set */
                 filter_add(p, p->time_col, F_NOT_NULL, 0, NULL);
                 p->time_col.table = -1;
+            }
+        }
+        if (p->time_col.table < 0 && has_time_words(t)) {
+            /* "customers who cancelled in 2024": the period is of the ending, not the start */
+            int tc = ending_time(c, p->base, t);
+            if (tc >= 0)
+                p->time_col = (struct plan_col){p->base, tc};
+            else if (ending_at >= 0) {
+                refuse(p, "'%s' does not match anything in %s: it records no end date",
+                       t->v[ending_at].text, base->relation);
+                return;
             }
         }
         if (p->time_col.table < 0) {

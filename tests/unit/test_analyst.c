@@ -463,6 +463,18 @@ Test(analyst_gym, lists_in_a_column)
     }
 }
 
+/* "cancelled in 2024" dates the ending: the end column, or a refusal when there is none */
+Test(analyst_gym, an_ending_verb_dates_by_the_end_column)
+{
+    struct analyst_answer a = ask("How many memberships were cancelled in 2024?");
+
+    assert_same(&a, "SELECT count(*) FROM gym.memberships WHERE year(ended_on) = 2024");
+    analyst_answer_release(&a);
+    a = ask("How many charges were cancelled in 2024?");
+    cr_assert(a.base.unanswerable && strstr(a.base.text, "cancelled"), "%s", a.base.text);
+    analyst_answer_release(&a);
+}
+
 /* an average of nothing named is refused, not taken of an arbitrary column */
 Test(analyst_gym, an_average_of_nothing_named_is_refused)
 {

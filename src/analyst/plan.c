@@ -801,6 +801,17 @@ static const struct adjective {
  * Names of the end of an event: a column named so that is NULL has not ended yet ("tickets
  * still open", "pets still in hospital").
  */
+/* Is table t one of the link's candidates? */
+static int link_has_table(const struct link *lk, int t)
+{
+    size_t q;
+
+    for (q = 0; q < lk->nc; q++)
+        if (lk->c[q].table == t)
+            return 1;
+    return 0;
+}
+
 /* Is token i inside a link whose best candidate is named whole? */
 static int strong_link_at(const struct links *l, size_t i)
 {
@@ -1141,7 +1152,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     int nonzero_links[4], nnonzero = 0;
     int flag_links[4], nflag = 0;
     int measure_need = -1, attempt, count_sum = 0, when_q = 0, still_at = -1, now_at = -1;
-    int chrono = 0, chrono_to = -1, ending_at = -1;
+    int chrono = 0, chrono_to = -1, ending_at = -1, value_entity = -1;
     double span_unit = 0;
     const char *span_unit_name = "days";
 
@@ -1531,6 +1542,11 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
              t->v[lk->from].kind == TOK_QUOTED)) {
             if (nvalue < 8)
                 value_links[nvalue++] = (int)i;
+            /* "how many (different) reptiles": the value's rows are what is counted */
+            if (in.count && in.count_at != SIZE_MAX && lk->from >= in.count_at &&
+                lk->from <= in.count_at + 1 && entity_link < 0 && value_entity < 0 &&
+                c->tables[vc->table].key >= 0)
+                value_entity = vc->table;
             continue;
         }
         if (cc && !vc && is_flag(&c->tables[cc->table].columns[cc->column])) {
@@ -1549,6 +1565,12 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             continue;
         }
         if (tc && (!cc || tc->score >= cc->score)) {
+            if (entity_link < 0 && value_entity >= 0 && !link_has_table(lk, value_entity)) {
+                /* "reptiles (pets) that came in for a visit": the visits are where */
+                if (fact_link < 0)
+                    fact_link = (int)i;
+                continue;
+            }
             if (entity_link < 0 &&
                 (in.count_at == SIZE_MAX || lk->from >= in.count_at || !in.count)) {
                 entity_link = (int)i;
@@ -1620,6 +1642,8 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             continue;
         }
     }
+    if (entity_link < 0 && value_entity >= 0)
+        entity_table = value_entity;
     /* "top 5 products by revenue": the ranked entity is the group */
     if (!ngroup_links && entity_link >= 0 && (in.rank_desc || in.rank_asc || in.limit) &&
         cand_of(&l->v[entity_link], LINK_TABLE)->score >= 0.8 &&

@@ -475,6 +475,16 @@ Test(analyst_gym, an_ending_verb_dates_by_the_end_column)
     analyst_answer_release(&a);
 }
 
+/* "how many Pilates have a membership": the value's rows (members) are counted, not memberships */
+Test(analyst_gym, a_counted_value_counts_its_rows)
+{
+    struct analyst_answer a = ask("How many Pilates have a membership?");
+
+    assert_same(&a, "SELECT count(DISTINCT s.member_no) FROM gym.memberships s JOIN gym.members "
+                    "m USING (member_no) WHERE m.classes LIKE '%Pilates%'");
+    analyst_answer_release(&a);
+}
+
 /* an average of nothing named is refused, not taken of an arbitrary column */
 Test(analyst_gym, an_average_of_nothing_named_is_refused)
 {

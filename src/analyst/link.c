@@ -335,6 +335,46 @@ static void link_customers(const struct catalog *c, struct tokens *t, struct lin
     t->v[i].use = TOK_LINKED;
 }
 
+/*
+ * "unpaid", "unshipped", "unresolved": un- before a whole value of the data is that value,
+ * negated.
+ */
+static void link_negated_values(const struct catalog *c, struct tokens *t, struct links *out,
+                                size_t *alloc)
+{
+    size_t i, q, keep;
+
+    for (i = 0; i < t->n && out->n < LINKS_MAX; i++) {
+        struct token *k = &t->v[i];
+        struct cat_hit *hits = NULL;
+        struct link_cand *cands;
+        size_t nh, nc;
+
+        if (k->use != TOK_UNUSED || k->kind != TOK_WORD || strncmp(k->word, "un", 2) ||
+            strlen(k->word) < 6)
+            continue;
+        nh = catalog_lookup(c, k->word + 2, &hits);
+        nc = keep_hits(c, hits, nh, 1, 0, &cands);
+        free(hits);
+        for (q = keep = 0; q < nc; q++)
+            if (cands[q].kind == LINK_VALUE && cands[q].score >= 0.99)
+                cands[keep++] = cands[q];
+        if (!keep) {
+            free(cands);
+            continue;
+        }
+        ALLOC_GROW(out->v, out->n + 1, *alloc);
+        out->v[out->n].from = i;
+        out->v[out->n].to = i + 1;
+        out->v[out->n].phrase = xstrdup(k->text);
+        out->v[out->n].c = cands;
+        out->v[out->n].nc = keep;
+        out->v[out->n].negated = 1;
+        out->n++;
+        k->use = TOK_LINKED;
+    }
+}
+
 void links_find(const struct catalog *c, struct tokens *t, struct links *out)
 {
     size_t len, i, j, alloc = 0;
@@ -431,6 +471,7 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
         link_exact(c, t, i, LINK_COLUMN, out, &alloc);
     }
     link_customers(c, t, out, &alloc);
+    link_negated_values(c, t, out, &alloc);
     /* in question order */
     for (i = 1; i < out->n; i++)
         for (j = i; j > 0 && out->v[j - 1].from > out->v[j].from; j--) {

@@ -472,6 +472,8 @@ int plan_negated(const struct tokens *t, const struct link *l)
 {
     size_t i, lo = l->from > 3 ? l->from - 3 : 0;
 
+    if (l->negated) /* "unpaid" */
+        return 1;
     for (i = l->from; i-- > lo;) {
         if (t->v[i].kind == TOK_PUNCT && strcmp(t->v[i].word, "("))
             break;
@@ -1208,6 +1210,10 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         if (tok_is(t, i, "still")) {
             still_at = (int)i;
             t->v[i].use = TOK_OPERATOR;
+            /* "still outstanding", "still pending": the adjective is the state itself */
+            if (i + 1 < t->n && t->v[i + 1].kind == TOK_WORD && t->v[i + 1].use == TOK_UNUSED &&
+                !tok_is_function_word(t->v[i + 1].word))
+                t->v[i + 1].use = TOK_OPERATOR;
         }
     /*
      * "our very first customer", "the latest order", "the most recent signup": a noun named

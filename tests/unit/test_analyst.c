@@ -485,6 +485,18 @@ Test(analyst_gym, a_counted_value_counts_its_rows)
     analyst_answer_release(&a);
 }
 
+/* "unpaid" is the value 'paid' negated; "still running" is what has not ended */
+Test(analyst_gym, un_values_and_still)
+{
+    struct analyst_answer a = ask("How many unpaid charges are there?");
+
+    assert_same(&a, "SELECT count(*) FROM gym.charges WHERE status IS DISTINCT FROM 'paid'");
+    analyst_answer_release(&a);
+    a = ask("How many memberships are still running?");
+    assert_same(&a, "SELECT count(*) FROM gym.memberships WHERE ended_on IS NULL");
+    analyst_answer_release(&a);
+}
+
 /* an average of nothing named is refused, not taken of an arbitrary column */
 Test(analyst_gym, an_average_of_nothing_named_is_refused)
 {

@@ -198,6 +198,10 @@ static void describe_filters(const struct catalog *c, const struct plan *p, stru
             strbuf_addf(sb, f->negate ? "%s is not zero" : "%s is zero or missing", name);
             break;
         case F_CMP: strbuf_addf(sb, "%s %s %.15g", name, f->cmp, f->num); break;
+        case F_CMP_COL:
+            strbuf_addf(sb, "%s is %s %s", name, f->cmp[0] == '>' ? "after" : "before",
+                        c->tables[f->other.table].columns[f->other.column].name);
+            break;
         }
     }
 }
@@ -603,8 +607,8 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
         cell(r, 0, 1, &v);
         analyst_number(text, v, money);
         strbuf_addch(text, ')');
-        if (scope.len)
-            strbuf_addf(text, ", where %s", scope.buf);
+        if (scope.len) /* scope says "where ..." itself */
+            strbuf_addf(text, ", %s", scope.buf);
         strbuf_addch(text, '.');
         break;
     case PLAN_PER_GROUP:

@@ -803,6 +803,24 @@ static const struct adjective {
  * Names of the end of an event: a column named so that is NULL has not ended yet ("tickets
  * still open", "pets still in hospital").
  */
+/*
+ * The time column of table t that dates the event a verb names ("paid" -> paid_on, "shipped"
+ * -> shipped_at), other than column `not`; -1 when none is named like it.
+ */
+static int event_column(const struct catalog *c, int t, const char *verb, int not )
+{
+    const struct cat_table *tab = &c->tables[t];
+    char *stem = vocab_key(verb);
+    int found = -1;
+    size_t k;
+
+    for (k = 0; k < tab->ncolumns && found < 0 && *stem; k++)
+        if ((int)k != not &&is_time(&tab->columns[k]) && col_word(&tab->columns[k], stem))
+            found = (int)k;
+    free(stem);
+    return found;
+}
+
 /* Is table t one of the link's candidates? */
 static int link_has_table(const struct link *lk, int t)
 {
@@ -842,7 +860,8 @@ static int end_like(const struct cat_column *col)
 /*
  * The time column of table t an ending verb of the question dates ("cancelled", "churned",
  * "closed", "cancellations"): an end-like date of t that is empty on some rows (the ones not
- * ended), the one sharing the verb's stem first; -1 when the question has no such verb.
+ * ended), the one sharing the verb's stem, else a general end (ended_on, closed_at); -1 when
+ * there is none or the question has no such verb.
  */
 static const char *const ending_verbs[] = {"cancel",   "churn",  "clos",  "ended", "terminat",
                                            "discharg", "resolv", "expir", NULL};
@@ -875,7 +894,10 @@ static int ending_time(const struct catalog *c, int t, const struct tokens *q)
                     continue;
                 if (col_word(col, verbs[v]) || strstr(col->name, verbs[v]))
                     return (int)k;
-                if (best < 0)
+                /* otherwise an end in general (ended_on), not another event (paid_on) */
+                if (best < 0 &&
+                    (col_word(col, "end") || col_word(col, "close") || col_word(col, "finish") ||
+                     col_word(col, "stop") || col_word(col, "termin") || col_word(col, "exit")))
                     best = (int)k;
             }
             return best;
@@ -1142,7 +1164,9 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     int expr_links[4], nexpr = 0;
     char expr_ops[3], *learned = NULL;
     int group_links[PLAN_MAX_GROUPS], ngroup_links = 0;
-    int cmp_link = -1;
+    int cmp_link = -1, when_link = -1, when_verb = -1,
+        when_tail = -1; /* "paid after its due date" */
+    char when_op[3] = "";
     char cmp_op[3] = "";
     double cmp_num = 0;
     int null_links[8], nnull = 0;
@@ -1340,6 +1364,50 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
     }
 
     /*
+     * "paid after their due date", "shipped before the promised date": the date of the verb's
+     * event (a time column named like the verb) compared with the date named after it
+     */
+    for (i = 1; i + 1 < t->n && when_link < 0; i++) {
+        size_t k = i + 1, v;
+        if (!tok_is(t, i, "after") && !tok_is(t, i, "before"))
+            continue;
+        while (k < t->n && (tok_is(t, k, "the") || tok_is(t, k, "their") || tok_is(t, k, "its") ||
+                            tok_is(t, k, "his") || tok_is(t, k, "her")))
+            k++;
+        for (j = 0; j < l->n; j++) {
+            const struct link_cand *cc = cand_of(&l->v[j], LINK_COLUMN);
+            if (l->v[j].from == k && cc && cc->score >= 0.5 &&
+                is_time(&c->tables[cc->table].columns[cc->column]))
+                break;
+        }
+        if (j == l->n)
+            continue;
+        for (v = i; v-- > 0 && v + 3 >= i;) {
+            const struct link_cand *cc = cand_of(&l->v[j], LINK_COLUMN);
+            if (t->v[v].kind == TOK_WORD &&
+                event_column(c, cc->table, t->v[v].word, cc->column) >= 0)
+                break;
+        }
+        if (v == (size_t)-1 || v + 3 < i)
+            continue;
+        when_link = (int)j;
+        when_verb = (int)v;
+        /* "due date": the generic noun closing the date's name is part of it */
+        if (j + 1 < l->n && l->v[j + 1].from == l->v[j].to &&
+            (tok_is(t, l->v[j].to, "date") || tok_is(t, l->v[j].to, "day") ||
+             tok_is(t, l->v[j].to, "time")))
+            when_tail = (int)j + 1;
+        if (l->v[j].to < t->n && t->v[l->v[j].to].use == TOK_UNUSED &&
+            (tok_is(t, l->v[j].to, "date") || tok_is(t, l->v[j].to, "day") ||
+             tok_is(t, l->v[j].to, "time")))
+            t->v[l->v[j].to].use = TOK_OPERATOR;
+        snprintf(when_op, sizeof(when_op), "%s", tok_is(t, i, "after") ? ">" : "<");
+        t->v[i].use = TOK_OPERATOR;
+        for (k = i + 1; k < l->v[j].from; k++)
+            t->v[k].use = TOK_OPERATOR;
+    }
+
+    /*
      * "product category", "customer city": a table's name qualifying the column after it is
      * that table's column; the group-by or entity position moves to the column.
      */
@@ -1472,6 +1540,9 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         }
         if (now_at >= 0 && lk->from == (size_t)now_at && lk->to == lk->from + 1)
             continue; /* "current": read as a state below, not as a word of a name */
+        if ((int)i == when_link || (int)i == when_tail ||
+            (when_verb >= 0 && lk->from == (size_t)when_verb))
+            continue; /* read as a comparison of dates, above */
         if (in_expr || (int)i == cmp_link || qualifier[i] ||
             (lk->from >= cmp_skip_from && lk->to <= cmp_skip_to))
             continue;
@@ -1767,6 +1838,8 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         NEED_FROM_LINK(expr_links[i], LINK_COLUMN);
     if (cmp_link >= 0)
         NEED_FROM_LINK(cmp_link, LINK_COLUMN);
+    if (when_link >= 0)
+        NEED_FROM_LINK(when_link, LINK_COLUMN);
     if (measure_link >= 0) {
         if (cand_of(&l->v[measure_link], LINK_COLUMN)) {
             measure_need = (int)nneeds;
@@ -1966,6 +2039,20 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                 pc = place(c, p, pc);
                 filter_add(p, pc, F_ZERO, !null_word_near(t, lk), NULL);
                 p->filters[p->nfilters - 1].share_part = 1;
+            }
+        }
+        if (when_link >= 0) {
+            struct need nd = {{{0, 0}}, 0};
+            int ev;
+            column_need(&l->v[when_link], &nd);
+            if (reach(c, p->base, &nd, &pc) &&
+                (ev = event_column(c, pc.table, t->v[when_verb].word, pc.column)) >= 0) {
+                pc = place(c, p, pc);
+                filter_add(p, (struct plan_col){pc.table, ev}, F_CMP_COL, 0, NULL);
+                snprintf(p->filters[p->nfilters - 1].cmp, 3, "%s", when_op);
+                p->filters[p->nfilters - 1].other = pc;
+                if (in.share)
+                    p->filters[p->nfilters - 1].share_part = 1;
             }
         }
         if (cmp_link >= 0) {

@@ -193,7 +193,7 @@ struct plan_col {
     int table, column; /* table -1: none */
 };
 
-enum filter_op { F_EQ, F_IN, F_NULL, F_NOT_NULL, F_ZERO, F_CMP };
+enum filter_op { F_EQ, F_IN, F_NULL, F_NOT_NULL, F_ZERO, F_CMP, F_CMP_COL };
 
 struct plan_filter {
     struct plan_col col;
@@ -201,8 +201,9 @@ struct plan_filter {
     int negate;    /* F_EQ/F_IN negated: IS DISTINCT FROM / NOT IN (NULL rows kept) */
     char **values; /* F_EQ / F_IN: the values, as found in the data */
     size_t nvalues;
-    char cmp[3];    /* F_CMP: < <= > >= */
+    char cmp[3];    /* F_CMP, F_CMP_COL: < <= > >= */
     double num;     /* F_CMP */
+    struct plan_col other; /* F_CMP_COL: col cmp other ("paid after the due date") */
     int share_part; /* PLAN_SHARE: this filter selects the part, not the whole */
 };
 

@@ -197,6 +197,11 @@ static void add_filter(const struct sqlctx *x, struct strbuf *sb, const struct p
         add_col(x, sb, f->col);
         strbuf_addf(sb, " %s %.15g", f->cmp, f->num);
         break;
+    case F_CMP_COL:
+        add_col(x, sb, f->col);
+        strbuf_addf(sb, " %s ", f->cmp);
+        add_col(x, sb, f->other);
+        break;
     }
 }
 

@@ -340,7 +340,10 @@ static const char gym_sql[] =
     "CREATE TABLE gym.charges AS SELECT i AS charge_id, 1 + i % 240 AS membership_id,"
     "  DATE '2023-02-01' + (i % 600)::INTEGER AS charged_on,"
     "  ['paid', 'open', 'paid', 'refunded'][i % 4 + 1] AS status,"
-    "  (15 + i % 9 * 11)::DECIMAL(10,2) AS amount FROM range(1, 1201) r(i);";
+    "  (15 + i % 9 * 11)::DECIMAL(10,2) AS amount,"
+    "  DATE '2023-02-11' + (i % 600)::INTEGER AS due_on,"
+    "  CASE WHEN i % 4 IN (0, 2) THEN DATE '2023-02-01' + (i % 600 + i % 17)::INTEGER END"
+    "    AS paid_on FROM range(1, 1201) r(i);";
 
 static void gym_init(void)
 {
@@ -494,6 +497,25 @@ Test(analyst_gym, un_values_and_still)
     analyst_answer_release(&a);
     a = ask("How many memberships are still running?");
     assert_same(&a, "SELECT count(*) FROM gym.memberships WHERE ended_on IS NULL");
+    analyst_answer_release(&a);
+}
+
+/* "paid after their due date": the verb's date (paid_on) compared with the date named */
+Test(analyst_gym, a_date_compared_with_another)
+{
+    struct analyst_answer a = ask("What percent of paid charges were paid after their due date?");
+    struct wh_result *r;
+
+    cr_assert_eq(wh_query(sb,
+                          "SELECT round(100.0 * count(*) FILTER (WHERE paid_on > due_on) / "
+                          "count(*), 2) FROM gym.charges WHERE status = 'paid'",
+                          NULL, &r),
+                 0);
+    cr_assert(a.table && a.table->nrows == 1, "%s", a.base.text);
+    cr_assert_float_eq(atof(wh_result_text(a.table, 0, a.table->ncols - 1)),
+                       atof(wh_result_text(r, 0, 0)), 0.005, "want %s%%: %s\n%s",
+                       wh_result_text(r, 0, 0), a.base.text, a.explain);
+    wh_result_free(r);
     analyst_answer_release(&a);
 }
 

@@ -11,6 +11,7 @@
 #include "catalog/catalog.h"
 #include "catalog/names.h"
 #include "catalog/sqlscan.h"
+#include "catalog/vocab.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -375,6 +376,107 @@ static void link_negated_values(const struct catalog *c, struct tokens *t, struc
     }
 }
 
+/* How many words the key (stems joined by spaces) has. */
+static size_t key_words(const char *key)
+{
+    size_t n = *key ? 1 : 0;
+
+    for (; *key; key++)
+        n += *key == ' ';
+    return n;
+}
+
+/* Does the link name a table or a value (as "customers" or "Books" do)? */
+static int names_thing(const struct link *lk)
+{
+    size_t q;
+
+    for (q = 0; q < lk->nc; q++)
+        if ((lk->c[q].kind == LINK_TABLE && lk->c[q].score >= 0.8) ||
+            (lk->c[q].kind == LINK_VALUE && lk->c[q].score >= 0.99))
+            return 1;
+    return 0;
+}
+
+/* Does link j say the same word as link i, or as mine[1] .. mine[n - 1]? */
+static int same_word(const struct links *l, size_t i, const size_t *mine, size_t n, size_t j)
+{
+    char *kj = vocab_key(l->v[j].phrase), *k = vocab_key(l->v[i].phrase);
+    size_t m;
+    int same = !strcmp(k, kj);
+
+    free(k);
+    for (m = 1; m < n && !same; m++) {
+        k = vocab_key(l->v[mine[m]].phrase);
+        same = !strcmp(k, kj);
+        free(k);
+    }
+    free(kj);
+    return same;
+}
+
+/* Is the link's phrase, as written (no synonym), one word of the column's name? */
+static int a_word_of(const struct link *lk, const struct cat_column *col)
+{
+    char *key = vocab_key(lk->phrase);
+    int yes = *key && !strchr(key, ' ') && col->nwords && cat_words_have(col->words, 1, key);
+
+    free(key);
+    return yes;
+}
+
+static int link_has_column(const struct link *lk, int table, int column)
+{
+    size_t q;
+
+    for (q = 0; q < lk->nc; q++)
+        if (lk->c[q].kind == LINK_COLUMN && lk->c[q].table == table && lk->c[q].column == column)
+            return 1;
+    return 0;
+}
+
+/*
+ * A column whose name's words are spread over the question ("which product shipped the
+ * fewest boxes" for Boxes Shipped): when each word of its name is a link of its own, a few
+ * words apart, the first of them is that column, named whole, and the others go with it.
+ * Words that name a table or a value ("customers ... city") keep their own reading.
+ */
+static void link_spread_names(const struct catalog *c, struct links *l)
+{
+    size_t i, q, j, k;
+
+    for (i = 0; i < l->n; i++)
+        for (q = 0; q < l->v[i].nc; q++) {
+            const struct link_cand *cd = &l->v[i].c[q];
+            const struct cat_column *col;
+            size_t want, got = 1, mine[4]; /* mine[1 .. got - 1]: the other words' links */
+            if (cd->kind != LINK_COLUMN || cd->score >= 0.99 || names_thing(&l->v[i]))
+                continue;
+            col = &c->tables[cd->table].columns[cd->column];
+            want = col->nwords ? key_words(col->words[0]) : 0;
+            if (want < 2 || want > 4 || !a_word_of(&l->v[i], col))
+                continue;
+            for (j = i + 1; j < l->n && got < want && l->v[j].from <= l->v[j - 1].to + 3; j++)
+                if (l->v[j].to - l->v[j].from == 1 && !names_thing(&l->v[j]) &&
+                    link_has_column(&l->v[j], cd->table, cd->column) && a_word_of(&l->v[j], col) &&
+                    !same_word(l, i, mine, got, j))
+                    mine[got++] = j;
+            if (got < want)
+                continue;
+            l->v[i].c[0] = *cd;
+            l->v[i].c[0].score = 1;
+            l->v[i].c[0].why = "column name (its words apart)";
+            l->v[i].nc = 1;
+            for (k = got; k-- > 1;) { /* the others are read with it */
+                free(l->v[mine[k]].phrase);
+                free(l->v[mine[k]].c);
+                memmove(&l->v[mine[k]], &l->v[mine[k] + 1], (l->n - mine[k] - 1) * sizeof(*l->v));
+                l->n--;
+            }
+            break;
+        }
+}
+
 void links_find(const struct catalog *c, struct tokens *t, struct links *out)
 {
     size_t len, i, j, alloc = 0;
@@ -479,6 +581,7 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
             out->v[j] = out->v[j - 1];
             out->v[j - 1] = tmp;
         }
+    link_spread_names(c, out);
 }
 
 void links_release(struct links *l)

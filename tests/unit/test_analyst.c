@@ -328,7 +328,9 @@ static const char gym_sql[] =
     "  CASE WHEN i % 3 = 0 THEN DATE '2023-06-01' + (i * 2)::INTEGER END AS ended_on,"
     "  ['annual', 'monthly', 'monthly'][i % 3 + 1] AS billing_period,"
     "  (20 + i % 5 * 7.5)::DECIMAL(8,2) AS monthly_fee,"
-    "  (1 + i % 4 * 0.25)::DECIMAL(8,2) AS daily_rate FROM range(1, 241) r(i);"
+    "  (1 + i % 4 * 0.25)::DECIMAL(8,2) AS daily_rate,"
+    "  (i * 7 % 23)::INTEGER AS towels_washed, (5 + i % 3)::DECIMAL(8,2) AS washing"
+    "  FROM range(1, 241) r(i);"
     "CREATE TABLE gym.members AS SELECT 100 + i AS member_no,"
     "  ['Ada', 'Grace', 'Alan', 'Edsger'][i % 4 + 1] AS first_name,"
     "  ['Lovelace', 'Hopper', 'Turing', 'Dijkstra'][i % 4 + 1] AS last_name,"
@@ -516,6 +518,17 @@ Test(analyst_gym, a_date_compared_with_another)
                        atof(wh_result_text(r, 0, 0)), 0.005, "want %s%%: %s\n%s",
                        wh_result_text(r, 0, 0), a.base.text, a.explain);
     wh_result_free(r);
+    analyst_answer_release(&a);
+}
+
+/* "washed the fewest towels": the words of towels_washed, apart, name it, not washing */
+Test(analyst_gym, a_column_named_by_words_apart)
+{
+    struct analyst_answer a = ask("Which billing period washed the fewest towels?");
+
+    assert_same(&a, "SELECT sum(towels_washed) AS n FROM gym.memberships GROUP BY "
+                    "billing_period ORDER BY n LIMIT 1");
+    cr_assert(strstr(a.base.sql[0], "towels_washed"), "%s", a.base.sql[0]);
     analyst_answer_release(&a);
 }
 

@@ -119,6 +119,20 @@ static size_t keep_hits(const struct catalog *cat, const struct cat_hit *h, size
     return nc;
 }
 
+/* Appends a link over tokens [from, to) with its candidates (both now the links'). */
+static void add_link(struct links *out, size_t *alloc, size_t from, size_t to, char *phrase,
+                     struct link_cand *c, size_t nc, int negated)
+{
+    ALLOC_GROW(out->v, out->n + 1, *alloc);
+    out->v[out->n].from = from;
+    out->v[out->n].to = to;
+    out->v[out->n].phrase = phrase;
+    out->v[out->n].c = c;
+    out->v[out->n].nc = nc;
+    out->v[out->n].negated = negated;
+    out->n++;
+}
+
 /*
  * Links token i alone when the catalog has exactly its name as a candidate of kind (a value,
  * a column): for words that are otherwise function or operator words.
@@ -140,14 +154,7 @@ static void link_exact(const struct catalog *c, struct tokens *t, size_t i, enum
         free(cands);
         return;
     }
-    ALLOC_GROW(out->v, out->n + 1, *alloc);
-    out->v[out->n].from = i;
-    out->v[out->n].to = i + 1;
-    out->v[out->n].phrase = xstrdup(k->text);
-    out->v[out->n].c = cands;
-    out->v[out->n].nc = keep;
-    out->v[out->n].negated = 0;
-    out->n++;
+    add_link(out, alloc, i, i + 1, xstrdup(k->text), cands, keep, 0);
     k->use = TOK_LINKED;
 }
 
@@ -191,14 +198,7 @@ static void link_column_phrases(const struct catalog *c, struct tokens *t, struc
                 strbuf_release(&phrase);
                 continue;
             }
-            ALLOC_GROW(out->v, out->n + 1, *alloc);
-            out->v[out->n].from = i;
-            out->v[out->n].to = i + len;
-            out->v[out->n].phrase = strbuf_detach(&phrase, NULL);
-            out->v[out->n].c = cands;
-            out->v[out->n].nc = keep;
-            out->v[out->n].negated = 0;
-            out->n++;
+            add_link(out, alloc, i, i + len, strbuf_detach(&phrase, NULL), cands, keep, 0);
             for (j = i; j < i + len; j++)
                 t->v[j].use = TOK_LINKED;
         }
@@ -250,14 +250,8 @@ static void link_value_by_its_column(const struct catalog *c, struct tokens *t, 
                 free(cands);
                 continue;
             }
-            ALLOC_GROW(out->v, out->n + 1, *alloc);
-            out->v[out->n].from = i;
-            out->v[out->n].to = i + 2;
-            out->v[out->n].phrase = xstrfmt("%s %s", t->v[i].text, t->v[i + 1].text);
-            out->v[out->n].c = cands;
-            out->v[out->n].nc = keep;
-            out->v[out->n].negated = 0;
-            out->n++;
+            add_link(out, alloc, i, i + 2, xstrfmt("%s %s", t->v[i].text, t->v[i + 1].text), cands,
+                     keep, 0);
             v->use = name->use = TOK_LINKED;
             break;
         }
@@ -325,14 +319,7 @@ static void link_customers(const struct catalog *c, struct tokens *t, struct lin
     }
     if (!nc)
         return;
-    ALLOC_GROW(out->v, out->n + 1, *alloc);
-    out->v[out->n].from = i;
-    out->v[out->n].to = i + 1;
-    out->v[out->n].phrase = xstrdup(t->v[i].text);
-    out->v[out->n].c = cands;
-    out->v[out->n].nc = nc;
-    out->v[out->n].negated = 0;
-    out->n++;
+    add_link(out, alloc, i, i + 1, xstrdup(t->v[i].text), cands, nc, 0);
     t->v[i].use = TOK_LINKED;
 }
 
@@ -364,14 +351,7 @@ static void link_negated_values(const struct catalog *c, struct tokens *t, struc
             free(cands);
             continue;
         }
-        ALLOC_GROW(out->v, out->n + 1, *alloc);
-        out->v[out->n].from = i;
-        out->v[out->n].to = i + 1;
-        out->v[out->n].phrase = xstrdup(k->text);
-        out->v[out->n].c = cands;
-        out->v[out->n].nc = keep;
-        out->v[out->n].negated = 1;
-        out->n++;
+        add_link(out, alloc, i, i + 1, xstrdup(k->text), cands, keep, 1);
         k->use = TOK_LINKED;
     }
 }
@@ -528,14 +508,7 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
                 strbuf_release(&phrase);
                 continue;
             }
-            ALLOC_GROW(out->v, out->n + 1, alloc);
-            out->v[out->n].from = i;
-            out->v[out->n].to = i + len;
-            out->v[out->n].phrase = strbuf_detach(&phrase, NULL);
-            out->v[out->n].c = cands;
-            out->v[out->n].nc = nc;
-            out->v[out->n].negated = 0;
-            out->n++;
+            add_link(out, &alloc, i, i + len, strbuf_detach(&phrase, NULL), cands, nc, 0);
             for (j = i; j < i + len; j++)
                 t->v[j].use = TOK_LINKED;
         }

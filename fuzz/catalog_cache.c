@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "catalog/catalog_internal.h"
+#include "render/catalog.h"
 #include "util/error.h"
 #include "util/json.h"
 #include "util/xmalloc.h"

@@ -1252,8 +1252,9 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
                       ? 1
                       : 0;
         /* "first quarter", "last month" are periods; "latest" alone is read here */
-        if (!dir || (t->v[i].use == TOK_TIME && (tok_is(t, i, "first") || tok_is(t, i, "last"))))
-            continue;
+        if (!dir || t->v[i].use == TOK_LINKED ||
+            (t->v[i].use == TOK_TIME && (tok_is(t, i, "first") || tok_is(t, i, "last"))))
+            continue; /* "first name" is a column's name */
         if (tok_is(t, k, "very"))
             k++;
         if (k < t->n && t->v[k].use == TOK_LINKED) {

@@ -513,7 +513,12 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
                             p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT ? "Number of"
                                                                             : op_words(c, p),
                             what);
-                if (p->limit) {
+                if (p->limit == 1 && dated(c, p)) {
+                    /* "the first company_name by signup_date" */
+                    strbuf_reset(text);
+                    strbuf_addf(text, "The %s %s by %s", p->order_asc ? "first" : "latest",
+                                group_name(c, p), what);
+                } else if (p->limit) {
                     strbuf_reset(text);
                     strbuf_addf(text, "%s %d %s by %s %s",
                                 dated(c, p)    ? (p->order_asc ? "First" : "Latest")

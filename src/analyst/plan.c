@@ -866,13 +866,29 @@ static int end_like(const struct cat_column *col)
 static const char *const ending_verbs[] = {"cancel",   "churn",  "clos",  "ended", "terminat",
                                            "discharg", "resolv", "expir", NULL};
 
+/* Is the word a form of ending verb stem ("cancelled", "cancellations"; not "closest")? */
+static int ending_form(const char *word, const char *stem)
+{
+    static const char *const endings[] = {"",        "s",    "d",     "ed",     "led",
+                                          "ing",     "ling", "ation", "ations", "lation",
+                                          "lations", "ion",  "ions",  NULL};
+    size_t n = strlen(stem), e;
+
+    if (strncmp(word, stem, n))
+        return 0;
+    for (e = 0; endings[e]; e++)
+        if (!strcmp(word + n, endings[e]))
+            return 1;
+    return 0;
+}
+
 /* Is the word an ending verb ("cancelled", "churned", "cancellations")? */
 static int ending_verb(const char *word)
 {
     size_t v;
 
     for (v = 0; ending_verbs[v]; v++)
-        if (!strncmp(word, ending_verbs[v], strlen(ending_verbs[v])))
+        if (ending_form(word, ending_verbs[v]))
             return 1;
     return 0;
 }
@@ -886,7 +902,7 @@ static int ending_time(const struct catalog *c, int t, const struct tokens *q)
 
     for (i = 0; i < q->n; i++)
         for (v = 0; verbs[v] && q->v[i].kind == TOK_WORD; v++) {
-            if (strncmp(q->v[i].word, verbs[v], strlen(verbs[v])))
+            if (!ending_form(q->v[i].word, verbs[v]))
                 continue;
             for (k = 0; k < tab->ncolumns; k++) {
                 const struct cat_column *col = &tab->columns[k];
@@ -2387,8 +2403,11 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             p->measure.label = xstrdup(col_of(c, p->measure.cols[0])->name);
             in.min = in.rank_asc = chrono < 0;
             in.max = in.rank_desc = chrono > 0;
-            if (!in.limit)
-                in.limit = 1;
+            if (!in.limit) { /* "our first customer": one; "our newest customers": ten */
+                const char *w = t->v[chrono_to].word;
+                size_t n = strlen(w);
+                in.limit = n > 2 && w[n - 1] == 's' && w[n - 2] != 's' ? 10 : 1;
+            }
         }
         /* "the cheapest product", "the highest grossing movie": rank the entity's rows */
         if ((in.cheapest || in.priciest || ((in.max || in.min) && p->has_measure)) && !p->ngroups &&
@@ -2464,6 +2483,25 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         p->op = OP_COUNT;
     if (p->op == OP_COUNT_DISTINCT && p->entity.table < 0)
         p->op = OP_COUNT;
+    /* "average total by status": a word read as an operator that names a number of the base */
+    if (!p->has_measure && (p->op == OP_AVG || p->op == OP_MEDIAN) && !in.count) {
+        const struct cat_table *bt = &c->tables[p->base];
+        size_t k;
+        for (i = 0; i < t->n && !p->has_measure; i++)
+            for (k = 0; t->v[i].kind == TOK_WORD && t->v[i].use != TOK_LINKED && k < bt->ncolumns;
+                 k++)
+                if (!strcasecmp(bt->columns[k].name, t->v[i].word) && is_numeric(&bt->columns[k]) &&
+                    !(bt->columns[k].roles & (CAT_ROLE_KEY | CAT_ROLE_FOREIGN_KEY))) {
+                    p->measure.cols[0] = (struct plan_col){p->base, (int)k};
+                    p->measure.ncols = 1;
+                    p->measure.money = is_money(&bt->columns[k]);
+                    p->measure.repeated = bt->columns[k].repeated_within >= 0;
+                    p->has_measure = 1;
+                    free(p->measure.label);
+                    p->measure.label = xstrdup(bt->columns[k].name);
+                    break;
+                }
+    }
     /* an average or a median of what? Never of a column the question does not name */
     if (!p->has_measure && (p->op == OP_AVG || p->op == OP_MEDIAN) && !in.count) {
         const struct cat_table *bt = &c->tables[p->base];

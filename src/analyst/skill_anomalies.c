@@ -278,7 +278,8 @@ int sk_quality_findings(struct skill_ctx *x, int only, struct wh_result **out)
         if (check_table(x, (int)t, &f) < 0 || check_null_spikes(x, (int)t, &f) < 0)
             goto out;
     }
-    qsort(f.v, f.n, sizeof(*f.v), by_score);
+    if (f.n)
+        qsort(f.v, f.n, sizeof(*f.v), by_score);
     *out = wh_result_new(7, names, types);
     for (i = 0; i < f.n; i++) {
         char rows[32], share[32];

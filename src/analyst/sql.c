@@ -238,6 +238,15 @@ static void add_agg(const struct sqlctx *x, struct strbuf *sb)
     switch (p->op) {
     case OP_COUNT: strbuf_addstr(sb, "count(*)"); return;
     case OP_COUNT_DISTINCT:
+        if (p->nidentity <= 1 && colp(x->c, p->entity)->separator) {
+            /* "how many genres": the distinct elements of the lists */
+            strbuf_addstr(sb, "length(list_distinct(flatten(list(");
+            add_elements(x, sb, p->entity);
+            strbuf_addstr(sb, ") FILTER (WHERE ");
+            add_col(x, sb, p->entity);
+            strbuf_addstr(sb, " IS NOT NULL))))");
+            return;
+        }
         strbuf_addstr(sb, "count(DISTINCT ");
         if (p->nidentity > 1 && p->identity[0].column == p->entity.column &&
             p->identity[0].table == p->entity.table) {

@@ -307,8 +307,8 @@ static void read_group_kinds(struct cat_grouping *gr, const struct json *parts,
         double v[4];
         size_t i;
         for (i = 0; i < 4; i++)
-            if (json_size(e) != 4 || json_num(json_at(e, i), &v[i]) < 0 || v[i] < 0 ||
-                v[i] > 1e18 || (i < 2 && v[i] >= (double)(1u << gr->nparts)))
+            if (json_size(e) != 4 || json_num(json_at(e, i), &v[i]) < 0 || !(v[i] >= 0) ||
+                v[i] > 1e15 || (i < 2 && v[i] >= (double)(1u << gr->nparts)))
                 goto bad;
         gr->kinds[k].same = (unsigned)v[0];
         gr->kinds[k].varies = (unsigned)v[1];
@@ -388,8 +388,10 @@ static int read_column(const struct json *o, struct cat_column *col)
     col->values_complete = get_num(o, "values_complete", 0) != 0;
     {
         const char *sep = json_get_str(o, "separator");
-        col->separator =
-            sep && (!strcmp(sep, ",") || !strcmp(sep, ";") || !strcmp(sep, "|")) ? sep[0] : 0;
+        col->separator = sep && col->type == WH_T_TEXT &&
+                                 (!strcmp(sep, ",") || !strcmp(sep, ";") || !strcmp(sep, "|"))
+                             ? sep[0]
+                             : 0;
     }
     col->anchor = get_dup(o, "anchor");
     col->future_rows = (uint64_t)get_num(o, "future_rows", 0);
@@ -413,9 +415,6 @@ static int read_table(const struct json *o, struct cat_table *t)
     if (!t->schema || !t->name || !t->relation || !cols || !json_is_array(cols))
         return -1;
     t->is_view = json_get_str(o, "kind") && !strcmp(json_get_str(o, "kind"), "view");
-    t->copies = (int64_t)get_num(o, "copies", -1);
-    if (t->copies < -1 || (double)t->copies > 1e18)
-        t->copies = -1;
     t->layer = layer_of(json_get_str(o, "layer"));
     t->depth = (int)get_num(o, "depth", 0);
     t->model = get_dup(o, "model");
@@ -423,6 +422,11 @@ static int read_table(const struct json *o, struct cat_table *t)
     t->sql = get_dup(o, "sql");
     t->rows = (uint64_t)get_num(o, "rows", 0);
     t->sampled = get_num(o, "sampled", 0) != 0;
+    {
+        /* checked before it is converted: a number out of range has no int64_t */
+        double copies = get_num(o, "copies", -1);
+        t->copies = copies >= 0 && copies <= (double)t->rows ? (int64_t)copies : -1;
+    }
     get_strs(o, "upstream", &t->upstream, &t->nupstream);
     get_strs(o, "grain", &t->grain, &t->ngrain);
     get_strs(o, "caveats", &t->caveats, &t->ncaveats);

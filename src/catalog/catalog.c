@@ -82,8 +82,9 @@ static void copy_profile(struct cat_table *dst, const struct cat_table *src)
             dst->groupings[i].kinds =
                 xcalloc(src->groupings[i].nkinds ? src->groupings[i].nkinds : 1,
                         sizeof(*src->groupings[i].kinds));
-            memcpy(dst->groupings[i].kinds, src->groupings[i].kinds,
-                   src->groupings[i].nkinds * sizeof(*src->groupings[i].kinds));
+            if (src->groupings[i].nkinds)
+                memcpy(dst->groupings[i].kinds, src->groupings[i].kinds,
+                       src->groupings[i].nkinds * sizeof(*src->groupings[i].kinds));
         }
         dst->ngroupings = src->ngroupings;
     }

@@ -24,7 +24,7 @@ struct wh;
 struct json;
 
 /* Bumped when what is inferred changes, so older caches are rebuilt. */
-#define CATALOG_VERSION 4
+#define CATALOG_VERSION 5
 
 /* Tables above this many rows are profiled on a sample of this size. */
 #define CATALOG_SAMPLE_ROWS 1000000

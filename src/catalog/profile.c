@@ -449,8 +449,9 @@ out:
 
 void catalog_list_sql(const struct cat_column *col, const char *expr, struct strbuf *sb)
 {
-    strbuf_addf(sb, "regexp_split_to_array(%s, '\\s*%s%c\\s*')", expr,
-                col->separator == '|' ? "\\" : "", col->separator);
+    strbuf_addf(sb,
+                "list_filter(regexp_split_to_array(trim(%s), '\\s*%s%c\\s*'), lambda e: e <> '')",
+                expr, col->separator == '|' ? "\\" : "", col->separator);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -461,12 +462,13 @@ static int cmp_str(const void *a, const void *b)
 /*
  * Does text column col hold lists joined by sep ("Comedy, Drama", "tag1|tag2")? A fifth of its
  * rows or more have the separator, the lists have varying lengths (a "City, ST" always has
- * two parts), and the elements repeat: each is in two of the lists on average, or more.
+ * two parts), and the elements repeat: each is in two of the lists on average, or more, and
+ * most are in more than one (the street of "12 Oak St, Springfield, IL" is in one).
  */
 static int holds_lists(const struct cat_column *col, char sep)
 {
     char **elems = NULL;
-    size_t nelems = 0, alloc = 0, i, distinct = 0;
+    size_t nelems = 0, alloc = 0, i, distinct = 0, once = 0;
     uint64_t rows = 0, with = 0;
     int min_parts = INT_MAX, max_parts = 0, yes;
 
@@ -495,10 +497,14 @@ static int holds_lists(const struct cat_column *col, char sep)
         }
     }
     qsort(elems, nelems, sizeof(*elems), cmp_str);
-    for (i = 0; i < nelems; i++)
-        distinct += !i || strcmp(elems[i], elems[i - 1]);
-    yes = rows && with * 5 >= rows && (max_parts >= 3 || min_parts < max_parts) &&
-          distinct * 2 <= nelems;
+    for (i = 0; i < nelems; i++) {
+        int first = !i || strcmp(elems[i], elems[i - 1]);
+        distinct += first;
+        /* an element in one list only: a street of an address, not a genre */
+        once += first && (i + 1 == nelems || strcmp(elems[i], elems[i + 1]));
+    }
+    yes = rows && with * 5 >= rows && min_parts < max_parts && distinct * 2 <= nelems &&
+          once * 2 < distinct;
     for (i = 0; i < nelems; i++)
         free(elems[i]);
     free(elems);
@@ -534,8 +540,7 @@ static int profile_lists(struct cat_build *b, struct cat_table *t, uint64_t samp
         catalog_list_sql(c, id.buf, &sql);
         strbuf_addstr(&sql, ") AS e FROM ");
         add_source(&sql, b, t, sample_rows, &sampled);
-        strbuf_addf(&sql, ") WHERE e <> '' GROUP BY e ORDER BY n DESC, e LIMIT %d",
-                    CATALOG_MAX_VALUES + 1);
+        strbuf_addf(&sql, ") GROUP BY e ORDER BY n DESC, e LIMIT %d", CATALOG_MAX_VALUES + 1);
         strbuf_release(&id);
         if (wh_query(b->wh, sql.buf, NULL, &r) < 0) {
             strbuf_release(&sql);
@@ -873,14 +878,18 @@ void catalog_copies_sql(const struct cat_table *t, const char *relation, struct 
             (!part || c->distinct > part->distinct))
             part = c;
     }
+    /* the row's alias is a name no column is likely to have: hash(x) of a column x is not the row
+     */
     if (!part) {
-        strbuf_addf(sb, "SELECT count(*) - count(DISTINCT hash(x)) FROM %s AS x", relation);
+        strbuf_addf(sb, "SELECT count(*) - count(DISTINCT hash(_mdp_row)) FROM %s AS _mdp_row",
+                    relation);
         return;
     }
     add_ident(&id, part->name);
     strbuf_addf(sb,
-                "SELECT count(*) - count(DISTINCT hash(y)) FROM %s AS y WHERE y.%s IS NULL OR "
-                "y.%s IN (SELECT %s FROM %s GROUP BY ALL HAVING count(*) > 1)",
+                "SELECT count(*) - count(DISTINCT hash(_mdp_row)) FROM %s AS _mdp_row WHERE "
+                "_mdp_row.%s IS NULL OR _mdp_row.%s IN (SELECT %s FROM %s GROUP BY ALL HAVING "
+                "count(*) > 1)",
                 relation, id.buf, id.buf, id.buf, relation);
     strbuf_release(&id);
 }

@@ -543,6 +543,104 @@ Test(analyst_gym, an_average_of_nothing_named_is_refused)
     analyst_answer_release(&a);
 }
 
+/* ---- odd data: names, lists and caches that broke earlier versions --------------------- */
+
+static const char odd_sql[] =
+    "CREATE SCHEMA odd;"
+    /* a column named x (the old row alias): 30 rows, none a copy of another */
+    "CREATE TABLE odd.points AS SELECT i % 10 AS x, i % 3 AS grp FROM range(30) r(i);"
+    /* three-part addresses: cities and states repeat, streets do not */
+    "CREATE TABLE odd.customers AS SELECT i AS customer_id,"
+    "  i || ' Oak St, ' || ['Springfield', 'Shelbyville', 'Ogdenville'][i % 3 + 1] || ', ' ||"
+    "  ['IL', 'OR', 'TX'][i % 3 + 1] AS address FROM range(1, 201) r(i);"
+    /* lists with blanks at the ends and an empty element */
+    "CREATE TABLE odd.albums AS SELECT i AS album_id,"
+    "  [' Jazz|Pop', 'Rock|Pop|', 'Rock', 'Jazz|Rock|Pop', 'Pop'][i % 5 + 1] AS style"
+    "  FROM range(1, 301) r(i);"
+    /* an id mostly unique and sometimes NULL: a grouping with no repeated value */
+    "CREATE TABLE odd.shipments AS SELECT i AS shipment_no,"
+    "  CASE WHEN i % 10 = 0 THEN NULL ELSE i END AS order_id,"
+    "  DATE '2023-01-01' + i::INTEGER AS shipped_on FROM range(100) r(i);";
+
+static void odd_init(void)
+{
+    struct wh *wh;
+    struct catalog_options o = {0};
+
+    dir = tl_tmpdir();
+    warehouse = fs_join(dir, "oddities.duckdb");
+    cr_assert_eq(wh_open(warehouse, WH_READ_WRITE, &wh), 0);
+    cr_assert_eq(wh_exec(wh, odd_sql), 0, "%s", error_last());
+    wh_close(wh);
+    cr_assert_eq(catalog_load(warehouse, &o, &cat), 0, "%s", error_last());
+    cr_assert_eq(sandbox_open(warehouse, NULL, &sb), 0, "%s", error_last());
+}
+
+TestSuite(analyst_odd, .init = odd_init, .fini = clinic_fini);
+
+static const struct cat_column *odd_column(const char *table, const char *name)
+{
+    const struct cat_table *t = &cat->tables[catalog_find_table(cat, table)];
+    size_t i;
+
+    for (i = 0; i < t->ncolumns; i++)
+        if (!strcmp(t->columns[i].name, name))
+            return &t->columns[i];
+    cr_assert_fail("no column %s.%s", table, name);
+    return NULL;
+}
+
+/* hash(x) with a column named x hashes the column, not the row */
+Test(analyst_odd, copies_of_a_table_with_a_column_named_x)
+{
+    cr_assert_eq(cat->tables[catalog_find_table(cat, "odd.points")].copies, 0);
+}
+
+Test(analyst_odd, addresses_are_no_lists)
+{
+    cr_assert_eq(odd_column("odd.customers", "address")->separator, 0);
+    cr_assert_eq(odd_column("odd.albums", "style")->separator, '|');
+}
+
+/* " Jazz|Pop" and "Rock|Pop|": elements trimmed, no empty element, the same in every reading */
+Test(analyst_odd, list_elements_are_trimmed_everywhere)
+{
+    const struct cat_column *style = odd_column("odd.albums", "style");
+    struct analyst_answer a;
+    size_t i;
+
+    for (i = 0; i < style->nvalues; i++)
+        cr_expect(style->values[i].text[0] && style->values[i].text[0] != ' ', "'%s'",
+                  style->values[i].text);
+    a = ask("number of albums by style");
+    cr_assert_eq(a.table->nrows, 3, "Jazz, Pop and Rock: %s", a.base.sql[0]);
+    analyst_answer_release(&a);
+    a = ask("How many Jazz albums are there?");
+    assert_same(&a, "SELECT count(*) FROM odd.albums WHERE style LIKE '%Jazz%'");
+    analyst_answer_release(&a);
+    a = ask("How many different styles do albums have?");
+    assert_same(&a, "SELECT 3");
+    analyst_answer_release(&a);
+}
+
+/* a second load reuses the cached profiles, groupings whose kinds were never measured too */
+Test(analyst_odd, a_cached_catalog_loads_again_after_a_change)
+{
+    struct catalog_options o = {0};
+    struct catalog *again;
+    struct wh *wh;
+
+    wh_close(sb);
+    sb = NULL;
+    cr_assert_eq(wh_open(warehouse, WH_READ_WRITE, &wh), 0);
+    cr_assert_eq(wh_exec(wh, "INSERT INTO odd.points VALUES (99, 99)"), 0, "%s", error_last());
+    wh_close(wh);
+    cr_assert_eq(catalog_load(warehouse, &o, &again), 0, "%s", error_last());
+    cr_assert_eq(again->ntables, cat->ntables);
+    catalog_free(again);
+    cr_assert_eq(sandbox_open(warehouse, NULL, &sb), 0, "%s", error_last());
+}
+
 /* ---- follow-ups and verified questions -------------------------------------------------- */
 
 static void assert_followup(const char *prev, const char *next, const char *want)

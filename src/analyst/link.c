@@ -291,7 +291,7 @@ static void link_customers(const struct catalog *c, struct tokens *t, struct lin
                                         "buyer",    "buyers",    "shopper", "shoppers",
                                         "patron",   "patrons",   NULL};
     struct link_cand *cands = NULL;
-    size_t i, k, nc = 0, calloc_ = 0;
+    size_t i, k, nc = 0, alloc_c = 0;
     const char *key = NULL;
 
     for (i = 0; i < t->n; i++)
@@ -308,7 +308,7 @@ static void link_customers(const struct catalog *c, struct tokens *t, struct lin
             return; /* two kinds of people */
         }
         key = tab->columns[tab->key].name;
-        ALLOC_GROW(cands, nc + 1, calloc_);
+        ALLOC_GROW(cands, nc + 1, alloc_c);
         memset(&cands[nc], 0, sizeof(cands[nc]));
         cands[nc].kind = LINK_TABLE;
         cands[nc].table = (int)k;

@@ -805,9 +805,9 @@ static const struct adjective {
  */
 /*
  * The time column of table t that dates the event a verb names ("paid" -> paid_on, "shipped"
- * -> shipped_at), other than column `not`; -1 when none is named like it.
+ * -> shipped_at), other than column `other`; -1 when none is named like it.
  */
-static int event_column(const struct catalog *c, int t, const char *verb, int not )
+static int event_column(const struct catalog *c, int t, const char *verb, int other)
 {
     const struct cat_table *tab = &c->tables[t];
     char *stem = vocab_key(verb);
@@ -815,7 +815,7 @@ static int event_column(const struct catalog *c, int t, const char *verb, int no
     size_t k;
 
     for (k = 0; k < tab->ncolumns && found < 0 && *stem; k++)
-        if ((int)k != not &&is_time(&tab->columns[k]) && col_word(&tab->columns[k], stem))
+        if ((int)k != other && is_time(&tab->columns[k]) && col_word(&tab->columns[k], stem))
             found = (int)k;
     free(stem);
     return found;
@@ -857,12 +857,7 @@ static int end_like(const struct cat_column *col)
     return 0;
 }
 
-/*
- * The time column of table t an ending verb of the question dates ("cancelled", "churned",
- * "closed", "cancellations"): an end-like date of t that is empty on some rows (the ones not
- * ended), the one sharing the verb's stem, else a general end (ended_on, closed_at); -1 when
- * there is none or the question has no such verb.
- */
+/* Stems of verbs that end an event: "cancelled", "churned", "closed", ... */
 static const char *const ending_verbs[] = {"cancel",   "churn",  "clos",  "ended", "terminat",
                                            "discharg", "resolv", "expir", NULL};
 
@@ -893,6 +888,12 @@ static int ending_verb(const char *word)
     return 0;
 }
 
+/*
+ * The time column of table t an ending verb of the question dates ("cancelled", "churned",
+ * "closed", "cancellations"): an end-like date of t that is empty on some rows (the ones not
+ * ended), the one sharing the verb's stem, else a general end (ended_on, closed_at); -1 when
+ * there is none or the question has no such verb.
+ */
 static int ending_time(const struct catalog *c, int t, const struct tokens *q)
 {
     const char *const *verbs = ending_verbs;

@@ -160,9 +160,9 @@ static void link_exact(const struct catalog *c, struct tokens *t, size_t i, enum
 
 /*
  * A column named by words that usually say what is asked or when ("daily rate", "average
- * price", "monthly fee"): the whole name, written out in the question, names the column, and
- * its words are not read as an operator or a time grain. Spans of two words or more whose
- * every hit is not exactly a column are left to the usual reading.
+ * price", "monthly fee", "billing period"): the whole name, written out in the question,
+ * names the column, and its words are not read as an operator, a money verb or a time grain. Spans
+ * of two words or more whose every hit is not exactly a column are left to the usual reading.
  */
 static void link_column_phrases(const struct catalog *c, struct tokens *t, struct links *out,
                                 size_t *alloc)
@@ -178,9 +178,9 @@ static void link_column_phrases(const struct catalog *c, struct tokens *t, struc
             int ok = 1, claimed = 0;
 
             for (j = i; j < i + len && ok; j++) {
-                ok = t->v[j].kind == TOK_WORD && t->v[j].use != TOK_LINKED &&
-                     !tok_is_money_verb(t->v[j].word);
-                claimed |= t->v[j].use == TOK_TIME || tok_is_operator(t->v[j].word);
+                ok = t->v[j].kind == TOK_WORD && t->v[j].use != TOK_LINKED;
+                claimed |= t->v[j].use == TOK_TIME || tok_is_operator(t->v[j].word) ||
+                           tok_is_money_verb(t->v[j].word);
             }
             if (!ok || !claimed || tok_is_function_word(t->v[i].word) ||
                 tok_is_function_word(t->v[i + len - 1].word))

@@ -377,6 +377,12 @@ Test(analyst_gym, a_column_named_by_a_grain_word)
     a = ask("What is the average monthly fee?");
     assert_same(&a, "SELECT avg(monthly_fee) FROM gym.memberships");
     analyst_answer_release(&a);
+    /* "billing" is a money verb too, but "billing period" is a column */
+    a = ask("number of memberships by billing period");
+    assert_same(&a, "SELECT count(*) AS n FROM gym.memberships GROUP BY billing_period ORDER BY "
+                    "n DESC LIMIT 1");
+    cr_assert_eq(a.table->nrows, 2, "%s", a.base.sql[0]);
+    analyst_answer_release(&a);
 }
 
 /* "annual billing": the value 'annual' of billing_period, named beside its column */

@@ -479,10 +479,17 @@ static void compose(const struct catalog *c, const struct plan *p, struct wh_res
                         strbuf_addstr(text, ", ");
                     add_cell(text, r, 0, i, 0, p->grain);
                 }
-                strbuf_addf(text, " has the %s %s%s%s: ", p->order_asc ? "lowest" : "highest",
-                            p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT ? "number of"
-                                                                            : op_words(c, p),
-                            p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT ? " " : " ", what);
+                {
+                    /* "the lowest price", not "the lowest lowest price" */
+                    int extreme = p->op == OP_MIN || p->op == OP_MAX;
+                    strbuf_addf(text, " has the %s %s%s%s: ",
+                                dated(c, p) ? (p->order_asc ? "earliest" : "latest")
+                                            : (p->order_asc ? "lowest" : "highest"),
+                                p->op == OP_COUNT || p->op == OP_COUNT_DISTINCT ? "number of"
+                                : extreme                                       ? ""
+                                                                                : op_words(c, p),
+                                extreme ? "" : " ", what);
+                }
                 add_cell(text, r, 0, vc, money, GRAIN_NONE);
                 while (ties < r->nrows && wh_result_text(r, ties, vc) && wh_result_text(r, 0, vc) &&
                        !strcmp(wh_result_text(r, ties, vc), wh_result_text(r, 0, vc)))

@@ -201,10 +201,10 @@ struct plan_filter {
     int negate;    /* F_EQ/F_IN negated: IS DISTINCT FROM / NOT IN (NULL rows kept) */
     char **values; /* F_EQ / F_IN: the values, as found in the data */
     size_t nvalues;
-    char cmp[3];    /* F_CMP, F_CMP_COL: < <= > >= */
-    double num;     /* F_CMP */
+    char cmp[3];           /* F_CMP, F_CMP_COL: < <= > >= */
+    double num;            /* F_CMP */
     struct plan_col other; /* F_CMP_COL: col cmp other ("paid after the due date") */
-    int share_part; /* PLAN_SHARE: this filter selects the part, not the whole */
+    int share_part;        /* PLAN_SHARE: this filter selects the part, not the whole */
 };
 
 /* A measure: columns combined left to right ((a - b) * c), or one column. */

@@ -71,6 +71,20 @@ int tl_sh(struct tl_run *r, const char *fmt, ...)
     return r->code;
 }
 
+int tl_mdp(struct tl_run *r, const char *dir, const char *fmt, ...)
+{
+    struct strbuf args = STRBUF_INIT;
+    va_list ap;
+    int code;
+
+    va_start(ap, fmt);
+    strbuf_vaddf(&args, fmt, ap);
+    va_end(ap);
+    code = tl_sh(r, "cd '%s' && \"$MDP_BIN\" --no-color %s", dir, args.buf);
+    strbuf_release(&args);
+    return code;
+}
+
 void tl_run_release(struct tl_run *r)
 {
     strbuf_release(&r->out);

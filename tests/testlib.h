@@ -23,6 +23,9 @@ void tl_rmdir(const char *dir);
  */
 int tl_sh(struct tl_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tl_run_release(struct tl_run *r);
+/* Runs `$MDP_BIN --no-color ARGS` in folder dir (fmt gives the arguments), as tl_sh(). */
+int tl_mdp(struct tl_run *r, const char *dir, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Writes text to dir/name, creating parent directories. */
 void tl_write(const char *dir, const char *name, const char *text);
 /* The source tree ($MDP_SRC, else "."). */

@@ -842,7 +842,7 @@ static const struct json *find_join(const char *from, const char *fcol, const ch
 static int mdp(struct tl_run *r, const char *args)
 {
     need_fixture(0);
-    return tl_sh(r, "cd '%s' && \"$MDP_BIN\" --no-color %s", fxdir, args);
+    return tl_mdp(r, fxdir, "%s", args);
 }
 
 /* ======================= the sample e-commerce platform ======================= */

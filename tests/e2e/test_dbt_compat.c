@@ -5,31 +5,17 @@
  * with SQL written here, independently of the project (VALUES lists, not the seeds).
  */
 #include <criterion/criterion.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "testlib.h"
+#include "util/fs.h"
 #include "util/strbuf.h"
 
-static char *dir;
+static char *dir, *project; /* the platform, and its dbt_project folder */
 
-static int mdp(struct tl_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Runs mdp inside the folder (found by walking up, not by --project). */
-static int mdp(struct tl_run *r, const char *fmt, ...)
-{
-    struct strbuf args = STRBUF_INIT;
-    va_list ap;
-    int code;
-
-    va_start(ap, fmt);
-    strbuf_vaddf(&args, fmt, ap);
-    va_end(ap);
-    code = tl_sh(r, "cd '%s/dbt_project' && \"$MDP_BIN\" --no-color %s", dir, args.buf);
-    strbuf_release(&args);
-    return code;
-}
+/* Runs mdp inside the dbt project's folder (the platform found by walking up, no --project). */
+#define mdp(r, ...) tl_mdp((r), project, __VA_ARGS__)
 
 static void ok(const char *args)
 {
@@ -71,12 +57,14 @@ static void expect_rows(const char *relation, const char *want)
 static void setup(void)
 {
     dir = tl_tmpdir();
+    project = fs_join(dir, "dbt_project");
 }
 
 static void teardown(void)
 {
     tl_rmdir(dir);
     free(dir);
+    free(project);
 }
 
 TestSuite(dbt_compat, .init = setup, .fini = teardown, .timeout = 180);

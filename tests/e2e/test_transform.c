@@ -3,7 +3,6 @@
  * platform folder, with raw tables made by `mdp query --write`.
  */
 #include <criterion/criterion.h>
-#include <stdarg.h>
 #include <stdlib.h>
 
 #include "testlib.h"
@@ -35,22 +34,8 @@ static const char sources_yml[] = "version: 2\n"
                                   "      - name: customers\n"
                                   "        identifier: customers_v2\n";
 
-/* Runs mdp in the project folder; fmt holds the arguments. */
-static int mdp(struct tl_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int mdp(struct tl_run *r, const char *fmt, ...)
-{
-    struct strbuf args = STRBUF_INIT;
-    va_list ap;
-    int code;
-
-    va_start(ap, fmt);
-    strbuf_vaddf(&args, fmt, ap);
-    va_end(ap);
-    code = tl_sh(r, "cd '%s' && \"$MDP_BIN\" --project . --no-color %s", dir, args.buf);
-    strbuf_release(&args);
-    return code;
-}
+/* Runs mdp in the project folder; the arguments are printf-formatted. */
+#define mdp(r, ...) tl_mdp((r), dir, "--project . " __VA_ARGS__)
 
 static void sql(const char *q)
 {

@@ -843,49 +843,37 @@ static int strong_link_at(const struct links *l, size_t i)
     return 0;
 }
 
+/* Stems (Snowball) of the words that end an event, in column names and in questions. */
+static const char *const end_stems[] = {"discharg", "close",  "end",      "resolv", "finish",
+                                        "complet",  "return", "cancel",   "churn",  "leav",
+                                        "left",     "exit",   "deliv",    "settl",  "termin",
+                                        "stop",     "paid",   "checkout", "expir",  NULL};
+
 static int end_like(const struct cat_column *col)
 {
-    static const char *const ends[] = {"discharg", "close",  "end",      "resolv", "finish",
-                                       "complet",  "return", "cancel",   "churn",  "leav",
-                                       "left",     "exit",   "deliv",    "settl",  "termin",
-                                       "stop",     "paid",   "checkout", NULL};
     size_t i;
 
-    for (i = 0; ends[i]; i++)
-        if (col_word(col, ends[i]))
+    for (i = 0; end_stems[i]; i++)
+        if (col_word(col, end_stems[i]))
             return 1;
     return 0;
 }
 
-/* Stems of verbs that end an event: "cancelled", "churned", "closed", ... */
-static const char *const ending_verbs[] = {"cancel",   "churn",  "clos",  "ended", "terminat",
-                                           "discharg", "resolv", "expir", NULL};
-
-/* Is the word a form of ending verb stem ("cancelled", "cancellations"; not "closest")? */
-static int ending_form(const char *word, const char *stem)
+/*
+ * The end stem an inflected word of a question says ("cancelled", "cancellations", "closed"),
+ * or NULL; a bare word ("end", "paid") or another one ("closest") says none.
+ */
+static const char *ending_stem(const char *word)
 {
-    static const char *const endings[] = {"",        "s",    "d",     "ed",     "led",
-                                          "ing",     "ling", "ation", "ations", "lation",
-                                          "lations", "ion",  "ions",  NULL};
-    size_t n = strlen(stem), e;
+    char *stem = vocab_stem(word);
+    const char *found = NULL;
+    size_t i;
 
-    if (strncmp(word, stem, n))
-        return 0;
-    for (e = 0; endings[e]; e++)
-        if (!strcmp(word + n, endings[e]))
-            return 1;
-    return 0;
-}
-
-/* Is the word an ending verb ("cancelled", "churned", "cancellations")? */
-static int ending_verb(const char *word)
-{
-    size_t v;
-
-    for (v = 0; ending_verbs[v]; v++)
-        if (ending_form(word, ending_verbs[v]))
-            return 1;
-    return 0;
+    for (i = 0; end_stems[i] && strcmp(stem, word); i++)
+        if (!strcmp(stem, end_stems[i]))
+            found = end_stems[i];
+    free(stem);
+    return found;
 }
 
 /*
@@ -896,30 +884,27 @@ static int ending_verb(const char *word)
  */
 static int ending_time(const struct catalog *c, int t, const struct tokens *q)
 {
-    const char *const *verbs = ending_verbs;
     const struct cat_table *tab = &c->tables[t];
+    const char *stem = NULL;
     int best = -1;
-    size_t i, k, v;
+    size_t i, k;
 
-    for (i = 0; i < q->n; i++)
-        for (v = 0; verbs[v] && q->v[i].kind == TOK_WORD; v++) {
-            if (!ending_form(q->v[i].word, verbs[v]))
-                continue;
-            for (k = 0; k < tab->ncolumns; k++) {
-                const struct cat_column *col = &tab->columns[k];
-                if (!is_time(col) || !end_like(col) || col->null_fraction <= 0)
-                    continue;
-                if (col_word(col, verbs[v]) || strstr(col->name, verbs[v]))
-                    return (int)k;
-                /* otherwise an end in general (ended_on), not another event (paid_on) */
-                if (best < 0 &&
-                    (col_word(col, "end") || col_word(col, "close") || col_word(col, "finish") ||
-                     col_word(col, "stop") || col_word(col, "termin") || col_word(col, "exit")))
-                    best = (int)k;
-            }
-            return best;
-        }
-    return -1;
+    for (i = 0; i < q->n && !stem; i++)
+        if (q->v[i].kind == TOK_WORD)
+            stem = ending_stem(q->v[i].word);
+    for (k = 0; stem && k < tab->ncolumns; k++) {
+        const struct cat_column *col = &tab->columns[k];
+        if (!is_time(col) || !end_like(col) || col->null_fraction <= 0)
+            continue;
+        if (col_word(col, stem))
+            return (int)k;
+        /* otherwise an end in general (ended_on), not another event (paid_on) */
+        if (best < 0 &&
+            (col_word(col, "end") || col_word(col, "close") || col_word(col, "finish") ||
+             col_word(col, "stop") || col_word(col, "termin") || col_word(col, "exit")))
+            best = (int)k;
+    }
+    return best;
 }
 
 static int start_like(const struct cat_column *col)
@@ -1814,7 +1799,7 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         if (tok_is_function_word(k->word) || tok_is_operator(k->word))
             continue;
         /* "cancelled in 2024": the end of an event, dated by an end column (checked below) */
-        if (ending_verb(k->word) && has_time_words(t)) {
+        if (ending_stem(k->word) && has_time_words(t)) {
             k->use = TOK_OPERATOR;
             ending_at = (int)i;
             continue;

@@ -535,13 +535,16 @@ void links_find(const struct catalog *c, struct tokens *t, struct links *out)
     }
     /*
      * A word that usually says what is asked may end a noun phrase as a column's name: "the
-     * largest single order total". It links when a column is named exactly so.
+     * largest single order total", or follow the aggregate taken of it: "the average total by
+     * status". It links when a column is named exactly so.
      */
     for (i = 1; i < t->n; i++) {
+        static const char *const aggregates[] = {"average", "avg",     "mean",    "median",
+                                                 "sum",     "maximum", "minimum", NULL};
         struct token *k = &t->v[i];
         if (k->use != TOK_UNUSED || k->kind != TOK_WORD || !tok_is_operator(k->word) ||
-            (i + 1 < t->n && t->v[i + 1].kind != TOK_PUNCT) || t->v[i - 1].kind != TOK_WORD ||
-            tok_is_function_word(t->v[i - 1].word))
+            t->v[i - 1].kind != TOK_WORD || tok_is_function_word(t->v[i - 1].word) ||
+            (i + 1 < t->n && t->v[i + 1].kind != TOK_PUNCT && !tok_in(t, i - 1, aggregates)))
             continue;
         link_exact(c, t, i, LINK_COLUMN, out, &alloc);
     }

@@ -2469,25 +2469,6 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
         p->op = OP_COUNT;
     if (p->op == OP_COUNT_DISTINCT && p->entity.table < 0)
         p->op = OP_COUNT;
-    /* "average total by status": a word read as an operator that names a number of the base */
-    if (!p->has_measure && (p->op == OP_AVG || p->op == OP_MEDIAN) && !in.count) {
-        const struct cat_table *bt = &c->tables[p->base];
-        size_t k;
-        for (i = 0; i < t->n && !p->has_measure; i++)
-            for (k = 0; t->v[i].kind == TOK_WORD && t->v[i].use != TOK_LINKED && k < bt->ncolumns;
-                 k++)
-                if (!strcasecmp(bt->columns[k].name, t->v[i].word) && is_numeric(&bt->columns[k]) &&
-                    !(bt->columns[k].roles & (CAT_ROLE_KEY | CAT_ROLE_FOREIGN_KEY))) {
-                    p->measure.cols[0] = (struct plan_col){p->base, (int)k};
-                    p->measure.ncols = 1;
-                    p->measure.money = is_money(&bt->columns[k]);
-                    p->measure.repeated = bt->columns[k].repeated_within >= 0;
-                    p->has_measure = 1;
-                    free(p->measure.label);
-                    p->measure.label = xstrdup(bt->columns[k].name);
-                    break;
-                }
-    }
     /* an average or a median of what? Never of a column the question does not name */
     if (!p->has_measure && (p->op == OP_AVG || p->op == OP_MEDIAN) && !in.count) {
         const struct cat_table *bt = &c->tables[p->base];

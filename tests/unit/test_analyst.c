@@ -342,7 +342,7 @@ static const char gym_sql[] =
     "CREATE TABLE gym.charges AS SELECT i AS charge_id, 1 + i % 240 AS membership_id,"
     "  DATE '2023-02-01' + (i % 600)::INTEGER AS charged_on,"
     "  ['paid', 'open', 'paid', 'refunded'][i % 4 + 1] AS status,"
-    "  (15 + i % 9 * 11)::DECIMAL(10,2) AS amount,"
+    "  (15 + i % 9 * 11)::DECIMAL(10,2) AS amount, (17 + i % 9 * 12)::DECIMAL(10,2) AS total,"
     "  DATE '2023-02-11' + (i % 600)::INTEGER AS due_on,"
     "  CASE WHEN i % 4 IN (0, 2) THEN DATE '2023-02-01' + (i % 600 + i % 17)::INTEGER END"
     "    AS paid_on FROM range(1, 1201) r(i);";
@@ -535,6 +535,16 @@ Test(analyst_gym, a_column_named_by_words_apart)
     assert_same(&a, "SELECT sum(towels_washed) AS n FROM gym.memberships GROUP BY "
                     "billing_period ORDER BY n LIMIT 1");
     cr_assert(strstr(a.base.sql[0], "towels_washed"), "%s", a.base.sql[0]);
+    analyst_answer_release(&a);
+}
+
+/* "total" says "sum" but here names a column: after "average" it is that column */
+Test(analyst_gym, an_operator_word_naming_a_column)
+{
+    struct analyst_answer a = ask("What is the average total by status?");
+
+    assert_same(&a, "SELECT avg(total) AS a FROM gym.charges GROUP BY status ORDER BY a DESC "
+                    "LIMIT 1");
     analyst_answer_release(&a);
 }
 

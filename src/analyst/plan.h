@@ -118,7 +118,6 @@ struct time_expr {
     int relative;           /* anchored to the data's latest date ("last quarter") */
     enum time_grain grain;  /* a series ("monthly") or a part ("which month") */
     int future;             /* rows dated after today ("in the future") */
-    int first, last;        /* the earliest / most recent ("first order", "latest signup") */
 };
 
 /*

@@ -484,14 +484,13 @@ int timex_find(struct tokens *t, int anchor, int today, struct time_expr *x)
             }
             continue;
         }
+        /* "the latest invoice", "the earliest order": words of time; the plan ranks by them */
         if (tok_is(t, i, "latest") || tok_is(t, i, "newest") ||
             (tok_is(t, i, "most") && tok_is(t, i + 1, "recent"))) {
-            x->last = 1;
             mark(t, i, tok_is(t, i, "most") ? i + 2 : i + 1);
             continue;
         }
         if (tok_is(t, i, "earliest") || tok_is(t, i, "oldest")) {
-            x->first = 1;
             mark(t, i, i + 1);
             continue;
         }

@@ -859,6 +859,18 @@ static int end_like(const struct cat_column *col)
     return 0;
 }
 
+/* The end date of a table's events that some rows do not have yet (not ended), or -1. */
+static int open_end(const struct cat_table *tab)
+{
+    size_t k;
+
+    for (k = 0; k < tab->ncolumns; k++)
+        if (is_time(&tab->columns[k]) && end_like(&tab->columns[k]) &&
+            tab->columns[k].null_fraction > 0 && tab->columns[k].null_fraction < 1)
+            return (int)k;
+    return -1;
+}
+
 /*
  * The end stem an inflected word of a question says ("cancelled", "cancellations", "closed"),
  * or NULL; a bare word ("end", "paid") or another one ("closest") says none.
@@ -2247,31 +2259,22 @@ void plan_build(const struct catalog *c, struct tokens *t, struct links *l, int 
             free(p->measure.label);
             p->measure.label = xstrdup(col_of(c, p->time_col)->name);
         }
-        /* "still open": the event's end is not recorded yet */
-        if (still_at >= 0) {
-            size_t k;
-            for (k = 0; k < base->ncolumns; k++)
-                if (is_time(&base->columns[k]) && end_like(&base->columns[k]) &&
-                    base->columns[k].null_fraction > 0) {
-                    filter_add(p, (struct plan_col){p->base, (int)k}, F_NULL, 0, NULL);
-                    break;
-                }
-            if (k == base->ncolumns) {
+        /*
+         * "still open", "right now", "current": rows whose end is not recorded yet; "still"
+         * is refused when the table records no end, "now" then says nothing
+         */
+        if (still_at >= 0 || now_at >= 0) {
+            int end = open_end(base);
+            if (end >= 0) {
+                filter_add(p, (struct plan_col){p->base, end}, F_NULL, 0, NULL);
+                if (still_at < 0)
+                    add_note(p, "'%s' is read as %s not set yet: what is still in effect",
+                             t->v[now_at].text, base->columns[end].name);
+            } else if (still_at >= 0) {
                 refuse(p, "%s records no end of its events to tell what is still going on",
                        base->relation);
                 return;
             }
-        } else if (now_at >= 0) {
-            /* "current": rows whose end is not recorded yet, when the table records one */
-            size_t k;
-            for (k = 0; k < base->ncolumns; k++)
-                if (is_time(&base->columns[k]) && end_like(&base->columns[k]) &&
-                    base->columns[k].null_fraction > 0 && base->columns[k].null_fraction < 1) {
-                    filter_add(p, (struct plan_col){p->base, (int)k}, F_NULL, 0, NULL);
-                    add_note(p, "'%s' is read as %s not set yet: what is still in effect",
-                             t->v[now_at].text, base->columns[k].name);
-                    break;
-                }
         }
 
         /* the entity counted */

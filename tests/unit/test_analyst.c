@@ -172,19 +172,28 @@ static char *dir, *warehouse;
 static struct catalog *cat;
 static struct wh *sb;
 
-static void clinic_init(void)
+/*
+ * A warehouse dir/file made by sql, its catalog (cached beside it when `cached`, so a later load
+ * reuses the profiles) and a sandbox on it.
+ */
+static void open_fixture(const char *file, const char *sql, int cached)
 {
     struct wh *wh;
     struct catalog_options o = {0};
 
     dir = tl_tmpdir();
-    warehouse = fs_join(dir, "hospital.duckdb");
+    warehouse = fs_join(dir, file);
     cr_assert_eq(wh_open(warehouse, WH_READ_WRITE, &wh), 0);
-    cr_assert_eq(wh_exec(wh, clinic_sql), 0, "%s", error_last());
+    cr_assert_eq(wh_exec(wh, sql), 0, "%s", error_last());
     wh_close(wh);
-    o.no_cache = 1;
+    o.no_cache = !cached;
     cr_assert_eq(catalog_load(warehouse, &o, &cat), 0, "%s", error_last());
     cr_assert_eq(sandbox_open(warehouse, NULL, &sb), 0, "%s", error_last());
+}
+
+static void clinic_init(void)
+{
+    open_fixture("hospital.duckdb", clinic_sql, 0);
 }
 
 static void clinic_fini(void)
@@ -349,17 +358,7 @@ static const char gym_sql[] =
 
 static void gym_init(void)
 {
-    struct wh *wh;
-    struct catalog_options o = {0};
-
-    dir = tl_tmpdir();
-    warehouse = fs_join(dir, "club.duckdb");
-    cr_assert_eq(wh_open(warehouse, WH_READ_WRITE, &wh), 0);
-    cr_assert_eq(wh_exec(wh, gym_sql), 0, "%s", error_last());
-    wh_close(wh);
-    o.no_cache = 1;
-    cr_assert_eq(catalog_load(warehouse, &o, &cat), 0, "%s", error_last());
-    cr_assert_eq(sandbox_open(warehouse, NULL, &sb), 0, "%s", error_last());
+    open_fixture("club.duckdb", gym_sql, 0);
 }
 
 TestSuite(analyst_gym, .init = gym_init, .fini = clinic_fini);
@@ -580,16 +579,7 @@ static const char odd_sql[] =
 
 static void odd_init(void)
 {
-    struct wh *wh;
-    struct catalog_options o = {0};
-
-    dir = tl_tmpdir();
-    warehouse = fs_join(dir, "oddities.duckdb");
-    cr_assert_eq(wh_open(warehouse, WH_READ_WRITE, &wh), 0);
-    cr_assert_eq(wh_exec(wh, odd_sql), 0, "%s", error_last());
-    wh_close(wh);
-    cr_assert_eq(catalog_load(warehouse, &o, &cat), 0, "%s", error_last());
-    cr_assert_eq(sandbox_open(warehouse, NULL, &sb), 0, "%s", error_last());
+    open_fixture("oddities.duckdb", odd_sql, 1);
 }
 
 TestSuite(analyst_odd, .init = odd_init, .fini = clinic_fini);
